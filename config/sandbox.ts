@@ -1,0 +1,20 @@
+import { defineConfig } from '../src/index.js';
+
+/**
+ * The bundled sandbox staging. `prober demo` overrides the targets with the ports it picked;
+ * `prober sandbox` (default --port 4100) serves exactly these URLs.
+ */
+export default defineConfig({
+  environment: 'sandbox',
+  targets: {
+    auth: 'http://127.0.0.1:4101',
+    backend: 'http://127.0.0.1:4102',
+    web: 'http://127.0.0.1:4103',
+  },
+  probes: ['../probes/golden-path-api.ts'],
+  secrets: { password: '${env:SANDBOX_PASSWORD}' },
+  variables: { email: 'probe@sandbox.test' },
+  journeys: {
+    'golden-path-api': { schedule: '*/30 * * * * *', timeoutMs: 40_000 },
+  },
+});

@@ -1,0 +1,39 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ProberSetupError } from '../journey/errors.js';
+import { LOG_LEVELS } from '../log.js';
+import type { Level } from 'pino';
+
+/** parseArgs with its errors turned into one-line usage problems (exit 2), never a stack trace. */
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
+    throw new ProberSetupError([`prober ${command}: ${message} (see prober --help)`]);
+  }
+}
+
+/** `NAME=VALUE` pairs from repeated flags, e.g. `--target auth=http://…`. */
+export function parsePairs(flag: string, values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new ProberSetupError([`--${flag}: expected NAME=VALUE, got "${v}"`]);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+export function parseLogLevel(value: string | undefined): Level | 'silent' | undefined {
+  if (value === undefined) return undefined;
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ProberSetupError([`--log-level: "${value}" is not one of ${LOG_LEVELS.join(', ')}`]);
+  }
+  return value as Level | 'silent';
+}
+
+export function parseFailOn(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (value !== 'degraded') throw new ProberSetupError([`--fail-on: only "degraded" is supported, got "${value}"`]);
+  return true;
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { ProberSetupError } from '../../journey/errors.js';
+import { parseReporterSpec } from '../../report/reporters.js';
+import { parse, parseFailOn, parseLogLevel, parsePairs } from '../args.js';
+import { executeRun } from '../execute-run.js';
+import { withSignals } from '../signals.js';
+
+export const RUN_OPTIONS = {
+  config: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  target: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+} as const;
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PROBER_CONFIG !== undefined && env.PROBER_CONFIG !== '') return env.PROBER_CONFIG;
+  if (existsSync('prober.config.ts')) return 'prober.config.ts';
+  throw new ProberSetupError(['--config: no config given; pass --config FILE, set PROBER_CONFIG, or create ./prober.config.ts']);
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('run', argv, RUN_OPTIONS);
+  const failOnDegraded = parseFailOn(values['fail-on']);
+  const logLevel = parseLogLevel(values['log-level']);
+  const targets = parsePairs('target', values.target);
+  const configPath = values.config ?? defaultConfigPath();
+  return withSignals(async (signal) => {
+    const { exitCode } = await executeRun({
+      configPath,
+      journeys: positionals,
+      reporters: (values.reporter ?? []).map(parseReporterSpec),
+      failOnDegraded,
+      targets,
+      signal,
+      ...(logLevel === undefined ? {} : { logLevel }),
+    });
+    return exitCode;
+  });
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Level } from 'pino';
+import { loadConfig } from '../config/load-config.js';
+import type { JourneyDefinition } from '../journey/define.js';
+import { ProberSetupError } from '../journey/errors.js';
+import type { RunResult } from '../journey/result-schema.js';
+import { runJourneys } from '../journey/run.js';
+import { createLogger } from '../log.js';
+import { Redactor } from '../redact.js';
+import { createReporters, type ReporterSpec } from '../report/reporters.js';
+import { apiStepIo } from '../steps/step-io.js';
+import { USER_AGENT_TOKEN } from '../version.js';
+import { exitCodeFor } from './exit-codes.js';
+import { logRunEvent } from './log-events.js';
+
+export interface ExecuteOptions {
+  configPath: string;
+  journeys: readonly string[];
+  reporters: readonly ReporterSpec[];
+  failOnDegraded: boolean;
+  targets?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  logLevel?: Level | 'silent';
+  signal?: AbortSignal;
+}
+
+/** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
+export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result: RunResult }> {
+  const redactor = new Redactor();
+  const runId = randomUUID();
+  const log = createLogger(redactor, options.logLevel ?? 'warn').child({ runId });
+  const reporters = createReporters(options.reporters);
+  const loaded = await loadConfig(options.configPath, {
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.targets === undefined ? {} : { targets: options.targets }),
+  });
+  for (const value of Object.values(loaded.secrets)) redactor.add(value);
+  const selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
+  const settings = loaded.config.journeys;
+  const result = await runJourneys(selected, {
+    runId,
+    environment: loaded.config.environment,
+    targets: loaded.config.targets,
+    secrets: loaded.secrets,
+    variables: loaded.config.variables,
+    redactor,
+    io: apiStepIo({ maxBodyBytes: loaded.config.http.maxBodyBytes }),
+    userAgent: `node/${process.versions.node} ${USER_AGENT_TOKEN}`,
+    maxBodyBytes: loaded.config.http.maxBodyBytes,
+    signal: options.signal,
+    overrides: Object.fromEntries(
+      Object.entries(settings).map(([name, s]) => [name, { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps }]),
+    ),
+    onEvent: (event) => {
+      logRunEvent(log, event);
+      for (const r of reporters) r.onEvent?.(event);
+    },
+  });
+  for (const r of reporters) await r.report(result);
+  log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
+  return { exitCode: exitCodeFor(result.status, options.failOnDegraded), result };
+}
+
+/** Named journeys must exist; with no names, every enabled journey runs. */
+export function selectJourneys(
+  all: readonly JourneyDefinition[],
+  names: readonly string[],
+  enabled: (name: string) => boolean,
+): JourneyDefinition[] {
+  if (names.length === 0) {
+    const list = all.filter((j) => enabled(j.name));
+    if (list.length === 0) throw new ProberSetupError(['journeys: no enabled journey to run']);
+    return list;
+  }
+  const unknown = names.filter((n) => !all.some((j) => j.name === n));
+  if (unknown.length > 0) {
+    throw new ProberSetupError(unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`));
+  }
+  return all.filter((j) => names.includes(j.name));
+}

@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+/** zod issues as `path: what is wrong` lines, one per problem, the format `prober validate` prints. */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatPath([...path, key])}: unknown key (check the spelling; unknown keys are refused)`);
+    }
+    if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
+      const got = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return [`${formatPath(path)}: ${got}`];
+    }
+    return [`${formatPath(path)}: ${issue.message}`];
+  });
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(config)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `["${String(p)}"]`))
+    .join('');
+}

@@ -1,0 +1,93 @@
+import { validateDetailed } from 'node-cron';
+import { z } from 'zod';
+
+/** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
+export const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+const Ms = z.number().int().positive();
+
+const Cron = z.string().superRefine((expr, ctx) => {
+  const check = validateDetailed(expr);
+  if (!check.valid) {
+    const why = check.errors.map((e) => e.message).join('; ');
+    ctx.addIssue({ code: 'custom', message: `invalid cron expression "${expr}"${why === '' ? '' : `: ${why}`}` });
+  }
+});
+
+export const StepOverrideSchema = z
+  .object({
+    /** Hard deadline of the step in ms. */
+    timeoutMs: Ms.optional(),
+    /** Latency budget in ms; slower passes are `degraded`. */
+    budgetMs: Ms.optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.timeoutMs !== undefined && s.budgetMs !== undefined && s.budgetMs >= s.timeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['budgetMs'], message: `budgetMs (${s.budgetMs}) must be below timeoutMs (${s.timeoutMs})` });
+    }
+  });
+
+export const JourneySettingsSchema = z
+  .object({
+    /** @defaultValue true */
+    enabled: z.boolean().default(true),
+    /** Cron expression (optional seconds field) for `prober schedule`. */
+    schedule: Cron.optional(),
+    /** Whole-journey deadline in ms. @defaultValue the sum of its step timeouts */
+    timeoutMs: Ms.optional(),
+    budgetMs: Ms.optional(),
+    steps: z.record(z.string(), StepOverrideSchema).default({}),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    /** Environment name, used in results and alert keys. */
+    environment: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'),
+    /** Service name → base URL. Step `service` names must be keys here. */
+    targets: z.record(
+      z.string(),
+      z.url({ protocol: /^(https?|wss?)$/, error: 'must be an absolute http(s):// URL' }),
+    ),
+    /** Globs of journey files, relative to the config file. */
+    probes: z.array(z.string().min(1)).min(1),
+    /** Name → `${env:NAME}` reference. Literal values are refused. */
+    secrets: z
+      .record(
+        z.string(),
+        z.string().regex(ENV_REF, 'must be an ${env:NAME} reference; literal secrets are refused in config files'),
+      )
+      .default({}),
+    /** Non-secret values journeys read with `ctx.variable(name)`. */
+    variables: z.record(z.string(), z.string()).default({}),
+    /** Per-journey settings and overrides, by journey name. */
+    journeys: z.record(z.string(), JourneySettingsSchema).default({}),
+    http: z
+      .object({
+        /** Responses larger than this fail as `contract`. @defaultValue 10 MiB */
+        maxBodyBytes: Ms.default(10 * 1024 * 1024),
+      })
+      .strict()
+      .default({ maxBodyBytes: 10 * 1024 * 1024 }),
+    browser: z
+      .object({
+        /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */
+        executablePath: z.string().min(1).optional(),
+        headless: z.boolean().default(true),
+        args: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** What a config file exports (defaults not yet applied). */
+export type ProberConfigInput = z.input<typeof ConfigSchema>;
+/** A validated config with defaults applied; secrets are still references. */
+export type ProberConfig = z.output<typeof ConfigSchema>;
+
+/** Typed helper for TypeScript config files; validation happens when the prober loads the file. */
+export function defineConfig(config: ProberConfigInput): ProberConfigInput {
+  return config;
+}

@@ -1,0 +1,128 @@
+import type { Category } from './result-schema.js';
+import { isStepFailure } from './errors.js';
+
+export interface Classified {
+  category: Category;
+  message: string;
+  httpStatus?: number;
+  /** `error` when the prober could not judge (its own bug or shutdown), `fail` when the environment failed. */
+  status: 'fail' | 'error';
+}
+
+export interface ClassifyContext {
+  /** The step's own deadline fired before the error surfaced. */
+  deadlineExceeded: boolean;
+  /** The prober is shutting down (SIGTERM) or the run was cancelled from outside. */
+  aborted: boolean;
+  timeoutMs: number;
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+const TLS_MESSAGES: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate chain contains a self-signed certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate is not signed by a trusted CA',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate issuer is not trusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+  CERT_NOT_YET_VALID: 'TLS certificate is not yet valid',
+};
+
+interface ErrnoLike {
+  code?: unknown;
+  address?: unknown;
+  port?: unknown;
+  hostname?: unknown;
+  name?: unknown;
+  message?: unknown;
+  issues?: unknown;
+}
+
+/** Every error in the `cause` chain and inside AggregateErrors, outermost first (as Checkly's collectErrorCodes). */
+export function collectErrors(err: unknown, seen = new Set<unknown>()): ErrnoLike[] {
+  if (typeof err !== 'object' || err === null || seen.has(err)) return [];
+  seen.add(err);
+  const out: ErrnoLike[] = [err as ErrnoLike];
+  const nested = (err as { errors?: unknown }).errors;
+  if (Array.isArray(nested)) for (const e of nested) out.push(...collectErrors(e, seen));
+  out.push(...collectErrors((err as { cause?: unknown }).cause, seen));
+  return out;
+}
+
+function networkMessage(e: ErrnoLike, code: string): string | undefined {
+  const where = typeof e.address === 'string' ? ` (${e.address}${typeof e.port === 'number' ? `:${e.port}` : ''})` : '';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused${where}`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return `connection reset by peer${where}`;
+    case 'ENOTFOUND':
+      return `DNS lookup failed for ${typeof e.hostname === 'string' ? e.hostname : 'host'} (ENOTFOUND)`;
+    case 'EAI_AGAIN':
+      return `DNS lookup temporarily failed for ${typeof e.hostname === 'string' ? e.hostname : 'host'} (EAI_AGAIN)`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `network unreachable${where} (${code})`;
+    case 'UND_ERR_CLOSED':
+      return 'connection closed before the response completed';
+    default:
+      return TLS_MESSAGES[code] === undefined ? undefined : `${TLS_MESSAGES[code]} (${code})`;
+  }
+}
+
+/**
+ * Turns anything a step threw into a contract category. Decides on error codes and types, never on message text.
+ * Anything unrecognised is the probe's own bug: status `error`, category `prober`, so it can never page as an outage.
+ */
+export function classifyFailure(err: unknown, ctx: ClassifyContext): Classified {
+  if (ctx.aborted) return { category: 'aborted', message: 'the prober was stopped before the step finished', status: 'error' };
+  if (ctx.deadlineExceeded) return { category: 'timeout', message: `timed out after ${ctx.timeoutMs} ms`, status: 'fail' };
+  if (isStepFailure(err)) {
+    const status = err.category === 'prober' || err.category === 'aborted' ? 'error' : 'fail';
+    return {
+      category: err.category,
+      message: oneLine(err.message),
+      ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+      status,
+    };
+  }
+  for (const e of collectErrors(err)) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code !== undefined && TIMEOUT_CODES.has(code)) return { category: 'timeout', message: `timed out (${code})`, status: 'fail' };
+    const net = code === undefined ? undefined : networkMessage(e, code);
+    if (net !== undefined) return { category: 'network', message: net, status: 'fail' };
+    if (code === 'ERR_ASSERTION') return { category: 'assertion', message: oneLine(String(e.message)), status: 'fail' };
+    if (e.name === 'ZodError' && Array.isArray(e.issues)) {
+      return { category: 'contract', message: `unexpected response shape: ${zodSummary(e.issues)}`, status: 'fail' };
+    }
+  }
+  const e = err as ErrnoLike | undefined;
+  const name = typeof e?.name === 'string' ? e.name : typeof err;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return { category: 'prober', message: oneLine(`probe error: ${name}: ${message}`), status: 'error' };
+}
+
+export function zodSummary(issues: unknown[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => {
+      const issue = i as { path?: unknown[]; message?: string };
+      const path = Array.isArray(issue.path) && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+      return `${path}: ${issue.message ?? 'invalid'}`;
+    })
+    .join('; ');
+}
+
+/** Messages are one line and bounded, so they fit a log line, a JUnit attribute and a pager summary. */
+export function oneLine(s: string, max = 300): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,129 @@
+import type { HttpClient } from '../steps/http.js';
+import type { SseClient } from '../steps/sse.js';
+import type { WsClient } from '../steps/websocket.js';
+import type { Category } from './result-schema.js';
+
+export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
+
+export interface StepOptions {
+  /** The service this step exercises; must be a key of the config's `targets`. */
+  service: string;
+  /** Hard deadline: the step is cancelled and fails as `timeout`. Default 5000 ms. */
+  timeoutMs?: number;
+  /** Soft latency budget: a step that passes but takes longer is `degraded`. Must be below `timeoutMs`. */
+  budgetMs?: number;
+  /** Cleanup: runs even after a failure and never changes the verdict. */
+  always?: boolean;
+}
+
+/** Values passed from one step to later ones (a token, a session id). */
+export interface Vars {
+  set(name: string, value: unknown): void;
+  has(name: string): boolean;
+  /** Throws a prober error when an earlier step did not set `name`: a bug in the probe. */
+  get<T = string>(name: string): T;
+}
+
+export interface StepContext {
+  readonly runId: string;
+  readonly journey: string;
+  readonly step: string;
+  readonly signal: AbortSignal;
+  readonly http: HttpClient;
+  readonly ws: WsClient;
+  readonly sse: SseClient;
+  readonly vars: Vars;
+  /** Base URL of a service from the config's `targets`, without trailing slash. */
+  target(name: string): string;
+  /** A resolved secret from the config; its value is redacted everywhere. */
+  secret(name: string): string;
+  /** A non-secret value from the config's `variables`. */
+  variable(name: string): string;
+  /** Redact a value minted during the run (a token, a cookie). */
+  markSecret(value: string): void;
+  /** Record a named measurement in the step's evidence (e.g. time to first delta). */
+  record(metric: string, value: number): void;
+  /** Milliseconds since this step started. */
+  elapsedMs(): number;
+  /** Ends the step as `skipped` (e.g. there is no session to close). */
+  skip(reason: string): never;
+  /** Ends the step as failed with a category of your choice. */
+  fail(category: Exclude<Category, 'prober' | 'aborted'>, message: string): never;
+}
+
+export type StepFn = (ctx: StepContext) => Promise<void> | void;
+
+export interface StepDefinition {
+  readonly kind: 'step';
+  readonly name: string;
+  readonly service: string;
+  readonly timeoutMs: number;
+  readonly budgetMs: number | undefined;
+  readonly always: boolean;
+  readonly location: string | undefined;
+  readonly run: StepFn;
+}
+
+export interface JourneyOptions {
+  name: string;
+  description: string;
+  /** What users can do when this passes, used in the verdict: "Users can log in and chat". */
+  capability: string;
+  tags?: string[];
+  /** Whole-journey deadline. Default: the sum of step timeouts. */
+  timeoutMs?: number;
+  /** Whole-journey latency budget for `degraded`. */
+  budgetMs?: number;
+  /** What the journey reads from the config, so `prober validate` can check it before a run. */
+  needs?: { secrets?: string[]; variables?: string[] };
+  steps: StepDefinition[];
+}
+
+export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs'>> {
+  readonly kind: 'journey';
+  readonly budgetMs: number | undefined;
+  readonly needs: { secrets: string[]; variables: string[] };
+}
+
+export function step(name: string, options: StepOptions, run: StepFn): StepDefinition {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  return Object.freeze({
+    kind: 'step',
+    name,
+    service: options.service,
+    timeoutMs,
+    budgetMs: options.budgetMs,
+    always: options.always ?? false,
+    location: callerLocation(),
+    run,
+  });
+}
+
+export function journey(options: JourneyOptions): JourneyDefinition {
+  return Object.freeze({
+    kind: 'journey',
+    name: options.name,
+    description: options.description,
+    capability: options.capability,
+    tags: options.tags ?? [],
+    timeoutMs: options.timeoutMs ?? options.steps.reduce((sum, s) => sum + s.timeoutMs, 0),
+    budgetMs: options.budgetMs,
+    needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [] },
+    steps: [...options.steps],
+  });
+}
+
+export function isJourneyDefinition(value: unknown): value is JourneyDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'journey';
+}
+
+/** `probes/golden-path-api.ts:42` for the line that called `step()`, so a failure points at the probe source. */
+function callerLocation(): string | undefined {
+  const frames = new Error().stack?.split('\n') ?? [];
+  const frame = frames[3];
+  const match = frame?.match(/\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/);
+  if (match === null || match === undefined) return undefined;
+  const file = match[1] ?? '';
+  const cwd = process.cwd() + '/';
+  return `${file.startsWith(cwd) ? file.slice(cwd.length) : file}:${match[2]}`;
+}

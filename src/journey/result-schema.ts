@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** Failure categories (contract). `prober` and `aborted` mean the prober could not judge; they yield status `error`. */
+export const CATEGORIES = [
+  'timeout',
+  'network',
+  'http_status',
+  'auth',
+  'contract',
+  'assertion',
+  'browser',
+  'prober',
+  'aborted',
+] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+/** Categories that are the prober's own fault, never the environment's. */
+export const NON_SERVICE_CATEGORIES: readonly Category[] = ['prober', 'aborted'];
+
+export const StepStatus = z.enum(['pass', 'degraded', 'fail', 'skipped', 'error']);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+export const JourneyStatus = z.enum(['pass', 'degraded', 'fail', 'error']);
+export type JourneyStatus = z.infer<typeof JourneyStatus>;
+
+export const StepError = z
+  .object({
+    category: Category,
+    message: z.string().min(1),
+    httpStatus: z.number().int().optional(),
+  })
+  .strict();
+export type StepError = z.infer<typeof StepError>;
+
+/** One HTTP exchange as seen by the prober; URLs carry origin and path only, never a query string. */
+export const HttpEvidence = z
+  .object({
+    method: z.string(),
+    url: z.string(),
+    status: z.number().int().optional(),
+    requestId: z.string().optional(),
+    timings: z
+      .object({
+        connectMs: z.number().nonnegative().optional(),
+        headersMs: z.number().nonnegative().optional(),
+        bodyMs: z.number().nonnegative().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+export type HttpEvidence = z.infer<typeof HttpEvidence>;
+
+export const StepEvidence = z
+  .object({
+    traceId: z.string().regex(/^[0-9a-f]{32}$/),
+    requestIds: z.array(z.string()).optional(),
+    http: z.array(HttpEvidence).optional(),
+    /** Named measurements a probe recorded, e.g. `firstDeltaMs`. */
+    metrics: z.record(z.string(), z.number()).optional(),
+    notes: z.array(z.string()).optional(),
+  })
+  .strict();
+export type StepEvidence = z.infer<typeof StepEvidence>;
+
+export const StepResult = z
+  .object({
+    name: z.string(),
+    service: z.string(),
+    status: StepStatus,
+    startedAt: z.iso.datetime(),
+    durationMs: z.number().nonnegative(),
+    budgetMs: z.number().positive().optional(),
+    timeoutMs: z.number().positive(),
+    always: z.boolean().optional(),
+    /** Where the step is defined, e.g. `probes/golden-path-api.ts:42`. */
+    location: z.string().optional(),
+    error: StepError.optional(),
+    /** Why a step was skipped (a previous failure, or the step chose to skip). */
+    skipReason: z.string().optional(),
+    evidence: StepEvidence.optional(),
+    artifacts: z.array(z.string()).optional(),
+  })
+  .strict();
+export type StepResult = z.infer<typeof StepResult>;
+
+export const Failure = z
+  .object({
+    step: z.string(),
+    service: z.string(),
+    category: Category,
+    message: z.string(),
+  })
+  .strict();
+export type Failure = z.infer<typeof Failure>;
+
+export const JourneyResult = z
+  .object({
+    journey: z.string(),
+    description: z.string(),
+    status: JourneyStatus,
+    startedAt: z.iso.datetime(),
+    durationMs: z.number().nonnegative(),
+    budgetMs: z.number().positive().optional(),
+    verdict: z.string().min(1),
+    failure: Failure.optional(),
+    steps: z.array(StepResult),
+  })
+  .strict();
+export type JourneyResult = z.infer<typeof JourneyResult>;
+
+export const Summary = z
+  .object({
+    journeys: z.number().int().nonnegative(),
+    passed: z.number().int().nonnegative(),
+    degraded: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    errored: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Summary = z.infer<typeof Summary>;
+
+export const RUN_SCHEMA = 'prober.run/v1' as const;
+
+export const RunResult = z
+  .object({
+    schema: z.literal(RUN_SCHEMA),
+    runId: z.string().min(1),
+    environment: z.string().min(1),
+    proberVersion: z.string(),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    durationMs: z.number().nonnegative(),
+    status: JourneyStatus,
+    summary: Summary,
+    journeys: z.array(JourneyResult),
+  })
+  .strict();
+export type RunResult = z.infer<typeof RunResult>;

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { PROBER_VERSION } from '../version.js';
+import type { JourneyDefinition } from './define.js';
+import { summarizeRun } from './derive-verdict.js';
+import { RUN_SCHEMA, type JourneyResult, type RunResult } from './result-schema.js';
+import { runJourney, type JourneyRunOptions } from './runner.js';
+
+export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs' | 'budgetMs' | 'steps'> {
+  environment: string;
+  runId?: string;
+  overrides?: Readonly<Record<string, Pick<JourneyRunOptions, 'timeoutMs' | 'budgetMs' | 'steps'>>>;
+}
+
+/**
+ * Runs journeys concurrently (they are independent user paths) and assembles the `prober.run/v1` result.
+ * The result is scrubbed here, once, so every reporter, store and alert receives a redacted copy.
+ */
+export async function runJourneys(journeys: readonly JourneyDefinition[], options: RunOptions): Promise<RunResult> {
+  const runId = options.runId ?? randomUUID();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const results: JourneyResult[] = await Promise.all(
+    journeys.map((def) => runJourney(def, { ...options, runId, ...options.overrides?.[def.name] })),
+  );
+  const { status, summary } = summarizeRun(results);
+  const result: RunResult = {
+    schema: RUN_SCHEMA,
+    runId,
+    environment: options.environment,
+    proberVersion: PROBER_VERSION,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    status,
+    summary,
+    journeys: results,
+  };
+  return options.redactor.scrubDeep(result);
+}

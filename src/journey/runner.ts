@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Redactor } from '../redact.js';
+import type { JourneyResources, StepScope } from '../steps/scope.js';
+import type { HttpEvidence, JourneyResult, StepResult } from './result-schema.js';
+import type { JourneyDefinition, StepContext, StepDefinition } from './define.js';
+import { classifyFailure } from './classify-failure.js';
+import { deriveJourneyOutcome } from './derive-verdict.js';
+import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
+import { makeVars } from './vars.js';
+
+/** Builds the I/O helpers of a step; injected so the runner never imports undici, ws or Playwright itself. */
+export type StepIoFactory = (scope: StepScope, resources: JourneyResources) => Pick<StepContext, 'http' | 'ws' | 'sse'>;
+
+export interface StepOverride {
+  timeoutMs?: number | undefined;
+  budgetMs?: number | undefined;
+}
+
+export interface JourneyRunOptions {
+  runId: string;
+  targets: Readonly<Record<string, string>>;
+  secrets: Readonly<Record<string, string>>;
+  variables: Readonly<Record<string, string>>;
+  redactor: Redactor;
+  io: StepIoFactory;
+  userAgent: string;
+  maxBodyBytes: number;
+  timeoutMs?: number | undefined;
+  budgetMs?: number | undefined;
+  steps?: Readonly<Record<string, StepOverride>> | undefined;
+  /** Cancels the run from outside (shutdown); steps then end as `aborted`. */
+  signal?: AbortSignal | undefined;
+  /** Cleanup steps still run after an abort, but no longer than this. */
+  cleanupAfterAbortMs?: number;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'journey/start'; journey: string }
+  | { type: 'step/start'; journey: string; step: string }
+  | { type: 'step/end'; journey: string; result: StepResult }
+  | { type: 'journey/end'; result: JourneyResult };
+
+export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions): Promise<JourneyResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const traceId = randomBytes(16).toString('hex');
+  const outer = opts.signal ?? new AbortController().signal;
+  const journeyTimeoutMs = opts.timeoutMs ?? def.timeoutMs;
+  const journeyTimeout = AbortSignal.timeout(journeyTimeoutMs);
+  const journeySignal = AbortSignal.any([outer, journeyTimeout]);
+  const journeyDeadline = Date.now() + journeyTimeoutMs;
+  const vars = makeVars();
+  const closers: (() => Promise<void> | void)[] = [];
+  let current: StepScope | undefined;
+  const resources: JourneyResources = {
+    onClose: (fn) => closers.push(fn),
+    current: () => {
+      if (current === undefined) throw new Error('no step is running');
+      return current;
+    },
+  };
+  opts.onEvent?.({ type: 'journey/start', journey: def.name });
+
+  const results: StepResult[] = [];
+  let firstFailure: string | undefined;
+  try {
+    for (const s of def.steps) {
+      if (firstFailure !== undefined && !s.always) {
+        results.push(skippedResult(s, `not run: step ${firstFailure} failed`));
+        continue;
+      }
+      opts.onEvent?.({ type: 'step/start', journey: def.name, step: s.name });
+      const override = opts.steps?.[s.name];
+      const result = await runStep(s, {
+        opts,
+        def,
+        vars,
+        resources,
+        traceId,
+        setCurrent: (scope) => (current = scope),
+        timeoutMs: override?.timeoutMs ?? s.timeoutMs,
+        budgetMs: override?.budgetMs ?? s.budgetMs,
+        // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
+        parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeySignal,
+        parentDeadline: s.always ? Number.POSITIVE_INFINITY : journeyDeadline,
+        journeyTimeout: s.always ? undefined : journeyTimeout,
+        outer,
+      });
+      results.push(result);
+      opts.onEvent?.({ type: 'step/end', journey: def.name, result });
+      if ((result.status === 'fail' || result.status === 'error') && !s.always) firstFailure ??= s.name;
+    }
+  } finally {
+    await Promise.allSettled(closers.reverse().map(async (close) => close()));
+  }
+  const durationMs = performance.now() - t0;
+  const budgetMs = opts.budgetMs ?? def.budgetMs;
+  const outcome = deriveJourneyOutcome({ capability: def.capability, steps: results, durationMs, budgetMs });
+  const result: JourneyResult = {
+    journey: def.name,
+    description: def.description,
+    status: outcome.status,
+    startedAt: startedAt.toISOString(),
+    durationMs: round(durationMs),
+    ...(budgetMs === undefined ? {} : { budgetMs }),
+    verdict: outcome.verdict,
+    ...(outcome.failure === undefined ? {} : { failure: outcome.failure }),
+    steps: results,
+  };
+  opts.onEvent?.({ type: 'journey/end', result });
+  return result;
+}
+
+interface StepRun {
+  opts: JourneyRunOptions;
+  def: JourneyDefinition;
+  vars: StepContext['vars'];
+  resources: JourneyResources;
+  traceId: string;
+  setCurrent: (scope: StepScope) => void;
+  timeoutMs: number;
+  budgetMs: number | undefined;
+  parent: AbortSignal;
+  parentDeadline: number;
+  journeyTimeout: AbortSignal | undefined;
+  outer: AbortSignal;
+}
+
+async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
+  const { opts } = run;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const stepTimeout = AbortSignal.timeout(run.timeoutMs);
+  const signal = AbortSignal.any([run.parent, stepTimeout]);
+  const deadline = Math.min(Date.now() + run.timeoutMs, run.parentDeadline);
+  const http: HttpEvidence[] = [];
+  const metrics: Record<string, number> = {};
+  const scope: StepScope = {
+    signal,
+    deadline,
+    maxBodyBytes: opts.maxBodyBytes,
+    tagHeaders: () => ({
+      'user-agent': opts.userAgent,
+      'x-synthetic-probe': opts.runId,
+      traceparent: `00-${run.traceId}-${randomBytes(8).toString('hex')}-01`,
+    }),
+    recordHttp: (e) => http.push(e),
+    markSecret: (v) => opts.redactor.add(v),
+  };
+  run.setCurrent(scope);
+  const ctx: StepContext = {
+    runId: opts.runId,
+    journey: run.def.name,
+    step: s.name,
+    signal,
+    ...opts.io(scope, run.resources),
+    vars: run.vars,
+    target: (name) => lookup(opts.targets, name, 'target').replace(/\/+$/, ''),
+    secret: (name) => lookup(opts.secrets, name, 'secret'),
+    variable: (name) => lookup(opts.variables, name, 'variable'),
+    markSecret: scope.markSecret,
+    record: (metric, value) => {
+      metrics[metric] = round(value);
+    },
+    elapsedMs: () => performance.now() - t0,
+    skip: (reason) => {
+      throw new StepSkipped(reason);
+    },
+    fail: (category, message) => {
+      throw new StepFailure(category, message);
+    },
+  };
+
+  let outcome: Pick<StepResult, 'status' | 'error' | 'skipReason'>;
+  try {
+    await untilAborted(Promise.resolve().then(() => s.run(ctx)), signal);
+    const durationMs = performance.now() - t0;
+    outcome = { status: run.budgetMs !== undefined && durationMs > run.budgetMs ? 'degraded' : 'pass' };
+  } catch (err) {
+    if (isStepSkipped(err)) {
+      outcome = { status: 'skipped', skipReason: err.message };
+    } else {
+      const deadlineExceeded = stepTimeout.aborted || run.journeyTimeout?.aborted === true;
+      const effectiveTimeout = Math.max(0, Math.round(deadline - startedAt.getTime()));
+      const c = classifyFailure(err, { deadlineExceeded, aborted: run.outer.aborted, timeoutMs: effectiveTimeout });
+      outcome = {
+        status: c.status,
+        error: { category: c.category, message: c.message, ...(c.httpStatus === undefined ? {} : { httpStatus: c.httpStatus }) },
+      };
+    }
+  }
+  const requestIds = http.flatMap((h) => (h.requestId === undefined ? [] : [h.requestId]));
+  return {
+    name: s.name,
+    service: s.service,
+    ...outcome,
+    startedAt: startedAt.toISOString(),
+    durationMs: round(performance.now() - t0),
+    ...(run.budgetMs === undefined ? {} : { budgetMs: run.budgetMs }),
+    timeoutMs: run.timeoutMs,
+    ...(s.always ? { always: true } : {}),
+    ...(s.location === undefined ? {} : { location: s.location }),
+    evidence: {
+      traceId: run.traceId,
+      ...(requestIds.length > 0 ? { requestIds } : {}),
+      ...(http.length > 0 ? { http } : {}),
+      ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
+    },
+  };
+}
+
+function skippedResult(s: StepDefinition, reason: string): StepResult {
+  return {
+    name: s.name,
+    service: s.service,
+    status: 'skipped',
+    skipReason: reason,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    ...(s.budgetMs === undefined ? {} : { budgetMs: s.budgetMs }),
+    timeoutMs: s.timeoutMs,
+    ...(s.location === undefined ? {} : { location: s.location }),
+  };
+}
+
+/** A probe that ignores its signal must still not outlive its deadline. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function cleanupSignal(outer: AbortSignal, boundMs: number): AbortSignal {
+  if (!outer.aborted) return new AbortController().signal;
+  return AbortSignal.timeout(boundMs);
+}
+
+function lookup(map: Readonly<Record<string, string>>, name: string, kind: string): string {
+  const value = map[name];
+  if (value === undefined) throw new StepFailure('prober', `the probe asked for ${kind} "${name}", which the config does not define`);
+  return value;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

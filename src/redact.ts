@@ -1,0 +1,56 @@
+/**
+ * The one place that knows what a secret looks like. Results, alerts and log lines pass through `scrub` on their
+ * way out. Known values (configured secrets, tokens minted during a run) are replaced wherever they appear, in
+ * raw, JSON-escaped and URL-encoded form; bearer headers, JWT-shaped strings and credential query parameters are
+ * replaced even when nobody registered them.
+ */
+export const REDACTED = '[REDACTED]';
+
+const PATTERNS: [RegExp, string][] = [
+  [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+  [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/([?&](?:access_token|token|password|key|secret|auth|code)=)[^&#\s"']+/gi, `$1${REDACTED}`],
+  [/(bearer\.)[^\s,"']+/gi, `$1${REDACTED}`],
+];
+
+/** Shorter values would redact ordinary words; a secret this short is refused by config validation instead. */
+export const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  add(value: string | undefined): void {
+    if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+    for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
+      if (form.length >= MIN_SECRET_LENGTH) this.values.add(form);
+    }
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
+      if (out.includes(v)) out = out.split(v).join(REDACTED);
+    }
+    for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+    return out;
+  }
+
+  /** A deep copy with every string scrubbed (keys included: header names are not secret, but cheap to be safe). */
+  scrubDeep<T>(value: T): T {
+    return walk(value, (s) => this.scrub(s)) as T;
+  }
+}
+
+function walk(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fn(k), walk(v, fn)]));
+  }
+  return value;
+}

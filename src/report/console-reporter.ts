@@ -1,0 +1,56 @@
+import type { Writable } from 'node:stream';
+import type { JourneyResult, StepResult } from '../journey/result-schema.js';
+import type { Reporter } from './reporter.js';
+
+export interface ConsoleOptions {
+  out: Writable & { isTTY?: boolean };
+  color: boolean;
+  /** Live: print each step as it ends (a terminal). Otherwise print each journey as one block when it ends (CI logs). */
+  live: boolean;
+}
+
+const MARK: Record<StepResult['status'], string> = { pass: '✓', degraded: '!', fail: '✗', error: '✗', skipped: '-' };
+const COLOR: Record<string, string> = { pass: '32', degraded: '33', fail: '31', error: '35', skipped: '90' };
+
+export function consoleOptionsFor(out: ConsoleOptions['out'], env: NodeJS.ProcessEnv = process.env): ConsoleOptions {
+  const tty = out.isTTY === true;
+  return { out, live: tty, color: tty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
+}
+
+export function consoleReporter(options: ConsoleOptions): Reporter {
+  const paint = (status: string, text: string) => (options.color ? `\u001b[${COLOR[status] ?? '0'}m${text}\u001b[0m` : text);
+  const write = (line: string) => options.out.write(`${line}\n`);
+  const stepLine = (s: StepResult, journey?: string) => {
+    const where = s.status === 'fail' || s.status === 'error' ? `  ${s.error?.category}: ${s.error?.message}` : '';
+    const skip = s.status === 'skipped' && s.skipReason !== undefined ? `  (${s.skipReason})` : '';
+    const slow = s.status === 'degraded' ? `  over budget ${s.budgetMs} ms` : '';
+    const prefix = journey === undefined ? '  ' : `  ${journey} `;
+    return paint(s.status, `${prefix}${MARK[s.status]} ${s.name.padEnd(16)} ${s.service.padEnd(8)} ${`${Math.round(s.durationMs)} ms`.padStart(8)}${where}${slow}${skip}`);
+  };
+  const verdictLine = (j: JourneyResult) => paint(j.status, `${j.status.toUpperCase().padEnd(8)} ${j.journey}: ${j.verdict}`);
+
+  return {
+    name: 'console',
+    onEvent(event) {
+      if (!options.live) return;
+      if (event.type === 'step/end') write(stepLine(event.result, event.journey));
+    },
+    async report(result) {
+      if (!options.live) {
+        for (const j of result.journeys) {
+          write(`${j.journey} (${j.description})`);
+          for (const s of j.steps) write(stepLine(s));
+        }
+      }
+      write('');
+      for (const j of result.journeys) write(verdictLine(j));
+      const s = result.summary;
+      write(
+        paint(
+          result.status,
+          `${result.status.toUpperCase()}: ${s.journeys} journeys, ${s.passed} passed, ${s.degraded} degraded, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+        ),
+      );
+    },
+  };
+}

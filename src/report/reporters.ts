@@ -1,0 +1,33 @@
+import { ProberSetupError } from '../journey/errors.js';
+import { consoleOptionsFor, consoleReporter } from './console-reporter.js';
+import { jsonReporter } from './json-reporter.js';
+import type { Reporter } from './reporter.js';
+
+export const REPORTER_NAMES = ['console', 'json'] as const;
+
+export interface ReporterSpec {
+  name: string;
+  path?: string | undefined;
+}
+
+/** `console`, `json`, `json=out.json`. The registry: adding a reporter means a new file and one line here. */
+export function parseReporterSpec(spec: string): ReporterSpec {
+  const eq = spec.indexOf('=');
+  return eq === -1 ? { name: spec } : { name: spec.slice(0, eq), path: spec.slice(eq + 1) };
+}
+
+export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
+  const list = specs.length === 0 ? [{ name: 'console' }] : specs;
+  // When JSON goes to stdout, the human-readable console output moves to stderr.
+  const stdoutTaken = list.some((s) => s.name !== 'console' && (s.path === undefined || s.path === '-'));
+  return list.map((s) => {
+    switch (s.name) {
+      case 'console':
+        return consoleReporter(consoleOptionsFor(stdoutTaken ? process.stderr : process.stdout));
+      case 'json':
+        return jsonReporter(s.path);
+      default:
+        throw new ProberSetupError([`--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`]);
+    }
+  });
+}

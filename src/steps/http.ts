@@ -1,0 +1,159 @@
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
+import { Agent, buildConnector, request } from 'undici';
+import type { ZodType } from 'zod';
+import { StepFailure } from '../journey/errors.js';
+import { parseWith, statusFailure } from './response-checks.js';
+import { remainingMs, safeUrl, type StepScope } from './scope.js';
+
+export type ExpectedStatus = number | readonly number[] | '2xx' | 'any';
+
+export interface HttpRequestOptions {
+  headers?: Record<string, string>;
+  /** Serialised as JSON with `content-type: application/json`. */
+  json?: unknown;
+  body?: string;
+  /** Sent as `Authorization: Bearer …`; the token is registered for redaction. */
+  bearer?: string;
+  /** Statuses that count as success; anything else fails the step (401/403 as `auth`). Default `2xx`. */
+  expect?: ExpectedStatus;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly requestId: string | undefined;
+  /** The body as text, read under the step deadline and the body size cap. */
+  text(): Promise<string>;
+  /** The body parsed as JSON and validated; a bad body fails the step as `contract`. */
+  json<T>(schema: ZodType<T>): Promise<T>;
+  /** The raw body for streaming reads (SSE); the caller owns it and its size cap. */
+  stream(): Readable;
+}
+
+export interface HttpClient {
+  request(method: string, url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  post(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  delete(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+}
+
+export interface HttpClientOptions {
+  tls?: ConnectionOptions;
+}
+
+/** Builds the request headers every adapter sends: tagging, auth and body type. */
+export function requestHeaders(scope: StepScope, options: HttpRequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { ...scope.tagHeaders(), ...options.headers };
+  if (options.bearer !== undefined) {
+    scope.markSecret(options.bearer);
+    headers.authorization = `Bearer ${options.bearer}`;
+  }
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  return headers;
+}
+
+export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): boolean {
+  if (expect === 'any') return true;
+  if (expect === '2xx') return status >= 200 && status < 300;
+  return typeof expect === 'number' ? status === expect : expect.includes(status);
+}
+
+/**
+ * One undici Agent per request: the connect is timed exactly, no socket outlives its step, and every undici
+ * timeout is derived from the step deadline (undici's own defaults are 300 s).
+ */
+export function createHttpClient(scope: StepScope, clientOptions: HttpClientOptions = {}): HttpClient {
+  async function send(method: string, url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+    const started = performance.now();
+    let connectMs: number | undefined;
+    const budget = remainingMs(scope);
+    const baseConnect = buildConnector({ timeout: budget, ...clientOptions.tls });
+    const agent = new Agent({
+      headersTimeout: budget,
+      bodyTimeout: budget,
+      connect: (opts, cb) => {
+        const t0 = performance.now();
+        baseConnect(opts, (...args) => {
+          connectMs = performance.now() - t0;
+          cb(...args);
+        });
+      },
+    });
+    const evidence = { method, url: safeUrl(url), timings: {} as Record<string, number> };
+    const headers = requestHeaders(scope, options);
+    const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+    let res: Awaited<ReturnType<typeof request>>;
+    try {
+      res = await request(url, { method: method as 'GET', headers, body, signal: scope.signal, dispatcher: agent });
+    } catch (err) {
+      scope.recordHttp({ ...evidence, timings: connectMs === undefined ? {} : { connectMs } });
+      await agent.destroy().catch(() => undefined);
+      throw err;
+    }
+    const headersMs = performance.now() - started;
+    const requestId = headerValue(res.headers['x-request-id']);
+    const record = (bodyMs?: number) =>
+      scope.recordHttp({
+        ...evidence,
+        status: res.statusCode,
+        ...(requestId === undefined ? {} : { requestId }),
+        timings: { ...(connectMs === undefined ? {} : { connectMs }), headersMs, ...(bodyMs === undefined ? {} : { bodyMs }) },
+      });
+
+    if (!statusMatches(res.statusCode, options.expect)) {
+      record();
+      await res.body.dump().catch(() => undefined);
+      await agent.destroy().catch(() => undefined);
+      throw statusFailure(res.statusCode, `${method} ${safeUrl(url)}`);
+    }
+
+    let cached: Promise<string> | undefined;
+    const text = () =>
+      (cached ??= readCapped(res.body, scope.maxBodyBytes)
+        .then((t) => {
+          record(performance.now() - started - headersMs);
+          return t;
+        })
+        .finally(() => agent.destroy().catch(() => undefined)));
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      requestId,
+      text,
+      json: async <T>(schema: ZodType<T>) => parseWith(schema, await text(), headerValue(res.headers['content-type'])),
+      stream: () => {
+        res.body.once('close', () => {
+          record();
+          void agent.destroy().catch(() => undefined);
+        });
+        return res.body;
+      },
+    };
+  }
+  return {
+    request: send,
+    get: (url, o) => send('GET', url, o),
+    post: (url, o) => send('POST', url, o),
+    delete: (url, o) => send('DELETE', url, o),
+  };
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      throw new StepFailure('contract', `response body exceeded the ${cap}-byte cap`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,29 @@
+import type { ZodType } from 'zod';
+import { zodSummary } from '../journey/classify-failure.js';
+import { StepFailure } from '../journey/errors.js';
+
+/** A status the step did not expect. 401/403 mean the credentials or token were refused: category `auth`. */
+export function statusFailure(status: number, what: string): StepFailure {
+  const category = status === 401 || status === 403 ? 'auth' : 'http_status';
+  return new StepFailure(category, `${what} returned HTTP ${status}`, { httpStatus: status });
+}
+
+/** Parses JSON and validates it; the message names the content type, size and zod path, never the body. */
+export function parseWith<T>(schema: ZodType<T>, text: string, contentType?: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StepFailure(
+      'contract',
+      `response is not valid JSON (content-type ${contentType ?? 'none'}, ${Buffer.byteLength(text)} bytes)`,
+    );
+  }
+  return validate(schema, value, 'response');
+}
+
+export function validate<T>(schema: ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StepFailure('contract', `${what} did not match the expected shape: ${zodSummary(parsed.error.issues)}`);
+  return parsed.data;
+}

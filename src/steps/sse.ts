@@ -1,0 +1,71 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { StepFailure } from '../journey/errors.js';
+import type { HttpClient, HttpRequestOptions } from './http.js';
+import { MessageQueue, type WaitOptions } from './message-queue.js';
+import type { JourneyResources } from './scope.js';
+
+export interface SseEvent<T = unknown> {
+  event: string;
+  /** `data` parsed as JSON when it is JSON, else the raw string. */
+  data: T;
+  id?: string;
+}
+
+export interface SseStream {
+  waitFor<T = unknown>(predicate: (event: SseEvent<T>) => boolean, options?: WaitOptions): Promise<SseEvent<T>>;
+  readonly events: readonly SseEvent[];
+}
+
+export interface SseClient {
+  /** Opens a `text/event-stream` response (GET, or POST with `json`) and reads it event by event in the background. */
+  open(url: string, options?: HttpRequestOptions & { method?: string }): Promise<SseStream>;
+}
+
+export function createSseClient(http: HttpClient, resources: JourneyResources, maxBytes: number): SseClient {
+  return {
+    async open(url, options = {}) {
+      const { method = options.json === undefined ? 'GET' : 'POST', ...rest } = options;
+      const res = await http.request(method, url, { ...rest, headers: { accept: 'text/event-stream', ...rest.headers } });
+      const type = String(res.headers['content-type'] ?? '');
+      if (!type.startsWith('text/event-stream')) {
+        throw new StepFailure('contract', `expected text/event-stream, got ${type === '' ? 'no content-type' : type}`);
+      }
+      const queue = new MessageQueue<SseEvent>();
+      const parser = createParser({
+        onEvent: (m: EventSourceMessage) =>
+          queue.push({ event: m.event ?? 'message', data: parseData(m.data), ...(m.id === undefined ? {} : { id: m.id }) }),
+      });
+      const body = res.stream();
+      resources.onClose(() => void body.destroy());
+      void (async () => {
+        let size = 0;
+        try {
+          for await (const chunk of body) {
+            size += chunk.length;
+            if (size > maxBytes) throw new StepFailure('contract', `event stream exceeded the ${maxBytes}-byte cap`);
+            parser.feed(chunk.toString('utf8'));
+          }
+          queue.end(new StepFailure('contract', `event stream ended after ${queue.received.length} events without the expected event`));
+        } catch (err) {
+          queue.end(err instanceof StepFailure ? err : new StepFailure('network', 'event stream was interrupted', { cause: err }));
+          body.destroy();
+        }
+      })();
+      return {
+        waitFor: <T>(predicate: (e: SseEvent<T>) => boolean, opts: WaitOptions = {}) =>
+          queue.waitFor((e) => predicate(e as SseEvent<T>), opts.signal ?? resources.current().signal, opts) as Promise<SseEvent<T>>,
+        get events() {
+          return queue.received;
+        },
+      };
+    },
+  };
+}
+
+function parseData(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}

@@ -1,0 +1,16 @@
+import type { StepIoFactory } from '../journey/runner.js';
+import { createHttpClient, type HttpClientOptions } from './http.js';
+import { createSseClient } from './sse.js';
+import { createWsClient } from './websocket.js';
+
+/** The registry of API step kinds: the only place that wires undici, ws and SSE into a step context. */
+export function apiStepIo(options: HttpClientOptions & { maxBodyBytes: number }): StepIoFactory {
+  return (scope, resources) => {
+    const http = createHttpClient(scope, options);
+    return {
+      http,
+      ws: createWsClient(scope, resources, options.maxBodyBytes),
+      sse: createSseClient(http, resources, options.maxBodyBytes),
+    };
+  };
+}

@@ -1,0 +1,100 @@
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { StepFailure } from '../journey/errors.js';
+import { MessageQueue, type WaitOptions } from './message-queue.js';
+import { requestHeaders, headerValue } from './http.js';
+import { statusFailure } from './response-checks.js';
+import { remainingMs, safeUrl, type JourneyResources, type StepScope } from './scope.js';
+
+export interface WsConnectOptions {
+  headers?: Record<string, string>;
+  bearer?: string;
+  protocols?: string[];
+}
+
+export interface WsConnection {
+  /** Sends a value as a JSON text frame. */
+  send(message: unknown): void;
+  /** Waits for the first message (parsed JSON) matching `predicate`; a non-JSON or binary frame fails as `contract`. */
+  waitFor<T = unknown>(predicate: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
+  /** Every parsed message received so far. */
+  readonly messages: readonly unknown[];
+  close(): Promise<void>;
+}
+
+export interface WsClient {
+  connect(url: string, options?: WsConnectOptions): Promise<WsConnection>;
+}
+
+/** The connection outlives its step; it is closed when the journey ends. */
+export function createWsClient(scope: StepScope, resources: JourneyResources, maxPayload: number): WsClient {
+  return {
+    connect: (url, options = {}) =>
+      new Promise<WsConnection>((resolve, reject) => {
+        const started = performance.now();
+        const headers = requestHeaders(scope, options);
+        const socket = new WebSocket(url, options.protocols ?? [], {
+          headers,
+          handshakeTimeout: remainingMs(scope),
+          followRedirects: false,
+          maxPayload,
+        });
+        const queue = new MessageQueue<unknown>();
+        let closedByUs = false;
+        const closed = new Promise<void>((r) => socket.once('close', () => r()));
+        const close = async () => {
+          closedByUs = true;
+          if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+          else socket.terminate();
+          await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+          socket.terminate();
+        };
+        resources.onClose(close);
+        const onAbort = () => socket.terminate();
+        scope.signal.addEventListener('abort', onAbort, { once: true });
+        const record = (status: number | undefined, requestId?: string) =>
+          scope.recordHttp({
+            method: 'GET',
+            url: safeUrl(url),
+            ...(status === undefined ? {} : { status }),
+            ...(requestId === undefined ? {} : { requestId }),
+            timings: { headersMs: performance.now() - started },
+          });
+
+        socket.once('unexpected-response', (_req, res) => {
+          record(res.statusCode, headerValue(res.headers['x-request-id']));
+          res.resume();
+          socket.terminate();
+          reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`));
+        });
+        socket.once('upgrade', (res) => record(res.statusCode, headerValue(res.headers['x-request-id'])));
+        socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : err));
+        socket.on('message', (data, isBinary) => {
+          if (isBinary) return queue.pushError(new StepFailure('contract', 'received a binary WebSocket frame where JSON text was expected'));
+          try {
+            queue.push(JSON.parse(data.toString()));
+          } catch {
+            queue.pushError(new StepFailure('contract', 'received a WebSocket frame that is not valid JSON'));
+          }
+        });
+        socket.on('close', (code) => {
+          if (!closedByUs) {
+            queue.end(new StepFailure('network', `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`));
+          }
+        });
+        socket.once('open', () => {
+          scope.signal.removeEventListener('abort', onAbort);
+          socket.on('error', () => undefined);
+          resolve({
+            send: (message) => socket.send(JSON.stringify(message)),
+            waitFor: <T>(predicate: (m: T, at: number) => boolean, opts: WaitOptions = {}) =>
+              queue.waitFor((m, at) => predicate(m as T, at), opts.signal ?? resources.current().signal, opts) as Promise<T>,
+            get messages() {
+              return queue.received;
+            },
+            close,
+          });
+        });
+      }),
+  };
+}
