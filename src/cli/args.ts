@@ -4,7 +4,10 @@ import { LOG_LEVELS } from '../log.js';
 import type { Level } from 'pino';
 
 /** parseArgs with its errors turned into one-line usage problems (exit 2), never a stack trace. */
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {

@@ -1,0 +1,122 @@
+/**
+ * The documented fault names. This table is the single source of truth: parseFault validates
+ * against it, and the README / `prober sandbox --help` render it, so a new effect only needs a row here
+ * plus its handler.
+ */
+
+export type SandboxService = 'auth' | 'backend' | 'web';
+
+export interface FaultCatalogEntry {
+  service: SandboxService;
+  effects: string[];
+  description: string;
+}
+
+export interface FaultSpec {
+  step: string;
+  effect: string;
+  /** Only `slow` carries an argument: the delay in milliseconds. */
+  arg?: number;
+}
+
+export class FaultSpecError extends Error {
+  readonly code = 'SANDBOX_FAULT_SPEC';
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultSpecError';
+  }
+}
+
+const HTTP_STATUS_EFFECTS = ['http500', 'http404', 'http401'];
+const TRANSPORT_EFFECTS = ['slow:MS', 'hang', 'reset'];
+const BODY_EFFECTS = ['drip', 'malformed', 'schema'];
+const LOGIN_EFFECTS = [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS, ...BODY_EFFECTS, 'badaud'];
+
+export const FAULT_CATALOG: Record<string, FaultCatalogEntry> = {
+  'auth.token': {
+    service: 'auth',
+    effects: [...LOGIN_EFFECTS, 'refuse'],
+    description: 'POST /auth/login on the auth service (refuse closes the whole auth port)',
+  },
+  'web.login': {
+    service: 'auth',
+    // refuse is left out: it would take the port down for API callers too, which is auth.token=refuse.
+    effects: LOGIN_EFFECTS,
+    description: 'POST /auth/login as seen from the browser: only requests carrying an Origin header are faulted',
+  },
+  'session.create': {
+    service: 'backend',
+    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS, ...BODY_EFFECTS, 'refuse'],
+    description: 'POST /api/sessions on the chat backend (refuse closes the whole backend port)',
+  },
+  'chat.connect': {
+    service: 'backend',
+    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS],
+    description: 'the WebSocket upgrade GET /ws (status effects reject the upgrade)',
+  },
+  'chat.send': {
+    service: 'backend',
+    effects: ['silent', 'close', 'malformed'],
+    description: 'handling of a user_message: silent = no ack, close = close 1011, malformed = non-JSON frame instead of the ack',
+  },
+  'chat.reply': {
+    service: 'backend',
+    effects: ['silent', 'close', 'empty', 'wrongnonce', 'malformed', 'slow:MS'],
+    description:
+      'the assistant reply events (WebSocket and SSE): silent = ack then nothing, close = 1011 after one delta, ' +
+      'empty = reply "", wrongnonce = completes another message, malformed = non-JSON frame',
+  },
+  'session.close': {
+    service: 'backend',
+    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS],
+    description: 'DELETE /api/sessions/:id on the chat backend',
+  },
+  'web.page': {
+    service: 'web',
+    effects: ['http500', 'http404', 'slow:MS', 'hang', 'reset', 'refuse'],
+    description: 'the web UI documents /login and /chat (refuse closes the whole web port)',
+  },
+};
+
+/** Steps whose `refuse` closes their service's listening socket. */
+export const REFUSE_STEP_BY_SERVICE: Record<SandboxService, string> = {
+  auth: 'auth.token',
+  backend: 'session.create',
+  web: 'web.page',
+};
+
+const stepList = (): string => Object.keys(FAULT_CATALOG).join(', ');
+
+export function parseFault(spec: string): FaultSpec {
+  const trimmed = spec.trim();
+  const eq = trimmed.indexOf('=');
+  if (eq <= 0 || eq === trimmed.length - 1) {
+    throw new FaultSpecError(`invalid fault "${spec}": expected STEP=EFFECT, steps: ${stepList()}`);
+  }
+  const step = trimmed.slice(0, eq);
+  const effectText = trimmed.slice(eq + 1);
+  const entry = FAULT_CATALOG[step];
+  if (entry === undefined) {
+    throw new FaultSpecError(`invalid fault "${spec}": unknown step "${step}", steps: ${stepList()}`);
+  }
+  const valid = `valid effects for ${step}: ${entry.effects.join(', ')}`;
+  const colon = effectText.indexOf(':');
+  const effect = colon === -1 ? effectText : effectText.slice(0, colon);
+  const argText = colon === -1 ? undefined : effectText.slice(colon + 1);
+  const takesArg = entry.effects.includes(`${effect}:MS`);
+  if (!takesArg && !entry.effects.includes(effect)) {
+    throw new FaultSpecError(`invalid fault "${spec}": effect "${effect}" is not valid here, ${valid}`);
+  }
+  if (!takesArg) {
+    if (argText !== undefined) throw new FaultSpecError(`invalid fault "${spec}": "${effect}" takes no argument, ${valid}`);
+    return { step, effect };
+  }
+  if (argText === undefined || !/^[1-9][0-9]{0,6}$/.test(argText)) {
+    throw new FaultSpecError(`invalid fault "${spec}": "${effect}" needs a positive integer of milliseconds (${effect}:MS), ${valid}`);
+  }
+  return { step, effect, arg: Number(argText) };
+}
+
+export function formatFault(fault: FaultSpec): string {
+  return fault.arg === undefined ? `${fault.step}=${fault.effect}` : `${fault.step}=${fault.effect}:${fault.arg}`;
+}
