@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import type { HttpClient } from '../steps/http.js';
 import type { SseClient } from '../steps/sse.js';
 import type { WsClient } from '../steps/websocket.js';
@@ -32,6 +33,11 @@ export interface StepContext {
   readonly http: HttpClient;
   readonly ws: WsClient;
   readonly sse: SseClient;
+  /**
+   * A Playwright page in a fresh browser context for this journey run, opened on first use and shared by the
+   * journey's later steps. Using it without a browser available fails the step as `prober` (status `error`).
+   */
+  readonly page: Page;
   readonly vars: Vars;
   /** Base URL of a service from the config's `targets`, without trailing slash. */
   target(name: string): string;

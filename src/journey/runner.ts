@@ -9,8 +9,17 @@ import { deriveJourneyOutcome } from './derive-verdict.js';
 import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
 import { makeVars } from './vars.js';
 
-/** Builds the I/O helpers of a step; injected so the runner never imports undici, ws or Playwright itself. */
-export type StepIoFactory = (scope: StepScope, resources: JourneyResources) => Pick<StepContext, 'http' | 'ws' | 'sse'>;
+/** The I/O helpers one step sees, plus evidence a step kind can collect when the step fails (a screenshot). */
+export type StepIo = Pick<StepContext, 'http' | 'ws' | 'sse' | 'page'> & {
+  /** Best effort: paths of artifacts written for a failed step; never throws, never changes the verdict. */
+  collectArtifacts?(step: string): Promise<string[]>;
+};
+
+/**
+ * Injected so the runner never imports undici, ws or Playwright itself. Called once per journey run (journey-scoped
+ * state such as a browser context lives in the closure and is released through `resources.onClose`), then per step.
+ */
+export type StepIoFactory = (resources: JourneyResources, run: { runId: string; journey: string }) => (scope: StepScope) => StepIo;
 
 export interface StepOverride {
   timeoutMs?: number | undefined;
@@ -62,6 +71,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
     },
   };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
+  const ioForStep = opts.io(resources, { runId: opts.runId, journey: def.name });
 
   const results: StepResult[] = [];
   let firstFailure: string | undefined;
@@ -80,6 +90,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         resources,
         traceId,
         setCurrent: (scope) => (current = scope),
+        ioForStep,
         timeoutMs: override?.timeoutMs ?? s.timeoutMs,
         budgetMs: override?.budgetMs ?? s.budgetMs,
         // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
@@ -120,6 +131,7 @@ interface StepRun {
   resources: JourneyResources;
   traceId: string;
   setCurrent: (scope: StepScope) => void;
+  ioForStep: (scope: StepScope) => StepIo;
   timeoutMs: number;
   budgetMs: number | undefined;
   parent: AbortSignal;
@@ -150,12 +162,18 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     markSecret: (v) => opts.redactor.add(v),
   };
   run.setCurrent(scope);
+  const io = run.ioForStep(scope);
   const ctx: StepContext = {
     runId: opts.runId,
     journey: run.def.name,
     step: s.name,
     signal,
-    ...opts.io(scope, run.resources),
+    http: io.http,
+    ws: io.ws,
+    sse: io.sse,
+    get page() {
+      return io.page;
+    },
     vars: run.vars,
     target: (name) => lookup(opts.targets, name, 'target').replace(/\/+$/, ''),
     secret: (name) => lookup(opts.secrets, name, 'secret'),
@@ -191,6 +209,8 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
       };
     }
   }
+  const failed = outcome.status === 'fail' || outcome.status === 'error';
+  const artifacts = failed && io.collectArtifacts !== undefined ? await io.collectArtifacts(s.name).catch(() => []) : [];
   const requestIds = http.flatMap((h) => (h.requestId === undefined ? [] : [h.requestId]));
   return {
     name: s.name,
@@ -208,6 +228,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
       ...(http.length > 0 ? { http } : {}),
       ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
     },
+    ...(artifacts.length > 0 ? { artifacts } : {}),
   };
 }
 

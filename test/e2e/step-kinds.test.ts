@@ -46,7 +46,7 @@ function sseJourney(nonce: string) {
 
 describe('step kinds against real servers', () => {
   it('SSE: reads the chat reply event by event', async () => {
-    const r = await runInProcess([sseJourney('n-123')], sandbox.urls, { secrets: { password } });
+    const r = await runInProcess([sseJourney('n-123')], { ...sandbox.urls }, { secrets: { password } });
     const j = r.journeys[0]!;
     expect(j.status).toBe('pass');
     // started + deltas + completed
@@ -56,7 +56,7 @@ describe('step kinds against real servers', () => {
   it('SSE: a silent reply ends at the step deadline as a timeout', async () => {
     sandbox.faults.set('chat.reply=silent');
     try {
-      const r = await runInProcess([sseJourney('n-1')], sandbox.urls, { secrets: { password } });
+      const r = await runInProcess([sseJourney('n-1')], { ...sandbox.urls }, { secrets: { password } });
       expect(r.journeys[0]!.failure).toMatchObject({ step: 'reply', category: 'timeout' });
     } finally {
       sandbox.faults.clear();

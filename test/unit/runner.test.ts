@@ -8,7 +8,12 @@ import type { StepIoFactory } from '../../src/journey/runner.js';
 import { Redactor } from '../../src/redact.js';
 
 // These journeys do no I/O; the step kinds are never touched, so the factory hands out inert placeholders.
-const noIo: StepIoFactory = () => ({ http: {} as StepContext['http'], ws: {} as StepContext['ws'], sse: {} as StepContext['sse'] });
+const noIo: StepIoFactory = () => () => ({
+  http: {} as StepContext['http'],
+  ws: {} as StepContext['ws'],
+  sse: {} as StepContext['sse'],
+  page: {} as StepContext['page'],
+});
 
 type Behaviour = { kind: 'pass' } | { kind: 'throw'; category: Exclude<Category, 'aborted'> } | { kind: 'bug' } | { kind: 'skip' } | { kind: 'hang' };
 
