@@ -1,0 +1,73 @@
+import type { JourneyStatus, RunResult } from '../journey/result-schema.js';
+
+/**
+ * The state store: run history, per-journey alert state and (for the alerting issue) the outbox. The scheduler,
+ * `prober run --store` and the status page talk only to this interface, so a shared store (Postgres) can be added
+ * as another implementation without touching the runner. Results given to `saveRun` are already redacted.
+ */
+export interface RunStore {
+  /** Records a finished run (idempotent by `runId`: saving the same run twice keeps one copy) and clears its in-flight marker. */
+  saveRun(result: RunResult): Promise<void>;
+  /** Newest first; every document is re-validated against the `prober.run/v1` schema on the way out. */
+  listRuns(query: RunQuery): Promise<RunResult[]>;
+  /** Journey names with at least one stored run, sorted. */
+  listJourneys(): Promise<string[]>;
+  /** Judged runs since `since`: pass/degraded count as up, fail as down; `error` (could not judge) is not counted. */
+  uptime(journey: string, since: Date): Promise<UptimeCounts>;
+  /** Deletes runs older than the age limit and beyond the per-journey count limit; returns how many runs went. */
+  prune(policy: RetentionPolicy, now?: Date): Promise<number>;
+
+  /** Written when a run starts, so a run cut short by SIGKILL is found at the next start (FAULTS F23). */
+  markInFlight(marker: InFlightRun): Promise<void>;
+  /** Progress of an in-flight run: the step that is running now. */
+  updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void>;
+  /** Returns and removes the markers of runs that never finished (their process died). */
+  takeInFlight(): Promise<InFlightRun[]>;
+
+  getAlertState(key: string): Promise<AlertStateRecord | undefined>;
+  putAlertState(key: string, state: JsonValue): Promise<void>;
+
+  /** Makes everything durable (WAL checkpoint) and releases the database. */
+  close(): Promise<void>;
+}
+
+export interface RunQuery {
+  /** Only runs that include this journey; all runs when omitted. */
+  journey?: string | undefined;
+  limit: number;
+}
+
+export interface UptimeCounts {
+  up: number;
+  down: number;
+}
+
+/** Retention by age and by count, whichever removes more. */
+export interface RetentionPolicy {
+  maxAgeDays: number;
+  maxRunsPerJourney: number;
+}
+
+export interface InFlightRun {
+  runId: string;
+  journey: string;
+  environment: string;
+  startedAt: string;
+  step?: { name: string; service: string; timeoutMs: number } | undefined;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface AlertStateRecord {
+  key: string;
+  state: JsonValue;
+  updatedAt: string;
+}
+
+/** Statuses that carry a judgement about the environment (uptime, `prober_journey_up`). */
+export function isJudged(status: JourneyStatus): status is 'pass' | 'degraded' | 'fail' {
+  return status !== 'error';
+}
+
+/** The default store location, relative to the working directory (ignored by git). */
+export const DEFAULT_STORE_PATH = '.prober/state.db';

@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { RunResult } from '../journey/result-schema.js';
+import type { AlertStateRecord, InFlightRun, JsonValue, RetentionPolicy, RunQuery, RunStore, UptimeCounts } from './run-store.js';
+import { prepareDatabase } from './sqlite-schema.js';
+
+export interface SqliteStoreOptions {
+  /** Called for a stored document that no longer validates (hand-edited, or from another schema); it is skipped. */
+  onInvalid?: (runId: string, problem: string) => void;
+}
+
+type Row<T> = T | undefined;
+const DAY_MS = 86_400_000;
+
+/** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
+export class SqliteRunStore implements RunStore {
+  private readonly db: Database.Database;
+  private readonly onInvalid: NonNullable<SqliteStoreOptions['onInvalid']>;
+  private readonly save: ReturnType<typeof SqliteRunStore.saver>;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    const file = resolve(path);
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    prepareDatabase(this.db);
+    this.onInvalid = options.onInvalid ?? (() => undefined);
+    this.save = SqliteRunStore.saver(this.db);
+  }
+
+  /** The journal mode in force, for tests and `prober validate`-style diagnostics. */
+  journalMode(): string {
+    return String(this.db.pragma('journal_mode', { simple: true }));
+  }
+
+  async saveRun(result: RunResult): Promise<void> {
+    this.save.immediate(result);
+  }
+
+  private static saver(db: Database.Database) {
+    // A run id is saved once: a retried save (or a replay after a crash) must not duplicate history.
+    const run = db.prepare(
+      'INSERT INTO runs (run_id, environment, started_ms, status, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING',
+    );
+    const journey = db.prepare('INSERT INTO journey_runs (run_id, journey, status, started_ms, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?)');
+    const step = db.prepare(
+      'INSERT INTO step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const done = db.prepare('DELETE FROM in_flight WHERE run_id = ?');
+    return db.transaction((r: RunResult) => {
+      const inserted = run.run(r.runId, r.environment, Date.parse(r.startedAt), r.status, JSON.stringify(r));
+      if (inserted.changes > 0) {
+        for (const j of r.journeys) {
+          journey.run(r.runId, j.journey, j.status, Date.parse(j.startedAt), j.durationMs, j.failure?.category ?? null);
+          j.steps.forEach((s, i) => step.run(r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null));
+        }
+      }
+      done.run(r.runId);
+    });
+  }
+
+  async listRuns(query: RunQuery): Promise<RunResult[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const rows =
+      query.journey === undefined
+        ? this.db.prepare('SELECT run_id, document FROM runs ORDER BY started_ms DESC, rowid DESC LIMIT ?').all(limit)
+        : this.db
+            .prepare(
+              `SELECT r.run_id, r.document FROM journey_runs j JOIN runs r ON r.run_id = j.run_id
+               WHERE j.journey = ? ORDER BY j.started_ms DESC, r.rowid DESC LIMIT ?`,
+            )
+            .all(query.journey, limit);
+    const out: RunResult[] = [];
+    for (const row of rows as { run_id: string; document: string }[]) {
+      const parsed = RunResult.safeParse(JSON.parse(row.document));
+      if (parsed.success) out.push(parsed.data);
+      else this.onInvalid(row.run_id, parsed.error.issues[0]?.message ?? 'invalid document');
+    }
+    return out;
+  }
+
+  async listJourneys(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT journey FROM journey_runs ORDER BY journey').pluck().all() as string[]).slice();
+  }
+
+  async uptime(journey: string, since: Date): Promise<UptimeCounts> {
+    const row = this.db
+      .prepare(
+        `SELECT SUM(status IN ('pass', 'degraded')) AS up, SUM(status = 'fail') AS down
+         FROM journey_runs WHERE journey = ? AND started_ms >= ?`,
+      )
+      .get(journey, since.getTime()) as Row<{ up: number | null; down: number | null }>;
+    return { up: row?.up ?? 0, down: row?.down ?? 0 };
+  }
+
+  async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
+    const prune = this.db.transaction(() => {
+      const old = this.db.prepare('DELETE FROM runs WHERE started_ms < ?').run(now.getTime() - policy.maxAgeDays * DAY_MS).changes;
+      const excess = this.db
+        .prepare(
+          `DELETE FROM runs WHERE run_id IN (
+             SELECT run_id FROM (
+               SELECT run_id, ROW_NUMBER() OVER (PARTITION BY journey ORDER BY started_ms DESC) AS rn FROM journey_runs
+             ) WHERE rn > ?)`,
+        )
+        .run(policy.maxRunsPerJourney).changes;
+      return old + excess;
+    });
+    return prune.immediate();
+  }
+
+  async markInFlight(marker: InFlightRun): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO in_flight (run_id, journey, environment, started_at, step) VALUES (?, ?, ?, ?, ?)')
+      .run(marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step));
+  }
+
+  async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
+    this.db.prepare('UPDATE in_flight SET step = ? WHERE run_id = ?').run(JSON.stringify(step), runId);
+  }
+
+  async takeInFlight(): Promise<InFlightRun[]> {
+    const take = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT run_id, journey, environment, started_at, step FROM in_flight ORDER BY started_at').all() as {
+        run_id: string;
+        journey: string;
+        environment: string;
+        started_at: string;
+        step: string | null;
+      }[];
+      this.db.prepare('DELETE FROM in_flight').run();
+      return rows.map((r) => ({
+        runId: r.run_id,
+        journey: r.journey,
+        environment: r.environment,
+        startedAt: r.started_at,
+        step: r.step === null ? undefined : (JSON.parse(r.step) as InFlightRun['step']),
+      }));
+    });
+    return take.immediate();
+  }
+
+  async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
+    const row = this.db.prepare('SELECT key, state, updated_at FROM alert_state WHERE key = ?').get(key) as Row<{
+      key: string;
+      state: string;
+      updated_at: string;
+    }>;
+    return row === undefined ? undefined : { key: row.key, state: JSON.parse(row.state) as JsonValue, updatedAt: row.updated_at };
+  }
+
+  async putAlertState(key: string, state: JsonValue): Promise<void> {
+    this.db
+      .prepare('INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+      .run(key, JSON.stringify(state), new Date().toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Fold the WAL back into the main file so a copied state.db is complete on its own.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+}

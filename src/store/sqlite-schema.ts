@@ -1,0 +1,90 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order and recorded in `user_version`, so an old state file is upgraded in place
+ * instead of being thrown away with its history.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    run_id      TEXT PRIMARY KEY,
+    environment TEXT NOT NULL,
+    started_ms  INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    document    TEXT NOT NULL            -- the redacted prober.run/v1 document, verbatim
+  );
+  CREATE INDEX runs_by_time ON runs (started_ms DESC);
+
+  CREATE TABLE journey_runs (
+    run_id      TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    journey     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    started_ms  INTEGER NOT NULL,
+    duration_ms REAL NOT NULL,
+    category    TEXT,
+    PRIMARY KEY (run_id, journey)
+  );
+  CREATE INDEX journey_runs_by_time ON journey_runs (journey, started_ms DESC);
+
+  -- Queryable step history (latency and failure statistics without parsing documents).
+  CREATE TABLE step_results (
+    run_id      TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    journey     TEXT NOT NULL,
+    ordinal     INTEGER NOT NULL,
+    step        TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    duration_ms REAL NOT NULL,
+    category    TEXT,
+    PRIMARY KEY (run_id, journey, ordinal)
+  );
+
+  CREATE TABLE in_flight (
+    run_id      TEXT PRIMARY KEY,
+    journey     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    step        TEXT                     -- JSON {name, service, timeoutMs} of the step running now
+  );
+
+  CREATE TABLE alert_state (
+    key         TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+
+  -- Placeholder for the alerting issue: notifications are written here before the first delivery attempt,
+  -- so a restart redelivers them with the same id (FAULTS F21, F23).
+  CREATE TABLE outbox (
+    id              TEXT PRIMARY KEY,
+    channel         TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    delivered_ms    INTEGER,
+    dead_reason     TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (delivered_ms, next_attempt_ms);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** WAL: readers (the status page, `prober report`) never block the writer, and a SIGKILL loses no committed run. */
+export function prepareDatabase(db: Database): void {
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last transactions.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`the state store was written by a newer prober (schema ${current}, this prober knows ${SCHEMA_VERSION})`);
+  }
+  const upgrade = db.transaction(() => {
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] ?? '');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  upgrade.immediate();
+}
