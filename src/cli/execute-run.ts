@@ -35,6 +35,9 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     ...(options.targets === undefined ? {} : { targets: options.targets }),
   });
   for (const value of Object.values(loaded.secrets)) redactor.add(value);
+  for (const target of loaded.tls.insecureTargets) {
+    log.warn({ target }, `TLS verification is disabled for target ${target} (tls.${target}.insecure); results cannot prove the certificate is valid`);
+  }
   const selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
   const settings = loaded.config.journeys;
   const result = await runJourneys(selected, {
@@ -44,7 +47,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     secrets: loaded.secrets,
     variables: loaded.config.variables,
     redactor,
-    io: apiStepIo({ maxBodyBytes: loaded.config.http.maxBodyBytes }),
+    io: apiStepIo({ maxBodyBytes: loaded.config.http.maxBodyBytes, tlsFor: loaded.tls.tlsFor }),
     userAgent: `node/${process.versions.node} ${USER_AGENT_TOKEN}`,
     maxBodyBytes: loaded.config.http.maxBodyBytes,
     signal: options.signal,

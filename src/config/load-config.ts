@@ -8,6 +8,7 @@ import { resolveSecrets } from './env-refs.js';
 import { importModule, loadErrorMessage } from './import-module.js';
 import { issuesToProblems } from './problems.js';
 import { ConfigSchema, type ProberConfig } from './schema.js';
+import { resolveTls, type TlsSettings } from './tls-settings.js';
 
 export interface LoadedConfig {
   path: string;
@@ -15,6 +16,7 @@ export interface LoadedConfig {
   /** Resolved secret values; never printed, registered with the redactor by the caller. */
   secrets: Record<string, string>;
   journeys: JourneyDefinition[];
+  tls: Omit<TlsSettings, 'problems'>;
 }
 
 export interface LoadOptions {
@@ -46,12 +48,20 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   const secrets =
     options.skipSecrets === true ? { values: {}, problems: [] } : resolveSecrets(config.secrets, options.env ?? process.env);
   const discovered = await discoverJourneys(config.probes, dirname(file));
+  const tls = resolveTls(config, dirname(file));
   const problems = [
     ...secrets.problems,
     ...shortSecretProblems(secrets.values),
+    ...tls.problems,
     ...discovered.problems,
     ...checkJourneys(config, discovered.journeys),
   ];
   if (problems.length > 0) throw new ProberSetupError(problems);
-  return { path: file, config, secrets: secrets.values, journeys: discovered.journeys.map((j) => j.def) };
+  return {
+    path: file,
+    config,
+    secrets: secrets.values,
+    journeys: discovered.journeys.map((j) => j.def),
+    tls: { tlsFor: tls.tlsFor, insecureTargets: tls.insecureTargets },
+  };
 }

@@ -70,6 +70,16 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ maxBodyBytes: 10 * 1024 * 1024 }),
+    /**
+     * TLS per target name. Verification is always on; `ca` adds a trusted CA (PEM file, relative to the config
+     * file); `insecure: true` turns verification off for that target only and is logged as a warning on every run.
+     */
+    tls: z
+      .record(
+        z.string(),
+        z.object({ ca: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict(),
+      )
+      .default({}),
     browser: z
       .object({
         /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */

@@ -4,3 +4,5 @@ export type { Sandbox, SandboxOptions, SandboxUrls } from './start-sandbox.js';
 export { FAULT_CATALOG, FaultSpecError, parseFault } from './fault-catalog.js';
 export type { FaultSpec } from './fault-catalog.js';
 export type { FaultController } from './fault-controller.js';
+export { startTlsFront } from './tls-front.js';
+export type { TlsFront, TlsFrontOptions } from './tls-front.js';

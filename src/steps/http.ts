@@ -40,7 +40,8 @@ export interface HttpClient {
 }
 
 export interface HttpClientOptions {
-  tls?: ConnectionOptions;
+  /** TLS options for a URL's origin (a custom CA, or verification off for an insecure target). */
+  tlsFor?: (url: string) => ConnectionOptions | undefined;
 }
 
 /** Builds the request headers every adapter sends: tagging, auth and body type. */
@@ -69,7 +70,7 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     const started = performance.now();
     let connectMs: number | undefined;
     const budget = remainingMs(scope);
-    const baseConnect = buildConnector({ timeout: budget, ...clientOptions.tls });
+    const baseConnect = buildConnector({ timeout: budget, ...clientOptions.tlsFor?.(url) });
     const agent = new Agent({
       headersTimeout: budget,
       bodyTimeout: budget,

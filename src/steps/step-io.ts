@@ -10,7 +10,7 @@ export function apiStepIo(options: HttpClientOptions & { maxBodyBytes: number })
     const http = createHttpClient(scope, options);
     return {
       http,
-      ws: createWsClient(scope, resources, options.maxBodyBytes),
+      ws: createWsClient(scope, resources, options.maxBodyBytes, options.tlsFor),
       sse: createSseClient(http, resources, options.maxBodyBytes),
       get page(): never {
         throw new StepFailure('prober', 'this step uses ctx.page, but no browser is configured for this run');

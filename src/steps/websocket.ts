@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { StepFailure } from '../journey/errors.js';
 import { MessageQueue, type WaitOptions } from './message-queue.js';
@@ -27,7 +28,12 @@ export interface WsClient {
 }
 
 /** The connection outlives its step; it is closed when the journey ends. */
-export function createWsClient(scope: StepScope, resources: JourneyResources, maxPayload: number): WsClient {
+export function createWsClient(
+  scope: StepScope,
+  resources: JourneyResources,
+  maxPayload: number,
+  tlsFor?: (url: string) => ConnectionOptions | undefined,
+): WsClient {
   return {
     connect: (url, options = {}) =>
       new Promise<WsConnection>((resolve, reject) => {
@@ -38,6 +44,7 @@ export function createWsClient(scope: StepScope, resources: JourneyResources, ma
           handshakeTimeout: remainingMs(scope),
           followRedirects: false,
           maxPayload,
+          ...tlsFor?.(url),
         });
         const queue = new MessageQueue<unknown>();
         let closedByUs = false;

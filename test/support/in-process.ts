@@ -1,3 +1,4 @@
+import type { TlsFor } from '../../src/config/tls-settings.js';
 import type { JourneyDefinition } from '../../src/journey/define.js';
 import type { RunResult } from '../../src/journey/result-schema.js';
 import { runJourneys } from '../../src/journey/run.js';
@@ -8,7 +9,7 @@ import { apiStepIo } from '../../src/steps/step-io.js';
 export function runInProcess(
   journeys: JourneyDefinition[],
   targets: Record<string, string>,
-  extra: { secrets?: Record<string, string>; maxBodyBytes?: number; redactor?: Redactor } = {},
+  extra: { secrets?: Record<string, string>; maxBodyBytes?: number; redactor?: Redactor; tlsFor?: TlsFor } = {},
 ): Promise<RunResult> {
   const maxBodyBytes = extra.maxBodyBytes ?? 10 * 1024 * 1024;
   const redactor = extra.redactor ?? new Redactor();
@@ -19,7 +20,7 @@ export function runInProcess(
     secrets: extra.secrets ?? {},
     variables: {},
     redactor,
-    io: apiStepIo({ maxBodyBytes }),
+    io: apiStepIo({ maxBodyBytes, ...(extra.tlsFor === undefined ? {} : { tlsFor: extra.tlsFor }) }),
     userAgent: 'node golden-path-prober/test',
     maxBodyBytes,
   });
