@@ -61,9 +61,11 @@ function networkMessage(e: ErrnoLike, code: string): string | undefined {
     case 'ECONNREFUSED':
       return `connection refused${where}`;
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
     case 'EPIPE':
       return `connection reset by peer${where}`;
+    case 'UND_ERR_SOCKET':
+      // undici's own words here are specific ("other side closed", "bad upgrade") and never carry payloads.
+      return `the connection failed: ${typeof e.message === 'string' ? e.message : 'socket error'} (UND_ERR_SOCKET)`;
     case 'ENOTFOUND':
       return `DNS lookup failed for ${typeof e.hostname === 'string' ? e.hostname : 'host'} (ENOTFOUND)`;
     case 'EAI_AGAIN':

@@ -146,7 +146,10 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
   const t0 = performance.now();
   const stepTimeout = AbortSignal.timeout(run.timeoutMs);
   const signal = AbortSignal.any([run.parent, stepTimeout]);
-  const deadline = Math.min(Date.now() + run.timeoutMs, run.parentDeadline);
+  const startMs = Date.now();
+  const deadline = Math.min(startMs + run.timeoutMs, run.parentDeadline);
+  // What "timed out after N ms" reports: the step's own timeout, or what was left of the journey's.
+  const effectiveTimeout = Math.max(0, deadline - startMs);
   const http: HttpEvidence[] = [];
   const metrics: Record<string, number> = {};
   const scope: StepScope = {
@@ -201,7 +204,6 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
       outcome = { status: 'skipped', skipReason: err.message };
     } else {
       const deadlineExceeded = stepTimeout.aborted || run.journeyTimeout?.aborted === true;
-      const effectiveTimeout = Math.max(0, Math.round(deadline - startedAt.getTime()));
       const c = classifyFailure(err, { deadlineExceeded, aborted: run.outer.aborted, timeoutMs: effectiveTimeout });
       outcome = {
         status: c.status,

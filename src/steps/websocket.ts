@@ -91,7 +91,11 @@ export function createWsClient(
         });
         socket.once('open', () => {
           scope.signal.removeEventListener('abort', onAbort);
-          socket.on('error', () => undefined);
+          socket.on('error', (err: Error & { code?: string }) => {
+            if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+              queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${maxPayload}-byte cap`));
+            }
+          });
           resolve({
             send: (message) => socket.send(JSON.stringify(message)),
             waitFor: <T>(predicate: (m: T, at: number) => boolean, opts: WaitOptions = {}) =>

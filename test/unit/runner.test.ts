@@ -91,7 +91,7 @@ describe('runner', () => {
   });
 
   it('ends a step that ignores its signal at the deadline, as a timeout', async () => {
-    const j = journey({ name: 'j', description: 'd', capability: 'x', steps: [step('hang', { service: 'auth', timeoutMs: 100 }, () => new Promise(() => undefined))] });
+    const j = journey({ name: 'j', description: 'd', capability: 'x', timeoutMs: 5_000, steps: [step('hang', { service: 'auth', timeoutMs: 100 }, () => new Promise(() => undefined))] });
     const r = await runJourneys([j], runOptions());
     const s = r.journeys[0]!.steps[0]!;
     expect(s.error).toEqual({ category: 'timeout', message: 'timed out after 100 ms' });
