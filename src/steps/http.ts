@@ -95,6 +95,7 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     }
     const headersMs = performance.now() - started;
     const requestId = headerValue(res.headers['x-request-id']);
+    markCredentials(scope, res.headers['set-cookie']);
     const record = (bodyMs?: number) =>
       scope.recordHttp({
         ...evidence,
@@ -123,7 +124,11 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
       headers: res.headers,
       requestId,
       text,
-      json: async <T>(schema: ZodType<T>) => parseWith(schema, await text(), headerValue(res.headers['content-type'])),
+      json: async <T>(schema: ZodType<T>) => {
+        const value = parseWith(schema, await text(), headerValue(res.headers['content-type']));
+        markTokenFields(scope, value);
+        return value;
+      },
       stream: () => {
         res.body.once('close', () => {
           record();
@@ -157,4 +162,23 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): 
 
 export function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Cookies are credentials: every `Set-Cookie` value is redacted from then on, whether or not the probe marks it. */
+function markCredentials(scope: StepScope, setCookie: string | string[] | undefined): void {
+  for (const cookie of Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie]) {
+    const value = cookie.split(';')[0]?.split('=').slice(1).join('=');
+    if (value !== undefined && value !== '') scope.markSecret(value);
+  }
+}
+
+const CREDENTIAL_KEY = /token|secret|password|passwd|api[_-]?key|cookie|credential/i;
+
+/** A safety net for probes that forget `ctx.markSecret`: string fields named like credentials are redacted. */
+export function markTokenFields(scope: Pick<StepScope, 'markSecret'>, value: unknown, depth = 0): void {
+  if (depth > 6 || value === null || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && CREDENTIAL_KEY.test(key)) scope.markSecret(v);
+    else markTokenFields(scope, v, depth + 1);
+  }
 }
