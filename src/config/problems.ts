@@ -18,6 +18,12 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: re
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(config)';
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `["${String(p)}"]`))
+    .map((p, i) => {
+      if (typeof p === 'number') return `[${p}]`;
+      const key = String(p);
+      // Keys from a user's file can be anything ("", "a:b", newlines): quote them so the line stays one parseable line.
+      if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+      return i === 0 ? key : `.${key}`;
+    })
     .join('');
 }
