@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { journey, step, z, type StepContext } from '../src/index.js';
+import { janitor, journey, step, z, type StepContext } from '../src/index.js';
 
 const Token = z.object({
   access_token: z.string().min(1),
@@ -8,6 +8,9 @@ const Token = z.object({
   expires_in: z.number(),
 });
 const ChatSession = z.object({ session_id: z.string().min(1) });
+const SessionList = z.object({
+  sessions: z.array(z.object({ session_id: z.string(), created_at: z.string(), synthetic: z.string().nullable() })),
+});
 const ChatEvent = z.looseObject({ type: z.string(), nonce: z.string().optional() });
 type ChatEvent = z.infer<typeof ChatEvent>;
 type Completed = ChatEvent & { reply?: unknown };
@@ -95,6 +98,20 @@ export default journey({
       });
     }),
   ],
+
+  // A run killed mid-journey (SIGKILL, OOM) cannot close its session; the next run or `prober janitor` does.
+  janitor: janitor({ service: 'backend', timeoutMs: 10_000 }, async (ctx, olderThanMs) => {
+    const login = await ctx.http.post(`${ctx.target('auth')}/auth/login`, {
+      json: { email: ctx.variable('email'), password: ctx.secret('password') },
+    });
+    const { access_token: token } = await login.json(Token);
+    const { sessions } = await (await ctx.http.get(`${ctx.target('backend')}/api/sessions`, { bearer: token })).json(SessionList);
+    const stale = sessions.filter((s) => s.synthetic !== null && Date.now() - Date.parse(s.created_at) >= olderThanMs);
+    for (const s of stale) {
+      await ctx.http.delete(`${ctx.target('backend')}/api/sessions/${encodeURIComponent(s.session_id)}`, { bearer: token, expect: [204, 404] });
+    }
+    return stale.length;
+  }),
 });
 
 function recordLatency(ctx: StepContext, sentAt: number, firstDeltaAt: number | undefined, completedAt: number): void {

@@ -1,5 +1,5 @@
 /** The authoring API for journey files: `import { journey, step, z } from 'golden-path-prober'`. */
-export { journey, step } from './journey/define.js';
+export { janitor, journey, step } from './journey/define.js';
 export type { JourneyDefinition, StepContext, StepDefinition, StepOptions, Vars } from './journey/define.js';
 export { StepFailure } from './journey/errors.js';
 export type { RunResult, JourneyResult, StepResult, Category } from './journey/result-schema.js';

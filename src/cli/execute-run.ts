@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Level } from 'pino';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunResult } from '../journey/result-schema.js';
-import { runJourneys } from '../journey/run.js';
-import { createLogger } from '../log.js';
+import { runJourneys, type RunOptions } from '../journey/run.js';
+import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
 import { apiStepIo } from '../steps/step-io.js';
@@ -24,12 +24,19 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-/** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
-export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result: RunResult }> {
+export interface PreparedRun {
+  loaded: LoadedConfig;
+  redactor: Redactor;
+  log: Logger;
+  /** Everything `runJourneys` needs except the journeys and progress events. */
+  runOptions: RunOptions;
+}
+
+/** Loads the config and builds the redactor, logger and run options once, for `run`, `demo` and `janitor`. */
+export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'reporters' | 'failOnDegraded'>): Promise<PreparedRun> {
   const redactor = new Redactor();
   const runId = randomUUID();
   const log = createLogger(redactor, options.logLevel ?? 'warn').child({ runId });
-  const reporters = createReporters(options.reporters);
   const loaded = await loadConfig(options.configPath, {
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.targets === undefined ? {} : { targets: options.targets }),
@@ -38,9 +45,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   for (const target of loaded.tls.insecureTargets) {
     log.warn({ target }, `TLS verification is disabled for target ${target} (tls.${target}.insecure); results cannot prove the certificate is valid`);
   }
-  const selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
   const settings = loaded.config.journeys;
-  const result = await runJourneys(selected, {
+  const runOptions: RunOptions = {
     runId,
     environment: loaded.config.environment,
     targets: loaded.config.targets,
@@ -51,9 +57,21 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     userAgent: `node/${process.versions.node} ${USER_AGENT_TOKEN}`,
     maxBodyBytes: loaded.config.http.maxBodyBytes,
     signal: options.signal,
+    janitorOlderThanMs: loaded.config.janitor.enabled ? loaded.config.janitor.olderThanMs : undefined,
     overrides: Object.fromEntries(
       Object.entries(settings).map(([name, s]) => [name, { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps }]),
     ),
+  };
+  return { loaded, redactor, log, runOptions };
+}
+
+/** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
+export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result: RunResult }> {
+  const reporters = createReporters(options.reporters);
+  const { loaded, log, runOptions } = await prepareRun(options);
+  const selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
+  const result = await runJourneys(selected, {
+    ...runOptions,
     onEvent: (event) => {
       logRunEvent(log, event);
       for (const r of reporters) r.onEvent?.(event);

@@ -6,6 +6,7 @@ Usage:
   prober sandbox [--port N] [--fault STEP=EFFECT]...
   prober validate [--config F]
   prober list [--config F]
+  prober janitor [JOURNEY...] [--config F] [--older-than MS] [--target NAME=URL]...
 
 Options:
   --config F          config file (TypeScript or JSON); default: $PROBER_CONFIG, else ./prober.config.ts

@@ -2,6 +2,7 @@ import { isProberSetupError } from '../journey/errors.js';
 import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
 import { demoCommand } from './commands/demo.js';
+import { janitorCommand } from './commands/janitor.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { listCommand, validateCommand } from './commands/validate.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sandbox: sandboxCommand,
   validate: validateCommand,
   list: listCommand,
+  janitor: janitorCommand,
 };
 
 /** Every failure a user can meet ends here as one line per problem on stderr and exit 2, never a stack trace. */

@@ -80,6 +80,15 @@ export const ConfigSchema = z
         z.object({ ca: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict(),
       )
       .default({}),
+    /** Deletes synthetic leftovers (sessions of killed runs) after each passing journey and in `prober janitor`. */
+    janitor: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Only leftovers older than this are deleted, so concurrent probers' in-flight sessions survive. @defaultValue 10 min */
+        olderThanMs: z.number().int().nonnegative().default(600_000),
+      })
+      .strict()
+      .default({ enabled: true, olderThanMs: 600_000 }),
     browser: z
       .object({
         /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */

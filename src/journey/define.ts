@@ -83,11 +83,28 @@ export interface JourneyOptions {
   /** What the journey reads from the config, so `prober validate` can check it before a run. */
   needs?: { secrets?: string[]; variables?: string[] };
   steps: StepDefinition[];
+  /** Removes what a killed run left behind; run after each journey and by `prober janitor`. */
+  janitor?: JanitorDefinition;
 }
 
-export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs'>> {
+/** Deletes synthetic leftovers (e.g. chat sessions) older than `olderThanMs` and returns how many it deleted. */
+export type JanitorFn = (ctx: StepContext, olderThanMs: number) => Promise<number>;
+
+export interface JanitorDefinition {
+  readonly kind: 'janitor';
+  readonly service: string;
+  readonly timeoutMs: number;
+  readonly run: JanitorFn;
+}
+
+export function janitor(options: { service: string; timeoutMs?: number }, run: JanitorFn): JanitorDefinition {
+  return Object.freeze({ kind: 'janitor', service: options.service, timeoutMs: options.timeoutMs ?? 10_000, run });
+}
+
+export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor'>> {
   readonly kind: 'journey';
   readonly budgetMs: number | undefined;
+  readonly janitor: JanitorDefinition | undefined;
   readonly needs: { secrets: string[]; variables: string[] };
 }
 
@@ -116,6 +133,7 @@ export function journey(options: JourneyOptions): JourneyDefinition {
     budgetMs: options.budgetMs,
     needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [] },
     steps: [...options.steps],
+    janitor: options.janitor,
   });
 }
 

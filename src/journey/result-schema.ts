@@ -105,9 +105,15 @@ export const JourneyResult = z
     verdict: z.string().min(1),
     failure: Failure.optional(),
     steps: z.array(StepResult),
+    /** Cleanup of leftovers from earlier (killed) runs; never part of the verdict. */
+    janitor: z
+      .object({ status: StepStatus, deleted: z.number().int().nonnegative().optional(), error: StepError.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type JourneyResult = z.infer<typeof JourneyResult>;
+export type JanitorResult = NonNullable<JourneyResult['janitor']>;
 
 export const Summary = z
   .object({

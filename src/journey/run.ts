@@ -4,12 +4,15 @@ import { PROBER_VERSION } from '../version.js';
 import type { JourneyDefinition } from './define.js';
 import { summarizeRun } from './derive-verdict.js';
 import { RUN_SCHEMA, type JourneyResult, type RunResult } from './result-schema.js';
+import { runJanitor } from './run-janitor.js';
 import { runJourney, type JourneyRunOptions } from './runner.js';
 
 export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs' | 'budgetMs' | 'steps'> {
   environment: string;
   runId?: string;
   overrides?: Readonly<Record<string, Pick<JourneyRunOptions, 'timeoutMs' | 'budgetMs' | 'steps'>>>;
+  /** After each journey, delete synthetic leftovers older than this (its janitor); undefined: no janitor. */
+  janitorOlderThanMs?: number | undefined;
 }
 
 /**
@@ -21,7 +24,16 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
   const startedAt = new Date();
   const t0 = performance.now();
   const results: JourneyResult[] = await Promise.all(
-    journeys.map((def) => runJourney(def, { ...options, runId, ...options.overrides?.[def.name] })),
+    journeys.map(async (def) => {
+      const journeyOptions = { ...options, runId, ...options.overrides?.[def.name] };
+      const result = await runJourney(def, journeyOptions);
+      // After the journey, so cleanup never delays or colours the verdict; skipped when the prober is stopping.
+      // Only after a passing journey: while the environment is failing, cleanup would fail (or hang) as well.
+      const healthy = result.status === 'pass' || result.status === 'degraded';
+      if (options.janitorOlderThanMs === undefined || options.signal?.aborted === true || !healthy) return result;
+      const janitor = await runJanitor(def, options.janitorOlderThanMs, journeyOptions);
+      return janitor === undefined ? result : { ...result, janitor };
+    }),
   );
   const { status, summary } = summarizeRun(results);
   const result: RunResult = {

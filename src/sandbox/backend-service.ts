@@ -34,6 +34,7 @@ export function createBackendServer(deps: BackendDeps): Server {
       const path = pathOf(req).pathname;
       const method = req.method ?? 'GET';
       if (method === 'POST' && path === '/api/sessions') return createSession(deps, req, res);
+      if (method === 'GET' && path === '/api/sessions') return listSessions(deps, req, res);
       const sessionId = SESSION_PATH.exec(path)?.[1];
       if (method === 'DELETE' && sessionId !== undefined) return deleteSession(deps, req, res, decodeURIComponent(sessionId));
       const messagesFor = MESSAGES_PATH.exec(path)?.[1];
@@ -65,6 +66,18 @@ async function createSession(deps: BackendDeps, req: IncomingMessage, res: Serve
       return jsonReply(201, { session_id: session.id, created_at: session.createdAt });
     },
   });
+}
+
+/** The caller's own sessions, with the synthetic tag, so a janitor can find what a killed probe left behind. */
+async function listSessions(deps: BackendDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const verification = await verify(deps, req, res);
+  const rejected = rejection(verification);
+  if (rejected !== undefined || verification.outcome !== 'active') return sendReply(res, rejected ?? jsonReply(401, {}));
+  const mine = deps.sessions.list().filter((s) => s.userId === verification.sub);
+  sendReply(
+    res,
+    jsonReply(200, { sessions: mine.map((s) => ({ session_id: s.id, created_at: s.createdAt, synthetic: s.synthetic ?? null })) }),
+  );
 }
 
 async function deleteSession(deps: BackendDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
