@@ -11,10 +11,12 @@ export default defineConfig({
     backend: 'http://127.0.0.1:4102',
     web: 'http://127.0.0.1:4103',
   },
-  probes: ['../probes/golden-path-api.ts'],
+  probes: ['../probes/golden-path-api.ts', '../probes/golden-path-browser.ts'],
   secrets: { password: '${env:SANDBOX_PASSWORD}' },
   variables: { email: 'probe@sandbox.test' },
   journeys: {
     'golden-path-api': { schedule: '*/30 * * * * *', timeoutMs: 40_000 },
+    // A real Chromium run is heavier: every minute, offset by 30 s from the API journey, deadline under the interval.
+    'golden-path-browser': { schedule: '30 * * * * *', timeoutMs: 45_000 },
   },
 });

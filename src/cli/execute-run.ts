@@ -8,6 +8,8 @@ import { runJourneys, type RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
+import { browserSettings } from '../steps/browser-launcher.js';
+import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
 import { USER_AGENT_TOKEN } from '../version.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -22,6 +24,8 @@ export interface ExecuteOptions {
   env?: NodeJS.ProcessEnv;
   logLevel?: Level | 'silent';
   signal?: AbortSignal;
+  /** When set and no Chromium is available, browser journeys are dropped and this is told how to install one. */
+  onBrowserMissing?: (hint: string) => void;
 }
 
 export interface PreparedRun {
@@ -68,15 +72,23 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
 /** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
 export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result: RunResult }> {
   const reporters = createReporters(options.reporters);
-  const { loaded, log, runOptions } = await prepareRun(options);
-  const selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
-  const result = await runJourneys(selected, {
-    ...runOptions,
-    onEvent: (event) => {
-      logRunEvent(log, event);
-      for (const r of reporters) r.onEvent?.(event);
-    },
-  });
+  const { loaded, log, redactor, runOptions } = await prepareRun(options);
+  let selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
+  const browser = browserSettings(loaded.config.browser);
+  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
+  const runId = runOptions.runId ?? randomUUID();
+  const browserRun = { settings: browser, runId, journeys: selected, redactor, api: runOptions.io };
+  const result = await withBrowserRun(browserRun, (io) =>
+    runJourneys(selected, {
+      ...runOptions,
+      runId,
+      io,
+      onEvent: (event) => {
+        logRunEvent(log, event);
+        for (const r of reporters) r.onEvent?.(event);
+      },
+    }),
+  );
   for (const r of reporters) await r.report(result);
   log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
   return { exitCode: exitCodeFor(result.status, options.failOnDegraded), result };

@@ -53,6 +53,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
         env: { ...process.env, SANDBOX_PASSWORD: password },
         signal,
         ...(logLevel === undefined ? {} : { logLevel }),
+        // No Chromium here: say once how to get one, and still show the API journey.
+        onBrowserMissing: (hint) => process.stderr.write(`${hint}\n`),
       });
       return exitCode;
     });

@@ -1,0 +1,122 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Redactor } from '../redact.js';
+import { scrubTraceFile } from './browser-trace-scrub.js';
+
+/**
+ * Evidence of a failed browser step: a full-page screenshot and, when configured, a Playwright trace.
+ * Layout: `<artifactsDir>/<runId>/<journey>/<step>.png` and `.../trace.zip`. Only ids and names we chose go into
+ * paths, never anything the page or the config supplied, so no secret can end up in a file name.
+ */
+export interface ArtifactOptions {
+  dir: string;
+  trace: 'off' | 'on-failure';
+  /** Scrubs secrets out of trace files, which record request bodies and form values. */
+  redactor: Redactor;
+  /** Bound on one screenshot: evidence must never hold up the journey. */
+  screenshotTimeoutMs?: number;
+}
+
+const SAFE = /[^A-Za-z0-9._-]+/g;
+
+export function artifactName(part: string): string {
+  const cleaned = part.replace(SAFE, '_').replace(/^\.+/, '_');
+  return cleaned === '' ? '_' : cleaned.slice(0, 100);
+}
+
+export function journeyArtifactDir(dir: string, runId: string, journey: string): string {
+  return join(dir, artifactName(runId), artifactName(journey));
+}
+
+/** Artifacts of one journey run in one browser context. */
+export class JourneyArtifacts {
+  private tracing = false;
+  private readonly dir: string;
+
+  constructor(
+    private readonly options: ArtifactOptions,
+    run: { runId: string; journey: string },
+  ) {
+    this.dir = journeyArtifactDir(options.dir, run.runId, run.journey);
+  }
+
+  /** Tracing must start before the first action to be useful; whether it is kept is decided on failure. */
+  async startTrace(context: BrowserContext): Promise<void> {
+    if (this.options.trace !== 'on-failure') return;
+    await context.tracing.start({ screenshots: true, snapshots: true, sources: false });
+    this.tracing = true;
+  }
+
+  /** Best effort: the paths written for a failed step. Never throws. */
+  async forFailedStep(step: string, page: Page): Promise<string[]> {
+    const written: string[] = [];
+    await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+    const shot = await this.screenshot(step, page);
+    if (shot !== undefined) written.push(shot);
+    const trace = await this.saveTrace(page.context());
+    if (trace !== undefined) written.push(trace);
+    return written;
+  }
+
+  /** Drops the trace of a run that did not fail (the common case): nothing is written. */
+  async discardTrace(context: BrowserContext): Promise<void> {
+    if (!this.tracing) return;
+    this.tracing = false;
+    await context.tracing.stop().catch(() => undefined);
+  }
+
+  private async screenshot(step: string, page: Page): Promise<string | undefined> {
+    if (page.isClosed()) return undefined;
+    const path = join(this.dir, `${artifactName(step)}.png`);
+    try {
+      await page.screenshot({
+        path,
+        fullPage: true,
+        animations: 'disabled',
+        // Browsers already draw password fields as dots; masking also hides their length and any reveal toggle.
+        mask: [page.locator('input[type=password]')],
+        timeout: this.options.screenshotTimeoutMs ?? 5_000,
+      });
+      return path;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The trace up to the first failure (the part worth reading), scrubbed before it lands under artifacts/. */
+  private async saveTrace(context: BrowserContext): Promise<string | undefined> {
+    if (!this.tracing) return undefined;
+    this.tracing = false;
+    const raw = join(this.dir, '.trace-unscrubbed.zip');
+    const path = join(this.dir, 'trace.zip');
+    try {
+      await context.tracing.stop({ path: raw });
+      await scrubTraceFile(raw, path, this.options.redactor);
+      return path;
+    } catch {
+      return undefined;
+    } finally {
+      await rm(raw, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Deletes run folders under `dir` older than `maxAgeHours` (by modification time). Returns what was removed.
+ * Unknown files are left alone: the folder may be shared with other tools.
+ */
+export async function pruneArtifacts(dir: string, maxAgeHours: number, now = Date.now()): Promise<string[]> {
+  const cutoff = now - maxAgeHours * 3_600_000;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || info.mtimeMs >= cutoff) continue;
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    removed.push(path);
+  }
+  return removed;
+}

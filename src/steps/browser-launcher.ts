@@ -1,0 +1,119 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import type { ProberConfig } from '../config/schema.js';
+import { StepFailure } from '../journey/errors.js';
+import { oneLineOf } from './browser-failure.js';
+
+/** The `browser` config section with its defaults applied (the section itself is optional). */
+export interface BrowserSettings {
+  executablePath: string | undefined;
+  headless: boolean;
+  args: readonly string[];
+  trace: 'off' | 'on-failure';
+  artifactsDir: string;
+  artifactRetentionHours: number;
+}
+
+export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/** What the user reads when no browser can be found: the two ways out, in one line. */
+export const INSTALL_HINT =
+  'no Chromium found: install one (apt-get install chromium) or set browser.executablePath in the config';
+
+// Background networking and component updates would make the prober phone home and add noise to every run;
+// the GPU is useless headless and its process is the first to crash in containers.
+const ALWAYS_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
+
+export function browserSettings(section: ProberConfig['browser'] | undefined): BrowserSettings {
+  return {
+    executablePath: section?.executablePath,
+    headless: section?.headless ?? true,
+    args: section?.args ?? [],
+    trace: section?.trace ?? 'off',
+    artifactsDir: section?.artifactsDir ?? 'artifacts',
+    artifactRetentionHours: section?.artifactRetentionHours ?? 72,
+  };
+}
+
+export interface ExecutableChoice {
+  path: string;
+  source: 'config' | 'playwright' | 'system';
+}
+
+/**
+ * Config wins, even when it is wrong (a typo must surface, not silently fall back to another browser);
+ * then Playwright's own download, if present; then Debian's package.
+ */
+export function chooseExecutable(configured: string | undefined, exists: (path: string) => boolean = isExecutableFile): ExecutableChoice | undefined {
+  if (configured !== undefined) return { path: configured, source: 'config' };
+  const bundled = playwrightExecutable();
+  if (bundled !== undefined && exists(bundled)) return { path: bundled, source: 'playwright' };
+  if (exists(DEBIAN_CHROMIUM)) return { path: DEBIAN_CHROMIUM, source: 'system' };
+  return undefined;
+}
+
+/** True when a browser would be found and the file is there: lets `prober demo` skip browser journeys politely. */
+export function browserAvailable(settings: Pick<BrowserSettings, 'executablePath'>): boolean {
+  const choice = chooseExecutable(settings.executablePath);
+  return choice !== undefined && isExecutableFile(choice.path);
+}
+
+export function launchArgs(settings: Pick<BrowserSettings, 'args'>, isRoot = process.getuid?.() === 0): string[] {
+  // Chromium refuses to start its sandbox as root; elsewhere the sandbox stays on.
+  return [...ALWAYS_ARGS, ...(isRoot ? ['--no-sandbox'] : []), ...settings.args];
+}
+
+export interface LaunchOptions {
+  /** Environment for Chromium. Default: the prober's own environment. */
+  env?: Record<string, string | undefined>;
+  /** Bound on the launch itself. */
+  timeoutMs?: number;
+}
+
+/**
+ * Launches Chromium, or throws a `prober` StepFailure: a browser that will not start says nothing about the
+ * environment under test, so it must yield status `error`, never "users cannot log in".
+ */
+export async function launchChromium(settings: BrowserSettings, options: LaunchOptions = {}): Promise<Browser> {
+  const choice = chooseExecutable(settings.executablePath);
+  if (choice === undefined) throw new StepFailure('prober', INSTALL_HINT);
+  if (!isExecutableFile(choice.path)) {
+    const what = choice.source === 'config' ? `browser.executablePath "${choice.path}"` : choice.path;
+    throw new StepFailure('prober', `${what} is not an executable file; install Chromium (apt-get install chromium) or fix the path`);
+  }
+  const isRoot = process.getuid?.() === 0;
+  try {
+    return await chromium.launch({
+      executablePath: choice.path,
+      headless: settings.headless,
+      args: launchArgs(settings, isRoot),
+      chromiumSandbox: !isRoot,
+      // The prober owns shutdown: it closes the browser itself in `finally`, after reporting the aborted run.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+  } catch (err) {
+    throw new StepFailure('prober', `Chromium failed to launch (${choice.path}): ${oneLineOf(err)}`, { cause: err });
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function playwrightExecutable(): string | undefined {
+  try {
+    return chromium.executablePath();
+  } catch {
+    // Playwright throws when its registry has no entry for this platform: that only means "not installed".
+    return undefined;
+  }
+}
