@@ -40,3 +40,17 @@ export function parseFailOn(value: string | undefined): boolean {
   if (value !== 'degraded') throw new ProberSetupError([`--fail-on: only "degraded" is supported, got "${value}"`]);
   return true;
 }
+
+/** A whole number ≥ 0 (`--retries`). */
+export function parseCount(flag: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,3}$/.test(value)) throw new ProberSetupError([`--${flag}: expected a whole number from 0 to 999, got "${value}"`]);
+  return Number(value);
+}
+
+/** `500ms`, `30s`, `5m` → milliseconds. A unit is required: a bare number is ambiguous at 3 a.m. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(value);
+  if (m === null) throw new ProberSetupError([`--${flag}: expected a duration with a unit such as 500ms, 30s or 5m, got "${value}"`]);
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1_000 : 60_000);
+}

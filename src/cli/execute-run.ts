@@ -11,8 +11,10 @@ import { createReporters, type ReporterSpec } from '../report/reporters.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
+import { readVersions } from '../steps/version-probe.js';
 import { USER_AGENT_TOKEN } from '../version.js';
-import { exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
 
 export interface ExecuteOptions {
@@ -26,6 +28,15 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** When set and no Chromium is available, browser journeys are dropped and this is told how to install one. */
   onBrowserMissing?: (hint: string) => void;
+  /** Re-run a failed journey up to N times; a later pass is `flaky`. */
+  retries?: number;
+  /** Exit 0 for `flaky` (passed on a retry) instead of 1. */
+  allowFlaky?: boolean;
+  filter?: JourneyFilter;
+  /** `--expect-version`: judge only once these services report these versions. */
+  expectVersions?: Record<string, string>;
+  /** How long to wait for `expectVersions` before giving up with exit 3. */
+  waitReadyMs?: number;
 }
 
 export interface PreparedRun {
@@ -70,10 +81,25 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
 }
 
 /** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
-export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result: RunResult }> {
+export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result?: RunResult }> {
   const reporters = createReporters(options.reporters);
   const { loaded, log, redactor, runOptions } = await prepareRun(options);
-  let selected = selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false);
+  let selected = filterJourneys(
+    selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false),
+    options.filter ?? {},
+  );
+  const endpoints = versionEndpoints(loaded);
+  const headers = { 'user-agent': runOptions.userAgent, 'x-synthetic-probe': runOptions.runId ?? '' };
+  if (options.expectVersions !== undefined && Object.keys(options.expectVersions).length > 0) {
+    const gate = await waitForVersions(options.expectVersions, endpoints, options.waitReadyMs ?? 0, headers, options.signal);
+    if (!gate.ok) {
+      process.stderr.write(`prober: ${gate.message}\n`);
+      return { exitCode: EXIT.versionGate };
+    }
+  }
+  const versions = Object.fromEntries(
+    Object.entries(await readVersions(endpoints, 2_000, headers)).map(([k, v]) => [k, 'version' in v ? v.version : null]),
+  );
   const browser = browserSettings(loaded.config.browser);
   if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
   const runId = runOptions.runId ?? randomUUID();
@@ -83,6 +109,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       ...runOptions,
       runId,
       io,
+      versions,
+      retries: options.retries,
       onEvent: (event) => {
         logRunEvent(log, event);
         for (const r of reporters) r.onEvent?.(event);
@@ -91,7 +119,33 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   );
   for (const r of reporters) await r.report(result);
   log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
-  return { exitCode: exitCodeFor(result.status, options.failOnDegraded), result };
+  return { exitCode: exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true), result };
+}
+
+export interface JourneyFilter {
+  /** A regular expression matched against the journey's name and description. */
+  grep?: string | undefined;
+  /** Journeys carrying any of these tags. */
+  tags?: readonly string[] | undefined;
+}
+
+/** `--grep` and `--tag`; a filter that leaves nothing to run is a usage error, not a silent pass. */
+export function filterJourneys(journeys: readonly JourneyDefinition[], filter: JourneyFilter): JourneyDefinition[] {
+  let re: RegExp | undefined;
+  try {
+    re = filter.grep === undefined ? undefined : new RegExp(filter.grep);
+  } catch {
+    throw new ProberSetupError([`--grep: "${filter.grep}" is not a valid regular expression`]);
+  }
+  const tags = filter.tags ?? [];
+  const out = journeys.filter(
+    (j) => (re === undefined || re.test(j.name) || re.test(j.description)) && (tags.length === 0 || j.tags.some((t) => tags.includes(t))),
+  );
+  if (out.length === 0) {
+    const what = [filter.grep === undefined ? '' : `--grep ${filter.grep}`, tags.length === 0 ? '' : `--tag ${tags.join(',')}`].filter(Boolean).join(' ');
+    throw new ProberSetupError([`${what}: no journey matches (journeys: ${journeys.map((j) => j.name).join(', ')})`]);
+  }
+  return out;
 }
 
 /** Named journeys must exist; with no names, every enabled journey runs. */

@@ -8,14 +8,19 @@ export const EXIT = {
   fail: 1,
   /** The prober could not judge: bad config or input, a bug in a probe, the browser missing. */
   error: 2,
+  /** `--expect-version`: a service still did not report the expected version when `--wait-ready` ran out. */
+  versionGate: 3,
 } as const;
 
-export function exitCodeFor(status: JourneyStatus, failOnDegraded: boolean): number {
+export function exitCodeFor(status: JourneyStatus, failOnDegraded: boolean, allowFlaky = false): number {
   switch (status) {
     case 'pass':
       return EXIT.pass;
     case 'degraded':
       return failOnDegraded ? EXIT.fail : EXIT.pass;
+    case 'flaky':
+      // A pass that needed a retry is not a clean pass: CI must opt in to accepting it.
+      return allowFlaky ? EXIT.pass : EXIT.fail;
     case 'fail':
       return EXIT.fail;
     case 'error':

@@ -2,18 +2,25 @@ export const HELP = `prober — synthetic end-to-end prober: can users log in an
 
 Usage:
   prober run [JOURNEY...] [--config F] [--reporter R[=PATH]]... [--fail-on degraded] [--target NAME=URL]...
+             [--retries N] [--allow-flaky] [--grep RE] [--tag T]... [--list]
+             [--expect-version SERVICE=VERSION]... [--wait-ready DURATION]
   prober demo [JOURNEY...] [--fault STEP=EFFECT]... [--reporter R[=PATH]]... [--fail-on degraded]
-  prober sandbox [--port N] [--fault STEP=EFFECT]...
+  prober sandbox [--port N] [--fault STEP=EFFECT[#N]]... [--version-of SERVICE=V]... [--rollout SERVICE=V@MS]...
   prober validate [--config F]
   prober list [--config F]
   prober janitor [JOURNEY...] [--config F] [--older-than MS] [--target NAME=URL]...
 
 Options:
   --config F          config file (TypeScript or JSON); default: $PROBER_CONFIG, else ./prober.config.ts
-  --reporter R[=PATH] console (default) or json; json without a path writes to stdout (repeatable)
+  --reporter R[=PATH] console (default), json, junit, html, github; json/junit/html without a path write to stdout,
+                      github appends Markdown to $GITHUB_STEP_SUMMARY (repeatable)
+  --retries N         re-run a failed journey up to N times; a pass after a failure is "flaky" (exit 1 unless --allow-flaky)
+  --grep RE, --tag T  run only journeys whose name/description match RE, or that carry tag T; --list shows them and stops
+  --expect-version S=V  before judging, wait until service S reports version V (exit 3 if not live within --wait-ready)
   --fail-on degraded  exit 1 when a journey is degraded (over its latency budget)
   --target NAME=URL   override a target from the config (repeatable)
   --log-level L       pino level on stderr: fatal, error, warn (default), info, debug, trace, silent
 
-Exit codes: 0 passed (or degraded), 1 a journey failed, 2 the prober could not judge (config, probe bug, browser).
+Exit codes: 0 passed (or degraded), 1 a journey failed (or was flaky), 2 the prober could not judge (config, probe bug,
+browser), 3 an expected version never went live, 130/143 interrupted.
 `;

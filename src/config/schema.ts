@@ -89,6 +89,16 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ enabled: true, olderThanMs: 600_000 }),
+    /**
+     * Where each target reports its version (recorded in every result; `--expect-version` waits for it).
+     * @defaultValue `{ path: '/version', field: 'version' }` for every target; `enabled: false` skips a target.
+     */
+    versions: z
+      .record(
+        z.string(),
+        z.object({ path: z.string().startsWith('/').default('/version'), field: z.string().min(1).default('version'), enabled: z.boolean().default(true) }).strict(),
+      )
+      .default({}),
     browser: z
       .object({
         /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */

@@ -62,7 +62,8 @@ export interface RunOutcome {
 
 /**
  * Run status from the journeys. A demonstrated failure outranks "could not judge": if one journey proved users
- * cannot chat, that is the headline even when another journey's prober broke. No journeys at all is `error`.
+ * cannot chat, that is the headline even when another journey's prober broke. Flaky (passed only on a retry)
+ * outranks degraded. No journeys at all is `error`.
  */
 export function summarizeRun(journeys: readonly Pick<JourneyResult, 'status'>[]): RunOutcome {
   const count = (s: JourneyStatus) => journeys.filter((j) => j.status === s).length;
@@ -70,10 +71,19 @@ export function summarizeRun(journeys: readonly Pick<JourneyResult, 'status'>[])
     journeys: journeys.length,
     passed: count('pass'),
     degraded: count('degraded'),
+    flaky: count('flaky'),
     failed: count('fail'),
     errored: count('error'),
   };
   const status: JourneyStatus =
-    summary.failed > 0 ? 'fail' : summary.errored > 0 || journeys.length === 0 ? 'error' : summary.degraded > 0 ? 'degraded' : 'pass';
+    summary.failed > 0
+      ? 'fail'
+      : summary.errored > 0 || journeys.length === 0
+        ? 'error'
+        : summary.flaky > 0
+          ? 'flaky'
+          : summary.degraded > 0
+            ? 'degraded'
+            : 'pass';
   return { status, summary };
 }

@@ -21,7 +21,8 @@ export const NON_SERVICE_CATEGORIES: readonly Category[] = ['prober', 'aborted']
 export const StepStatus = z.enum(['pass', 'degraded', 'fail', 'skipped', 'error']);
 export type StepStatus = z.infer<typeof StepStatus>;
 
-export const JourneyStatus = z.enum(['pass', 'degraded', 'fail', 'error']);
+/** `flaky`: failed, then passed on a retry (`prober run --retries`); every attempt is kept in `attempts`. */
+export const JourneyStatus = z.enum(['pass', 'degraded', 'flaky', 'fail', 'error']);
 export type JourneyStatus = z.infer<typeof JourneyStatus>;
 
 export const StepError = z
@@ -105,6 +106,8 @@ export const JourneyResult = z
     verdict: z.string().min(1),
     failure: Failure.optional(),
     steps: z.array(StepResult),
+    /** Earlier attempts when the journey was retried (`--retries`), oldest first; the fields above are the last attempt's. */
+    attempts: z.array(z.lazy(() => JourneyAttempt)).optional(),
     /** Cleanup of leftovers from earlier (killed) runs; never part of the verdict. */
     janitor: z
       .object({ status: StepStatus, deleted: z.number().int().nonnegative().optional(), error: StepError.optional() })
@@ -113,6 +116,18 @@ export const JourneyResult = z
   })
   .strict();
 export type JourneyResult = z.infer<typeof JourneyResult>;
+
+export const JourneyAttempt = z
+  .object({
+    status: JourneyStatus,
+    startedAt: z.iso.datetime(),
+    durationMs: z.number().nonnegative(),
+    verdict: z.string().min(1),
+    failure: Failure.optional(),
+    steps: z.array(StepResult),
+  })
+  .strict();
+export type JourneyAttempt = z.infer<typeof JourneyAttempt>;
 export type JanitorResult = NonNullable<JourneyResult['janitor']>;
 
 export const Summary = z
@@ -120,6 +135,7 @@ export const Summary = z
     journeys: z.number().int().nonnegative(),
     passed: z.number().int().nonnegative(),
     degraded: z.number().int().nonnegative(),
+    flaky: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     errored: z.number().int().nonnegative(),
   })
@@ -139,6 +155,8 @@ export const RunResult = z
     durationMs: z.number().nonnegative(),
     status: JourneyStatus,
     summary: Summary,
+    /** What each target's version endpoint reported when the run started (a version string, or null if it could not say). */
+    versions: z.record(z.string(), z.string().nullable()).optional(),
     journeys: z.array(JourneyResult),
   })
   .strict();

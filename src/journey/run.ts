@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PROBER_VERSION } from '../version.js';
 import type { JourneyDefinition } from './define.js';
+import { combineAttempts } from './combine-attempts.js';
 import { summarizeRun } from './derive-verdict.js';
 import { RUN_SCHEMA, type JourneyResult, type RunResult } from './result-schema.js';
 import { runJanitor } from './run-janitor.js';
@@ -11,6 +12,10 @@ export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs
   environment: string;
   runId?: string;
   overrides?: Readonly<Record<string, Pick<JourneyRunOptions, 'timeoutMs' | 'budgetMs' | 'steps'>>>;
+  /** Versions the targets reported at the start, recorded in the result. */
+  versions?: Record<string, string | null> | undefined;
+  /** Re-run a journey that failed up to this many times; a later pass makes it `flaky`. @defaultValue 0 */
+  retries?: number | undefined;
   /** After each journey, delete synthetic leftovers older than this (its janitor); undefined: no janitor. */
   janitorOlderThanMs?: number | undefined;
 }
@@ -26,7 +31,12 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
   const results: JourneyResult[] = await Promise.all(
     journeys.map(async (def) => {
       const journeyOptions = { ...options, runId, ...options.overrides?.[def.name] };
-      const result = await runJourney(def, journeyOptions);
+      const attempts = [await runJourney(def, journeyOptions)];
+      // Only a `fail` is retried: a prober error would fail the same way, and a stopped prober must stop.
+      while (attempts.at(-1)?.status === 'fail' && attempts.length <= (options.retries ?? 0) && options.signal?.aborted !== true) {
+        attempts.push(await runJourney(def, journeyOptions));
+      }
+      const result = combineAttempts(attempts);
       // After the journey, so cleanup never delays or colours the verdict; skipped when the prober is stopping.
       // Only after a passing journey: while the environment is failing, cleanup would fail (or hang) as well.
       const healthy = result.status === 'pass' || result.status === 'degraded';
@@ -46,6 +56,7 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
     durationMs: Math.round(performance.now() - t0),
     status,
     summary,
+    ...(options.versions === undefined ? {} : { versions: options.versions }),
     journeys: results,
   };
   return options.redactor.scrubDeep(result);

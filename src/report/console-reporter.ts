@@ -10,7 +10,7 @@ export interface ConsoleOptions {
 }
 
 const MARK: Record<StepResult['status'], string> = { pass: '✓', degraded: '!', fail: '✗', error: '✗', skipped: '-' };
-const COLOR: Record<string, string> = { pass: '32', degraded: '33', fail: '31', error: '35', skipped: '90' };
+const COLOR: Record<string, string> = { pass: '32', degraded: '33', flaky: '33', fail: '31', error: '35', skipped: '90' };
 
 export function consoleOptionsFor(out: ConsoleOptions['out'], env: NodeJS.ProcessEnv = process.env): ConsoleOptions {
   const tty = out.isTTY === true;
@@ -43,12 +43,15 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
         }
       }
       write('');
-      for (const j of result.journeys) write(verdictLine(j));
+      for (const j of result.journeys) {
+        write(verdictLine(j));
+        for (const [i, a] of (j.attempts ?? []).entries()) write(paint(a.status, `         attempt ${i + 1}: ${a.status.toUpperCase()} ${a.verdict}`));
+      }
       const s = result.summary;
       write(
         paint(
           result.status,
-          `${result.status.toUpperCase()}: ${s.journeys} journeys, ${s.passed} passed, ${s.degraded} degraded, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+          `${result.status.toUpperCase()}: ${s.journeys} journeys, ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
         ),
       );
     },

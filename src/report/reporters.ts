@@ -1,16 +1,19 @@
 import { ProberSetupError } from '../journey/errors.js';
 import { consoleOptionsFor, consoleReporter } from './console-reporter.js';
+import { githubReporter } from './github-reporter.js';
+import { htmlReporter } from './html-reporter.js';
 import { jsonReporter } from './json-reporter.js';
+import { junitReporter } from './junit-reporter.js';
 import type { Reporter } from './reporter.js';
 
-export const REPORTER_NAMES = ['console', 'json'] as const;
+export const REPORTER_NAMES = ['console', 'json', 'junit', 'html', 'github'] as const;
 
 export interface ReporterSpec {
   name: string;
   path?: string | undefined;
 }
 
-/** `console`, `json`, `json=out.json`. The registry: adding a reporter means a new file and one line here. */
+/** `console`, `json`, `json=out.json`, `junit=report.xml`, `html=report.html`, `github` (to $GITHUB_STEP_SUMMARY). The registry: adding a reporter means a new file and one line here. */
 export function parseReporterSpec(spec: string): ReporterSpec {
   const eq = spec.indexOf('=');
   return eq === -1 ? { name: spec } : { name: spec.slice(0, eq), path: spec.slice(eq + 1) };
@@ -19,13 +22,20 @@ export function parseReporterSpec(spec: string): ReporterSpec {
 export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
   const list = specs.length === 0 ? [{ name: 'console' }] : specs;
   // When JSON goes to stdout, the human-readable console output moves to stderr.
-  const stdoutTaken = list.some((s) => s.name !== 'console' && (s.path === undefined || s.path === '-'));
+  const stdoutTaken = list.some((s) => ['json', 'junit', 'html'].includes(s.name) && (s.path === undefined || s.path === '-'));
+  const human = stdoutTaken ? process.stderr : process.stdout;
   return list.map((s) => {
     switch (s.name) {
       case 'console':
-        return consoleReporter(consoleOptionsFor(stdoutTaken ? process.stderr : process.stdout));
+        return consoleReporter(consoleOptionsFor(human));
       case 'json':
         return jsonReporter(s.path);
+      case 'junit':
+        return junitReporter(s.path);
+      case 'html':
+        return htmlReporter(s.path);
+      case 'github':
+        return githubReporter(s.path, human);
       default:
         throw new ProberSetupError([`--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`]);
     }

@@ -21,7 +21,8 @@ export interface AuthServiceDeps {
   tokens: TokenIssuer;
   faults: FaultStore;
   faultContext: HttpFaultContext;
-  version: string;
+  /** Read per request: a rollout changes it while the service runs. */
+  version: () => string;
   tokenTtlSec: number;
 }
 
@@ -37,7 +38,7 @@ export function createAuthServer(deps: AuthServiceDeps): Server {
       if (route === 'POST /auth/validate') return sendReply(res, await validate(deps, await readBody(req)));
       if (route === 'POST /auth/logout') return sendReply(res, await logout(deps, req, res));
       if (route === 'GET /health') return sendReply(res, jsonReply(200, { status: 'ok', service: 'auth' }));
-      if (route === 'GET /version') return sendReply(res, jsonReply(200, { service: 'auth', version: deps.version }));
+      if (route === 'GET /version') return sendReply(res, jsonReply(200, { service: 'auth', version: deps.version() }));
       sendReply(res, jsonReply(404, { error: 'not_found' }));
     }),
   );

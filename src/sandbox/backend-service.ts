@@ -20,7 +20,8 @@ export interface BackendDeps {
   verifier: TokenVerifier;
   faults: FaultStore;
   faultContext: HttpFaultContext;
-  version: string;
+  /** Read per request: a rollout changes it while the service runs. */
+  version: () => string;
   replyDeltas: number;
 }
 
@@ -40,7 +41,7 @@ export function createBackendServer(deps: BackendDeps): Server {
       const messagesFor = MESSAGES_PATH.exec(path)?.[1];
       if (method === 'POST' && messagesFor !== undefined) return streamMessage(deps, req, res, decodeURIComponent(messagesFor));
       if (method === 'GET' && path === '/health') return sendReply(res, jsonReply(200, { status: 'ok', service: 'backend' }));
-      if (method === 'GET' && path === '/version') return sendReply(res, jsonReply(200, { service: 'backend', version: deps.version }));
+      if (method === 'GET' && path === '/version') return sendReply(res, jsonReply(200, { service: 'backend', version: deps.version() }));
       sendReply(res, jsonReply(404, { error: 'not_found' }));
     }),
   );

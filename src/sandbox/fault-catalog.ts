@@ -17,6 +17,8 @@ export interface FaultSpec {
   effect: string;
   /** Only `slow` carries an argument: the delay in milliseconds. */
   arg?: number;
+  /** `STEP=EFFECT#N`: the fault applies to the next N requests of the step, then clears itself. */
+  times?: number;
 }
 
 export class FaultSpecError extends Error {
@@ -94,7 +96,8 @@ export function parseFault(spec: string): FaultSpec {
     throw new FaultSpecError(`invalid fault "${spec}": expected STEP=EFFECT, steps: ${stepList()}`);
   }
   const step = trimmed.slice(0, eq);
-  const effectText = trimmed.slice(eq + 1);
+  const times = /#([1-9][0-9]{0,5})$/.exec(trimmed)?.[1];
+  const effectText = trimmed.slice(eq + 1, times === undefined ? undefined : -(times.length + 1));
   const entry = FAULT_CATALOG[step];
   if (entry === undefined) {
     throw new FaultSpecError(`invalid fault "${spec}": unknown step "${step}", steps: ${stepList()}`);
@@ -107,16 +110,21 @@ export function parseFault(spec: string): FaultSpec {
   if (!takesArg && !entry.effects.includes(effect)) {
     throw new FaultSpecError(`invalid fault "${spec}": effect "${effect}" is not valid here, ${valid}`);
   }
+  if (times !== undefined && effect === 'refuse') {
+    throw new FaultSpecError(`invalid fault "${spec}": "refuse" closes a port and cannot be limited to #N requests`);
+  }
+  const count = times === undefined ? {} : { times: Number(times) };
   if (!takesArg) {
     if (argText !== undefined) throw new FaultSpecError(`invalid fault "${spec}": "${effect}" takes no argument, ${valid}`);
-    return { step, effect };
+    return { step, effect, ...count };
   }
   if (argText === undefined || !/^[1-9][0-9]{0,6}$/.test(argText)) {
     throw new FaultSpecError(`invalid fault "${spec}": "${effect}" needs a positive integer of milliseconds (${effect}:MS), ${valid}`);
   }
-  return { step, effect, arg: Number(argText) };
+  return { step, effect, arg: Number(argText), ...count };
 }
 
 export function formatFault(fault: FaultSpec): string {
-  return fault.arg === undefined ? `${fault.step}=${fault.effect}` : `${fault.step}=${fault.effect}:${fault.arg}`;
+  const base = fault.arg === undefined ? `${fault.step}=${fault.effect}` : `${fault.step}=${fault.effect}:${fault.arg}`;
+  return fault.times === undefined ? base : `${base}#${fault.times}`;
 }

@@ -36,8 +36,22 @@ export class FaultStore implements FaultController {
     return [...this.#faults.values()].map(formatFault);
   }
 
-  get(step: string): FaultSpec | undefined {
+  /** The active fault of `step` without counting a use (for reconciling ports, not for serving a request). */
+  peek(step: string): FaultSpec | undefined {
     return this.#faults.get(step);
+  }
+
+  /** The fault to apply to one request of `step`; a `#N` fault counts this request and clears itself after N. */
+  get(step: string): FaultSpec | undefined {
+    const fault = this.#faults.get(step);
+    if (fault?.times === undefined) return fault;
+    if (fault.times <= 1) {
+      this.#faults.delete(step);
+      this.#changed();
+    } else {
+      this.#faults.set(step, { ...fault, times: fault.times - 1 });
+    }
+    return fault;
   }
 
   onChange(listener: FaultChangeListener): void {

@@ -20,6 +20,8 @@ export interface SandboxOptions {
   /** Seeded into auth_users. Omitted: one user, probe@sandbox.test / sandbox-password (what `prober sandbox` serves). */
   users?: { email: string; password: string }[];
   versions?: Partial<Record<SandboxService, string>>;
+  /** A deploy in progress: the service reports its version from `versions` until `afterMs`, then `to`. */
+  rollout?: Partial<Record<SandboxService, { to: string; afterMs: number }>>;
   tokenTtlSec?: number;
   /** The `drip` effect writes one byte per interval. */
   dripIntervalMs?: number;
@@ -39,6 +41,8 @@ export interface Sandbox {
   faults: FaultController;
   tables(): string[];
   chatSessions(): ChatSession[];
+  /** What /version reports from now on (a deploy finishing). */
+  setVersion(service: SandboxService, version: string): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +60,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const faultContext = { signal: lifecycle.signal, dripIntervalMs: positive(opts.dripIntervalMs, 500, 'dripIntervalMs') };
   const replyDeltas = Math.max(0, Math.floor(opts.replyDeltas ?? 3));
   const urls: SandboxUrls = { auth: '', backend: '', web: '', control: '' };
-  const version = (service: SandboxService): string => opts.versions?.[service] ?? '1.0.0';
+  const current: Record<SandboxService, string> = {
+    auth: opts.versions?.auth ?? '1.0.0',
+    backend: opts.versions?.backend ?? '1.0.0',
+    web: opts.versions?.web ?? '1.0.0',
+  };
+  const rolloutTimers = Object.entries(opts.rollout ?? {}).map(([service, r]) =>
+    setTimeout(() => (current[service as SandboxService] = r.to), r.afterMs).unref(),
+  );
+  const version = (service: SandboxService) => () => current[service];
 
   const store = new AuthStore();
   for (const user of opts.users ?? DEFAULT_USERS) store.addUser(user.email, user.password);
@@ -85,6 +97,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       lifecycle.abort();
+      for (const t of rolloutTimers) clearTimeout(t);
       for (const client of wss.clients) client.terminate();
       wss.close();
       await Promise.all(Object.values(listeners).map((listener) => listener.close()));
@@ -106,7 +119,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const applyRefusals = async (): Promise<void> => {
     await Promise.all(
       (Object.entries(REFUSE_STEP_BY_SERVICE) as [SandboxService, string][]).map(([service, step]) =>
-        listeners[service].setRefused(faults.get(step)?.effect === 'refuse'),
+        listeners[service].setRefused(faults.peek(step)?.effect === 'refuse'),
       ),
     );
   };
@@ -118,6 +131,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     faults,
     tables: () => store.tables(),
     chatSessions: () => sessions.list(),
+    setVersion: (service, v) => void (current[service] = v),
     close,
   };
 }

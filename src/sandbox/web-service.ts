@@ -9,7 +9,8 @@ export interface WebDeps {
   urls: PageConfig;
   faults: FaultStore;
   faultContext: HttpFaultContext;
-  version: string;
+  /** Read per request: a rollout changes it while the service runs. */
+  version: () => string;
 }
 
 export function createWebServer(deps: WebDeps): Server {
@@ -20,7 +21,7 @@ export function createWebServer(deps: WebDeps): Server {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendReply(res, jsonReply(405, { error: 'method_not_allowed' }));
       if (path === '/') return sendReply(res, { status: 302, headers: { location: '/login' } });
       if (path === '/health') return sendReply(res, jsonReply(200, { status: 'ok', service: 'web' }));
-      if (path === '/version') return sendReply(res, jsonReply(200, { service: 'web', version: deps.version }));
+      if (path === '/version') return sendReply(res, jsonReply(200, { service: 'web', version: deps.version() }));
       const render = path === '/login' ? loginPage : path === '/chat' ? chatPage : undefined;
       if (render === undefined) return sendReply(res, jsonReply(404, { error: 'not_found' }));
       const config: PageConfig = { auth: deps.urls.auth, backend: deps.urls.backend };

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { ProberSetupError } from '../../journey/errors.js';
 import { parseReporterSpec } from '../../report/reporters.js';
-import { parse, parseFailOn, parseLogLevel, parsePairs } from '../args.js';
+import { parse, parseCount, parseDuration, parseFailOn, parseLogLevel, parsePairs } from '../args.js';
 import { executeRun } from '../execute-run.js';
+import { listSelection } from './list-selection.js';
 import { withSignals } from '../signals.js';
 
 export const RUN_OPTIONS = {
@@ -11,6 +12,13 @@ export const RUN_OPTIONS = {
   'fail-on': { type: 'string' },
   target: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  retries: { type: 'string' },
+  'allow-flaky': { type: 'boolean' },
+  grep: { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  list: { type: 'boolean' },
+  'expect-version': { type: 'string', multiple: true },
+  'wait-ready': { type: 'string' },
 } as const;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,6 +33,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   const logLevel = parseLogLevel(values['log-level']);
   const targets = parsePairs('target', values.target);
   const configPath = values.config ?? defaultConfigPath();
+  const filter = { grep: values.grep, tags: values.tag };
+  if (values.list === true) return listSelection(configPath, positionals, filter, targets);
+  const retries = parseCount('retries', values.retries);
+  const expectVersions = parsePairs('expect-version', values['expect-version']);
+  const waitReadyMs = values['wait-ready'] === undefined ? 0 : parseDuration('wait-ready', values['wait-ready']);
   return withSignals(async (signal) => {
     const { exitCode } = await executeRun({
       configPath,
@@ -33,6 +46,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       failOnDegraded,
       targets,
       signal,
+      retries,
+      allowFlaky: values['allow-flaky'] === true,
+      filter,
+      expectVersions,
+      waitReadyMs,
       ...(logLevel === undefined ? {} : { logLevel }),
     });
     return exitCode;

@@ -1,0 +1,91 @@
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import type { JourneyResult, RunResult, StepResult } from '../journey/result-schema.js';
+import type { Reporter } from './reporter.js';
+import { htmlEscape as h } from './xml-escape.js';
+
+const COLOR: Record<string, string> = {
+  pass: '#2e9e5b', degraded: '#d99a1e', flaky: '#e07b39', fail: '#d64545', error: '#8a63c7', skipped: '#9aa0a6',
+};
+
+/** Screenshots are embedded so the report is one file that can be attached to a CI run or an incident. */
+export type ImageLoader = (path: string) => Promise<string | undefined>;
+
+export const loadPng: ImageLoader = async (path) => {
+  if (extname(path).toLowerCase() !== '.png') return undefined;
+  try {
+    return `data:image/png;base64,${(await readFile(resolve(path))).toString('base64')}`;
+  } catch {
+    return undefined; // evidence is best effort; a missing file must not lose the report
+  }
+};
+
+/** One self-contained HTML file (no scripts, no external resources) rendered from the run result. */
+export async function renderHtml(result: RunResult, loadImage: ImageLoader = loadPng): Promise<string> {
+  const journeys = await Promise.all(result.journeys.map((j) => journeySection(j, loadImage)));
+  const s = result.summary;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(`${result.status.toUpperCase()} · ${result.environment} · golden-path-prober`)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1f2328}
+h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2rem} .badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;color:#fff;font-weight:600;font-size:.8rem}
+.verdict{font-size:1.05rem;margin:.3rem 0 1rem} table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e3e6ea;padding:.35rem .5rem;text-align:left;vertical-align:top}
+.timeline{position:relative;height:1.2rem;background:#f3f4f6;border-radius:.2rem;min-width:12rem} .bar{position:absolute;top:0;bottom:0;border-radius:.2rem;min-width:2px}
+.muted{color:#59636e;font-size:.85rem} img.shot{max-width:100%;border:1px solid #d0d7de;margin:.5rem 0} code{font-size:.85rem}
+</style></head><body>
+<h1><span class="badge" style="background:${COLOR[result.status]}">${h(result.status.toUpperCase())}</span> ${h(result.environment)}</h1>
+<p class="muted">run ${h(result.runId)} · ${h(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s · ${s.journeys} journeys: ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged · prober ${h(result.proberVersion)}</p>
+${journeys.join('\n')}
+</body></html>
+`;
+}
+
+async function journeySection(j: JourneyResult, loadImage: ImageLoader): Promise<string> {
+  const t0 = Date.parse(j.startedAt);
+  const span = Math.max(1, ...j.steps.map((s) => Date.parse(s.startedAt) - t0 + s.durationMs));
+  const rows = await Promise.all(j.steps.map((s) => stepRow(s, t0, span, loadImage)));
+  const attempts = (j.attempts ?? []).map((a, i) => `<li><span class="badge" style="background:${COLOR[a.status]}">${h(a.status)}</span> attempt ${i + 1}: ${h(a.verdict)}</li>`);
+  return `<section id="${h(j.journey)}">
+<h2><span class="badge" style="background:${COLOR[j.status]}">${h(j.status.toUpperCase())}</span> ${h(j.journey)}</h2>
+<p class="verdict">${h(j.verdict)}</p><p class="muted">${h(j.description)} · ${Math.round(j.durationMs)} ms</p>
+${attempts.length === 0 ? '' : `<p>Earlier attempts:</p><ul>${attempts.join('')}</ul>`}
+<table><thead><tr><th>step</th><th>service</th><th>status</th><th>time</th><th style="width:35%">timeline</th><th>evidence</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
+async function stepRow(s: StepResult, t0: number, span: number, loadImage: ImageLoader): Promise<string> {
+  const left = ((Date.parse(s.startedAt) - t0) / span) * 100;
+  const width = (s.durationMs / span) * 100;
+  const error = s.error === undefined ? '' : `<div><strong>${h(s.error.category)}</strong>: ${h(s.error.message)}</div>`;
+  const skip = s.skipReason === undefined ? '' : `<div class="muted">${h(s.skipReason)}</div>`;
+  const ev = s.evidence;
+  const evidence = [
+    ev?.traceId === undefined ? '' : `traceId <code>${h(ev.traceId)}</code>`,
+    ...(ev?.requestIds ?? []).map((r) => `request <code>${h(r)}</code>`),
+    ...(ev?.http ?? []).map((x) => `${h(x.method)} ${h(x.url)} → ${x.status ?? '—'} (${Object.entries(x.timings).map(([k, v]) => `${h(k)} ${Math.round(v)}`).join(', ')} ms)`),
+    ...Object.entries(ev?.metrics ?? {}).map(([k, v]) => `${h(k)} ${v}`),
+    s.location === undefined ? '' : `at <code>${h(s.location)}</code>`,
+  ].filter((e) => e !== '');
+  const shots = await Promise.all(
+    (s.artifacts ?? []).map(async (a) => {
+      const src = await loadImage(a);
+      return src === undefined ? `<div class="muted">artifact ${h(a)}</div>` : `<img class="shot" alt="${h(`screenshot of ${s.name}`)}" src="${src}">`;
+    }),
+  );
+  return `<tr data-step="${h(s.name)}" data-status="${h(s.status)}"><td>${h(s.name)}${error}${skip}</td><td>${h(s.service)}</td><td><span class="badge" style="background:${COLOR[s.status]}">${h(s.status)}</span></td><td>${Math.round(s.durationMs)} ms</td>
+<td><div class="timeline"><div class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${COLOR[s.status]}"></div></div></td>
+<td class="muted">${evidence.join('<br>')}${shots.join('')}</td></tr>`;
+}
+
+export function htmlReporter(path: string | undefined): Reporter {
+  return {
+    name: 'html',
+    async report(result) {
+      const html = await renderHtml(result);
+      if (path === undefined || path === '-') return void process.stdout.write(html);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, html);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { JourneyAttempt, JourneyResult, RunResult, StepResult } from '../journey/result-schema.js';
+import type { Reporter } from './reporter.js';
+import { xmlEscape as x } from './xml-escape.js';
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/**
+ * JUnit XML as Jenkins, GitLab and GitHub test reporters read it: one testsuite per journey, one testcase per step,
+ * `<failure>`/`<error>` carrying the category as `type`, `<skipped/>` after the failure, and Surefire's
+ * `<flakyFailure>` for a step that failed in an earlier attempt of a journey that passed on a retry.
+ */
+export function renderJunit(result: RunResult): string {
+  const suites = result.journeys.map((j) => suite(j, result));
+  const count = (pred: (s: StepResult) => boolean) => result.journeys.reduce((n, j) => n + j.steps.filter(pred).length, 0);
+  const tests = count(() => true);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="golden-path-prober ${x(result.environment)}" tests="${tests}" failures="${count((s) => s.status === 'fail')}" errors="${count((s) => s.status === 'error')}" skipped="${count((s) => s.status === 'skipped')}" time="${seconds(result.durationMs)}" timestamp="${x(result.startedAt)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function suite(j: JourneyResult, run: RunResult): string {
+  const n = (status: StepResult['status']) => j.steps.filter((s) => s.status === status).length;
+  const props = [
+    ['environment', run.environment],
+    ['runId', run.runId],
+    ['status', j.status],
+    ['verdict', j.verdict],
+    ...(j.steps[0]?.evidence?.traceId === undefined ? [] : [['traceId', j.steps[0].evidence.traceId]]),
+  ];
+  return [
+    `  <testsuite name="${x(j.journey)}" tests="${j.steps.length}" failures="${n('fail')}" errors="${n('error')}" skipped="${n('skipped')}" time="${seconds(j.durationMs)}" timestamp="${x(j.startedAt)}">`,
+    '    <properties>',
+    ...props.map(([k, v]) => `      <property name="${x(k ?? '')}" value="${x(v ?? '')}"/>`),
+    '    </properties>',
+    ...j.steps.map((s) => testcase(j, s, j.attempts ?? [])),
+    '  </testsuite>',
+  ].join('\n');
+}
+
+function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAttempt[]): string {
+  const open = `    <testcase name="${x(s.name)}" classname="${x(`${j.journey}.${s.service}`)}" time="${seconds(s.durationMs)}"`;
+  const body: string[] = [];
+  const detail = (step: StepResult) =>
+    x(`${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`);
+  if (s.status === 'fail' && s.error !== undefined) {
+    body.push(`      <failure message="${x(s.error.message)}" type="${x(s.error.category)}">${detail(s)}</failure>`);
+  } else if (s.status === 'error' && s.error !== undefined) {
+    body.push(`      <error message="${x(s.error.message)}" type="${x(s.error.category)}">${detail(s)}</error>`);
+  } else if (s.status === 'skipped') {
+    body.push(`      <skipped message="${x(s.skipReason ?? 'skipped')}"/>`);
+  }
+  if (j.status === 'flaky') {
+    for (const a of attempts) {
+      const earlier = a.steps.find((e) => e.name === s.name && (e.status === 'fail' || e.status === 'error'));
+      if (earlier?.error !== undefined) {
+        body.push(`      <flakyFailure message="${x(earlier.error.message)}" type="${x(earlier.error.category)}"><stackTrace>${detail(earlier)}</stackTrace></flakyFailure>`);
+      }
+    }
+  }
+  return body.length === 0 ? `${open}/>` : [`${open}>`, ...body, '    </testcase>'].join('\n');
+}
+
+export function junitReporter(path: string | undefined): Reporter {
+  return {
+    name: 'junit',
+    async report(result) {
+      const xml = renderJunit(result);
+      if (path === undefined || path === '-') return void process.stdout.write(xml);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, xml);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { JourneyDefinition } from '../../src/journey/define.js';
+import type { RunResult } from '../../src/journey/result-schema.js';
+import { runJourneys } from '../../src/journey/run.js';
+import { Redactor } from '../../src/redact.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { browserSettings, type BrowserSettings } from '../../src/steps/browser-launcher.js';
+import { withBrowserRun } from '../../src/steps/browser-run.js';
+import type { BrowserSession } from '../../src/steps/browser-session.js';
+import { apiStepIo } from '../../src/steps/step-io.js';
+import browserJourney from '../../probes/golden-path-browser.js';
+
+export { browserJourney };
+export const EMAIL = 'probe@sandbox.test';
+
+/** Short deadlines so fault runs finish fast; the same shape as test/fixtures/browser-sandbox.ts. */
+export const FAST_STEPS = {
+  'web.open': { timeoutMs: 5_000 },
+  'web.login': { timeoutMs: 6_000 },
+  'web.chat.send': { timeoutMs: 4_000 },
+  'web.chat.reply': { timeoutMs: 2_500 },
+  'web.logout': { timeoutMs: 4_000 },
+} as const;
+
+export interface InBrowserOptions {
+  sandbox: Sandbox;
+  password: string;
+  artifactsDir: string;
+  /** Shared across runs (one browser per process); without it each run launches and closes its own. */
+  session?: BrowserSession;
+  journey?: JourneyDefinition;
+  settings?: Partial<BrowserSettings>;
+  signal?: AbortSignal;
+}
+
+/** Runs the browser journey in this process with the real step io, as `prober run` does, minus the CLI. */
+export async function runInBrowser(options: InBrowserOptions): Promise<RunResult> {
+  const redactor = new Redactor();
+  redactor.add(options.password);
+  const runId = randomUUID();
+  const journey = options.journey ?? browserJourney;
+  const settings = { ...browserSettings(undefined), artifactsDir: options.artifactsDir, ...options.settings };
+  const api = apiStepIo({ maxBodyBytes: 1 << 20 });
+  const { urls } = options.sandbox;
+  return withBrowserRun(
+    { settings, runId, journeys: [journey], redactor, api, ...(options.session === undefined ? {} : { session: options.session }) },
+    (io) =>
+      runJourneys([journey], {
+        runId,
+        environment: 'browser-test',
+        targets: { auth: urls.auth, backend: urls.backend, web: urls.web },
+        secrets: { password: options.password },
+        variables: { email: EMAIL },
+        redactor,
+        io,
+        userAgent: 'test',
+        maxBodyBytes: 1 << 20,
+        overrides: { [journey.name]: { steps: FAST_STEPS } },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      }),
+  );
+}
