@@ -8,6 +8,7 @@ import { runJourneys, type RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
+import { recordRun } from '../store/record-run.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   env?: NodeJS.ProcessEnv;
   logLevel?: Level | 'silent';
   signal?: AbortSignal;
+  /** `--store PATH`: also record the result in this state store (the history `prober report` and the daemon show). */
+  store?: string;
   /** When set and no Chromium is available, browser journeys are dropped and this is told how to install one. */
   onBrowserMissing?: (hint: string) => void;
   /** Re-run a failed journey up to N times; a later pass is `flaky`. */
@@ -118,6 +121,9 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     }),
   );
   for (const r of reporters) await r.report(result);
+  if (options.store !== undefined) {
+    await recordRun(options.store, result, { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney });
+  }
   log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
   return { exitCode: exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true), result };
 }

@@ -4,6 +4,8 @@ Usage:
   prober run [JOURNEY...] [--config F] [--reporter R[=PATH]]... [--fail-on degraded] [--target NAME=URL]...
              [--retries N] [--allow-flaky] [--grep RE] [--tag T]... [--list]
              [--expect-version SERVICE=VERSION]... [--wait-ready DURATION]
+  prober schedule [--config F] [--target NAME=URL]... [--store PATH] [--host H] [--port N]
+  prober report --html FILE [--store PATH] [--refresh SECONDS] [--runs N]
   prober demo [JOURNEY...] [--fault STEP=EFFECT]... [--reporter R[=PATH]]... [--fail-on degraded]
   prober sandbox [--port N] [--fault STEP=EFFECT[#N]]... [--version-of SERVICE=V]... [--rollout SERVICE=V@MS]...
   prober validate [--config F]
@@ -19,6 +21,8 @@ Options:
   --expect-version S=V  before judging, wait until service S reports version V (exit 3 if not live within --wait-ready)
   --fail-on degraded  exit 1 when a journey is degraded (over its latency budget)
   --target NAME=URL   override a target from the config (repeatable)
+  --store PATH        SQLite state store (run history); default .prober/state.db (schedule, report), off for run
+  --port N, --host H  where \`schedule\` serves /, /healthz, /metrics and /api/results; default 127.0.0.1:9470
   --log-level L       pino level on stderr: fatal, error, warn (default), info, debug, trace, silent
 
 Exit codes: 0 passed (or degraded), 1 a journey failed (or was flaky), 2 the prober could not judge (config, probe bug,

@@ -5,6 +5,8 @@ import { demoCommand } from './commands/demo.js';
 import { janitorCommand } from './commands/janitor.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { reportCommand } from './commands/report.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { listCommand, validateCommand } from './commands/validate.js';
 import { PROBER_VERSION } from '../version.js';
 
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   list: listCommand,
   janitor: janitorCommand,
+  schedule: scheduleCommand,
+  report: reportCommand,
 };
 
 /** Every failure a user can meet ends here as one line per problem on stderr and exit 2, never a stack trace. */

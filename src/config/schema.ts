@@ -1,5 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
 
 /** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
 export const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -114,8 +115,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /** Run history, alert state and outbox (`prober schedule`, `prober run --store`). @defaultValue `{ path: '.prober/state.db' }` */
+    store: StoreConfigSchema,
+    /** The daemon's HTTP endpoints: /healthz, /metrics, /api/results and the status page. @defaultValue 127.0.0.1:9470 */
+    server: ServerConfigSchema,
+    /** Scheduler-wide settings (start jitter, cleanup bound on shutdown). */
+    scheduler: SchedulerConfigSchema,
   })
-  .strict();
+  .strict()
+  // A scheduled journey's timeout (+ start jitter) must be below its schedule interval: runs must not overlap.
+  .superRefine(checkScheduleBudgets);
 
 /** What a config file exports (defaults not yet applied). */
 export type ProberConfigInput = z.input<typeof ConfigSchema>;

@@ -1,4 +1,4 @@
-import type { JourneyStatus, RunResult } from '../journey/result-schema.js';
+import type { RunResult } from '../journey/result-schema.js';
 
 /**
  * The state store: run history, per-journey alert state and (for the alerting issue) the outbox. The scheduler,
@@ -12,7 +12,7 @@ export interface RunStore {
   listRuns(query: RunQuery): Promise<RunResult[]>;
   /** Journey names with at least one stored run, sorted. */
   listJourneys(): Promise<string[]>;
-  /** Judged runs since `since`: pass/degraded count as up, fail as down; `error` (could not judge) is not counted. */
+  /** Judged runs since `since`: pass/degraded/flaky count as up, fail as down; `error` (could not judge) is not counted. */
   uptime(journey: string, since: Date): Promise<UptimeCounts>;
   /** Deletes runs older than the age limit and beyond the per-journey count limit; returns how many runs went. */
   prune(policy: RetentionPolicy, now?: Date): Promise<number>;
@@ -62,11 +62,6 @@ export interface AlertStateRecord {
   key: string;
   state: JsonValue;
   updatedAt: string;
-}
-
-/** Statuses that carry a judgement about the environment (uptime, `prober_journey_up`). */
-export function isJudged(status: JourneyStatus): status is 'pass' | 'degraded' | 'fail' {
-  return status !== 'error';
 }
 
 /** The default store location, relative to the working directory (ignored by git). */

@@ -86,7 +86,7 @@ export class SqliteRunStore implements RunStore {
   async uptime(journey: string, since: Date): Promise<UptimeCounts> {
     const row = this.db
       .prepare(
-        `SELECT SUM(status IN ('pass', 'degraded')) AS up, SUM(status = 'fail') AS down
+        `SELECT SUM(status IN ('pass', 'degraded', 'flaky')) AS up, SUM(status = 'fail') AS down
          FROM journey_runs WHERE journey = ? AND started_ms >= ?`,
       )
       .get(journey, since.getTime()) as Row<{ up: number | null; down: number | null }>;

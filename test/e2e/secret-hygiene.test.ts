@@ -49,11 +49,15 @@ afterAll(async () => {
 describe('secrets under every fault', () => {
   it('the password, the minted token and the cookie appear in no output, while every failure is still classified', async () => {
     const file = join(dir, 'out.json');
+    const summary = join(dir, 'summary.md');
+    const reports = ['junit=report.xml', 'html=report.html', 'github'].flatMap((r) => ['--reporter', r.replace('=', `=${dir}/`)]);
     const cli = await runCli(
-      ['run', '--config', join(ROOT, 'test/fixtures/leaky.ts'), '--target', `leaky=${url}`, '--reporter', 'console', '--reporter', `json=${file}`, '--log-level', 'trace'],
-      { env: { LEAKY_PASSWORD: password } },
+      ['run', '--config', join(ROOT, 'test/fixtures/leaky.ts'), '--target', `leaky=${url}`, '--reporter', 'console', '--reporter', `json=${file}`, ...reports, '--log-level', 'trace'],
+      { env: { LEAKY_PASSWORD: password, GITHUB_STEP_SUMMARY: summary } },
     );
     const json = readFileSync(file, 'utf8');
+    const files = ['report.xml', 'report.html', 'summary.md'].map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+    expect(files.map(([, text]) => text.length > 200)).toEqual([true, true, true]);
     const result = RunResult.parse(JSON.parse(json));
     const failures = Object.fromEntries(result.journeys.map((j) => [j.journey, j.failure?.category]));
     expect(failures).toEqual({
@@ -64,7 +68,7 @@ describe('secrets under every fault', () => {
       'fail-echo': 'assertion',
     });
     expect(cli.stderr).toContain('step/end'); // trace-level logs were written, so they were scanned too
-    for (const [where, text] of [['stdout', cli.stdout], ['stderr', cli.stderr], ['JSON', json]] as const) {
+    for (const [where, text] of [['stdout', cli.stdout], ['stderr', cli.stderr], ['JSON', json], ...files] as const) {
       for (const secret of [password, token, cookie]) expect(text.includes(secret), `${where} leaks ${secret.split('-')[0]}`).toBe(false);
     }
   });

@@ -19,6 +19,8 @@ export const RUN_OPTIONS = {
   list: { type: 'boolean' },
   'expect-version': { type: 'string', multiple: true },
   'wait-ready': { type: 'string' },
+  /** Record the result in this SQLite state store too (same history as `prober schedule`). */
+  store: { type: 'string' },
 } as const;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -51,6 +53,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       filter,
       expectVersions,
       waitReadyMs,
+      ...(values.store === undefined ? {} : { store: values.store }),
       ...(logLevel === undefined ? {} : { logLevel }),
     });
     return exitCode;

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { ProberSetupError } from '../../journey/errors.js';
+import { createLogger } from '../../log.js';
+import { startDaemon } from '../../schedule/daemon.js';
+import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
+import { SqliteRunStore } from '../../store/sqlite-run-store.js';
+import { parse, parseLogLevel, parsePairs } from '../args.js';
+import { prepareRun } from '../execute-run.js';
+import { defaultConfigPath } from './run.js';
+
+/**
+ * `prober schedule`: the long-lived daemon. Runs until SIGTERM/SIGINT, then shuts down cleanly and exits 0.
+ * Config problems (including a timeout that does not fit the schedule) exit 2 before anything starts.
+ */
+export async function scheduleCommand(argv: string[]): Promise<number> {
+  const { values } = parse('schedule', argv, {
+    config: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    store: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const logLevel = parseLogLevel(values['log-level']) ?? 'info';
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  // Listen for signals before the slow part (loading probes), so an early SIGTERM is still a clean exit.
+  const shutdown = untilShutdownSignal();
+  try {
+    // The same loading and run options as `prober run` (TLS per target, janitor, overrides); logs are the daemon's own.
+    const { loaded, redactor, runOptions } = await prepareRun({
+      configPath: values.config ?? defaultConfigPath(),
+      targets: parsePairs('target', values.target),
+      logLevel,
+    });
+    const log = createLogger(redactor, logLevel);
+    const storePath = resolve(values.store ?? loaded.config.store.path);
+    const store = new SqliteRunStore(storePath, { onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document') });
+    let daemon;
+    try {
+      daemon = await startDaemon({
+        loaded,
+        store,
+        storeLabel: storePath,
+        base: runOptions,
+        log,
+        host: values.host ?? loaded.config.server.host,
+        port: port ?? loaded.config.server.port,
+        print: (text) => process.stdout.write(text),
+      });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    const sig = await shutdown.signal;
+    log.info({ signal: sig }, 'schedule/stopping');
+    await daemon.shutdown(`received ${sig}`);
+    exitIfStillAlive(0, 2_000);
+    return 0;
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535) throw new ProberSetupError([`--port: expected a port number (0 picks a free one), got "${text}"`]);
+  return port;
+}

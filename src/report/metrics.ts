@@ -1,0 +1,119 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RunResult } from '../journey/result-schema.js';
+
+/** Why a scheduled tick did not start a run (`prober_ticks_skipped_total{reason}`). */
+export type SkipReason = 'overlap' | 'missed';
+
+/** Journeys span ~50 ms (API on loopback) to ~45 s (a slow browser path under its budget). */
+const JOURNEY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60];
+const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
+const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+/**
+ * The daemon's Prometheus metrics, on a registry of its own (never prom-client's global one) so several
+ * daemons in one test process, or a library user, do not collide. Names and labels are a contract (README).
+ */
+export class ProberMetrics {
+  readonly registry = new Registry();
+  private readonly up: Gauge<'journey' | 'environment'>;
+  private readonly journeyDuration: Histogram<'journey'>;
+  private readonly stepDuration: Histogram<'journey' | 'step' | 'service'>;
+  private readonly stepFailures: Counter<'journey' | 'step' | 'service' | 'category'>;
+  private readonly runs: Counter<'journey' | 'status'>;
+  private readonly skipped: Counter<'reason'>;
+  private readonly lastRun: Gauge<'journey'>;
+  private readonly tickLag: Histogram;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.up = new Gauge({
+      name: 'prober_journey_up',
+      help: '1 when the last judged run passed (or was degraded), 0 when it failed; runs that could not judge leave it unchanged',
+      labelNames: ['journey', 'environment'],
+      registers,
+    });
+    this.journeyDuration = new Histogram({
+      name: 'prober_journey_duration_seconds',
+      help: 'Duration of journey runs',
+      labelNames: ['journey'],
+      buckets: JOURNEY_BUCKETS,
+      registers,
+    });
+    this.stepDuration = new Histogram({
+      name: 'prober_step_duration_seconds',
+      help: 'Duration of steps that ran (skipped steps are not observed)',
+      labelNames: ['journey', 'step', 'service'],
+      buckets: STEP_BUCKETS,
+      registers,
+    });
+    this.stepFailures = new Counter({
+      name: 'prober_step_failures_total',
+      help: 'Steps that failed or could not be judged, by contract category',
+      labelNames: ['journey', 'step', 'service', 'category'],
+      registers,
+    });
+    this.runs = new Counter({ name: 'prober_runs_total', help: 'Journey runs by status', labelNames: ['journey', 'status'], registers });
+    this.skipped = new Counter({
+      name: 'prober_ticks_skipped_total',
+      help: 'Scheduled ticks that started no run: overlap (the previous run was still going) or missed (the process stalled)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.lastRun = new Gauge({
+      name: 'prober_last_run_timestamp_seconds',
+      help: 'Unix time at which the last run of the journey finished',
+      labelNames: ['journey'],
+      registers,
+    });
+    this.tickLag = new Histogram({
+      name: 'prober_tick_lag_seconds',
+      help: 'Delay between a scheduled tick and the scheduler noticing it (before start jitter)',
+      buckets: LAG_BUCKETS,
+      registers,
+    });
+    // Present from the first scrape, so `rate()` and absence alerts work before anything was skipped.
+    for (const reason of ['overlap', 'missed'] as const) this.skipped.inc({ reason }, 0);
+  }
+
+  /** Records every journey of a finished (already redacted) run. */
+  observeRun(result: RunResult): void {
+    for (const j of result.journeys) {
+      this.runs.inc({ journey: j.journey, status: j.status });
+      this.journeyDuration.observe({ journey: j.journey }, j.durationMs / 1000);
+      if (j.status !== 'error') this.up.set({ journey: j.journey, environment: result.environment }, j.status === 'fail' ? 0 : 1);
+      const finished = Date.parse(j.startedAt) + j.durationMs;
+      this.lastRun.set({ journey: j.journey }, Math.round(finished) / 1000);
+      for (const s of j.steps) {
+        if (s.status === 'skipped') continue;
+        const labels = { journey: j.journey, step: s.name, service: s.service };
+        this.stepDuration.observe(labels, s.durationMs / 1000);
+        if (s.error !== undefined && (s.status === 'fail' || s.status === 'error')) this.stepFailures.inc({ ...labels, category: s.error.category });
+      }
+    }
+  }
+
+  /** After a restart, `up` and the last-run time come from the store instead of starting empty. */
+  restore(latest: RunResult): void {
+    for (const j of latest.journeys) {
+      if (j.status !== 'error') this.up.set({ journey: j.journey, environment: latest.environment }, j.status === 'fail' ? 0 : 1);
+      this.lastRun.set({ journey: j.journey }, Math.round(Date.parse(j.startedAt) + j.durationMs) / 1000);
+    }
+  }
+
+  tickSkipped(reason: SkipReason): void {
+    this.skipped.inc({ reason });
+  }
+
+  observeTickLag(seconds: number): void {
+    this.tickLag.observe(Math.max(0, seconds));
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

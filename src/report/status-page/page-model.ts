@@ -1,0 +1,160 @@
+import type { JourneyResult, JourneyStatus, RunResult } from '../../journey/result-schema.js';
+import type { RunStore } from '../../store/run-store.js';
+
+/** Everything the status page shows, computed from the store; rendering is a pure function of this. */
+export interface StatusPageModel {
+  environment: string;
+  generatedAt: string;
+  /** Seconds between self-refreshes; omitted, the page does not refresh (a static report). */
+  refreshSeconds?: number | undefined;
+  journeys: JourneyPanel[];
+}
+
+export interface JourneyPanel {
+  journey: string;
+  description: string;
+  schedule?: string | undefined;
+  /** `unknown` until the journey has run once. */
+  status: JourneyStatus | 'unknown';
+  verdict: string;
+  lastRunAt?: string | undefined;
+  /** Share of judged runs that passed (pass or degraded); undefined without judged runs in the window. */
+  uptime24h: number | undefined;
+  uptime7d: number | undefined;
+  /** Oldest first, at most `stripRuns`. */
+  runs: RunMark[];
+  /** One series per step over the last `chartRuns` runs (oldest first). */
+  latency: StepSeries[];
+  /** Newest first. */
+  failures: FailureRow[];
+}
+
+export interface RunMark {
+  runId: string;
+  status: JourneyStatus;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface StepSeries {
+  step: string;
+  service: string;
+  /** Duration per run in ms, `null` where the step did not run (skipped, or absent in that run). */
+  points: (number | null)[];
+  p50: number | undefined;
+  p95: number | undefined;
+}
+
+export interface FailureRow {
+  runId: string;
+  startedAt: string;
+  status: JourneyStatus;
+  step: string;
+  service: string;
+  category: string;
+  message: string;
+  artifacts: string[];
+}
+
+export interface ModelOptions {
+  /** Journeys to show even before their first run (from the config), with their schedules. */
+  configured?: { journey: string; description: string; schedule?: string | undefined }[];
+  environment?: string;
+  refreshSeconds?: number;
+  now?: Date;
+  stripRuns?: number;
+  chartRuns?: number;
+  failures?: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function buildStatusModel(store: RunStore, options: ModelOptions = {}): Promise<StatusPageModel> {
+  const now = options.now ?? new Date();
+  const stripRuns = options.stripRuns ?? 90;
+  const chartRuns = Math.min(options.chartRuns ?? 60, stripRuns);
+  const configured = new Map((options.configured ?? []).map((c) => [c.journey, c]));
+  const names = [...new Set([...configured.keys(), ...(await store.listJourneys())])].sort();
+  let environment = options.environment;
+  const journeys: JourneyPanel[] = [];
+  for (const name of names) {
+    const docs = await store.listRuns({ journey: name, limit: stripRuns });
+    environment ??= docs[0]?.environment;
+    const results = docs.flatMap((d) => pick(d, name)).reverse();
+    const latest = results.at(-1);
+    const [day, week] = await Promise.all([store.uptime(name, new Date(now.getTime() - 24 * HOUR_MS)), store.uptime(name, new Date(now.getTime() - 7 * 24 * HOUR_MS))]);
+    journeys.push({
+      journey: name,
+      description: latest?.description ?? configured.get(name)?.description ?? '',
+      schedule: configured.get(name)?.schedule,
+      status: latest?.status ?? 'unknown',
+      verdict: latest?.verdict ?? 'No run recorded yet',
+      lastRunAt: latest?.startedAt,
+      uptime24h: ratio(day),
+      uptime7d: ratio(week),
+      runs: results.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs })),
+      latency: stepSeries(results.slice(-chartRuns)),
+      failures: failureRows(results, options.failures ?? 5),
+    });
+  }
+  return {
+    environment: environment ?? 'unknown',
+    generatedAt: now.toISOString(),
+    ...(options.refreshSeconds === undefined ? {} : { refreshSeconds: options.refreshSeconds }),
+    journeys,
+  };
+}
+
+type Picked = JourneyResult & { runId: string };
+
+function pick(doc: RunResult, journey: string): Picked[] {
+  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId }));
+}
+
+function ratio(c: { up: number; down: number }): number | undefined {
+  const judged = c.up + c.down;
+  return judged === 0 ? undefined : c.up / judged;
+}
+
+/** Step order follows the journey definition as the latest run reports it; steps seen only earlier go last. */
+export function stepSeries(results: readonly JourneyResult[]): StepSeries[] {
+  const order = new Map<string, string>();
+  for (const r of [...results].reverse()) for (const s of r.steps) if (!order.has(s.name)) order.set(s.name, s.service);
+  return [...order].map(([step, service]) => {
+    const points = results.map((r) => {
+      const s = r.steps.find((x) => x.name === step);
+      return s === undefined || s.status === 'skipped' ? null : s.durationMs;
+    });
+    const ran = points.filter((p): p is number => p !== null);
+    return { step, service, points, p50: percentile(ran, 50), p95: percentile(ran, 95) };
+  });
+}
+
+/** Nearest-rank percentile: always one of the observed values, so the annotation matches a point on the chart. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+function failureRows(results: readonly Picked[], limit: number): FailureRow[] {
+  return results
+    .filter((r) => r.failure !== undefined)
+    .reverse()
+    .slice(0, limit)
+    .map((r) => {
+      const f = r.failure!;
+      return {
+        runId: r.runId,
+        startedAt: r.startedAt,
+        status: r.status,
+        step: f.step,
+        service: f.service,
+        category: f.category,
+        message: f.message,
+        // Screenshots and traces of any step of the run (the failing step's first).
+        artifacts: [...new Set(r.steps.filter((s) => s.name === f.step).concat(r.steps).flatMap((s) => s.artifacts ?? []))],
+      };
+    });
+}

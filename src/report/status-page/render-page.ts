@@ -1,0 +1,100 @@
+import { artifactHref, escapeHtml, percentText } from './html.js';
+import type { FailureRow, JourneyPanel, StatusPageModel } from './page-model.js';
+import { STATUS_COLOR, latencyChart, runStrip } from './svg-charts.js';
+
+/** The strip always has this many slots, so a young journey's bars sit at the right like an old one's. */
+const STRIP_SLOTS = 90;
+
+const LABEL: Record<JourneyPanel['status'], string> & Record<string, string> = {
+  pass: 'Operational',
+  degraded: 'Degraded',
+  flaky: 'Flaky (passed on a retry)',
+  fail: 'Failing',
+  error: 'Unknown (prober error)',
+  unknown: 'No data',
+};
+
+/**
+ * The status page as one self-contained HTML document: inline CSS and SVG, no script, no external resource
+ * (the daemon also sends a CSP that forbids them), so it reads the same with JavaScript off and works offline.
+ */
+export function renderStatusPage(model: StatusPageModel): string {
+  const worst = model.journeys.find((j) => j.status === 'fail') ?? model.journeys.find((j) => j.status === 'error' || j.status === 'degraded');
+  const headline = model.journeys.length === 0 ? 'No journeys yet' : worst === undefined ? 'All journeys operational' : `${worst.journey}: ${LABEL[worst.status]}`;
+  const refresh = model.refreshSeconds === undefined ? '' : `<meta http-equiv="refresh" content="${model.refreshSeconds}">`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh}
+<title>${escapeHtml(`${headline} · ${model.environment} · prober`)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(model.environment)}</h1><p class="headline">${escapeHtml(headline)}</p>
+<p class="meta">Generated ${escapeHtml(model.generatedAt)}${model.refreshSeconds === undefined ? '' : ` · refreshes every ${model.refreshSeconds} s`}${model.refreshSeconds === undefined ? '' : ' · <a href="api/results?limit=20">JSON</a> · <a href="metrics">metrics</a>'}</p></header>
+<main>
+${model.journeys.map(journeySection).join('\n')}
+</main>
+</body>
+</html>
+`;
+}
+
+function journeySection(j: JourneyPanel): string {
+  const caption = `Step latency of ${j.journey}, last ${Math.max(0, ...j.latency.map((s) => s.points.length))} runs`;
+  return `<section class="journey" id="${escapeHtml(slug(j.journey))}" data-journey="${escapeHtml(j.journey)}" data-status="${j.status}">
+<h2><span class="badge" style="background:${STATUS_COLOR[j.status]}">${escapeHtml(LABEL[j.status])}</span> ${escapeHtml(j.journey)}</h2>
+<p class="verdict">${escapeHtml(j.verdict)}</p>
+<p class="desc">${escapeHtml(j.description)}${j.schedule === undefined ? '' : ` · schedule <code>${escapeHtml(j.schedule)}</code>`}${j.lastRunAt === undefined ? '' : ` · last run ${escapeHtml(j.lastRunAt)}`}</p>
+<dl class="uptime"><div><dt>Uptime 24 h</dt><dd data-window="24h">${percentText(j.uptime24h)}</dd></div><div><dt>Uptime 7 d</dt><dd data-window="7d">${percentText(j.uptime7d)}</dd></div><div><dt>Runs shown</dt><dd>${j.runs.length}</dd></div></dl>
+<h3>Last ${j.runs.length} runs</h3>
+${runStrip(j.runs, STRIP_SLOTS)}
+<p class="key">${Object.keys(STATUS_COLOR).filter((s) => s !== 'unknown').map((s) => `<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`).join(' ')}</p>
+<h3>Step latency</h3>
+${latencyChart(j.latency, caption)}
+<h3>Last failures</h3>
+${failureTable(j.failures)}
+</section>`;
+}
+
+function failureTable(rows: readonly FailureRow[]): string {
+  if (rows.length === 0) return '<p class="empty">No failures among the runs shown.</p>';
+  const body = rows
+    .map((f) => {
+      const links = f.artifacts.map((a, i) => `<a href="${escapeHtml(artifactHref(a))}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`).join(' ');
+      return `<tr class="${f.status}"><td>${escapeHtml(f.startedAt)}</td><td><code>${escapeHtml(f.step)}</code></td><td>${escapeHtml(f.service)}</td><td>${escapeHtml(f.category)}</td><td>${escapeHtml(f.message)}</td><td>${links || '–'}</td></tr>`;
+    })
+    .join('');
+  return `<table class="failures"><thead><tr><th>When</th><th>Step</th><th>Service</th><th>Category</th><th>Message</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function slug(name: string): string {
+  return `journey-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+
+const CSS = `
+:root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;background:#f7f8fa}
+body{margin:0 auto;max-width:960px;padding:16px}
+header h1{margin:0;font-size:1.5rem}
+.headline{font-size:1.15rem;margin:.25rem 0}
+.meta,.desc,.key,.empty{color:#5b6570;font-size:.85rem}
+section.journey{background:#fff;border:1px solid #dde2e7;border-radius:8px;padding:16px;margin:16px 0}
+h2{margin:0 0 .4rem;font-size:1.2rem;display:flex;gap:.6rem;align-items:center}
+h3{font-size:.95rem;margin:1rem 0 .4rem}
+.badge{color:#fff;border-radius:4px;padding:2px 8px;font-size:.8rem}
+.verdict{font-size:1rem;margin:.2rem 0}
+.uptime{display:flex;gap:2rem;margin:.6rem 0}
+.uptime dt{font-size:.75rem;color:#5b6570}.uptime dd{margin:0;font-size:1.3rem;font-weight:600}
+.key span{margin-right:.8rem}.key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
+.chart{margin:0}.chart figcaption{position:absolute;left:-9999px}
+.grid{stroke:#e6e9ed}.axis{font-size:11px;fill:#5b6570}
+.legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.82rem}
+.swatch{display:inline-block;width:14px;height:4px;vertical-align:middle;margin-right:4px}
+.svc{color:#5b6570}.pct{font-variant-numeric:tabular-nums}
+table.failures{border-collapse:collapse;width:100%;font-size:.82rem}
+.failures th,.failures td{border-bottom:1px solid #e6e9ed;padding:4px 6px;text-align:left;vertical-align:top}
+tr.fail td:first-child{border-left:3px solid ${STATUS_COLOR.fail}}tr.error td:first-child{border-left:3px solid ${STATUS_COLOR.error}}
+`;

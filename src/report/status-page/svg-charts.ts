@@ -1,0 +1,104 @@
+import type { JourneyStatus } from '../../journey/result-schema.js';
+import { escapeHtml } from './html.js';
+import type { RunMark, StepSeries } from './page-model.js';
+
+/** Status colours shared by the strip, the badges and the failure table (CSS uses the same values). */
+// Typed with an index signature too, so a status added to the schema later still compiles here (and falls back to grey).
+export const STATUS_COLOR: Record<JourneyStatus | 'unknown', string> & Record<string, string> = {
+  pass: '#2e9e5b',
+  degraded: '#d99a1e',
+  flaky: '#e07b39',
+  fail: '#d64545',
+  error: '#8a63c7',
+  unknown: '#9aa3ad',
+};
+
+/** Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito). */
+const SERIES_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#000000', '#f0e442'];
+
+const W = 720;
+const H = 200;
+const PAD = { left: 56, right: 12, top: 12, bottom: 24 };
+
+/**
+ * Per-step latency over the last runs: one polyline per step (a gap where the step did not run), y in ms from 0,
+ * with each step's p50 and p95 in the legend and its p95 as a dashed guide. Plain SVG: no script, no fonts to load.
+ */
+export function latencyChart(series: readonly StepSeries[], caption: string): string {
+  const runs = Math.max(0, ...series.map((s) => s.points.length));
+  if (runs === 0) return '<p class="empty">No latency data yet.</p>';
+  const max = niceCeil(Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null))));
+  const x = (i: number) => PAD.left + (runs === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (runs - 1));
+  const y = (ms: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - ms / max);
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => {
+      const ms = max * f;
+      return `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`;
+    })
+    .join('');
+  const lines = series
+    .map((s, k) => {
+      const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
+      const segments = splitSegments(s.points).map(
+        (seg) =>
+          `<polyline class="series" data-step="${escapeHtml(s.step)}" fill="none" stroke="${color}" stroke-width="1.8" points="${seg.map(([i, ms]) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"><title>${escapeHtml(s.step)} (${escapeHtml(s.service)})</title></polyline>`,
+      );
+      const guide = s.p95 === undefined ? '' : `<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
+      return `<g class="step" data-step="${escapeHtml(s.step)}">${guide}${segments.join('')}</g>`;
+    })
+    .join('');
+  const legend = series
+    .map((s, k) => {
+      const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
+      const stats = `p50 ${s.p50 === undefined ? '–' : formatMs(s.p50)} · p95 ${s.p95 === undefined ? '–' : formatMs(s.p95)}`;
+      return `<li data-step="${escapeHtml(s.step)}"><span class="swatch" style="background:${color}"></span><code>${escapeHtml(s.step)}</code> <span class="svc">${escapeHtml(s.service)}</span> <span class="pct">${stats}</span></li>`;
+    })
+    .join('');
+  return (
+    `<figure class="chart"><svg class="latency-chart" role="img" aria-label="${escapeHtml(caption)}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">` +
+    `${grid}${lines}<text class="axis" x="${PAD.left}" y="${H - 6}">oldest</text><text class="axis" x="${W - PAD.right}" y="${H - 6}" text-anchor="end">latest (${runs} runs)</text></svg>` +
+    `<figcaption>${escapeHtml(caption)}</figcaption><ul class="legend">${legend}</ul></figure>`
+  );
+}
+
+/** The last runs as coloured bars, oldest left; each bar's tooltip says when, how long and what status. */
+export function runStrip(runs: readonly RunMark[], slots: number): string {
+  const bar = 7;
+  const gap = 2;
+  const width = slots * (bar + gap);
+  const offset = (slots - runs.length) * (bar + gap); // right-aligned: the newest run is always at the right edge
+  const bars = runs
+    .map(
+      (r, i) =>
+        `<rect class="run ${r.status}" data-status="${r.status}" x="${offset + i * (bar + gap)}" y="0" width="${bar}" height="28" rx="1.5" fill="${STATUS_COLOR[r.status]}"><title>${escapeHtml(`${r.startedAt} · ${r.status} · ${formatMs(r.durationMs)}`)}</title></rect>`,
+    )
+    .join('');
+  return `<svg class="run-strip" role="img" aria-label="last ${runs.length} runs" viewBox="0 0 ${width} 28" width="100%" height="28" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0" width="${width}" height="28" fill="#eef1f4"/>${bars}</svg>`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(0)} s`;
+  if (ms >= 1_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+function splitSegments(points: readonly (number | null)[]): [number, number][][] {
+  const out: [number, number][][] = [];
+  let current: [number, number][] = [];
+  points.forEach((p, i) => {
+    if (p === null) {
+      if (current.length > 0) out.push(current);
+      current = [];
+    } else current.push([i, p]);
+  });
+  if (current.length > 0) out.push(current);
+  // A lone point is drawn as a tiny segment so it stays visible as part of its series.
+  return out.map((seg) => (seg.length === 1 ? [seg[0]!, [seg[0]![0] + 0.0001, seg[0]![1]]] : seg));
+}
+
+/** 1, 2, 5 × 10^n at or above the value, so the axis labels are round numbers. */
+function niceCeil(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}

@@ -1,0 +1,156 @@
+import type { Server } from 'node:http';
+import type { LoadedConfig } from '../config/load-config.js';
+import { ProberSetupError } from '../journey/errors.js';
+import type { RunOptions } from '../journey/run.js';
+import type { Logger } from '../log.js';
+import { ProberMetrics } from '../report/metrics.js';
+import { browserSettings } from '../steps/browser-launcher.js';
+import { BrowserSession } from '../steps/browser-session.js';
+import type { RunStore } from '../store/run-store.js';
+import { CronScheduler } from './cron-scheduler.js';
+import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
+import { interruptedRunResult } from './interrupted-run.js';
+import { runScheduledJourney } from './journey-job.js';
+import { planSchedule, scheduleTable } from './schedule-plan.js';
+
+export interface DaemonOptions {
+  loaded: LoadedConfig;
+  store: RunStore;
+  storeLabel: string;
+  /** Run options as `prober run` builds them (prepareRun); the daemon sets runId, redactor and signal per run. */
+  base: RunOptions;
+  log: Logger;
+  host: string;
+  port: number;
+  /** Where the startup table goes (stdout); logs go to stderr. */
+  print: (text: string) => void;
+}
+
+export interface Daemon {
+  url: string;
+  /** Stops ticking, aborts in-flight runs (their cleanup bounded), records them, closes the server and the store. */
+  shutdown(reason: string): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+/** Shutdown must finish within 10 s: in-flight runs get the cleanup bound plus this margin to be recorded. */
+const RECORD_MARGIN_MS = 1_500;
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { loaded, store, log } = options;
+  const { config } = loaded;
+  const { planned, warnings } = planSchedule(loaded);
+  for (const w of warnings) log.warn(w);
+
+  await recoverInterrupted(options);
+  const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
+  const prune = () => store.prune(retention).then((n) => n > 0 && log.info({ removed: n }, 'store/pruned'), (err: unknown) => log.error({ err: String(err) }, 'store/prune-failed'));
+  await prune();
+
+  const metrics = new ProberMetrics();
+  for (const p of planned) {
+    const [latest] = await store.listRuns({ journey: p.def.name, limit: 1 });
+    if (latest !== undefined) metrics.restore(latest);
+  }
+
+  const abort = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
+  const settings = browserSettings(config.browser);
+  const session = new BrowserSession(settings); // launches Chromium only when a browser journey first runs
+  const jobDeps = {
+    loaded,
+    base: options.base,
+    browser: { settings, session },
+    store,
+    metrics,
+    log,
+    signal: abort.signal,
+    cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
+  };
+  const scheduler = new CronScheduler(
+    planned.map((p) => ({
+      journey: p.def.name,
+      schedule: p.schedule,
+      run: () => {
+        const run = runScheduledJourney(p.def, jobDeps);
+        inFlight.add(run);
+        return run.finally(() => inFlight.delete(run));
+      },
+    })),
+    {
+      maxRandomDelayMs: config.scheduler.maxRandomDelayMs,
+      log,
+      hooks: {
+        onSkip: (journey, reason, slot) => {
+          metrics.tickSkipped(reason);
+          log.warn({ journey, reason, slot: slot.toISOString() }, 'tick/skipped');
+        },
+        onTickLag: (_journey, seconds) => metrics.observeTickLag(seconds),
+      },
+    },
+  );
+
+  const server: Server = createEndpointServer({
+    store,
+    metrics,
+    monitor: scheduler.monitor,
+    log,
+    stopping: () => stopping,
+    page: {
+      environment: config.environment,
+      refreshSeconds: config.server.refreshSeconds,
+      configured: planned.map((p) => ({ journey: p.def.name, description: p.def.description, schedule: p.schedule })),
+    },
+  });
+  const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
+    throw new ProberSetupError([`server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`]);
+  });
+  scheduler.start();
+  const pruneTimer = setInterval(() => void prune(), HOUR_MS);
+  pruneTimer.unref();
+  options.print(scheduleTable(planned, { environment: config.environment, url, store: options.storeLabel, jitterMs: config.scheduler.maxRandomDelayMs, next: (j) => scheduler.nextRun(j) }));
+  log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
+
+  return {
+    url,
+    async shutdown(reason) {
+      if (stopping) return;
+      stopping = true;
+      const t0 = Date.now();
+      clearInterval(pruneTimer);
+      scheduler.stop();
+      const running = inFlight.size;
+      abort.abort(new Error(reason));
+      const bound = config.scheduler.cleanupOnShutdownMs + RECORD_MARGIN_MS;
+      const settled = await settleWithin([...inFlight], bound);
+      if (!settled) log.warn({ boundMs: bound }, 'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start');
+      scheduler.destroy();
+      await session.close().catch((err: unknown) => log.warn({ err: String(err) }, 'browser/close-failed'));
+      await closeServer(server);
+      await store.close();
+      log.info({ reason, abortedRuns: running, durationMs: Date.now() - t0 }, 'schedule/stopped');
+    },
+  };
+}
+
+/** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
+async function recoverInterrupted({ loaded, store, log }: DaemonOptions): Promise<void> {
+  for (const marker of await store.takeInFlight()) {
+    const def = loaded.journeys.find((j) => j.name === marker.journey);
+    await store.saveRun(interruptedRunResult(marker, def));
+    log.warn({ runId: marker.runId, journey: marker.journey, step: marker.step?.name }, 'run/recovered-as-aborted');
+  }
+}
+
+async function settleWithin(work: readonly Promise<unknown>[], ms: number): Promise<boolean> {
+  if (work.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = Promise.allSettled(work).then(() => true as const);
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,92 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.js';
+import type { ProberMetrics } from '../report/metrics.js';
+import { buildStatusModel, type ModelOptions } from '../report/status-page/page-model.js';
+import { renderStatusPage } from '../report/status-page/render-page.js';
+import type { RunStore } from '../store/run-store.js';
+import type { TickMonitor } from './tick-monitor.js';
+
+export interface EndpointDeps {
+  store: RunStore;
+  metrics: ProberMetrics;
+  monitor: TickMonitor;
+  log: Logger;
+  /** True once shutdown began: /healthz answers 503 so a load balancer stops sending traffic. */
+  stopping: () => boolean;
+  page: Omit<ModelOptions, 'now'>;
+}
+
+const MAX_LIMIT = 1_000;
+/** The page carries no script and loads nothing: the browser enforces that too. */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/** The daemon's endpoints: `/healthz`, `/metrics`, `/api/results?journey=&limit=` and `/` (the status page). */
+export function createEndpointServer(deps: EndpointDeps): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, deps).catch((err: unknown) => {
+      deps.log.error({ url: req.url?.split('?')[0], err: err instanceof Error ? err.message : String(err) }, 'http/error');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  // Scrapers and browsers keep connections open; they must not hold the daemon up at shutdown.
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+export async function listen(server: Server, host: string, port: number): Promise<string> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const { address, port: bound } = server.address() as AddressInfo;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${bound}`;
+}
+
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = once(server, 'close');
+  server.close();
+  server.closeAllConnections();
+  await closed;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  switch (url.pathname) {
+    case '/healthz': {
+      const stalled = deps.monitor.stalled();
+      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : 'ok';
+      const body = { status, stalled, journeys: deps.monitor.snapshot() };
+      return send(res, status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+    }
+    case '/metrics':
+      return send(res, 200, deps.metrics.contentType(), await deps.metrics.render());
+    case '/api/results': {
+      const limitText = url.searchParams.get('limit') ?? '20';
+      const limit = Number(limitText);
+      if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
+        return send(res, 400, 'application/json', `${JSON.stringify({ error: `limit must be an integer from 1 to ${MAX_LIMIT}` })}\n`);
+      }
+      const journey = url.searchParams.get('journey') ?? undefined;
+      const runs = await deps.store.listRuns({ journey: journey === '' ? undefined : journey, limit });
+      return send(res, 200, 'application/json', `${JSON.stringify(runs)}\n`);
+    }
+    case '/': {
+      const html = renderStatusPage(await buildStatusModel(deps.store, deps.page));
+      res.setHeader('content-security-policy', PAGE_CSP);
+      return send(res, 200, 'text/html; charset=utf-8', html);
+    }
+    default:
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /, /healthz, /metrics or /api/results\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}

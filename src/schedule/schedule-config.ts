@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { DEFAULT_STORE_PATH } from '../store/run-store.js';
+import { cronIntervalMs, formatInterval } from './cron-interval.js';
+
+/** The config sections `prober schedule` adds; `src/config/schema.ts` composes them into the config. */
+
+const Positive = z.number().int().positive();
+
+export const StoreConfigSchema = z
+  .object({
+    /** SQLite file with run history, alert state and the outbox, relative to the working directory. @defaultValue `.prober/state.db` */
+    path: z.string().min(1).default(DEFAULT_STORE_PATH),
+    /** Runs older than this are deleted. @defaultValue 30 */
+    retentionDays: Positive.default(30),
+    /** At most this many runs are kept per journey (newest first). @defaultValue 20000 */
+    maxRunsPerJourney: Positive.default(20_000),
+  })
+  .strict()
+  .default({ path: DEFAULT_STORE_PATH, retentionDays: 30, maxRunsPerJourney: 20_000 });
+
+export const DEFAULT_SERVER_PORT = 9470;
+
+export const ServerConfigSchema = z
+  .object({
+    /** Interface the daemon's HTTP endpoints bind to; loopback unless you mean to expose them. @defaultValue `127.0.0.1` */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 picks a free port (printed at startup). @defaultValue 9470 */
+    port: z.number().int().min(0).max(65_535).default(DEFAULT_SERVER_PORT),
+    /** Seconds between status-page refreshes (`<meta http-equiv="refresh">`). @defaultValue 30 */
+    refreshSeconds: Positive.default(30),
+  })
+  .strict()
+  .default({ host: '127.0.0.1', port: DEFAULT_SERVER_PORT, refreshSeconds: 30 });
+
+export const SchedulerConfigSchema = z
+  .object({
+    /**
+     * Each run starts up to this many ms after its tick (node-cron `maxRandomDelay`), so journeys on the same
+     * schedule do not hit the environment at the same instant. Counted against the interval. @defaultValue 1000
+     */
+    maxRandomDelayMs: z.number().int().min(0).default(1_000),
+    /** Cleanup (`always`) steps of a run aborted by shutdown get at most this long. @defaultValue 3000 */
+    cleanupOnShutdownMs: Positive.max(8_000).default(3_000),
+  })
+  .strict()
+  .default({ maxRandomDelayMs: 1_000, cleanupOnShutdownMs: 3_000 });
+
+interface BudgetInput {
+  journeys: Record<string, { schedule?: string | undefined; timeoutMs?: number | undefined }>;
+  scheduler: { maxRandomDelayMs: number };
+}
+
+/**
+ * A scheduled run must end before its next tick: journey timeout + start jitter < schedule interval. Checked here
+ * for journeys whose config sets `timeoutMs`; the daemon repeats the check with the journey's own default timeout.
+ */
+export function checkScheduleBudgets(config: BudgetInput, ctx: z.RefinementCtx): void {
+  for (const [name, j] of Object.entries(config.journeys)) {
+    if (j.schedule === undefined || j.timeoutMs === undefined) continue;
+    const problem = scheduleBudgetProblem(j.schedule, j.timeoutMs, config.scheduler.maxRandomDelayMs);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['journeys', name, 'timeoutMs'], message: problem });
+  }
+}
+
+/** The message when `timeoutMs` (+ jitter) does not fit in the schedule's interval, else undefined. */
+export function scheduleBudgetProblem(schedule: string, timeoutMs: number, jitterMs: number): string | undefined {
+  const interval = cronIntervalMs(schedule);
+  if (interval === undefined || timeoutMs + jitterMs < interval) return undefined;
+  const jitter = jitterMs > 0 ? ` + ${jitterMs} ms start jitter (scheduler.maxRandomDelayMs)` : '';
+  return (
+    `the journey timeout ${timeoutMs} ms${jitter} must be below the interval of "${schedule}" (${formatInterval(interval)}), ` +
+    `or a run could still be going at the next tick; lower timeoutMs${jitter === '' ? '' : ' or the jitter'}, or schedule it less often`
+  );
+}
