@@ -21,7 +21,7 @@ export function targetArgs(sandbox: Sandbox): string[] {
 }
 
 /** Starts the daemon and resolves once it printed its URL (bounded: it must start within `startMs`). */
-export async function startDaemonProcess(args: string[], env: NodeJS.ProcessEnv, startMs = 15_000): Promise<DaemonProcess> {
+export async function startDaemonProcess(args: string[], env: NodeJS.ProcessEnv, startMs = 45_000): Promise<DaemonProcess> {
   const child = spawn(process.execPath, [BIN, 'schedule', ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },

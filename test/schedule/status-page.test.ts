@@ -37,7 +37,7 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await sandbox?.close();
@@ -115,5 +115,5 @@ describe('status page', () => {
     const reopened = new SqliteRunStore(store);
     expect((await reopened.listRuns({ limit: 1_000 })).length).toBeGreaterThanOrEqual(4);
     await reopened.close();
-  }, 60_000);
+  }, 120_000);
 });
