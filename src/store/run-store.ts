@@ -25,7 +25,12 @@ export interface RunStore {
   takeInFlight(): Promise<InFlightRun[]>;
 
   getAlertState(key: string): Promise<AlertStateRecord | undefined>;
-  putAlertState(key: string, state: JsonValue): Promise<void>;
+  /** Stores alert state and, in the same transaction, the notifications it caused: a crash keeps both or neither. */
+  putAlertState(key: string, state: JsonValue, enqueue?: readonly OutboxEntry[]): Promise<void>;
+  /** Outbox rows in insertion order (which is each key's FIFO order). */
+  listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
+  /** Records the outcome of a delivery attempt on one row. */
+  updateOutbox(id: string, change: OutboxChange): Promise<void>;
 
   /** Makes everything durable (WAL checkpoint) and releases the database. */
   close(): Promise<void>;
@@ -62,6 +67,33 @@ export interface AlertStateRecord {
   key: string;
   state: JsonValue;
   updatedAt: string;
+}
+
+/** A notification for one channel, written before its first delivery attempt (FAULTS F21, F23). */
+export interface OutboxEntry {
+  /** The delivery id: the same on every attempt (`webhook-id`). */
+  id: string;
+  channel: string;
+  /** Deliveries with the same channel and key go out in order. */
+  alertKey: string;
+  payload: JsonValue;
+  createdMs: number;
+  nextAttemptMs: number;
+}
+
+export interface OutboxRecord extends OutboxEntry {
+  attempts: number;
+  deliveredMs?: number | undefined;
+  deadReason?: string | undefined;
+  lastError?: string | undefined;
+}
+
+export type OutboxChange = Pick<OutboxRecord, 'attempts' | 'nextAttemptMs' | 'deliveredMs' | 'deadReason' | 'lastError'>;
+
+export interface OutboxQuery {
+  /** pending: neither delivered nor dead-lettered. */
+  status: 'pending' | 'delivered' | 'dead' | 'all';
+  limit: number;
 }
 
 /** The default store location, relative to the working directory (ignored by git). */

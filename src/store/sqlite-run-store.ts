@@ -2,7 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { RunResult } from '../journey/result-schema.js';
-import type { AlertStateRecord, InFlightRun, JsonValue, RetentionPolicy, RunQuery, RunStore, UptimeCounts } from './run-store.js';
+import type {
+  AlertStateRecord,
+  InFlightRun,
+  JsonValue,
+  OutboxChange,
+  OutboxEntry,
+  OutboxQuery,
+  OutboxRecord,
+  RetentionPolicy,
+  RunQuery,
+  RunStore,
+  UptimeCounts,
+} from './run-store.js';
 import { prepareDatabase } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
@@ -11,6 +23,18 @@ export interface SqliteStoreOptions {
 }
 
 type Row<T> = T | undefined;
+interface OutboxRow {
+  id: string;
+  channel: string;
+  alert_key: string;
+  payload: string;
+  created_ms: number;
+  attempts: number;
+  next_attempt_ms: number;
+  delivered_ms: number | null;
+  dead_reason: string | null;
+  last_error: string | null;
+}
 const DAY_MS = 86_400_000;
 
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
@@ -149,10 +173,45 @@ export class SqliteRunStore implements RunStore {
     return row === undefined ? undefined : { key: row.key, state: JSON.parse(row.state) as JsonValue, updatedAt: row.updated_at };
   }
 
-  async putAlertState(key: string, state: JsonValue): Promise<void> {
+  async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
+    const put = this.db.prepare(
+      'INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    );
+    const add = this.db.prepare('INSERT INTO outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      put.run(key, JSON.stringify(state), new Date().toISOString());
+      for (const e of enqueue) add.run(e.id, e.channel, e.alertKey, JSON.stringify(e.payload), e.createdMs, e.nextAttemptMs);
+    }).immediate();
+  }
+
+  async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
+    const where = {
+      pending: 'WHERE delivered_ms IS NULL AND dead_reason IS NULL',
+      delivered: 'WHERE delivered_ms IS NOT NULL',
+      dead: 'WHERE dead_reason IS NOT NULL',
+      all: '',
+    }[query.status];
+    const rows = this.db
+      .prepare(`SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM outbox ${where} ORDER BY rowid LIMIT ?`)
+      .all(Math.max(0, Math.floor(query.limit))) as OutboxRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      alertKey: r.alert_key,
+      payload: JSON.parse(r.payload) as JsonValue,
+      createdMs: r.created_ms,
+      nextAttemptMs: r.next_attempt_ms,
+      attempts: r.attempts,
+      deliveredMs: r.delivered_ms ?? undefined,
+      deadReason: r.dead_reason ?? undefined,
+      lastError: r.last_error ?? undefined,
+    }));
+  }
+
+  async updateOutbox(id: string, change: OutboxChange): Promise<void> {
     this.db
-      .prepare('INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
-      .run(key, JSON.stringify(state), new Date().toISOString());
+      .prepare('UPDATE outbox SET attempts = ?, next_attempt_ms = ?, delivered_ms = ?, dead_reason = ?, last_error = ? WHERE id = ?')
+      .run(change.attempts, change.nextAttemptMs, change.deliveredMs ?? null, change.deadReason ?? null, change.lastError ?? null, id);
   }
 
   async close(): Promise<void> {

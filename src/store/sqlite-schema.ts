@@ -67,6 +67,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_due ON outbox (delivered_ms, next_attempt_ms);
   `,
+  // Alerting: per-key FIFO needs the alert key; the last error explains a dead letter.
+  `
+  ALTER TABLE outbox ADD COLUMN alert_key TEXT NOT NULL DEFAULT '';
+  ALTER TABLE outbox ADD COLUMN last_error TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 import type { Category, JourneyResult, JourneyStatus, RunResult } from '../../src/journey/result-schema.js';
+import { summarizeRun } from '../../src/journey/derive-verdict.js';
 import type { JourneyRun } from '../../src/alert/policy.js';
 
 export type Outcome = 'F' | 'S' | 'D' | 'E' | 'A';
@@ -38,8 +39,7 @@ export function runResult(outcome: Outcome, at: Date, opts: Parameters<typeof jo
     startedAt: j.startedAt,
     finishedAt: j.startedAt,
     durationMs: 10,
-    status: j.status,
-    summary: { journeys: 1, passed: j.status === 'pass' ? 1 : 0, degraded: j.status === 'degraded' ? 1 : 0, failed: j.status === 'fail' ? 1 : 0, errored: j.status === 'error' ? 1 : 0 },
+    ...summarizeRun([j]),
     journeys: [j],
   };
 }

@@ -98,7 +98,7 @@ describe('alert policy (consecutive 2/2 defaults)', () => {
   });
 
   it('maintenance: an incident opened and closed inside the window is never announced', () => {
-    const out = play(seq('FFSS').map((o) => ({ outcome: o, muted: true })).concat([{ outcome: 'S' }]));
+    const out = play([...seq('FFSS').map((o): Step => ({ outcome: o, muted: true })), 'S']);
     expect(out.join(' ')).toBe('- - - - -');
   });
 

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ChannelConfigSchema } from './channels/registry.js';
+import { MaintenanceWindowSchema } from './maintenance.js';
+import { AlertPolicySchema } from './policy-config.js';
+
+export const DeliverySchema = z
+  .object({
+    /** Deadline of one delivery attempt, the whole exchange included. @defaultValue 10000 */
+    attemptTimeoutMs: z.number().int().positive().max(120_000).default(10_000),
+    /** First retry delay; doubles per attempt, with full jitter. @defaultValue 1000 */
+    initialBackoffMs: z.number().int().positive().default(1_000),
+    /** Cap of the retry delay. @defaultValue 60000 */
+    maxBackoffMs: z.number().int().positive().default(60_000),
+    /** A notification not delivered by this age is dead-lettered (metric + error log). @defaultValue 24 h */
+    maxAgeMs: z.number().int().positive().default(86_400_000),
+    /** `prober run --store` delivers for at most this long before exiting; the rest goes with the next invocation. @defaultValue 5000 */
+    flushMs: z.number().int().min(0).max(60_000).default(5_000),
+  })
+  .strict();
+export type DeliverySettings = z.output<typeof DeliverySchema>;
+
+/** The config's `alerts` section: when to notify (policy), where (named channels), and when to keep quiet. */
+export const AlertsConfigSchema = z
+  .object({
+    policy: AlertPolicySchema.prefault({}),
+    /** Name → channel; every notification goes to every channel. */
+    channels: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'), ChannelConfigSchema).default({}),
+    /** Windows that mute notifications (state is still kept and caught up afterwards). */
+    maintenance: z.array(MaintenanceWindowSchema).default([]),
+    delivery: DeliverySchema.prefault({}),
+  })
+  .strict();
+export type AlertsConfig = z.output<typeof AlertsConfigSchema>;
+
+export const DEFAULT_ALERTS: AlertsConfig = AlertsConfigSchema.parse({});

@@ -1,0 +1,57 @@
+import { ProberSetupError } from '../journey/errors.js';
+import type { Logger } from '../log.js';
+import type { Redactor } from '../redact.js';
+import type { RunStore } from '../store/run-store.js';
+import type { AlertsConfig } from './alert-config.js';
+import { AlertPipeline } from './alert-pipeline.js';
+import type { ChannelSender } from './channels/channel.js';
+import { createSender } from './channels/registry.js';
+import { OutboxDeliverer, type DeliveryEvent } from './outbox-deliverer.js';
+import { resolveRefs } from './secret-ref.js';
+
+export interface Alerting {
+  pipeline: AlertPipeline;
+  deliverer: OutboxDeliverer;
+  senders: ReadonlyMap<string, ChannelSender>;
+}
+
+/**
+ * Resolves each channel's `${env:…}` references (every value goes to the Redactor before anything can log it) and
+ * builds senders. A missing variable is a config problem (exit 2), listed per channel path.
+ */
+export function resolveSenders(alerts: AlertsConfig, env: NodeJS.ProcessEnv, redactor: Redactor): Map<string, ChannelSender> {
+  const senders = new Map<string, ChannelSender>();
+  const problems: string[] = [];
+  for (const [name, channel] of Object.entries(alerts.channels)) {
+    const resolved = resolveRefs(channel, env, `alerts.channels.${name}`);
+    for (const secret of resolved.secrets) redactor.add(secret);
+    problems.push(...resolved.problems);
+    if (resolved.problems.length === 0) senders.set(name, createSender(name, resolved.value));
+  }
+  if (problems.length > 0) throw new ProberSetupError(problems);
+  return senders;
+}
+
+export interface AlertingOptions {
+  alerts: AlertsConfig;
+  store: RunStore;
+  log: Logger;
+  redactor: Redactor;
+  env?: NodeJS.ProcessEnv;
+  onDeliveryEvent?: (event: DeliveryEvent) => void;
+}
+
+/** The policy pipeline and the deliverer over one store: what `prober run --store` and `prober schedule` share. */
+export function createAlerting(options: AlertingOptions): Alerting {
+  const { alerts, store, log } = options;
+  const senders = resolveSenders(alerts, options.env ?? process.env, options.redactor);
+  const deliverer = new OutboxDeliverer({
+    store,
+    senders,
+    settings: alerts.delivery,
+    log,
+    ...(options.onDeliveryEvent === undefined ? {} : { onEvent: options.onDeliveryEvent }),
+  });
+  const pipeline = new AlertPipeline({ store, alerts, channels: [...senders.keys()], log, onEnqueued: () => deliverer.wake() });
+  return { pipeline, deliverer, senders };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { postJson } from '../http-post.js';
+import type { AlertNotification } from '../notification.js';
+import { SecretRef } from '../secret-ref.js';
+import type { AlertChannelType } from './channel.js';
+import { clip, headline } from './describe.js';
+
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+export const PagerDutyChannelSchema = z
+  .object({
+    type: z.literal('pagerduty'),
+    /** Events v2 integration key (a secret). */
+    routingKey: SecretRef,
+    /** Events API endpoint; change only for a proxy or a test receiver. @defaultValue PagerDuty's */
+    url: z.url({ protocol: /^https?$/ }).default(PAGERDUTY_EVENTS_URL),
+  })
+  .strict();
+export type PagerDutyChannelConfig = z.infer<typeof PagerDutyChannelSchema>;
+
+/** An Events v2 event without `routing_key`: the key is added by `send`, so payloads (and their goldens) hold no secret. */
+export type PagerDutyEvent =
+  | { event_action: 'trigger'; dedup_key: string; client: string; payload: Record<string, unknown> }
+  | { event_action: 'resolve'; dedup_key: string };
+
+/**
+ * Pure. `dedup_key` is the alert id, stable per journey, so a retry, a reminder or a second replica's trigger
+ * lands on the same incident and `resolve` closes it. Test notifications use severity `info`.
+ */
+export function buildPayload(n: AlertNotification): PagerDutyEvent {
+  if (n.state === 'resolved') return { event_action: 'resolve', dedup_key: n.id };
+  return {
+    event_action: 'trigger',
+    dedup_key: n.id,
+    client: 'golden-path-prober',
+    payload: {
+      summary: clip(headline(n), 1024),
+      source: n.environment,
+      severity: n.test === true ? 'info' : n.severity,
+      component: n.failure?.service ?? n.journey,
+      group: n.journey,
+      ...(n.failure === undefined ? {} : { class: n.failure.category }),
+      timestamp: n.since,
+      custom_details: {
+        journey: n.journey,
+        verdict: n.verdict,
+        ...(n.failure === undefined ? {} : { step: n.failure.step, service: n.failure.service, category: n.failure.category, message: n.failure.message }),
+        lastRun: n.lastResult,
+        deliveryId: n.deliveryId,
+      },
+    },
+  };
+}
+
+export const pagerDutyChannel = {
+  type: 'pagerduty',
+  schema: PagerDutyChannelSchema,
+  create: (name, config) => ({
+    name,
+    type: 'pagerduty',
+    send: (n, ctx) => postJson({ url: config.url, headers: {}, body: JSON.stringify({ routing_key: config.routingKey, ...buildPayload(n) }) }, ctx),
+  }),
+} satisfies AlertChannelType<PagerDutyChannelConfig>;
