@@ -17,7 +17,7 @@ describe('a bug in a probe', () => {
     const result = RunResult.parse(JSON.parse(cli.stdout));
     const j = result.journeys[0]!;
     expect(result.status).toBe('error');
-    expect(result.summary).toEqual({ journeys: 1, passed: 0, degraded: 0, failed: 0, errored: 1 });
+    expect(result.summary).toEqual({ journeys: 1, passed: 0, degraded: 0, flaky: 0, failed: 0, errored: 1 });
     expect(j.steps.map((s) => s.status)).toEqual(['pass', 'error']);
     expect(j.failure).toMatchObject({ step: 'oops', category: 'prober' });
     expect(j.failure!.message).toMatch(/^probe error: TypeError: /);

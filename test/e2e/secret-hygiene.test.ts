@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,12 +52,16 @@ describe('secrets under every fault', () => {
     const summary = join(dir, 'summary.md');
     const reports = ['junit=report.xml', 'html=report.html', 'github'].flatMap((r) => ['--reporter', r.replace('=', `=${dir}/`)]);
     const cli = await runCli(
-      ['run', '--config', join(ROOT, 'test/fixtures/leaky.ts'), '--target', `leaky=${url}`, '--reporter', 'console', '--reporter', `json=${file}`, ...reports, '--log-level', 'trace'],
+      ['run', '--config', join(ROOT, 'test/fixtures/leaky.ts'), '--target', `leaky=${url}`, '--reporter', 'console', '--reporter', `json=${file}`, ...reports, '--store', join(dir, 'state.db'), '--log-level', 'trace'],
       { env: { LEAKY_PASSWORD: password, GITHUB_STEP_SUMMARY: summary } },
     );
     const json = readFileSync(file, 'utf8');
-    const files = ['report.xml', 'report.html', 'summary.md'].map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
-    expect(files.map(([, text]) => text.length > 200)).toEqual([true, true, true]);
+    // The store is read as raw bytes (database, WAL and shared memory), not through the store's own API.
+    const stored = readdirSync(dir).filter((f) => f.startsWith('state.db'));
+    expect(stored).toContain('state.db');
+    const files = [...['report.xml', 'report.html', 'summary.md'], ...stored].map((f) => [f, readFileSync(join(dir, f), 'latin1')] as const);
+    expect(files.slice(0, 4).map(([, text]) => text.length > 200)).toEqual([true, true, true, true]);
+    expect(files.find(([f]) => f === 'state.db')![1]).toContain('throws-authorization');
     const result = RunResult.parse(JSON.parse(json));
     const failures = Object.fromEntries(result.journeys.map((j) => [j.journey, j.failure?.category]));
     expect(failures).toEqual({

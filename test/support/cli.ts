@@ -25,7 +25,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 80_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
