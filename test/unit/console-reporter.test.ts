@@ -43,7 +43,7 @@ describe('console reporter', () => {
     await r.report(SAMPLE_RUN);
     const lines = out.text.trim().split('\n');
     expect(lines[0]).toBe(`golden-path-api (${j0.description})`);
-    expect(lines).toContain('  - later.step       backend         0 ms  (not run: step chat.reply failed)');
+    expect(lines).toContain('  - later.step       backend      0 ms  (not run: step chat.reply failed)');
     expect(lines.some((l) => l.startsWith('FLAKY    golden-path-web'))).toBe(true);
     expect(lines.at(-1)).toMatch(/^FAIL: 2 journeys, 0 passed, 0 degraded, 1 flaky, 1 failed, 0 could not be judged \(staging, run /);
     expect(out.text).not.toContain('\u001b[');
