@@ -33,12 +33,15 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 /** Why a request failed without a response, as an error code (never a message: it could carry the URL). */
 export function networkReason(err: unknown, timedOut: boolean): string {
   if (timedOut) return 'attempt timed out';
-  const codes: string[] = [];
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return codes.length > 0 ? `network error ${codes.join('/')}` : 'network error';
+  const codes = new Set<string>();
+  // fetch wraps the socket error in `cause`; happy-eyeballs connects wrap several in AggregateError.errors.
+  const visit = (e: unknown, depth: number): void => {
+    if (depth > 4 || e === null || typeof e !== 'object') return;
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.add(code);
+    visit(cause, depth + 1);
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
+  };
+  visit(err, 0);
+  return codes.size > 0 ? `network error ${[...codes].join('/')}` : 'network error';
 }

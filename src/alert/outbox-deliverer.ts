@@ -63,6 +63,8 @@ export class OutboxDeliverer {
     const deadline = this.clock() + boundMs;
     const bounded = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(Math.max(1, boundMs)), ...(signal === undefined ? [] : [signal])]);
     for (;;) {
+      // Already stopped (SIGTERM before the flush): attempts would only fail and count against the rows.
+      if (bounded.aborted) return { pending: (await this.options.store.listOutbox({ status: 'pending', limit: BATCH })).length };
       const { pending, nextDueMs } = await this.deliverDue(bounded);
       if (pending === 0 || nextDueMs === undefined || nextDueMs > deadline || bounded.aborted) return { pending };
       await this.sleep(Math.max(0, nextDueMs - this.clock()), bounded);

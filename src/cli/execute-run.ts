@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
 import { recordRun } from '../store/record-run.js';
+import { alertAfterRun } from '../alert/run-alerting.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
@@ -123,6 +124,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   for (const r of reporters) await r.report(result);
   if (options.store !== undefined) {
     await recordRun(options.store, result, { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney });
+    await alertAfterRun({ storePath: options.store, alerts: loaded.config.alerts, result, log, redactor, env: options.env ?? process.env, signal: options.signal });
   }
   log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
   return { exitCode: exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true), result };

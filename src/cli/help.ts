@@ -9,6 +9,7 @@ Usage:
   prober demo [JOURNEY...] [--fault STEP=EFFECT]... [--reporter R[=PATH]]... [--fail-on degraded]
   prober sandbox [--port N] [--fault STEP=EFFECT[#N]]... [--version-of SERVICE=V]... [--rollout SERVICE=V@MS]...
   prober validate [--config F]
+  prober alert test [--channel NAME]... [--config F]
   prober list [--config F]
   prober janitor [JOURNEY...] [--config F] [--older-than MS] [--target NAME=URL]...
 

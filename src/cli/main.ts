@@ -1,6 +1,7 @@
 import { isProberSetupError } from '../journey/errors.js';
 import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
+import { alertCommand } from './commands/alert.js';
 import { demoCommand } from './commands/demo.js';
 import { janitorCommand } from './commands/janitor.js';
 import { runCommand } from './commands/run.js';
@@ -11,6 +12,7 @@ import { listCommand, validateCommand } from './commands/validate.js';
 import { PROBER_VERSION } from '../version.js';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  alert: alertCommand,
   run: runCommand,
   demo: demoCommand,
   sandbox: sandboxCommand,

@@ -1,5 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
 
 /** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
@@ -115,6 +116,8 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /** When and where to notify: policy, named channels (secrets as `${env:NAME}`), maintenance windows, delivery. */
+    alerts: AlertsConfigSchema.prefault({}),
     /** Run history, alert state and outbox (`prober schedule`, `prober run --store`). @defaultValue `{ path: '.prober/state.db' }` */
     store: StoreConfigSchema,
     /** The daemon's HTTP endpoints: /healthz, /metrics, /api/results and the status page. @defaultValue 127.0.0.1:9470 */

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
+import { alertMetrics } from '../alert/alert-metrics.js';
+import { createAlerting } from '../alert/alerting.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
@@ -53,6 +55,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (latest !== undefined) metrics.restore(latest);
   }
 
+  // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
+  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry) });
+
   const abort = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -64,6 +69,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     browser: { settings, session },
     store,
     metrics,
+    alerts: alerting.pipeline,
     log,
     signal: abort.signal,
     cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
@@ -106,6 +112,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
     throw new ProberSetupError([`server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`]);
   });
+  // Background work starts only once startup can no longer fail.
+  alerting.deliverer.start();
   scheduler.start();
   const pruneTimer = setInterval(() => void prune(), HOUR_MS);
   pruneTimer.unref();
@@ -128,6 +136,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       scheduler.destroy();
       await session.close().catch((err: unknown) => log.warn({ err: String(err) }, 'browser/close-failed'));
       await closeServer(server);
+      await alerting.deliverer.stop(); // attempts cut short stay pending with their ids, for the next start
       await store.close();
       log.info({ reason, abortedRuns: running, durationMs: Date.now() - t0 }, 'schedule/stopped');
     },

@@ -19,6 +19,8 @@ export interface JobDeps {
   browser: { settings: BrowserSettings; session: BrowserSession };
   store: RunStore;
   metrics: ProberMetrics;
+  /** Alert policy → outbox, after the run is stored. */
+  alerts?: { process(result: RunResult): Promise<unknown> };
   log: Logger;
   /** Aborted on shutdown: in-flight steps end as `aborted`, cleanup steps still run within `cleanupAfterAbortMs`. */
   signal: AbortSignal;
@@ -54,6 +56,7 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
     );
     deps.metrics.observeRun(result);
     await store.saveRun(result).catch(report('store/save-failed'));
+    await deps.alerts?.process(result).catch(report('alert/pipeline-failed'));
     logRun(log, result);
     return result;
   } catch (err) {
