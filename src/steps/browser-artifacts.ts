@@ -1,4 +1,5 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Redactor } from '../redact.js';
@@ -32,6 +33,7 @@ export function journeyArtifactDir(dir: string, runId: string, journey: string):
 /** Artifacts of one journey run in one browser context. */
 export class JourneyArtifacts {
   private tracing = false;
+  private scrubbing: Promise<void> = Promise.resolve();
   private readonly dir: string;
 
   constructor(
@@ -48,15 +50,20 @@ export class JourneyArtifacts {
     this.tracing = true;
   }
 
-  /** Best effort: the paths written for a failed step. Never throws. */
+  /**
+   * Best effort: the paths written for a failed step. Never throws. The screenshot and the trace are taken at once;
+   * scrubbing the trace (CPU-bound) finishes in the background and `settle()` awaits it before the journey ends,
+   * so the failed step's duration stays the time to failure rather than the time to gather evidence.
+   */
   async forFailedStep(step: string, page: Page): Promise<string[]> {
-    const written: string[] = [];
     await mkdir(this.dir, { recursive: true }).catch(() => undefined);
-    const shot = await this.screenshot(step, page);
-    if (shot !== undefined) written.push(shot);
-    const trace = await this.saveTrace(page.context());
-    if (trace !== undefined) written.push(trace);
-    return written;
+    const [shot, trace] = await Promise.all([this.screenshot(step, page), this.saveTrace(page.context())]);
+    return [shot, trace].filter((p): p is string => p !== undefined);
+  }
+
+  /** Waits for a trace still being scrubbed. Never throws. */
+  async settle(): Promise<void> {
+    await this.scrubbing;
   }
 
   /** Drops the trace of a run that did not fail (the common case): nothing is written. */
@@ -84,20 +91,25 @@ export class JourneyArtifacts {
     }
   }
 
-  /** The trace up to the first failure (the part worth reading), scrubbed before it lands under artifacts/. */
+  /** The trace up to the first failure (the part worth reading); the unscrubbed zip never enters artifacts/. */
   private async saveTrace(context: BrowserContext): Promise<string | undefined> {
     if (!this.tracing) return undefined;
     this.tracing = false;
-    const raw = join(this.dir, '.trace-unscrubbed.zip');
     const path = join(this.dir, 'trace.zip');
+    let privateDir: string | undefined;
     try {
+      privateDir = await mkdtemp(join(tmpdir(), 'prober-trace-'));
+      const raw = join(privateDir, 'raw.zip');
       await context.tracing.stop({ path: raw });
-      await scrubTraceFile(raw, path, this.options.redactor);
+      const dir = privateDir;
+      this.scrubbing = scrubTraceFile(raw, path, this.options.redactor)
+        .catch(() => rm(path, { force: true }))
+        .finally(() => rm(dir, { recursive: true, force: true }))
+        .catch(() => undefined);
       return path;
     } catch {
+      if (privateDir !== undefined) await rm(privateDir, { recursive: true, force: true }).catch(() => undefined);
       return undefined;
-    } finally {
-      await rm(raw, { force: true }).catch(() => undefined);
     }
   }
 }

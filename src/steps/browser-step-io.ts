@@ -98,6 +98,7 @@ async function closeJourney(entry: Extract<Opened, { kind: 'ready' }>): Promise<
   entry.attached = true;
   await entry.artifacts.discardTrace(entry.context);
   await entry.context.close().catch(() => undefined);
+  await entry.artifacts.settle();
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -35,7 +35,7 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     const steps = [...browserJourney.steps];
     // Between the reply and the logout: the moment a person would look at the screen.
-    steps.splice(4, 0, step('test.screenshot', { service: 'web' }, async (ctx) => {
+    steps.splice(4, 0, step('test.screenshot', { service: 'web', timeoutMs: 20_000 }, async (ctx) => {
       const reply = ctx.page.locator(`[data-role="assistant"][data-state="complete"][data-nonce="${ctx.vars.get('messageNonce')}"]`);
       await reply.waitFor({ state: 'visible' });
       await ctx.page.screenshot({ path: shot, fullPage: true });
@@ -70,7 +70,7 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     // One browser throughout: the process count after the 20th run is what it was after the 5th (contexts closed).
     expect(peaks[19]).toBeLessThanOrEqual(Math.max(...peaks.slice(0, 5)));
     expect(await procs.settle(0)).toBe(0);
-  }, 180_000);
+  }, 400_000);
 
   it('a Chromium killed mid-run is a prober error, not an outage; the next run relaunches and passes', async () => {
     const procs = new ChromiumProcesses(randomUUID());
@@ -92,7 +92,7 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
       await session.close();
     }
     expect(await procs.settle(0)).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('SIGTERM mid-run: the run is reported aborted, exit 143, and the CLI closes its Chromium', async () => {
     const procs = new ChromiumProcesses(randomUUID(), mkdtempSync(join(tmpdir(), 'prober-browser-tmp-')));
@@ -124,5 +124,5 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     expectNoSecrets('stdout', stdout, password);
     expectNoSecrets('stderr', stderr, password);
     expect(await procs.settle(0)).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

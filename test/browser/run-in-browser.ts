@@ -13,13 +13,13 @@ import browserJourney from '../../probes/golden-path-browser.js';
 export { browserJourney };
 export const EMAIL = 'probe@sandbox.test';
 
-/** Short deadlines so fault runs finish fast; the same shape as test/fixtures/browser-sandbox.ts. */
+/** The deadlines of test/fixtures/browser-sandbox.ts: generous for a loaded CI box, short only for the reply. */
 export const FAST_STEPS = {
-  'web.open': { timeoutMs: 5_000 },
-  'web.login': { timeoutMs: 6_000 },
-  'web.chat.send': { timeoutMs: 4_000 },
-  'web.chat.reply': { timeoutMs: 2_500 },
-  'web.logout': { timeoutMs: 4_000 },
+  'web.open': { timeoutMs: 20_000, budgetMs: 15_000 },
+  'web.login': { timeoutMs: 20_000, budgetMs: 15_000 },
+  'web.chat.send': { timeoutMs: 15_000, budgetMs: 10_000 },
+  'web.chat.reply': { timeoutMs: 5_000, budgetMs: 4_500 },
+  'web.logout': { timeoutMs: 15_000 },
 } as const;
 
 export interface InBrowserOptions {
@@ -55,7 +55,7 @@ export async function runInBrowser(options: InBrowserOptions): Promise<RunResult
         io,
         userAgent: 'test',
         maxBodyBytes: 1 << 20,
-        overrides: { [journey.name]: { steps: FAST_STEPS } },
+        overrides: { [journey.name]: { timeoutMs: 60_000, steps: FAST_STEPS } },
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }),
   );
