@@ -1,26 +1,24 @@
 import { isProberSetupError } from '../journey/errors.js';
 import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
-import { alertCommand } from './commands/alert.js';
-import { demoCommand } from './commands/demo.js';
-import { janitorCommand } from './commands/janitor.js';
-import { runCommand } from './commands/run.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { reportCommand } from './commands/report.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { listCommand, validateCommand } from './commands/validate.js';
 import { PROBER_VERSION } from '../version.js';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  alert: alertCommand,
-  run: runCommand,
-  demo: demoCommand,
-  sandbox: sandboxCommand,
-  validate: validateCommand,
-  list: listCommand,
-  janitor: janitorCommand,
-  schedule: scheduleCommand,
-  report: reportCommand,
+type Command = (argv: string[]) => Promise<number>;
+
+/**
+ * Commands load on demand: a cron or CI invocation of `prober run` should not pay for Playwright, SQLite and
+ * prom-client at start-up when it does not use them.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  list: async () => (await import('./commands/validate.js')).listCommand,
+  janitor: async () => (await import('./commands/janitor.js')).janitorCommand,
+  schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  alert: async () => (await import('./commands/alert.js')).alertCommand,
 };
 
 /** Every failure a user can meet ends here as one line per problem on stderr and exit 2, never a stack trace. */
@@ -34,13 +32,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${PROBER_VERSION}\n`);
     return EXIT.pass;
   }
-  const handler = COMMANDS[command];
-  if (handler === undefined) {
+  const load = COMMANDS[command];
+  if (load === undefined) {
     process.stderr.write(`prober: unknown command "${command}" (use one of: ${Object.keys(COMMANDS).join(', ')}; see prober --help)\n`);
     return EXIT.error;
   }
   try {
-    return await handler(rest);
+    return await (await load())(rest);
   } catch (err) {
     if (isProberSetupError(err)) {
       for (const p of err.problems) process.stderr.write(`prober: ${p}\n`);
