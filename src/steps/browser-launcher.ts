@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserType } from 'playwright-core';
 import type { ProberConfig } from '../config/schema.js';
 import { StepFailure } from '../journey/errors.js';
 import { oneLineOf } from './browser-failure.js';
@@ -15,6 +16,14 @@ export interface BrowserSettings {
 }
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Playwright is loaded only when a browser is actually needed: an API-only `prober run` from cron should not pay
+ * for it at start-up (it is the heaviest module the prober has).
+ */
+function chromiumType(): BrowserType {
+  return (createRequire(import.meta.url)('playwright-core') as { chromium: BrowserType }).chromium;
+}
 
 /** What the user reads when no browser can be found: the two ways out, in one line. */
 export const INSTALL_HINT =
@@ -83,7 +92,7 @@ export async function launchChromium(settings: BrowserSettings, options: LaunchO
   }
   const isRoot = process.getuid?.() === 0;
   try {
-    return await chromium.launch({
+    return await chromiumType().launch({
       executablePath: choice.path,
       headless: settings.headless,
       args: launchArgs(settings, isRoot),
@@ -111,7 +120,7 @@ function isExecutableFile(path: string): boolean {
 
 function playwrightExecutable(): string | undefined {
   try {
-    return chromium.executablePath();
+    return chromiumType().executablePath();
   } catch {
     // Playwright throws when its registry has no entry for this platform: that only means "not installed".
     return undefined;
