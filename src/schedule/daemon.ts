@@ -110,6 +110,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
   });
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
+    // Nothing may be left running (timers, tasks) when startup fails, or the process would never exit with its code 2.
+    scheduler.destroy();
     throw new ProberSetupError([`server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`]);
   });
   // Background work starts only once startup can no longer fail.
