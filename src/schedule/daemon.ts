@@ -13,6 +13,7 @@ import { CronScheduler } from './cron-scheduler.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
 import { interruptedRunResult } from './interrupted-run.js';
 import { runScheduledJourney } from './journey-job.js';
+import { RunAborts } from './run-aborts.js';
 import { planSchedule, scheduleTable } from './schedule-plan.js';
 
 export interface DaemonOptions {
@@ -58,7 +59,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
   const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry) });
 
-  const abort = new AbortController();
+  const aborts = new RunAborts();
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   const settings = browserSettings(config.browser);
@@ -71,7 +72,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metrics,
     alerts: alerting.pipeline,
     log,
-    signal: abort.signal,
+    aborts,
     cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
   };
   const scheduler = new CronScheduler(
@@ -131,7 +132,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clearInterval(pruneTimer);
       scheduler.stop();
       const running = inFlight.size;
-      abort.abort(new Error(reason));
+      aborts.abortAll(new Error(reason));
       const bound = config.scheduler.cleanupOnShutdownMs + RECORD_MARGIN_MS;
       const settled = await settleWithin([...inFlight], bound);
       if (!settled) log.warn({ boundMs: bound }, 'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start');

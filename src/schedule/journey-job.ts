@@ -10,6 +10,7 @@ import type { BrowserSettings } from '../steps/browser-launcher.js';
 import { withBrowserRun } from '../steps/browser-run.js';
 import type { BrowserSession } from '../steps/browser-session.js';
 import type { RunStore } from '../store/run-store.js';
+import type { RunAborts } from './run-aborts.js';
 
 export interface JobDeps {
   loaded: LoadedConfig;
@@ -23,7 +24,7 @@ export interface JobDeps {
   alerts?: { process(result: RunResult): Promise<unknown> };
   log: Logger;
   /** Aborted on shutdown: in-flight steps end as `aborted`, cleanup steps still run within `cleanupAfterAbortMs`. */
-  signal: AbortSignal;
+  aborts: RunAborts;
   cleanupAfterAbortMs: number;
 }
 
@@ -33,7 +34,7 @@ export interface JobDeps {
  */
 export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps): Promise<RunResult | undefined> {
   const { loaded, store, log } = deps;
-  if (deps.signal.aborted) return undefined;
+  if (deps.aborts.aborted) return undefined;
   const runId = randomUUID();
   const environment = loaded.config.environment;
   const settings = loaded.config.journeys[def.name];
@@ -42,6 +43,7 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
   const redactor = new Redactor();
   for (const value of Object.values(loaded.secrets)) redactor.add(value);
   const report = (what: string) => (err: unknown) => log.error({ journey: def.name, runId, err: errorText(err) }, what);
+  const abort = deps.aborts.begin();
   try {
     await store.markInFlight({ runId, journey: def.name, environment, startedAt: new Date().toISOString() });
     const onEvent: RunOptions['onEvent'] = (event) => {
@@ -52,7 +54,7 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
     };
     const browserRun = { settings: deps.browser.settings, session: deps.browser.session, runId, journeys: [def], redactor, api: deps.base.io };
     const result = await withBrowserRun(browserRun, (io) =>
-      runJourneys([def], { ...deps.base, runId, redactor, io, signal: deps.signal, cleanupAfterAbortMs: deps.cleanupAfterAbortMs, onEvent }),
+      runJourneys([def], { ...deps.base, runId, redactor, io, signal: abort.signal, cleanupAfterAbortMs: deps.cleanupAfterAbortMs, onEvent }),
     );
     deps.metrics.observeRun(result);
     await store.saveRun(result).catch(report('store/save-failed'));
@@ -62,6 +64,8 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
   } catch (err) {
     report('run/crashed')(err);
     return undefined;
+  } finally {
+    abort.end();
   }
 }
 
