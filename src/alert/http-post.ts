@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { networkReason, outcomeForStatus, type AttemptOutcome } from './delivery-outcome.js';
 
 export interface PostRequest {
@@ -27,6 +26,9 @@ export async function postJson(req: PostRequest, ctx: SendContext): Promise<Atte
   const deadline = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, deadline]);
   try {
+    // Loaded on first use, not at import: the config schema imports the channel files, journey files import the
+    // config schema through tsx, and a second (CommonJS) copy of undici fails to initialise there.
+    const { request } = await import('undici');
     const res = await request(req.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'golden-path-prober', ...req.headers },
