@@ -24,7 +24,7 @@ async function killMidRun(): Promise<void> {
   });
   const exited = new Promise((r) => child.once('exit', r));
   try {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000; // a cold CLI start on a loaded CI box
     while (sandbox.chatSessions().length === before) {
       if (Date.now() > deadline) throw new Error('the run never created its chat session');
       await new Promise((r) => setImmediate(r));
