@@ -211,6 +211,8 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
       };
     }
   }
+  // Measured before evidence is collected: a screenshot's time is not the service's latency.
+  const durationMs = round(performance.now() - t0);
   const failed = outcome.status === 'fail' || outcome.status === 'error';
   const artifacts = failed && io.collectArtifacts !== undefined ? await io.collectArtifacts(s.name).catch(() => []) : [];
   const requestIds = http.flatMap((h) => (h.requestId === undefined ? [] : [h.requestId]));
@@ -219,7 +221,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     service: s.service,
     ...outcome,
     startedAt: startedAt.toISOString(),
-    durationMs: round(performance.now() - t0),
+    durationMs,
     ...(run.budgetMs === undefined ? {} : { budgetMs: run.budgetMs }),
     timeoutMs: run.timeoutMs,
     ...(s.always ? { always: true } : {}),
