@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { BIN, ROOT } from '../support/cli.js';
 
@@ -86,4 +87,21 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export async function getText(url: string): Promise<{ status: number; type: string; body: string }> {
   const res = await fetch(url);
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/**
+ * The step a daemon's in-flight run has reached, read from its own in-flight marker in the store (a read-only
+ * connection; WAL lets it read while the daemon writes). Undefined when no run is in flight.
+ */
+export function inFlightStep(storePath: string): string | undefined {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(storePath, { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT step FROM in_flight ORDER BY started_at DESC LIMIT 1').get() as { step: string | null } | undefined;
+    return row?.step === null || row?.step === undefined ? undefined : (JSON.parse(row.step) as { name: string }).name;
+  } catch {
+    return undefined; // not created yet
+  } finally {
+    db?.close();
+  }
 }

@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { ROOT } from '../support/cli.js';
 import { expectNoSecrets } from '../support/secrets.js';
-import { getText, startDaemonProcess, targetArgs, waitFor, type DaemonProcess } from './daemon-process.js';
+import { getText, inFlightStep, startDaemonProcess, targetArgs, waitFor, type DaemonProcess } from './daemon-process.js';
 import { metricProblems, parseMetrics } from './prom-text.js';
 
 const canary = `canary-${randomBytes(9).toString('hex')}`;
@@ -127,9 +127,11 @@ describe('prober schedule against the sandbox', () => {
   it('SIGTERM mid-run: exit 0 within 10 s, the in-flight run recorded as aborted, cleanup ran, no orphans', async () => {
     sandbox.faults.set('chat.reply=silent');
     const store = join(dir, 'sigterm.db');
+    const sessionsBefore = sandbox.chatSessions().length; // an earlier test's daemon may have been stopped mid-create
     daemon = await startDaemonProcess(['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store], { SANDBOX_PASSWORD: canary });
-    // A chat session exists only while a run is between session.create and its cleanup: the run is in flight.
-    await waitFor('a run in flight', () => (sandbox.chatSessions().length > 0 ? true : undefined), 30_000, 20);
+    // The daemon's own in-flight marker says which step is running: wait until the run holds a chat session
+    // it knows about (waiting for the reply that the silent fault withholds).
+    await waitFor('a run in flight in chat.reply', () => (inFlightStep(store) === 'chat.reply' ? true : undefined), 30_000, 20);
     const pid = daemon.child.pid!;
     const children = await childPids(pid);
     const stopped = await daemon.stop('SIGTERM');
@@ -137,7 +139,7 @@ describe('prober schedule against the sandbox', () => {
     expect(stopped.ms).toBeLessThan(10_000);
     expect(alive(pid)).toBe(false);
     for (const c of children) expect(alive(c.pid), `child ${c.pid} (${c.cmd}) outlived the daemon`).toBe(false);
-    expect(sandbox.chatSessions()).toHaveLength(0); // session.close ran for the aborted run
+    expect(sandbox.chatSessions()).toHaveLength(sessionsBefore); // session.close ran for the aborted run
 
     const reopened = new SqliteRunStore(store);
     const [last] = await reopened.listRuns({ limit: 1 });
@@ -158,7 +160,7 @@ describe('prober schedule against the sandbox', () => {
     const first = daemon;
     await waitFor('one finished run', async () => ((await runsTotal(first.url)) >= 1 ? true : undefined), 40_000, 100);
     const before = RunResult.array().parse(JSON.parse((await getText(`${first.url}/api/results?limit=1000`)).body));
-    await waitFor('the next run in flight', () => (sandbox.chatSessions().length > 0 ? true : undefined), 30_000, 20);
+    await waitFor('the next run in flight', () => (inFlightStep(store) === 'chat.reply' ? true : undefined), 30_000, 20);
     expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
 
     sandbox.faults.clear();
