@@ -67,8 +67,10 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
       sandbox.faults.clear();
       await session.close();
     }
-    // One browser throughout: the process count after the 20th run is what it was after the 5th (contexts closed).
-    expect(peaks[19]).toBeLessThanOrEqual(Math.max(...peaks.slice(0, 5)));
+    // One browser throughout: after the 20th run the count is what it was early on (contexts closed). Chromium starts
+    // and retires utility processes on its own (8-12 over 500 runs in bench/browser), so allow that much jitter;
+    // a leaked context per run would add 15 or more here.
+    expect(peaks[19]).toBeLessThanOrEqual(Math.max(...peaks.slice(0, 5)) + 2);
     expect(await procs.settle(0)).toBe(0);
   }, 400_000);
 

@@ -138,6 +138,9 @@ describe('prober schedule against the sandbox', () => {
     expect(stopped).toMatchObject({ code: 0, signal: null });
     expect(stopped.ms).toBeLessThan(10_000);
     expect(alive(pid)).toBe(false);
+    // Helpers such as tsx's esbuild service exit when their pipe to the daemon closes, a moment after it: allow that
+    // moment (bounded), but nothing may outlive it.
+    await waitFor('the daemon\'s children to exit', () => (children.every((c) => !alive(c.pid)) ? true : undefined), 3_000, 20).catch(() => undefined);
     for (const c of children) expect(alive(c.pid), `child ${c.pid} (${c.cmd}) outlived the daemon`).toBe(false);
     expect(sandbox.chatSessions()).toHaveLength(sessionsBefore); // session.close ran for the aborted run
 
