@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 const one = (fn: StepFn, timeoutMs = 3_000) =>
-  journey({ name: 'hostile', description: 'd', capability: 'get an answer', steps: [step('call', { service: 'svc', timeoutMs }, fn)] });
+  // The journey deadline is well past the step's, so the step's own timeout is what ends a stuck call.
+  journey({ name: 'hostile', description: 'd', capability: 'get an answer', timeoutMs: timeoutMs + 10_000, steps: [step('call', { service: 'svc', timeoutMs }, fn)] });
 const getJson: StepFn = async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/`)).json(z.unknown()));
 
 async function raw(handler: Parameters<typeof startRawServer>[0]): Promise<string> {
