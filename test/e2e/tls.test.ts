@@ -41,6 +41,23 @@ const wsOverTls = journey({
   steps: [step('connect', { service: 'backend' }, async (ctx) => void (await ctx.ws.connect(`${ctx.target('backend').replace('https', 'wss')}/ws?session_id=x`)))],
 });
 
+/** A JSON config in the PKI dir running the real golden-path probe against the given TLS fronts. */
+function writeTlsConfig(name: string, fronts: { auth: string; backend: string }, tls: unknown): string {
+  const config = join(pki.dir, name);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      environment: 'tls',
+      targets: { ...fronts, web: sandbox.urls.web },
+      probes: [relative(pki.dir, join(ROOT, 'probes/golden-path-api.ts'))],
+      secrets: { password: '${env:SANDBOX_PASSWORD}' },
+      variables: { email: 'probe@sandbox.test' },
+      tls,
+    }),
+  );
+  return config;
+}
+
 describe('TLS', () => {
   const withCa = () => ({ ca: readFileSync(pki.caPath, 'utf8') });
 
@@ -63,18 +80,7 @@ describe('TLS', () => {
   it('a valid certificate from a configured CA (tls.ca) passes the whole golden path over HTTPS and WSS', async () => {
     const auth = await front(pki.valid, sandbox.urls.auth);
     const backend = await front(pki.valid, sandbox.urls.backend);
-    const config = join(pki.dir, 'tls-config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        environment: 'tls',
-        targets: { auth, backend, web: sandbox.urls.web },
-        probes: [relative(pki.dir, join(ROOT, 'probes/golden-path-api.ts'))],
-        secrets: { password: '${env:SANDBOX_PASSWORD}' },
-        variables: { email: 'probe@sandbox.test' },
-        tls: { auth: { ca: 'ca.pem' }, backend: { ca: pki.caPath } },
-      }),
-    );
+    const config = writeTlsConfig('tls-config.json', { auth, backend }, { auth: { ca: 'ca.pem' }, backend: { ca: pki.caPath } });
     const cli = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json'], { env: { SANDBOX_PASSWORD: password } });
     const result = RunResult.parse(JSON.parse(cli.stdout));
     expect(result.journeys[0]!.verdict).toBe('Users can log in and chat');
@@ -85,19 +91,8 @@ describe('TLS', () => {
   it('verification is off only for a target marked insecure, with a warning on every run', async () => {
     const auth = await front(pki.selfSigned, sandbox.urls.auth);
     const backend = await front(pki.selfSigned, sandbox.urls.backend);
+    const write = (tls: unknown) => writeTlsConfig('insecure-config.json', { auth, backend }, tls);
     const config = join(pki.dir, 'insecure-config.json');
-    const write = (tls: unknown) =>
-      writeFileSync(
-        config,
-        JSON.stringify({
-          environment: 'tls',
-          targets: { auth, backend, web: sandbox.urls.web },
-          probes: [relative(pki.dir, join(ROOT, 'probes/golden-path-api.ts'))],
-          secrets: { password: '${env:SANDBOX_PASSWORD}' },
-          variables: { email: 'probe@sandbox.test' },
-          tls,
-        }),
-      );
     write({ auth: { insecure: true } });
     const onlyAuth = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json'], { env: { SANDBOX_PASSWORD: password } });
     expect(RunResult.parse(JSON.parse(onlyAuth.stdout)).journeys[0]!.failure).toMatchObject({ step: 'session.create', category: 'network' });
