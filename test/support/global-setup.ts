@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { preparePackedProject } from './pack-install.js';
 
-/** CLI tests spawn bin/prober.js, which runs dist/: build it first so they never test stale output. */
-export default function setup(): void {
+/**
+ * CLI tests spawn bin/prober.js, which runs dist/: build it first so they never test stale output. Then pack it and
+ * install the tarball into a temporary project, for the tests that use the package as users get it.
+ */
+export default function setup(project: TestProject): void {
   // For iterating on in-process tests while another change leaves the build broken; CI never sets it.
   if (process.env.PROBER_SKIP_BUILD === '1') return;
   const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,4 +15,5 @@ export default function setup(): void {
     cwd: root,
     stdio: 'inherit',
   });
+  project.provide('packedProjectRoot', preparePackedProject(root));
 }
