@@ -1,7 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { HttpClient } from '../steps/http.js';
-import type { SseClient } from '../steps/sse.js';
-import type { WsClient } from '../steps/websocket.js';
+import type { StepClients } from './step-ports.js';
 import type { Category } from './result-schema.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
@@ -25,14 +23,12 @@ export interface Vars {
   get<T = string>(name: string): T;
 }
 
-export interface StepContext {
+/** What a step function receives: the clients of every registered step kind (`http`, `ws`, `sse`) and these. */
+export interface StepContext extends StepClients {
   readonly runId: string;
   readonly journey: string;
   readonly step: string;
   readonly signal: AbortSignal;
-  readonly http: HttpClient;
-  readonly ws: WsClient;
-  readonly sse: SseClient;
   /**
    * A Playwright page in a fresh browser context for this journey run, opened on first use and shared by the
    * journey's later steps. Using it without a browser available fails the step as `prober` (status `error`).

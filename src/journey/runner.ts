@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Redactor } from '../redact.js';
-import type { JourneyResources, StepScope } from '../steps/scope.js';
 import type { HttpEvidence, JourneyResult, StepResult } from './result-schema.js';
 import type { JourneyDefinition, StepContext, StepDefinition } from './define.js';
+import { withClients, type JourneyResources, type StepIo, type StepIoFactory, type StepScope } from './step-ports.js';
 import { classifyFailure } from './classify-failure.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
 import { makeVars } from './vars.js';
 
-/** The I/O helpers one step sees, plus evidence a step kind can collect when the step fails (a screenshot). */
-export type StepIo = Pick<StepContext, 'http' | 'ws' | 'sse' | 'page'> & {
-  /** Best effort: paths of artifacts written for a failed step; never throws, never changes the verdict. */
-  collectArtifacts?(step: string): Promise<string[]>;
-};
-
-/**
- * Injected so the runner never imports undici, ws or Playwright itself. Called once per journey run (journey-scoped
- * state such as a browser context lives in the closure and is released through `resources.onClose`), then per step.
- */
-export type StepIoFactory = (resources: JourneyResources, run: { runId: string; journey: string }) => (scope: StepScope) => StepIo;
+export type { StepIo, StepIoFactory } from './step-ports.js';
 
 export interface StepOverride {
   timeoutMs?: number | undefined;
@@ -166,17 +156,11 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
   };
   run.setCurrent(scope);
   const io = run.ioForStep(scope);
-  const ctx: StepContext = {
+  const ctx: StepContext = withClients<Omit<StepContext, keyof StepIo>>({
     runId: opts.runId,
     journey: run.def.name,
     step: s.name,
     signal,
-    http: io.http,
-    ws: io.ws,
-    sse: io.sse,
-    get page() {
-      return io.page;
-    },
     vars: run.vars,
     target: (name) => lookup(opts.targets, name, 'target').replace(/\/+$/, ''),
     secret: (name) => lookup(opts.secrets, name, 'secret'),
@@ -192,7 +176,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     fail: (category, message) => {
       throw new StepFailure(category, message);
     },
-  };
+  }, io);
 
   let outcome: Pick<StepResult, 'status' | 'error' | 'skipReason'>;
   try {

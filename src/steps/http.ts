@@ -1,48 +1,25 @@
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector, request } from 'undici';
 import type { ZodType } from 'zod';
 import { StepFailure } from '../journey/errors.js';
+import type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
+import type { StepKind, StepScope } from '../journey/step-ports.js';
 import { parseWith, statusFailure } from './response-checks.js';
-import { remainingMs, safeUrl, type StepScope } from './scope.js';
+import { remainingMs, safeUrl } from './scope.js';
 
-export type ExpectedStatus = number | readonly number[] | '2xx' | 'any';
-
-export interface HttpRequestOptions {
-  headers?: Record<string, string>;
-  /** Serialised as JSON with `content-type: application/json`. */
-  json?: unknown;
-  body?: string;
-  /** Sent as `Authorization: Bearer …`; the token is registered for redaction. */
-  bearer?: string;
-  /** Statuses that count as success; anything else fails the step (401/403 as `auth`). Default `2xx`. */
-  expect?: ExpectedStatus;
-}
-
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly requestId: string | undefined;
-  /** The body as text, read under the step deadline and the body size cap. */
-  text(): Promise<string>;
-  /** The body parsed as JSON and validated; a bad body fails the step as `contract`. */
-  json<T>(schema: ZodType<T>): Promise<T>;
-  /** The raw body for streaming reads (SSE); the caller owns it and its size cap. */
-  stream(): Readable;
-}
-
-export interface HttpClient {
-  request(method: string, url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-  get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-  post(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-  delete(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-}
+export type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
 
 export interface HttpClientOptions {
   /** TLS options for a URL's origin (a custom CA, or verification off for an insecure target). */
-  tlsFor?: (url: string) => ConnectionOptions | undefined;
+  tlsFor?: ((url: string) => ConnectionOptions | undefined) | undefined;
 }
+
+/** `ctx.http`: undici, one agent per request. */
+export const httpKind: StepKind<'http'> = {
+  name: 'http',
+  forJourney: (_resources, settings) => (scope) => createHttpClient(scope, settings),
+};
 
 /** Builds the request headers every adapter sends: tagging, auth and body type. */
 export function requestHeaders(scope: StepScope, options: HttpRequestOptions): Record<string, string> {

@@ -1,14 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { StepFailure } from '../journey/errors.js';
+import type { WaitOptions } from '../journey/step-clients.js';
 
-export interface WaitOptions {
-  /** Cancels the wait; defaults to the current step's signal (its deadline). */
-  signal?: AbortSignal;
-  /** A shorter bound than the step deadline; when it passes the step fails as `timeout`. */
-  timeoutMs?: number;
-  /** Names what is awaited, for the timeout message ("agent_completed for our nonce"). */
-  describe?: string;
-}
+export type { WaitOptions } from '../journey/step-clients.js';
 
 type Entry<T> = { value: T; at: number } | { error: Error };
 

@@ -1,25 +1,18 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { StepFailure } from '../journey/errors.js';
-import type { HttpClient, HttpRequestOptions } from './http.js';
-import { MessageQueue, type WaitOptions } from './message-queue.js';
-import type { JourneyResources } from './scope.js';
+import type { HttpClient, SseClient, SseEvent, WaitOptions } from '../journey/step-clients.js';
+import type { JourneyResources, StepKind } from '../journey/step-ports.js';
+import { createHttpClient } from './http.js';
+import { MessageQueue } from './message-queue.js';
 
-export interface SseEvent<T = unknown> {
-  event: string;
-  /** `data` parsed as JSON when it is JSON, else the raw string. */
-  data: T;
-  id?: string;
-}
+export type { SseClient, SseEvent, SseStream } from '../journey/step-clients.js';
 
-export interface SseStream {
-  waitFor<T = unknown>(predicate: (event: SseEvent<T>) => boolean, options?: WaitOptions): Promise<SseEvent<T>>;
-  readonly events: readonly SseEvent[];
-}
-
-export interface SseClient {
-  /** Opens a `text/event-stream` response (GET, or POST with `json`) and reads it event by event in the background. */
-  open(url: string, options?: HttpRequestOptions & { method?: string }): Promise<SseStream>;
-}
+/** `ctx.sse`: server-sent events over the same step's `ctx.http`. */
+export const sseKind: StepKind<'sse'> = {
+  name: 'sse',
+  forJourney: (resources, settings) => (scope, earlier) =>
+    createSseClient(earlier.http ?? createHttpClient(scope, settings), resources, settings.maxBodyBytes),
+};
 
 export function createSseClient(http: HttpClient, resources: JourneyResources, maxBytes: number): SseClient {
   return {

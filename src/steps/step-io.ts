@@ -1,21 +1,28 @@
-import type { StepIoFactory } from '../journey/runner.js';
 import { StepFailure } from '../journey/errors.js';
+import type { StepClients, StepIoFactory, StepKindSettings, StepScope } from '../journey/step-ports.js';
 import type { BrowserPages } from './browser-step-io.js';
-import { createHttpClient, type HttpClientOptions } from './http.js';
-import { createSseClient } from './sse.js';
-import { createWsClient } from './websocket.js';
+import { STEP_KINDS } from './registry.js';
 
-/** The registry of API step kinds: the only place that wires undici, ws and SSE into a step context. */
-export function apiStepIo(options: HttpClientOptions & { maxBodyBytes: number }): StepIoFactory {
-  return (resources) => (scope) => {
-    const http = createHttpClient(scope, options);
-    return {
-      http,
-      ws: createWsClient(scope, resources, options.maxBodyBytes, options.tlsFor),
-      sse: createSseClient(http, resources, options.maxBodyBytes),
-      get page(): never {
-        throw new StepFailure('prober', 'this step uses ctx.page, but no browser is configured for this run');
-      },
+type StepClientFactory = (scope: StepScope, earlier: Partial<StepClients>) => unknown;
+
+/**
+ * The API step io: one client per kind in `STEP_KINDS` (the registry is where kinds are wired), and a `page` that is
+ * a `prober` error because no browser is configured for this journey.
+ */
+export function apiStepIo(settings: StepKindSettings): StepIoFactory {
+  return (resources, run) => {
+    const kinds = Object.values(STEP_KINDS).map(
+      (kind) => [kind.name, kind.forJourney(resources, settings, run) as StepClientFactory] as const,
+    );
+    return (scope) => {
+      const clients: Record<string, unknown> = {};
+      for (const [name, make] of kinds) clients[name] = make(scope, clients as Partial<StepClients>);
+      return Object.defineProperty(clients as unknown as StepClients, 'page', {
+        enumerable: true,
+        get(): never {
+          throw new StepFailure('prober', 'this step uses ctx.page, but no browser is configured for this run');
+        },
+      }) as ReturnType<ReturnType<StepIoFactory>>;
     };
   };
 }
@@ -32,16 +39,13 @@ export function withBrowserPages(api: StepIoFactory, pages: BrowserPages): StepI
     return (scope) => {
       const base = apiForStep(scope);
       const browser = browserForStep(scope);
-      // Not a spread: spreading would evaluate the API io's throwing `page` getter.
-      return {
-        http: base.http,
-        ws: base.ws,
-        sse: base.sse,
-        get page() {
-          return browser.page;
-        },
-        ...(browser.collectArtifacts === undefined ? {} : { collectArtifacts: browser.collectArtifacts }),
-      };
+      // Descriptors, not a spread: spreading would evaluate the API io's throwing `page` getter.
+      const { page: _apiPage, collectArtifacts: _none, ...clients } = Object.getOwnPropertyDescriptors(base);
+      return Object.defineProperties({}, {
+        ...clients,
+        page: { enumerable: true, get: () => browser.page },
+        ...(browser.collectArtifacts === undefined ? {} : { collectArtifacts: { enumerable: true, value: browser.collectArtifacts } }),
+      }) as ReturnType<ReturnType<StepIoFactory>>;
     };
   };
 }

@@ -2,30 +2,20 @@ import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { StepFailure } from '../journey/errors.js';
-import { MessageQueue, type WaitOptions } from './message-queue.js';
+import type { WaitOptions, WsClient, WsConnection } from '../journey/step-clients.js';
+import type { JourneyResources, StepKind, StepScope } from '../journey/step-ports.js';
+import { MessageQueue } from './message-queue.js';
 import { requestHeaders, headerValue } from './http.js';
 import { statusFailure } from './response-checks.js';
-import { remainingMs, safeUrl, type JourneyResources, type StepScope } from './scope.js';
+import { remainingMs, safeUrl } from './scope.js';
 
-export interface WsConnectOptions {
-  headers?: Record<string, string>;
-  bearer?: string;
-  protocols?: string[];
-}
+export type { WsClient, WsConnection, WsConnectOptions } from '../journey/step-clients.js';
 
-export interface WsConnection {
-  /** Sends a value as a JSON text frame. */
-  send(message: unknown): void;
-  /** Waits for the first message (parsed JSON) matching `predicate`; a non-JSON or binary frame fails as `contract`. */
-  waitFor<T = unknown>(predicate: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
-  /** Every parsed message received so far. */
-  readonly messages: readonly unknown[];
-  close(): Promise<void>;
-}
-
-export interface WsClient {
-  connect(url: string, options?: WsConnectOptions): Promise<WsConnection>;
-}
+/** `ctx.ws`: the `ws` package; connections live until the journey ends. */
+export const wsKind: StepKind<'ws'> = {
+  name: 'ws',
+  forJourney: (resources, settings) => (scope) => createWsClient(scope, resources, settings.maxBodyBytes, settings.tlsFor),
+};
 
 /** The connection outlives its step; it is closed when the journey ends. */
 export function createWsClient(

@@ -1,0 +1,97 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { Page } from 'playwright-core';
+import type { HttpEvidence } from './result-schema.js';
+import type { HttpClient, SseClient, WsClient } from './step-clients.js';
+
+/**
+ * The ports step kinds plug into. The runner depends only on these; the adapters in `src/steps/` implement them
+ * and are listed in one table, `src/steps/registry.ts`.
+ */
+
+/** What a step helper needs from the running step: its deadline, tagging headers and an evidence sink. */
+export interface StepScope {
+  /** Aborts at the step deadline or when the journey is cancelled. */
+  readonly signal: AbortSignal;
+  /** Absolute deadline (epoch ms); every timeout a helper sets is derived from it, never a library default. */
+  readonly deadline: number;
+  readonly maxBodyBytes: number;
+  /** User-Agent, x-synthetic-probe and a fresh traceparent span for each call. */
+  tagHeaders(): Record<string, string>;
+  recordHttp(evidence: HttpEvidence): void;
+  /** Registers a value minted during the run (a token) so it is redacted everywhere. */
+  markSecret(value: string): void;
+}
+
+/** Connections that outlive the step that opened them (a chat WebSocket) and are closed when the journey ends. */
+export interface JourneyResources {
+  onClose(close: () => Promise<void> | void): void;
+  /** The scope of the step running now, so a wait on an older connection obeys the current step's deadline. */
+  current(): StepScope;
+}
+
+/**
+ * The clients a step sees as `ctx.<name>`, one per registered step kind. A new kind adds its client here by
+ * declaration merging from its own file (`declare module '../journey/step-ports.js' { interface StepClients { … } }`)
+ * and one line in the registry; the registry's type makes a kind declared but not registered a compile error.
+ */
+export interface StepClients {
+  readonly http: HttpClient;
+  readonly ws: WsClient;
+  readonly sse: SseClient;
+}
+
+/** Settings every step kind receives, from the config: body cap and TLS per origin. */
+export interface StepKindSettings {
+  maxBodyBytes: number;
+  /** TLS options for a URL's origin (a custom CA, or verification off for an insecure target). */
+  tlsFor?: ((url: string) => ConnectionOptions | undefined) | undefined;
+}
+
+/** Identifies one journey run, for kinds that keep journey-scoped state. */
+export interface JourneyRun {
+  runId: string;
+  journey: string;
+}
+
+/**
+ * One step kind. `forJourney` is called once per journey run (journey-scoped state, such as a cookie jar, lives in
+ * its closure and is released through `resources.onClose`); the function it returns makes the client for one step.
+ * `earlier` holds the clients of the kinds registered before this one, for the same step (SSE reuses `http`).
+ */
+export interface StepKind<K extends keyof StepClients> {
+  readonly name: K;
+  forJourney(
+    resources: JourneyResources,
+    settings: StepKindSettings,
+    run: JourneyRun,
+  ): (scope: StepScope, earlier: Partial<StepClients>) => StepClients[K];
+}
+
+/** The I/O helpers one step sees, plus evidence a step kind can collect when the step fails (a screenshot). */
+export type StepIo = StepClients & {
+  /**
+   * A Playwright page in a fresh browser context for this journey run. A getter: without a browser, using it fails
+   * the step as `prober`.
+   */
+  readonly page: Page;
+  /** Best effort: paths of artifacts written for a failed step; never throws, never changes the verdict. */
+  collectArtifacts?(step: string): Promise<string[]>;
+};
+
+/**
+ * The per-step io factory, injected so the runner never imports undici, ws or Playwright itself. Called once per
+ * journey run, then per step.
+ */
+export type StepIoFactory = (resources: JourneyResources, run: JourneyRun) => (scope: StepScope) => StepIo;
+
+/**
+ * `target` with every client of `io` as a getter (not a copy: `page` throws when no browser is configured, and must
+ * only do so when a step uses it). `collectArtifacts` stays the runner's.
+ */
+export function withClients<T extends object>(target: T, io: StepIo): T & Omit<StepIo, 'collectArtifacts'> {
+  for (const key of Object.keys(io)) {
+    if (key === 'collectArtifacts') continue;
+    Object.defineProperty(target, key, { get: () => io[key as keyof StepIo], enumerable: true });
+  }
+  return target as T & Omit<StepIo, 'collectArtifacts'>;
+}
