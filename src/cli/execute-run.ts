@@ -18,6 +18,7 @@ import { USER_AGENT_TOKEN } from '../version.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
+import { resolveLocation } from '../config/location.js';
 
 export interface ExecuteOptions {
   configPath: string;
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   failOnDegraded: boolean;
   targets?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
+  /** `--location`: where this prober stands (beats PROBER_LOCATION and the config's `location`). */
+  location?: string | undefined;
   logLevel?: Level | 'silent';
   signal?: AbortSignal;
   /** `--store PATH`: also record the result in this state store (the history `prober report` and the daemon show). */
@@ -68,6 +71,7 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
   const runOptions: RunOptions = {
     runId,
     environment: loaded.config.environment,
+    location: resolveLocation({ flag: options.location, env: options.env ?? process.env, config: loaded.config.location }),
     targets: loaded.config.targets,
     secrets: loaded.secrets,
     variables: loaded.config.variables,

@@ -3,8 +3,8 @@ export const HELP = `prober — synthetic end-to-end prober: can users log in an
 Usage:
   prober run [JOURNEY...] [--config F] [--reporter R[=PATH]]... [--fail-on degraded] [--target NAME=URL]...
              [--retries N] [--allow-flaky] [--grep RE] [--tag T]... [--list]
-             [--expect-version SERVICE=VERSION]... [--wait-ready DURATION]
-  prober schedule [--config F] [--target NAME=URL]... [--store PATH] [--host H] [--port N]
+             [--expect-version SERVICE=VERSION]... [--wait-ready DURATION] [--location L]
+  prober schedule [--config F] [--target NAME=URL]... [--store PATH|URL] [--host H] [--port N] [--location L]
   prober report --html FILE [--store PATH] [--refresh SECONDS] [--runs N]
   prober demo [JOURNEY...] [--fault STEP=EFFECT]... [--reporter R[=PATH]]... [--fail-on degraded]
   prober sandbox [--port N] [--fault STEP=EFFECT[#N]]... [--version-of SERVICE=V]... [--rollout SERVICE=V@MS]...
@@ -23,6 +23,7 @@ Options:
   --fail-on degraded  exit 1 when a journey is degraded (over its latency budget)
   --target NAME=URL   override a target from the config (repeatable)
   --store PATH        SQLite state store (run history); default .prober/state.db (schedule, report), off for run
+  --location L        where this prober stands (fleet), on results, metrics and alerts; beats $PROBER_LOCATION and config
   --port N, --host H  where \`schedule\` serves /, /healthz, /metrics and /api/results; default 127.0.0.1:9470
   --log-level L       pino level on stderr: fatal, error, warn (default), info, debug, trace, silent
 

@@ -47,6 +47,11 @@ export const ConfigSchema = z
   .object({
     /** Environment name, used in results and alert keys. */
     environment: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'),
+    /**
+     * Where this prober stands (a region, a data centre), on every result, metric and alert. Usually set per
+     * deployment with `PROBER_LOCATION` or `--location`, which override this. @defaultValue none (metrics say `default`)
+     */
+    location: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"').optional(),
     /** Service name → base URL. Step `service` names must be keys here. */
     targets: z.record(
       z.string(),

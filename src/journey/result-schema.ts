@@ -149,6 +149,8 @@ export const RunResult = z
     schema: z.literal(RUN_SCHEMA),
     runId: z.string().min(1),
     environment: z.string().min(1),
+    /** Where the prober that produced this run stands (`location` in the config, `PROBER_LOCATION`, `--location`); absent: one unnamed location. */
+    location: z.string().min(1).optional(),
     proberVersion: z.string(),
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),

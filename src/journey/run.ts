@@ -10,6 +10,8 @@ import { runJourney, type JourneyRunOptions } from './runner.js';
 
 export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs' | 'budgetMs' | 'steps'> {
   environment: string;
+  /** Recorded in the result when set (fleet: which location judged). */
+  location?: string | undefined;
   runId?: string;
   overrides?: Readonly<Record<string, Pick<JourneyRunOptions, 'timeoutMs' | 'budgetMs' | 'steps'>>>;
   /** Versions the targets reported at the start, recorded in the result. */
@@ -50,6 +52,7 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
     schema: RUN_SCHEMA,
     runId,
     environment: options.environment,
+    ...(options.location === undefined ? {} : { location: options.location }),
     proberVersion: PROBER_VERSION,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RunResult } from '../journey/result-schema.js';
+import { CATEGORIES, JourneyStatus, type RunResult } from '../journey/result-schema.js';
+import { PROBER_VERSION } from '../version.js';
 
 /** Why a scheduled tick did not start a run (`prober_ticks_skipped_total{reason}`). */
 export type SkipReason = 'overlap' | 'missed';
@@ -7,15 +8,39 @@ export type SkipReason = 'overlap' | 'missed';
 /** Journeys span ~50 ms (API on loopback) to ~45 s (a slow browser path under its budget). */
 const JOURNEY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60];
 const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
+export const STORE_OPERATIONS = ['save', 'in_flight', 'alert_state', 'prune', 'read'] as const;
+export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+/** A journey the daemon will run, so its series exist (at 0) before its first run: `increase()` sees the first failure. */
+export interface KnownJourney {
+  journey: string;
+  steps: readonly { name: string; service: string }[];
+  /** The schedule's interval, exported as `prober_journey_interval_seconds` for the dead-prober rule. */
+  intervalSeconds?: number | undefined;
+}
+
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  /** Put on every series of this registry as labels, so a fleet's metrics can be told apart and aggregated. */
+  environment?: string;
+  /** @defaultValue {@link DEFAULT_LOCATION} */
+  location?: string;
+  known?: readonly KnownJourney[];
+}
+
+/** The location of a prober that was given none: one box, one place. */
+export const DEFAULT_LOCATION = 'default';
 
 /**
  * The daemon's Prometheus metrics, on a registry of its own (never prom-client's global one) so several
  * daemons in one test process, or a library user, do not collide. Names and labels are a contract (README).
+ * `environment` and `location` are registry-wide default labels: every series carries them (deploy/prometheus rules
+ * aggregate by them), including the process and alert-delivery metrics.
  */
 export class ProberMetrics {
   readonly registry = new Registry();
-  private readonly up: Gauge<'journey' | 'environment'>;
+  private readonly up: Gauge<'journey'>;
   private readonly journeyDuration: Histogram<'journey'>;
   private readonly stepDuration: Histogram<'journey' | 'step' | 'service'>;
   private readonly stepFailures: Counter<'journey' | 'step' | 'service' | 'category'>;
@@ -23,14 +48,17 @@ export class ProberMetrics {
   private readonly skipped: Counter<'reason'>;
   private readonly lastRun: Gauge<'journey'>;
   private readonly tickLag: Histogram;
+  private readonly storeErrors: Counter<'operation'>;
+  private readonly interval: Gauge<'journey'>;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
+    this.registry.setDefaultLabels({ environment: options.environment ?? 'unknown', location: options.location ?? DEFAULT_LOCATION });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.up = new Gauge({
       name: 'prober_journey_up',
       help: '1 when the last judged run passed (or was degraded), 0 when it failed; runs that could not judge leave it unchanged',
-      labelNames: ['journey', 'environment'],
+      labelNames: ['journey'],
       registers,
     });
     this.journeyDuration = new Histogram({
@@ -72,8 +100,45 @@ export class ProberMetrics {
       buckets: LAG_BUCKETS,
       registers,
     });
+    this.storeErrors = new Counter({
+      name: 'prober_store_errors_total',
+      help: 'State-store operations that failed (save, in-flight marker, alert state, prune)',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.interval = new Gauge({
+      name: 'prober_journey_interval_seconds',
+      help: 'Seconds between scheduled runs of the journey (from its cron schedule)',
+      labelNames: ['journey'],
+      registers,
+    });
+    new Gauge({
+      name: 'prober_build_info',
+      help: 'Always 1; the labels say which prober and Node.js versions run here',
+      labelNames: ['version', 'node_version'],
+      registers,
+    }).set({ version: PROBER_VERSION, node_version: process.versions.node }, 1);
     // Present from the first scrape, so `rate()` and absence alerts work before anything was skipped.
     for (const reason of ['overlap', 'missed'] as const) this.skipped.inc({ reason }, 0);
+    for (const operation of STORE_OPERATIONS) this.storeErrors.inc({ operation }, 0);
+    for (const k of options.known ?? []) this.preinitialise(k);
+  }
+
+  /**
+   * A counter that appears only at its first increment hides that increment from `increase()` (there is no earlier
+   * sample to compare with), so every status and every step × category starts at 0.
+   */
+  private preinitialise(k: KnownJourney): void {
+    for (const status of JourneyStatus.options) this.runs.inc({ journey: k.journey, status }, 0);
+    for (const s of k.steps) {
+      for (const category of CATEGORIES) this.stepFailures.inc({ journey: k.journey, step: s.name, service: s.service, category }, 0);
+    }
+    if (k.intervalSeconds !== undefined) this.interval.set({ journey: k.journey }, k.intervalSeconds);
+  }
+
+  /** A failed store operation: results keep flowing, the `ProberStoreErrors` rule fires. */
+  storeError(operation: StoreOperation): void {
+    this.storeErrors.inc({ operation });
   }
 
   /** Records every journey of a finished (already redacted) run. */
@@ -81,7 +146,7 @@ export class ProberMetrics {
     for (const j of result.journeys) {
       this.runs.inc({ journey: j.journey, status: j.status });
       this.journeyDuration.observe({ journey: j.journey }, j.durationMs / 1000);
-      if (j.status !== 'error') this.up.set({ journey: j.journey, environment: result.environment }, j.status === 'fail' ? 0 : 1);
+      if (j.status !== 'error') this.up.set({ journey: j.journey }, j.status === 'fail' ? 0 : 1);
       const finished = Date.parse(j.startedAt) + j.durationMs;
       this.lastRun.set({ journey: j.journey }, Math.round(finished) / 1000);
       for (const s of j.steps) {
@@ -96,7 +161,7 @@ export class ProberMetrics {
   /** After a restart, `up` and the last-run time come from the store instead of starting empty. */
   restore(latest: RunResult): void {
     for (const j of latest.journeys) {
-      if (j.status !== 'error') this.up.set({ journey: j.journey, environment: latest.environment }, j.status === 'fail' ? 0 : 1);
+      if (j.status !== 'error') this.up.set({ journey: j.journey }, j.status === 'fail' ? 0 : 1);
       this.lastRun.set({ journey: j.journey }, Math.round(Date.parse(j.startedAt) + j.durationMs) / 1000);
     }
   }

@@ -47,14 +47,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   await recoverInterrupted(options);
   const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
-  const prune = () => store.prune(retention).then((n) => n > 0 && log.info({ removed: n }, 'store/pruned'), (err: unknown) => log.error({ err: String(err) }, 'store/prune-failed'));
-  await prune();
+  const prune = () =>
+    store.prune(retention).then(
+      (n) => n > 0 && log.info({ removed: n }, 'store/pruned'),
+      (err: unknown) => {
+        metrics.storeError('prune');
+        log.error({ err: String(err) }, 'store/prune-failed');
+      },
+    );
 
-  const metrics = new ProberMetrics();
+  const metrics = new ProberMetrics({
+    environment: config.environment,
+    location: options.base.location,
+    known: planned.map((p) => ({ journey: p.def.name, steps: p.def.steps, intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined })),
+  });
   for (const p of planned) {
     const [latest] = await store.listRuns({ journey: p.def.name, limit: 1 });
     if (latest !== undefined) metrics.restore(latest);
   }
+  await prune();
 
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
   const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry) });

@@ -57,7 +57,10 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
       runJourneys([def], { ...deps.base, runId, redactor, io, signal: abort.signal, cleanupAfterAbortMs: deps.cleanupAfterAbortMs, onEvent }),
     );
     deps.metrics.observeRun(result);
-    await store.saveRun(result).catch(report('store/save-failed'));
+    await store.saveRun(result).catch((err: unknown) => {
+      deps.metrics.storeError('save');
+      report('store/save-failed')(err);
+    });
     await deps.alerts?.process(result).catch(report('alert/pipeline-failed'));
     logRun(log, result);
     return result;

@@ -31,15 +31,20 @@ export function parseMetrics(text: string): ParsedMetrics {
   };
 }
 
+/** Every prober series carries these (registry default labels): the fleet rules aggregate by them. */
+const FLEET_LABELS = ['environment', 'location'];
+
 /** The metrics issue 4 names, with their types and label names (a contract, documented in the README). */
 export const ISSUE_METRICS: Record<string, { type: PromFamily['type']; labels: string[] }> = {
-  prober_journey_up: { type: 'GAUGE', labels: ['journey', 'environment'] },
-  prober_journey_duration_seconds: { type: 'HISTOGRAM', labels: ['journey'] },
-  prober_step_duration_seconds: { type: 'HISTOGRAM', labels: ['journey', 'step', 'service'] },
-  prober_step_failures_total: { type: 'COUNTER', labels: ['journey', 'step', 'service', 'category'] },
-  prober_runs_total: { type: 'COUNTER', labels: ['journey', 'status'] },
-  prober_ticks_skipped_total: { type: 'COUNTER', labels: ['reason'] },
-  prober_last_run_timestamp_seconds: { type: 'GAUGE', labels: ['journey'] },
+  prober_journey_up: { type: 'GAUGE', labels: ['journey', ...FLEET_LABELS] },
+  prober_journey_duration_seconds: { type: 'HISTOGRAM', labels: ['journey', ...FLEET_LABELS] },
+  prober_step_duration_seconds: { type: 'HISTOGRAM', labels: ['journey', 'step', 'service', ...FLEET_LABELS] },
+  prober_step_failures_total: { type: 'COUNTER', labels: ['journey', 'step', 'service', 'category', ...FLEET_LABELS] },
+  prober_runs_total: { type: 'COUNTER', labels: ['journey', 'status', ...FLEET_LABELS] },
+  prober_ticks_skipped_total: { type: 'COUNTER', labels: ['reason', ...FLEET_LABELS] },
+  prober_last_run_timestamp_seconds: { type: 'GAUGE', labels: ['journey', ...FLEET_LABELS] },
+  prober_store_errors_total: { type: 'COUNTER', labels: ['operation', ...FLEET_LABELS] },
+  prober_build_info: { type: 'GAUGE', labels: ['version', 'node_version', ...FLEET_LABELS] },
 };
 
 /** Asserts every issue metric is present with its type and exactly its label names; returns the problems. */

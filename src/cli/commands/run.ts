@@ -21,6 +21,7 @@ export const RUN_OPTIONS = {
   'wait-ready': { type: 'string' },
   /** Record the result in this SQLite state store too (same history as `prober schedule`). */
   store: { type: 'string' },
+  location: { type: 'string' },
 } as const;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,6 +55,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       expectVersions,
       waitReadyMs,
       ...(values.store === undefined ? {} : { store: values.store }),
+      location: values.location,
       ...(logLevel === undefined ? {} : { logLevel }),
     });
     return exitCode;

@@ -17,6 +17,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
     config: { type: 'string' },
     target: { type: 'string', multiple: true },
     store: { type: 'string' },
+    location: { type: 'string' },
     host: { type: 'string' },
     port: { type: 'string' },
     'log-level': { type: 'string' },
@@ -30,6 +31,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
     const { loaded, redactor, runOptions } = await prepareRun({
       configPath: values.config ?? defaultConfigPath(),
       targets: parsePairs('target', values.target),
+      location: values.location,
       logLevel,
     });
     const log = createLogger(redactor, logLevel);

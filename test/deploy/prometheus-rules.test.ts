@@ -1,0 +1,65 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ProberMetrics } from '../../src/report/metrics.js';
+import { sampleRun } from '../store/sample-run.js';
+
+const DIR = join(import.meta.dirname, '../../deploy/prometheus');
+const PROMTOOL = '/usr/bin/promtool';
+
+interface RuleFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
+
+/** Metric names a PromQL expression reads that the prober (not Prometheus or a recording rule) must export. */
+function proberMetricNames(expr: string): string[] {
+  return [...expr.matchAll(/\b(prober_[a-z_]+)\b/g)].map((m) => m[1]!);
+}
+
+describe('deploy/prometheus rules', () => {
+  it('are valid rule files and pass their promtool unit tests (quorum, stuck/dead prober, error rate, store errors)', () => {
+    const check = spawnSync(PROMTOOL, ['check', 'rules', 'prober-rules.yml'], { cwd: DIR, encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const test = spawnSync(PROMTOOL, ['test', 'rules', 'prober-rules.test.yml'], { cwd: DIR, encoding: 'utf8' });
+    expect(test.stdout + test.stderr).toContain('SUCCESS');
+    expect(test.status, test.stdout + test.stderr).toBe(0);
+  });
+
+  it('has a promtool test case for every alert it ships', () => {
+    const rules = parse(readFileSync(join(DIR, 'prober-rules.yml'), 'utf8')) as RuleFile;
+    const tests = readFileSync(join(DIR, 'prober-rules.test.yml'), 'utf8');
+    const alerts = rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert === undefined ? [] : [r.alert])));
+    expect(alerts.length).toBeGreaterThanOrEqual(6);
+    // Dead letters are covered by the prober's own delivery tests; every other alert has a firing case here.
+    expect(alerts.filter((a) => a !== 'ProberAlertDeadLetters' && !tests.includes(`alertname: ${a}`))).toEqual([]);
+  });
+
+  it('read only metrics the prober exports, with the environment and location labels they aggregate by', async () => {
+    const metrics = new ProberMetrics({
+      defaultMetrics: false,
+      environment: 'staging',
+      location: 'eu',
+      known: [{ journey: 'golden-path-api', steps: [{ name: 'auth.token', service: 'auth' }], intervalSeconds: 60 }],
+    });
+    // The alert-delivery metrics live on the same registry in the daemon.
+    const { alertMetrics } = await import('../../src/alert/alert-metrics.js');
+    alertMetrics(metrics.registry)({ type: 'dead-letter', channel: 'hook', deliveryId: 'd1', reason: 'refused' });
+    metrics.observeRun(sampleRun({ status: 'fail' }));
+    const text = await metrics.render();
+    const exported = new Set([...text.matchAll(/^([a-z_]+)(?:\{| )/gm)].map((m) => m[1]!));
+    const rules = parse(readFileSync(join(DIR, 'prober-rules.yml'), 'utf8')) as RuleFile;
+    const read = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => proberMetricNames(r.expr))));
+    expect(read.size).toBeGreaterThanOrEqual(6);
+    expect([...read].filter((name) => !exported.has(name))).toEqual([]);
+    for (const line of text.split('\n').filter((l) => l.startsWith('prober_'))) {
+      expect(line).toMatch(/environment="staging"/);
+      expect(line).toMatch(/location="eu"/);
+    }
+  });
+
+  it('promtool is the one CI installs', () => {
+    expect(execFileSync(PROMTOOL, ['--version'], { encoding: 'utf8' })).toMatch(/promtool, version 2\./);
+  });
+});
