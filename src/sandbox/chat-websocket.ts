@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChatSessions } from './chat-sessions.js';
 import { runChatExchange, type ChatSink } from './chat-exchange.js';
+import type { FaultSpec } from './fault-catalog.js';
 import type { FaultStore } from './fault-controller.js';
 import { sleep } from './http-fault.js';
 import { bearerToken, pathOf, requestIdFor } from './http-util.js';
@@ -16,6 +17,9 @@ export interface ChatSocketDeps {
   signal: AbortSignal;
 }
 
+/** Another WebSocket endpoint on the same port (the agent dialect); it owns the upgrade from then on. */
+export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer, requestId: string) => Promise<void>;
+
 /**
  * Browsers cannot set Authorization on a WebSocket, so the token may instead travel as a
  * subprotocol: the client offers ["chat.v1", "bearer.<token>"] and the server selects "chat.v1"
@@ -27,7 +31,7 @@ const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
 const INJECTED_STATUS: Record<string, number> = { http500: 500, http404: 404, http401: 401 };
 
-export function attachChatWebSocket(server: Server, deps: ChatSocketDeps): WebSocketServer {
+export function attachChatWebSocket(server: Server, deps: ChatSocketDeps, routes: ReadonlyMap<string, UpgradeRoute> = new Map()): WebSocketServer {
   const requestIds = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -40,7 +44,9 @@ export function attachChatWebSocket(server: Server, deps: ChatSocketDeps): WebSo
     requestIds.set(req, requestId);
     // A client that gives up mid-handshake must not crash the sandbox with an unhandled 'error'.
     socket.on('error', () => socket.destroy());
-    upgrade(deps, wss, req, socket, head, requestId).catch(() => reject(socket, 500, { error: 'internal' }, requestId));
+    const route = routes.get(pathOf(req).pathname);
+    const upgraded = route === undefined ? upgrade(deps, wss, req, socket, head, requestId) : route(req, socket, head, requestId);
+    upgraded.catch(() => rejectUpgrade(socket, 500, { error: 'internal' }, requestId));
   });
   return wss;
 }
@@ -54,22 +60,17 @@ async function upgrade(
   requestId: string,
 ): Promise<void> {
   const url = pathOf(req);
-  if (url.pathname !== '/ws') return reject(socket, 404, { error: 'not_found' }, requestId);
-  const fault = deps.faults.get('chat.connect');
-  const injected = fault === undefined ? undefined : INJECTED_STATUS[fault.effect];
-  if (injected !== undefined) return reject(socket, injected, { error: 'injected fault' }, requestId);
-  if (fault?.effect === 'hang') return;
-  if (fault?.effect === 'reset') return resetSocket(socket);
-  if (fault?.effect === 'slow' && !(await sleep(fault.arg ?? 0, deps.signal))) return;
+  if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, { error: 'not_found' }, requestId);
+  if (await faultedUpgrade(deps.faults.get('chat.connect'), socket, requestId, deps.signal)) return;
 
   const verification = await deps.verifier.verify(bearerToken(req) ?? protocolToken(req), requestId);
   const rejected = rejection(verification);
   if (rejected !== undefined || verification.outcome !== 'active') {
-    return reject(socket, rejected?.status ?? 401, JSON.parse(rejected?.body ?? '{}'), requestId);
+    return rejectUpgrade(socket, rejected?.status ?? 401, JSON.parse(rejected?.body ?? '{}'), requestId);
   }
   const sessionId = url.searchParams.get('session_id') ?? '';
   if (deps.sessions.find(sessionId, verification.sub) === undefined) {
-    return reject(socket, 404, { error: 'session_not_found' }, requestId);
+    return rejectUpgrade(socket, 404, { error: 'session_not_found' }, requestId);
   }
   if (socket.destroyed) return;
   wss.handleUpgrade(req, socket, head, (ws) => converse(deps, ws, sessionId));
@@ -129,8 +130,27 @@ function protocolToken(req: IncomingMessage): string | undefined {
   return bearer?.slice(BEARER_PROTOCOL_PREFIX.length);
 }
 
+/**
+ * Applies a connect fault (status, hang, reset, slow) to an upgrade request.
+ * True when the fault has dealt with the request and the upgrade must go no further.
+ */
+export async function faultedUpgrade(fault: FaultSpec | undefined, socket: Duplex, requestId: string, signal: AbortSignal): Promise<boolean> {
+  const injected = fault === undefined ? undefined : INJECTED_STATUS[fault.effect];
+  if (injected !== undefined) {
+    rejectUpgrade(socket, injected, { error: 'injected fault' }, requestId);
+    return true;
+  }
+  if (fault?.effect === 'hang') return true;
+  if (fault?.effect === 'reset') {
+    resetSocket(socket);
+    return true;
+  }
+  if (fault?.effect === 'slow') return !(await sleep(fault.arg ?? 0, signal));
+  return false;
+}
+
 /** Answers the upgrade request with a plain HTTP error instead of switching protocols. */
-function reject(socket: Duplex, status: number, body: unknown, requestId: string): void {
+export function rejectUpgrade(socket: Duplex, status: number, body: unknown, requestId: string): void {
   if (socket.destroyed || !socket.writable) return;
   const text = JSON.stringify(body);
   socket.once('finish', () => socket.destroy());

@@ -68,6 +68,19 @@ export const FAULT_CATALOG: Record<string, FaultCatalogEntry> = {
       'the assistant reply events (WebSocket and SSE): silent = ack then nothing, close = 1011 after one delta, ' +
       'empty = reply "", wrongnonce = completes another message, malformed = non-JSON frame',
   },
+  'agent.connect': {
+    service: 'backend',
+    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS],
+    description: 'the agent WebSocket upgrade GET /agent/ws (jwt-auth subprotocol; status effects reject the upgrade)',
+  },
+  'agent.reply': {
+    service: 'backend',
+    effects: ['toolstuck', 'outoforder', 'completedonly', 'silent', 'close', 'wrongmessage', 'slow:MS'],
+    description:
+      'the agent events answering a user_message: toolstuck = tool_executing never completed, ' +
+      'outoforder = tool_completed before tool_executing, completedonly = agent_completed without the others, ' +
+      'silent = nothing after agent_started, close = 1011 after agent_thinking, wrongmessage = the whole sequence for another message_id',
+  },
   'session.close': {
     service: 'backend',
     effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS],

@@ -4,6 +4,7 @@ import { createAuthServer } from './auth-service.js';
 import { TokenIssuer } from './auth-tokens.js';
 import { createBackendServer } from './backend-service.js';
 import { ChatSessions, type ChatSession } from './chat-sessions.js';
+import { AGENT_PATH, agentEndpoint, closeAgentEndpoint } from './agent-websocket.js';
 import { attachChatWebSocket } from './chat-websocket.js';
 import { createControlServer } from './control-service.js';
 import { REFUSE_STEP_BY_SERVICE, type SandboxService } from './fault-catalog.js';
@@ -75,7 +76,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const verifier = new TokenVerifier(() => urls.auth);
   const sessions = new ChatSessions();
   const backendServer = createBackendServer({ sessions, verifier, faults, faultContext, version: version('backend'), replyDeltas });
-  const wss = attachChatWebSocket(backendServer, { sessions, verifier, faults, replyDeltas, signal: lifecycle.signal });
+  // The seed platform's agent dialect shares the backend port with the chat WebSocket, on its own path.
+  const agent = agentEndpoint({ verifier, faults, signal: lifecycle.signal });
+  const wss = attachChatWebSocket(backendServer, { sessions, verifier, faults, replyDeltas, signal: lifecycle.signal }, new Map([[AGENT_PATH, agent.route]]));
   const servers: Record<keyof SandboxUrls, Server> = {
     control: createControlServer(faults),
     auth: createAuthServer({
@@ -100,6 +103,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       for (const t of rolloutTimers) clearTimeout(t);
       for (const client of wss.clients) client.terminate();
       wss.close();
+      closeAgentEndpoint(agent);
       await Promise.all(Object.values(listeners).map((listener) => listener.close()));
       await verifier.close();
       store.close();
