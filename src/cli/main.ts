@@ -1,6 +1,7 @@
 import { isProberSetupError } from '../journey/errors.js';
 import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
+import { COMMAND_HELP, wantsHelp } from './command-help.js';
 import { PROBER_VERSION } from '../version.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -16,16 +17,25 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   list: async () => (await import('./commands/validate.js')).listCommand,
   janitor: async () => (await import('./commands/janitor.js')).janitorCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
   schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
   alert: async () => (await import('./commands/alert.js')).alertCommand,
 };
 
+/** Every command name, so the help test can check each has its own help. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** Every failure a user can meet ends here as one line per problem on stderr and exit 2, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && COMMAND_HELP[topic] === undefined) {
+      process.stderr.write(`prober help: unknown command "${topic}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+      return EXIT.error;
+    }
+    process.stdout.write(topic === undefined ? HELP : `${COMMAND_HELP[topic]}\n`);
     return command === undefined ? EXIT.error : EXIT.pass;
   }
   if (command === '--version' || command === '-v') {
@@ -36,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   if (load === undefined) {
     process.stderr.write(`prober: unknown command "${command}" (use one of: ${Object.keys(COMMANDS).join(', ')}; see prober --help)\n`);
     return EXIT.error;
+  }
+  if (wantsHelp(rest) && COMMAND_HELP[command] !== undefined) {
+    process.stdout.write(`${COMMAND_HELP[command]}\n`);
+    return EXIT.pass;
   }
   try {
     return await (await load())(rest);

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { ProberSetupError } from '../../journey/errors.js';
+import { defaultConfigPath } from '../../config/find-config.js';
 import { parseReporterSpec } from '../../report/reporters.js';
 import { parse, parseCount, parseDuration, parseFailOn, parseLogLevel, parsePairs } from '../args.js';
 import { executeRun } from '../execute-run.js';
@@ -24,11 +23,8 @@ export const RUN_OPTIONS = {
   location: { type: 'string' },
 } as const;
 
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PROBER_CONFIG !== undefined && env.PROBER_CONFIG !== '') return env.PROBER_CONFIG;
-  if (existsSync('prober.config.ts')) return 'prober.config.ts';
-  throw new ProberSetupError(['--config: no config given; pass --config FILE, set PROBER_CONFIG, or create ./prober.config.ts']);
-}
+/** Kept here for the commands that import it from run.ts; the search lives with the config loading. */
+export { defaultConfigPath } from '../../config/find-config.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('run', argv, RUN_OPTIONS);
