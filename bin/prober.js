@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it has been built (npm ci runs `prepare`), else the TypeScript sources through tsx.
+// Runs the compiled CLI (built by `npm run build`, and shipped built in the package), else the TypeScript sources through tsx.
 import { existsSync } from 'node:fs';
 
 const dist = new URL('../dist/cli/main.js', import.meta.url);

@@ -14,6 +14,8 @@ export default defineConfig({
   probes: ['../probes/golden-path-api.ts', '../probes/golden-path-browser.ts'],
   secrets: { password: '${env:SANDBOX_PASSWORD}' },
   variables: { email: 'probe@sandbox.test' },
+  // The sandbox serves /version on each service: record them in every result.
+  versions: { auth: {}, backend: {}, web: {} },
   journeys: {
     'golden-path-api': { schedule: '0 * * * * *', timeoutMs: 40_000 },
     // A real Chromium run is heavier: every minute, offset by 30 s from the API journey, deadline under the interval.

@@ -96,7 +96,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false),
     options.filter ?? {},
   );
-  const endpoints = versionEndpoints(loaded);
+  const endpoints = versionEndpoints(loaded, Object.keys(options.expectVersions ?? {}));
   const headers = { 'user-agent': runOptions.userAgent, 'x-synthetic-probe': runOptions.runId ?? '' };
   if (options.expectVersions !== undefined && Object.keys(options.expectVersions).length > 0) {
     const gate = await waitForVersions(options.expectVersions, endpoints, options.waitReadyMs ?? 0, headers, options.signal);

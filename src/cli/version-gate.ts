@@ -3,12 +3,18 @@ import { readVersions, type ObservedVersion, type VersionEndpoint } from '../ste
 
 export const VERSION_POLL_MS = 500;
 
-/** The version endpoint of every target, from config `versions` (default `/version` → `version`). */
-export function versionEndpoints(loaded: Pick<LoadedConfig, 'config'>): Record<string, VersionEndpoint> {
+/**
+ * The version endpoints to ask: only targets listed under config `versions` (path default `/version`, field
+ * `version`), plus the services `--expect-version` names. Nothing is asked by default, so a target without a
+ * version endpoint never sees a 404 from every run.
+ */
+export function versionEndpoints(loaded: Pick<LoadedConfig, 'config'>, expected: readonly string[] = []): Record<string, VersionEndpoint> {
   const out: Record<string, VersionEndpoint> = {};
-  for (const [name, base] of Object.entries(loaded.config.targets)) {
+  const names = new Set([...Object.keys(loaded.config.versions), ...expected]);
+  for (const name of names) {
+    const base = loaded.config.targets[name];
     const v = loaded.config.versions[name];
-    if (v?.enabled === false) continue;
+    if (base === undefined || (v?.enabled === false && !expected.includes(name))) continue;
     out[name] = { url: `${base.replace(/\/+$/, '').replace(/^ws/, 'http')}${v?.path ?? '/version'}`, field: v?.field ?? 'version' };
   }
   return out;

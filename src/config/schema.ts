@@ -97,8 +97,8 @@ export const ConfigSchema = z
       .strict()
       .default({ enabled: true, olderThanMs: 600_000 }),
     /**
-     * Where each target reports its version (recorded in every result; `--expect-version` waits for it).
-     * @defaultValue `{ path: '/version', field: 'version' }` for every target; `enabled: false` skips a target.
+     * Targets whose version is read before each run and recorded in the result (`--expect-version` waits for it).
+     * Only targets listed here are asked (`{}` means `{ path: '/version', field: 'version' }`); none by default.
      */
     versions: z
       .record(

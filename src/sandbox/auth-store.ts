@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../store/load-sqlite.js';
 import { createHash, randomUUID, scrypt, scryptSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -31,12 +31,12 @@ export interface AuthUser {
 }
 
 export class AuthStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   // Compared against when the email is unknown, so a miss costs the same scrypt as a hit.
   readonly #decoyHash = hashPasswordSync('decoy-password');
 
   constructor() {
-    this.#db = new Database(':memory:');
+    this.#db = openSqlite(':memory:');
     this.#db.exec(SCHEMA);
   }
 

@@ -22,7 +22,13 @@ export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
  * for it at start-up (it is the heaviest module the prober has).
  */
 function chromiumType(): BrowserType {
-  return (createRequire(import.meta.url)('playwright-core') as { chromium: BrowserType }).chromium;
+  try {
+    return (createRequire(import.meta.url)('playwright-core') as { chromium: BrowserType }).chromium;
+  } catch (err) {
+    // An optional dependency: `npm ci --omit=optional` leaves it out for API-only installs.
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new StepFailure('prober', 'playwright-core is not installed: browser journeys need it; run npm i playwright-core');
+  }
 }
 
 /** What the user reads when no browser can be found: the two ways out, in one line. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from './load-sqlite.js';
 import { RunResult } from '../journey/result-schema.js';
 import type {
   AlertStateRecord,
@@ -39,14 +39,14 @@ const DAY_MS = 86_400_000;
 
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
 export class SqliteRunStore implements RunStore {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly onInvalid: NonNullable<SqliteStoreOptions['onInvalid']>;
   private readonly save: ReturnType<typeof SqliteRunStore.saver>;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     const file = resolve(path);
     mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = openSqlite(file);
     prepareDatabase(this.db);
     this.onInvalid = options.onInvalid ?? (() => undefined);
     this.save = SqliteRunStore.saver(this.db);
@@ -61,7 +61,7 @@ export class SqliteRunStore implements RunStore {
     this.save.immediate(result);
   }
 
-  private static saver(db: Database.Database) {
+  private static saver(db: SqliteDatabase) {
     // A run id is saved once: a retried save (or a replay after a crash) must not duplicate history.
     const run = db.prepare(
       'INSERT INTO runs (run_id, environment, started_ms, status, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING',

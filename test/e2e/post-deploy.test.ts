@@ -38,7 +38,7 @@ describe('post-deploy smoke test', () => {
   it('a version that never goes live: exit 3 naming service, expected and observed, within the wait + 1 s', async () => {
     const { s, targets } = await sandbox({ versions: { backend: '1.0.0' } });
     const started = Date.now();
-    const gate = await waitForVersions({ backend: '2.0.0' }, versionEndpoints({ config: { targets: { ...s.urls }, versions: {} } as never }), 2_000, {});
+    const gate = await waitForVersions({ backend: '2.0.0' }, versionEndpoints({ config: { targets: { ...s.urls }, versions: {} } as never }, ['backend']), 2_000, {});
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(gate).toMatchObject({ ok: false, message: 'version gate: not live after 2000 ms: backend reports 1.0.0, expected 2.0.0' });
 

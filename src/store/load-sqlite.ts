@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ProberSetupError } from '../journey/errors.js';
+
+export type SqliteDatabase = BetterSqlite3.Database;
+
+let cached: typeof BetterSqlite3 | undefined;
+
+/**
+ * better-sqlite3 is loaded on first use and is an optional dependency: a store-less CI install
+ * (`npm ci --omit=optional`) never compiles it, and `prober run` without `--store` never loads it. When it is
+ * missing, the command that needs it says how to get it in one line.
+ */
+export function openSqlite(file: string): SqliteDatabase {
+  if (cached === undefined) {
+    try {
+      cached = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+      throw new ProberSetupError([
+        'better-sqlite3 is not installed: the state store (prober schedule, --store) and the sandbox need it; run npm i better-sqlite3',
+      ]);
+    }
+  }
+  return new cached(file);
+}
