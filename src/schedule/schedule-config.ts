@@ -5,11 +5,30 @@ import { cronIntervalMs, formatInterval } from './cron-interval.js';
 /** The config sections `prober schedule` adds; `src/config/schema.ts` composes them into the config. */
 
 const Positive = z.number().int().positive();
+/** `${env:NAME}` (as in src/config/schema.ts, which imports this file: repeated to avoid an import cycle). */
+const ENV_REF_PATTERN = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
 
 export const StoreConfigSchema = z
   .object({
     /** SQLite file with run history, alert state and the outbox, relative to the working directory. @defaultValue `.prober/state.db` */
     path: z.string().min(1).default(DEFAULT_STORE_PATH),
+    /**
+     * A shared Postgres store for a fleet (replicas, locations): `postgres://user@host:5432/db`, or the whole URL as
+     * an `${env:NAME}` reference when it carries a password (a literal password is refused). Wins over `path`.
+     */
+    url: z
+      .string()
+      .refine((u) => ENV_REF_PATTERN.test(u) || /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL or an ${env:NAME} reference to one')
+      .refine((u) => ENV_REF_PATTERN.test(u) || !hasPassword(u), 'carries a password: put the whole URL in an environment variable and write ${env:NAME}')
+      .optional(),
     /** Runs older than this are deleted. @defaultValue 30 */
     retentionDays: Positive.default(30),
     /** At most this many runs are kept per journey (newest first). @defaultValue 20000 */

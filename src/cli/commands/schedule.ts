@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { ProberSetupError } from '../../journey/errors.js';
 import { createLogger } from '../../log.js';
 import { startDaemon } from '../../schedule/daemon.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
-import { SqliteRunStore } from '../../store/sqlite-run-store.js';
+import { openStore, storeLabel, storeTarget } from '../../store/open-store.js';
 import { parse, parseLogLevel, parsePairs } from '../args.js';
 import { prepareRun } from '../execute-run.js';
 import { defaultConfigPath } from './run.js';
@@ -35,14 +34,18 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
       logLevel,
     });
     const log = createLogger(redactor, logLevel);
-    const storePath = resolve(values.store ?? loaded.config.store.path);
-    const store = new SqliteRunStore(storePath, { onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document') });
+    const { target, secrets } = storeTarget(loaded.config.store, values.store, process.env);
+    for (const s of secrets) redactor.add(s);
+    const store = await openStore(target, {
+      onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
+      onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
+    });
     let daemon;
     try {
       daemon = await startDaemon({
         loaded,
         store,
-        storeLabel: storePath,
+        storeLabel: storeLabel(target),
         base: runOptions,
         log,
         host: values.host ?? loaded.config.server.host,

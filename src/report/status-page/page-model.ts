@@ -27,6 +27,15 @@ export interface JourneyPanel {
   latency: StepSeries[];
   /** Newest first. */
   failures: FailureRow[];
+  /** The latest judgement from each location (fleet), sorted by name; empty when no run names a location. */
+  locations: LocationMark[];
+}
+
+export interface LocationMark {
+  location: string;
+  status: JourneyStatus;
+  verdict: string;
+  startedAt: string;
 }
 
 export interface RunMark {
@@ -54,6 +63,7 @@ export interface FailureRow {
   category: string;
   message: string;
   artifacts: string[];
+  location?: string | undefined;
 }
 
 export interface ModelOptions {
@@ -95,6 +105,7 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
       runs: results.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs })),
       latency: stepSeries(results.slice(-chartRuns)),
       failures: failureRows(results, options.failures ?? 5),
+      locations: latestByLocation(results),
     });
   }
   return {
@@ -105,10 +116,17 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
   };
 }
 
-type Picked = JourneyResult & { runId: string };
+type Picked = JourneyResult & { runId: string; location?: string | undefined };
 
 function pick(doc: RunResult, journey: string): Picked[] {
-  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId }));
+  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId, location: doc.location }));
+}
+
+/** `results` oldest first: the last one seen per location is its latest. */
+function latestByLocation(results: readonly Picked[]): LocationMark[] {
+  const latest = new Map<string, LocationMark>();
+  for (const r of results) if (r.location !== undefined) latest.set(r.location, { location: r.location, status: r.status, verdict: r.verdict, startedAt: r.startedAt });
+  return [...latest.values()].sort((a, b) => a.location.localeCompare(b.location));
 }
 
 function ratio(c: { up: number; down: number }): number | undefined {
@@ -155,6 +173,7 @@ function failureRows(results: readonly Picked[], limit: number): FailureRow[] {
         message: f.message,
         // Screenshots and traces of any step of the run (the failing step's first).
         artifacts: [...new Set(r.steps.filter((s) => s.name === f.step).concat(r.steps).flatMap((s) => s.artifacts ?? []))],
+        ...(r.location === undefined ? {} : { location: r.location }),
       };
     });
 }

@@ -47,7 +47,7 @@ function journeySection(j: JourneyPanel): string {
   return `<section class="journey" id="${escapeHtml(slug(j.journey))}" data-journey="${escapeHtml(j.journey)}" data-status="${j.status}">
 <h2><span class="badge" style="background:${STATUS_COLOR[j.status]}">${escapeHtml(LABEL[j.status])}</span> ${escapeHtml(j.journey)}</h2>
 <p class="verdict">${escapeHtml(j.verdict)}</p>
-<p class="desc">${escapeHtml(j.description)}${j.schedule === undefined ? '' : ` · schedule <code>${escapeHtml(j.schedule)}</code>`}${j.lastRunAt === undefined ? '' : ` · last run ${escapeHtml(j.lastRunAt)}`}</p>
+${locationList(j)}<p class="desc">${escapeHtml(j.description)}${j.schedule === undefined ? '' : ` · schedule <code>${escapeHtml(j.schedule)}</code>`}${j.lastRunAt === undefined ? '' : ` · last run ${escapeHtml(j.lastRunAt)}`}</p>
 <dl class="uptime"><div><dt>Uptime 24 h</dt><dd data-window="24h">${percentText(j.uptime24h)}</dd></div><div><dt>Uptime 7 d</dt><dd data-window="7d">${percentText(j.uptime7d)}</dd></div><div><dt>Runs shown</dt><dd>${j.runs.length}</dd></div></dl>
 <h3>Last ${j.runs.length} runs</h3>
 ${runStrip(j.runs, STRIP_SLOTS)}
@@ -59,12 +59,22 @@ ${failureTable(j.failures)}
 </section>`;
 }
 
+/** Fleet: what each location saw last, so "fails from eu only" is visible at a glance. */
+function locationList(j: JourneyPanel): string {
+  if (j.locations.length === 0) return '';
+  const items = j.locations.map(
+    (l) => `<li data-location="${escapeHtml(l.location)}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${escapeHtml(l.location)}</b> ${escapeHtml(LABEL[l.status])} · ${escapeHtml(l.startedAt)}</li>`,
+  );
+  return `<ul class="locations" aria-label="Latest result per location">${items.join('')}</ul>\n`;
+}
+
 function failureTable(rows: readonly FailureRow[]): string {
   if (rows.length === 0) return '<p class="empty">No failures among the runs shown.</p>';
   const body = rows
     .map((f) => {
       const links = f.artifacts.map((a, i) => `<a href="${escapeHtml(artifactHref(a))}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`).join(' ');
-      return `<tr class="${f.status}"><td>${escapeHtml(f.startedAt)}</td><td><code>${escapeHtml(f.step)}</code></td><td>${escapeHtml(f.service)}</td><td>${escapeHtml(f.category)}</td><td>${escapeHtml(f.message)}</td><td>${links || '–'}</td></tr>`;
+      const where = f.location === undefined ? '' : ` <span class="svc">(${escapeHtml(f.location)})</span>`;
+      return `<tr class="${f.status}"><td>${escapeHtml(f.startedAt)}${where}</td><td><code>${escapeHtml(f.step)}</code></td><td>${escapeHtml(f.service)}</td><td>${escapeHtml(f.category)}</td><td>${escapeHtml(f.message)}</td><td>${links || '–'}</td></tr>`;
     })
     .join('');
   return `<table class="failures"><thead><tr><th>When</th><th>Step</th><th>Service</th><th>Category</th><th>Message</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table>`;
@@ -93,6 +103,8 @@ h3{font-size:.95rem;margin:1rem 0 .4rem}
 .grid{stroke:#e6e9ed}.axis{font-size:11px;fill:#5b6570}
 .legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.82rem}
 .swatch{display:inline-block;width:14px;height:4px;vertical-align:middle;margin-right:4px}
+.locations{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.85rem}
+.locations i{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px}
 .svc{color:#5b6570}.pct{font-variant-numeric:tabular-nums}
 table.failures{border-collapse:collapse;width:100%;font-size:.82rem}
 .failures th,.failures td{border-bottom:1px solid #e6e9ed;padding:4px 6px;text-align:left;vertical-align:top}

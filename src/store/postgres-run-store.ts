@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { RunResult } from '../journey/result-schema.js';
+import { migratePostgres } from './migrations/postgres-migrations.js';
+import type {
+  AlertStateRecord,
+  InFlightRun,
+  JsonValue,
+  OutboxChange,
+  OutboxEntry,
+  OutboxQuery,
+  OutboxRecord,
+  RetentionPolicy,
+  RunQuery,
+  RunStore,
+  UptimeCounts,
+} from './run-store.js';
+
+export interface PostgresStoreOptions {
+  /** Called for a stored document that no longer validates; it is skipped. */
+  onInvalid?: (runId: string, problem: string) => void;
+  /** Idle-connection errors (a restarted server): logged, the pool reconnects on next use. */
+  onError?: (err: Error) => void;
+  /** This process's identity in `prober_in_flight.owner`. @defaultValue a random UUID */
+  owner?: string;
+  /** Connections in the pool. @defaultValue 4 */
+  maxConnections?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Advisory-lock namespace of replica liveness locks (the second key is hashtext(owner)). */
+const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
+
+type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string };
+interface OutboxRow {
+  id: string;
+  channel: string;
+  alert_key: string;
+  payload: JsonValue;
+  created_ms: string;
+  attempts: number;
+  next_attempt_ms: string;
+  delivered_ms: string | null;
+  dead_reason: string | null;
+  last_error: string | null;
+}
+
+/**
+ * The fleet store: every replica and location shares one Postgres. Same contract as the SQLite store (one shared
+ * contract suite runs on both). Liveness of a replica is a session advisory lock it holds on its own id for as long
+ * as it lives: when its process dies, Postgres drops the connection and the lock, and `takeInFlight` (on any
+ * replica) can tell its markers from those of runs still going elsewhere.
+ */
+export class PostgresRunStore implements RunStore {
+  readonly owner: string;
+  private readonly pool: pg.Pool;
+  private readonly onInvalid: NonNullable<PostgresStoreOptions['onInvalid']>;
+  private lockClient: pg.PoolClient | undefined;
+
+  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+    this.pool = pool;
+    this.owner = options.owner ?? randomUUID();
+    this.onInvalid = options.onInvalid ?? (() => undefined);
+  }
+
+  /** Connects, applies migrations and takes this replica's liveness lock; a bad URL or refused connection throws. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresRunStore> {
+    // bigint columns come back as strings by default; every bigint here is a millisecond time that fits a double.
+    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    pool.on('error', (err) => options.onError?.(err));
+    const store = new PostgresRunStore(pool, options);
+    try {
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client);
+      } finally {
+        client.release();
+      }
+      store.lockClient = await pool.connect();
+      store.lockClient.on('error', (err) => options.onError?.(err));
+      await store.lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [OWNER_LOCK_NS, store.owner]);
+    } catch (err) {
+      store.lockClient?.release(true);
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+    return store;
+  }
+
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await work(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async saveRun(result: RunResult): Promise<void> {
+    await this.tx((c) => saveIn(c, result));
+  }
+
+  async listRuns(query: RunQuery): Promise<RunResult[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const { rows } =
+      query.journey === undefined
+        ? await this.pool.query<{ run_id: string; document: string }>('SELECT run_id, document FROM prober_runs ORDER BY started_ms DESC, seq DESC LIMIT $1', [limit])
+        : await this.pool.query<{ run_id: string; document: string }>(
+            `SELECT r.run_id, r.document FROM prober_journey_runs j JOIN prober_runs r ON r.run_id = j.run_id
+             WHERE j.journey = $1 ORDER BY j.started_ms DESC, r.seq DESC LIMIT $2`,
+            [query.journey, limit],
+          );
+    const out: RunResult[] = [];
+    for (const row of rows) {
+      const parsed = RunResult.safeParse(JSON.parse(row.document));
+      if (parsed.success) out.push(parsed.data);
+      else this.onInvalid(row.run_id, parsed.error.issues[0]?.message ?? 'invalid document');
+    }
+    return out;
+  }
+
+  async listJourneys(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ journey: string }>('SELECT DISTINCT journey FROM prober_journey_runs ORDER BY journey');
+    return rows.map((r) => r.journey);
+  }
+
+  async uptime(journey: string, since: Date): Promise<UptimeCounts> {
+    const { rows } = await this.pool.query<{ up: string | null; down: string | null }>(
+      `SELECT count(*) FILTER (WHERE status IN ('pass', 'degraded', 'flaky')) AS up, count(*) FILTER (WHERE status = 'fail') AS down
+       FROM prober_journey_runs WHERE journey = $1 AND started_ms >= $2`,
+      [journey, since.getTime()],
+    );
+    return { up: Number(rows[0]?.up ?? 0), down: Number(rows[0]?.down ?? 0) };
+  }
+
+  async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
+    return this.tx(async (c) => {
+      const old = await c.query('DELETE FROM prober_runs WHERE started_ms < $1', [now.getTime() - policy.maxAgeDays * DAY_MS]);
+      const excess = await c.query(
+        `DELETE FROM prober_runs WHERE run_id IN (
+           SELECT run_id FROM (
+             SELECT run_id, ROW_NUMBER() OVER (PARTITION BY journey ORDER BY started_ms DESC) AS rn FROM prober_journey_runs
+           ) ranked WHERE rn > $1)`,
+        [policy.maxRunsPerJourney],
+      );
+      return (old.rowCount ?? 0) + (excess.rowCount ?? 0);
+    });
+  }
+
+  async markInFlight(marker: InFlightRun): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO prober_in_flight (run_id, journey, environment, started_at, step, owner) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (run_id) DO UPDATE SET journey = excluded.journey, environment = excluded.environment, started_at = excluded.started_at, step = excluded.step, owner = excluded.owner`,
+      [marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step), this.owner],
+    );
+  }
+
+  async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
+    await this.pool.query('UPDATE prober_in_flight SET step = $1 WHERE run_id = $2', [JSON.stringify(step), runId]);
+  }
+
+  /**
+   * Markers whose owner is dead (its liveness lock is free), taken once: rows are locked FOR UPDATE SKIP LOCKED,
+   * so two replicas recovering at the same moment never both record the same run as aborted. Runs of live
+   * replicas (and this one's own) are left alone.
+   */
+  async takeInFlight(): Promise<InFlightRun[]> {
+    return this.tx(async (c) => {
+      const { rows } = await c.query<Marker>(
+        'SELECT run_id, journey, environment, started_at, step, owner FROM prober_in_flight WHERE owner <> $1 ORDER BY started_at FOR UPDATE SKIP LOCKED',
+        [this.owner],
+      );
+      const dead = new Set<string>();
+      for (const owner of new Set(rows.map((r) => r.owner))) {
+        // Transaction-scoped: released at COMMIT, so it never blocks the owner if it were to come back.
+        const { rows: got } = await c.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free', [OWNER_LOCK_NS, owner]);
+        if (got[0]?.free === true) dead.add(owner);
+      }
+      const taken = rows.filter((r) => dead.has(r.owner));
+      if (taken.length > 0) await c.query('DELETE FROM prober_in_flight WHERE run_id = ANY($1)', [taken.map((r) => r.run_id)]);
+      return taken.map((r) => ({ runId: r.run_id, journey: r.journey, environment: r.environment, startedAt: r.started_at, step: r.step ?? undefined }));
+    });
+  }
+
+  async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
+    const { rows } = await this.pool.query<{ key: string; state: JsonValue; updated_at: string }>('SELECT key, state, updated_at FROM prober_alert_state WHERE key = $1', [key]);
+    const row = rows[0];
+    return row === undefined ? undefined : { key: row.key, state: row.state, updatedAt: row.updated_at };
+  }
+
+  async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query(
+        `INSERT INTO prober_alert_state (key, state, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        [key, JSON.stringify(state), new Date().toISOString()],
+      );
+      for (const e of enqueue) {
+        await c.query('INSERT INTO prober_outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+          e.id,
+          e.channel,
+          e.alertKey,
+          JSON.stringify(e.payload),
+          e.createdMs,
+          e.nextAttemptMs,
+        ]);
+      }
+    });
+  }
+
+  async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
+    const where = {
+      pending: 'WHERE delivered_ms IS NULL AND dead_reason IS NULL',
+      delivered: 'WHERE delivered_ms IS NOT NULL',
+      dead: 'WHERE dead_reason IS NOT NULL',
+      all: '',
+    }[query.status];
+    const { rows } = await this.pool.query<OutboxRow>(
+      `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM prober_outbox ${where} ORDER BY seq LIMIT $1`,
+      [Math.max(0, Math.floor(query.limit))],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      alertKey: r.alert_key,
+      payload: r.payload,
+      createdMs: Number(r.created_ms),
+      nextAttemptMs: Number(r.next_attempt_ms),
+      attempts: r.attempts,
+      deliveredMs: r.delivered_ms === null ? undefined : Number(r.delivered_ms),
+      deadReason: r.dead_reason ?? undefined,
+      lastError: r.last_error ?? undefined,
+    }));
+  }
+
+  async updateOutbox(id: string, change: OutboxChange): Promise<void> {
+    await this.pool.query('UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5 WHERE id = $6', [
+      change.attempts,
+      change.nextAttemptMs,
+      change.deliveredMs ?? null,
+      change.deadReason ?? null,
+      change.lastError ?? null,
+      id,
+    ]);
+  }
+
+  /** Releases the liveness lock (this replica's markers become recoverable) and the pool. */
+  async close(): Promise<void> {
+    const lock = this.lockClient;
+    if (lock === undefined) return;
+    this.lockClient = undefined;
+    await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    lock.release();
+    await this.pool.end();
+  }
+}
+
+/** Idempotent by run id (a replayed save writes nothing twice) and clears the run's in-flight marker. */
+async function saveIn(c: pg.ClientBase, r: RunResult): Promise<void> {
+  const inserted = await c.query(
+    'INSERT INTO prober_runs (run_id, environment, location, started_ms, status, document) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id) DO NOTHING',
+    [r.runId, r.environment, r.location ?? null, Date.parse(r.startedAt), r.status, JSON.stringify(r)],
+  );
+  if ((inserted.rowCount ?? 0) > 0) {
+    for (const j of r.journeys) {
+      await c.query('INSERT INTO prober_journey_runs (run_id, journey, location, status, started_ms, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        r.runId,
+        j.journey,
+        r.location ?? null,
+        j.status,
+        Date.parse(j.startedAt),
+        j.durationMs,
+        j.failure?.category ?? null,
+      ]);
+      for (const [i, s] of j.steps.entries()) {
+        await c.query(
+          'INSERT INTO prober_step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+          [r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null],
+        );
+      }
+    }
+  }
+  await c.query('DELETE FROM prober_in_flight WHERE run_id = $1', [r.runId]);
+}
