@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // probes/ import the package's public entry points, as a user's journeys do; in the tests they are the sources.
+  resolve: {
+    alias: [
+      { find: /^golden-path-prober\/browser$/, replacement: source('./src/browser.ts') },
+      { find: /^golden-path-prober$/, replacement: source('./src/index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { janitor, journey, step, z, type StepContext } from '../src/index.js';
+import { janitor, journey, step, z, type StepContext } from 'golden-path-prober';
 
 const Token = z.object({
   access_token: z.string().min(1),

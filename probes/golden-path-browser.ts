@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { journey, step, StepFailure } from '../src/index.js';
-import { collectFailedResponses, failureForResponse, firstVisible, onPage, openDocument } from '../src/steps/browser-page.js';
+import { journey, step, StepFailure } from 'golden-path-prober';
+import { collectFailedResponses, failureForResponse, firstVisible, onPage, openDocument } from 'golden-path-prober/browser';
 
 /** After `web.chat.*`: the session is deleted and the token revoked by the page itself, as a user's click does. */
 const logOut = onPage(async (page, ctx) => {
@@ -21,7 +21,7 @@ export default journey({
   description: 'log in through the web UI, send a chat message and see the reply appear, in a real Chromium',
   capability: 'log in and chat in the web app',
   tags: ['browser', 'golden-path'],
-  needs: { secrets: ['password'], variables: ['email'] },
+  needs: { browser: true, secrets: ['password'], variables: ['email'] },
   steps: [
     step('web.open', { service: 'web', timeoutMs: 10_000, budgetMs: 3_000 }, onPage(async (page, ctx) => {
       await openDocument(page, `${ctx.target('web')}/login`, ctx.signal);
@@ -54,7 +54,8 @@ export default journey({
       await page.getByRole('button', { name: 'Send' }).click({ signal: ctx.signal });
       ctx.vars.set('sentAt', performance.now());
       const mine = page.locator('[data-role="user"][data-acked="true"]', { hasText: nonce });
-      await mine.waitFor({ signal: ctx.signal });
+      // The ack is the backend's answer: wait for it as long as the step allows (timeout 0), so none is a `timeout`.
+      await mine.waitFor({ signal: ctx.signal, timeout: 0 });
       const messageNonce = await mine.getAttribute('data-nonce', { signal: ctx.signal });
       if (messageNonce === null || messageNonce === '') ctx.fail('browser', 'the sent message has no data-nonce on the page');
       ctx.vars.set('messageNonce', messageNonce);

@@ -13,6 +13,17 @@ const PATTERNS: [RegExp, string][] = [
   [/(bearer\.)[^\s,"']+/gi, `$1${REDACTED}`],
 ];
 
+// Terminal colour codes (Playwright's call log dims its lines with them): raw, and as JSON writes them in a log line.
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\\u001[bB]\[[0-9;?]*[A-Za-z]/g;
+
+/**
+ * Removes terminal escape sequences. Called by `scrub` (results, alerts and log lines on their way out) and by
+ * `oneLine` (every step message), so no report, log or status page ever shows `\u001b[2m`.
+ */
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') || text.includes('\\u001') ? text.replace(ANSI, '') : text;
+}
+
 /** Shorter values would redact ordinary words; a secret this short is refused by config validation instead. */
 export const MIN_SECRET_LENGTH = 4;
 
@@ -31,7 +42,7 @@ export class Redactor {
   }
 
   scrub(text: string): string {
-    let out = text;
+    let out = stripAnsi(text);
     // Longest first, so a secret that contains another is replaced whole.
     for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
       if (out.includes(v)) out = out.split(v).join(REDACTED);

@@ -1,3 +1,4 @@
+import { stripAnsi } from '../redact.js';
 import type { Category } from './result-schema.js';
 import { isStepFailure } from './errors.js';
 
@@ -123,8 +124,8 @@ export function zodSummary(issues: unknown[]): string {
     .join('; ');
 }
 
-/** Messages are one line and bounded, so they fit a log line, a JUnit attribute and a pager summary. */
+/** Messages are one line, bounded and free of terminal escapes, so they fit a log line, a JUnit attribute and a pager summary. */
 export function oneLine(s: string, max = 300): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
+  const flat = stripAnsi(s).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

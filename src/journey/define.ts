@@ -76,8 +76,11 @@ export interface JourneyOptions {
   timeoutMs?: number;
   /** Whole-journey latency budget for `degraded`. */
   budgetMs?: number;
-  /** What the journey reads from the config, so `prober validate` can check it before a run. */
-  needs?: { secrets?: string[]; variables?: string[] };
+  /**
+   * What the journey needs: the config's secrets and variables it reads (so `prober validate` can check them before a
+   * run), and `browser: true` when its steps use `ctx.page` (each run then gets a fresh Chromium context and page).
+   */
+  needs?: { secrets?: string[]; variables?: string[]; browser?: boolean };
   steps: StepDefinition[];
   /** Removes what a killed run left behind; run after each journey and by `prober janitor`. */
   janitor?: JanitorDefinition;
@@ -101,7 +104,7 @@ export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budget
   readonly kind: 'journey';
   readonly budgetMs: number | undefined;
   readonly janitor: JanitorDefinition | undefined;
-  readonly needs: { secrets: string[]; variables: string[] };
+  readonly needs: { secrets: string[]; variables: string[]; browser: boolean };
 }
 
 export function step(name: string, options: StepOptions, run: StepFn): StepDefinition {
@@ -127,7 +130,7 @@ export function journey(options: JourneyOptions): JourneyDefinition {
     tags: options.tags ?? [],
     timeoutMs: options.timeoutMs ?? options.steps.reduce((sum, s) => sum + s.timeoutMs, 0),
     budgetMs: options.budgetMs,
-    needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [] },
+    needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [], browser: options.needs?.browser ?? false },
     steps: [...options.steps],
     janitor: options.janitor,
   });

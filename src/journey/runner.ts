@@ -61,11 +61,11 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
     },
   };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
-  const ioForStep = opts.io(resources, { runId: opts.runId, journey: def.name });
 
   const results: StepResult[] = [];
   let firstFailure: string | undefined;
   try {
+    const ioForStep = await opts.io(resources, { runId: opts.runId, journey: def.name });
     for (const s of def.steps) {
       if (firstFailure !== undefined && !s.always) {
         results.push(skippedResult(s, `not run: step ${firstFailure} failed`));
@@ -187,8 +187,11 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     if (isStepSkipped(err)) {
       outcome = { status: 'skipped', skipReason: err.message };
     } else {
+      // Read before the step kind explains the error: its explanation must not turn a late error into a timeout.
       const deadlineExceeded = stepTimeout.aborted || run.journeyTimeout?.aborted === true;
-      const c = classifyFailure(err, { deadlineExceeded, aborted: run.outer.aborted, timeoutMs: effectiveTimeout });
+      const aborted = run.outer.aborted;
+      const explained = deadlineExceeded || aborted || io.explainFailure === undefined ? err : await io.explainFailure(err);
+      const c = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: effectiveTimeout });
       outcome = {
         status: c.status,
         error: { category: c.category, message: c.message, ...(c.httpStatus === undefined ? {} : { httpStatus: c.httpStatus }) },

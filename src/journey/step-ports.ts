@@ -76,22 +76,34 @@ export type StepIo = StepClients & {
   readonly page: Page;
   /** Best effort: paths of artifacts written for a failed step; never throws, never changes the verdict. */
   collectArtifacts?(step: string): Promise<string[]>;
+  /**
+   * The step kind's reading of an error the step threw (Playwright's, for a step that used `ctx.page`): a categorised
+   * StepFailure, or the error unchanged. Called before `classifyFailure`; never throws.
+   */
+  explainFailure?(err: unknown): Promise<unknown>;
 };
+
+/** The runner's hooks on a step's io, never exposed on `ctx`. */
+const RUNNER_HOOKS = new Set(['collectArtifacts', 'explainFailure']);
 
 /**
  * The per-step io factory, injected so the runner never imports undici, ws or Playwright itself. Called once per
- * journey run, then per step.
+ * journey run, so every attempt of a retried journey gets fresh journey-scoped state (a browser context); it may be
+ * async (opening that context). Then called per step.
  */
-export type StepIoFactory = (resources: JourneyResources, run: JourneyRun) => (scope: StepScope) => StepIo;
+export type StepIoFactory = (
+  resources: JourneyResources,
+  run: JourneyRun,
+) => ((scope: StepScope) => StepIo) | Promise<(scope: StepScope) => StepIo>;
 
 /**
  * `target` with every client of `io` as a getter (not a copy: `page` throws when no browser is configured, and must
  * only do so when a step uses it). `collectArtifacts` stays the runner's.
  */
-export function withClients<T extends object>(target: T, io: StepIo): T & Omit<StepIo, 'collectArtifacts'> {
+export function withClients<T extends object>(target: T, io: StepIo): T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'> {
   for (const key of Object.keys(io)) {
-    if (key === 'collectArtifacts') continue;
+    if (RUNNER_HOOKS.has(key)) continue;
     Object.defineProperty(target, key, { get: () => io[key as keyof StepIo], enumerable: true });
   }
-  return target as T & Omit<StepIo, 'collectArtifacts'>;
+  return target as T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'>;
 }

@@ -7,7 +7,8 @@ import { scrubTraceFile } from './browser-trace-scrub.js';
 
 /**
  * Evidence of a failed browser step: a full-page screenshot and, when configured, a Playwright trace.
- * Layout: `<artifactsDir>/<runId>/<journey>/<step>.png` and `.../trace.zip`. Only ids and names we chose go into
+ * Layout: `<artifactsDir>/<runId>/<journey>/<step>.png` and `.../trace.zip`; a retried journey's later attempts
+ * write under `<journey>/attempt-N/`, so no attempt overwrites another's evidence. Only ids and names we chose go into
  * paths, never anything the page or the config supplied, so no secret can end up in a file name.
  */
 export interface ArtifactOptions {
@@ -26,8 +27,9 @@ export function artifactName(part: string): string {
   return cleaned === '' ? '_' : cleaned.slice(0, 100);
 }
 
-export function journeyArtifactDir(dir: string, runId: string, journey: string): string {
-  return join(dir, artifactName(runId), artifactName(journey));
+export function journeyArtifactDir(dir: string, runId: string, journey: string, attempt = 1): string {
+  const base = join(dir, artifactName(runId), artifactName(journey));
+  return attempt > 1 ? join(base, `attempt-${attempt}`) : base;
 }
 
 /** Artifacts of one journey run in one browser context. */
@@ -38,9 +40,9 @@ export class JourneyArtifacts {
 
   constructor(
     private readonly options: ArtifactOptions,
-    run: { runId: string; journey: string },
+    run: { runId: string; journey: string; attempt?: number },
   ) {
-    this.dir = journeyArtifactDir(options.dir, run.runId, run.journey);
+    this.dir = journeyArtifactDir(options.dir, run.runId, run.journey, run.attempt);
   }
 
   /** Tracing must start before the first action to be useful; whether it is kept is decided on failure. */

@@ -1,27 +1,19 @@
 import type { Locator, Page, Response } from 'playwright-core';
 import type { StepContext, StepFn } from '../journey/define.js';
 import { StepFailure } from '../journey/errors.js';
-import { translateBrowserError } from './browser-failure.js';
 import { safeUrl } from './scope.js';
 
-/** The authoring helpers for steps that drive the journey's page (`probes/golden-path-browser.ts`). */
+/**
+ * Optional authoring helpers for steps that drive the journey's page (`golden-path-prober/browser`). None of them
+ * is needed for a truthful verdict: the runner's browser adapter reads whatever Playwright throws in any step that
+ * uses `ctx.page` (src/steps/browser-failure.ts). They make a probe shorter or its messages sharper.
+ */
 
 export type PageStepFn = (page: Page, ctx: StepContext) => Promise<void>;
 
-/**
- * A step body that drives `ctx.page`. Whatever Playwright throws is translated into a contract category before it
- * reaches the runner; after the step's own deadline fired the runner already knows it is a `timeout`.
- */
+/** A step body that receives the journey's page as its first argument: `onPage(async (page, ctx) => …)`. */
 export function onPage(fn: PageStepFn): StepFn {
-  return async (ctx) => {
-    const page = ctx.page;
-    try {
-      await fn(page, ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      throw await translateBrowserError(err, page);
-    }
-  };
+  return async (ctx) => fn(ctx.page, ctx);
 }
 
 /** Loads a document and fails as `http_status` when it answers ≥ 400: a 500 page is not a page without a form. */
@@ -35,14 +27,16 @@ export async function openDocument(page: Page, url: string, signal: AbortSignal)
 }
 
 /**
- * Waits until one of `outcomes` is visible and returns its index: "the chat page or the error banner",
- * without leaving the losing wait pending on the page.
+ * Waits until one of `outcomes` is visible and returns its index: "the chat page or the error banner", without
+ * leaving the losing wait pending on the page. It waits for an *answer* from the system, so it waits as long as the
+ * step's deadline allows (no Playwright timeout of its own): when neither outcome appears, the step fails as
+ * `timeout`, not as a missing element.
  */
 export async function firstVisible(outcomes: readonly Locator[], signal: AbortSignal): Promise<number> {
   const [head, ...rest] = outcomes;
   if (head === undefined) throw new RangeError('firstVisible needs at least one locator');
   const any = rest.reduce((acc, l) => acc.or(l), head);
-  await any.first().waitFor({ state: 'visible', signal });
+  await any.first().waitFor({ state: 'visible', signal, timeout: 0 });
   for (const [i, l] of outcomes.entries()) if (await l.first().isVisible()) return i;
   // The winner vanished between the wait and the check (a transient banner): report the first outcome's absence.
   throw new StepFailure('browser', 'the page changed while it was being read');

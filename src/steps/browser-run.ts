@@ -9,9 +9,9 @@ import { BrowserSession, type BrowserSessionOptions } from './browser-session.js
 import { openBrowserPages } from './browser-step-io.js';
 import { withBrowserPages } from './step-io.js';
 
-/** A journey drives a browser when it says so in its tags; everything else stays on the lighter API io. */
-export function needsBrowser(journey: Pick<JourneyDefinition, 'tags'>): boolean {
-  return journey.tags.includes('browser');
+/** A journey drives a browser when its definition says so (`needs: { browser: true }`); the rest stay on the API io. */
+export function needsBrowser(journey: Pick<JourneyDefinition, 'needs'>): boolean {
+  return journey.needs.browser;
 }
 
 /**
@@ -42,8 +42,9 @@ export interface BrowserRunOptions {
 }
 
 /**
- * Wraps one run: when any journey needs the browser, prunes old artifacts, opens a page per browser journey and
- * hands `work` a browser-capable io; afterwards closes the pages and (if it made it) the browser, even on throw.
+ * Wraps one run: when any journey needs the browser, prunes old artifacts, makes sure the browser is up and hands
+ * `work` an io that opens a fresh context and page for each browser journey run; afterwards closes what is still
+ * open and (if it made it) the browser, even on throw.
  * Without browser journeys this is just `work(api)`: API-only runs never start Chromium.
  */
 export async function withBrowserRun<T>(options: BrowserRunOptions, work: (io: StepIoFactory) => Promise<T>): Promise<T> {

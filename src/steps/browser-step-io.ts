@@ -1,19 +1,16 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page, errors as PlaywrightErrors } from 'playwright-core';
 import { isStepFailure, StepFailure } from '../journey/errors.js';
-import type { StepIo } from '../journey/runner.js';
+import type { JourneyResources, StepIo, StepScope } from '../journey/step-ports.js';
 import type { Redactor } from '../redact.js';
 import { JourneyArtifacts } from './browser-artifacts.js';
-import { oneLineOf } from './browser-failure.js';
+import { classifyBrowserError, oneLineOf, type IsTimeout } from './browser-failure.js';
 import type { BrowserSettings } from './browser-launcher.js';
+import { followDeadline, PageWatch, playwrightMargin } from './browser-page-watch.js';
 import type { BrowserSession } from './browser-session.js';
-import { remainingMs, type JourneyResources, type StepScope } from './scope.js';
 
-type Opened =
-  | { kind: 'ready'; context: BrowserContext; page: Page; artifacts: JourneyArtifacts; attached: boolean }
-  | { kind: 'failed'; failure: StepFailure };
-
-/** What a browser journey's steps see: the page, and evidence collection for a failed step. */
-export type BrowserStepIo = Pick<StepIo, 'page' | 'collectArtifacts'>;
+/** What a browser journey's steps see: the page, evidence for a failed step, and the reading of Playwright's errors. */
+export type BrowserStepIo = Pick<StepIo, 'page' | 'collectArtifacts' | 'explainFailure'>;
 
 export interface OpenPagesOptions {
   session: BrowserSession;
@@ -23,88 +20,131 @@ export interface OpenPagesOptions {
   redactor: Redactor;
   /** Where artifacts go and whether traces are kept. */
   settings: Pick<BrowserSettings, 'artifactsDir' | 'trace'>;
-  /** Bound on opening one context and page (the browser launch included). */
+  /** Bound on launching the browser, and on opening one context and page. */
   timeoutMs?: number;
 }
 
 /**
- * A context and page per browser journey of one run, opened *before* the run starts, because `ctx.page` is a plain
- * synchronous property. Launching here also keeps browser start-up out of the first step's latency, and a launch
- * failure becomes a `prober` error on the first use of the page instead of a crash.
+ * Launches the browser (if the session has none) *before* the run, so browser start-up is not counted in the first
+ * step's latency, and a launch failure becomes a `prober` error on the first use of `ctx.page` instead of a crash.
  */
 export async function openBrowserPages(options: OpenPagesOptions): Promise<BrowserPages> {
-  const entries = await Promise.all(options.journeys.map(async (journey) => [journey, await openOne(options, journey)] as const));
-  return new BrowserPages(new Map(entries));
-}
-
-async function openOne(options: OpenPagesOptions, journey: string): Promise<Opened> {
-  let context: BrowserContext | undefined;
-  const pending = options.session.newContext({ runId: options.runId });
+  const pending = options.session.browser();
   try {
-    context = await withTimeout(pending, options.timeoutMs ?? 60_000);
-    const artifacts = new JourneyArtifacts(
-      { dir: options.settings.artifactsDir, trace: options.settings.trace, redactor: options.redactor },
-      { runId: options.runId, journey },
-    );
-    await artifacts.startTrace(context);
-    const page = await context.newPage();
-    return { kind: 'ready', context, page, artifacts, attached: false };
+    await withTimeout(pending, options.timeoutMs ?? 60_000, 'the browser did not start');
+    return new BrowserPages(options, undefined);
   } catch (err) {
-    // A context that arrives after we gave up must still be closed, or its renderer outlives the run.
-    void pending.then((late) => late.close().catch(() => undefined), () => undefined);
-    const failure = isStepFailure(err) ? err : new StepFailure('prober', `could not open a browser page: ${oneLineOf(err)}`, { cause: err });
-    return { kind: 'failed', failure };
+    return new BrowserPages(options, asProberFailure(err, 'could not start the browser'));
   }
 }
 
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  artifacts: JourneyArtifacts;
+  watch: PageWatch;
+}
+
 export class BrowserPages {
-  constructor(private readonly opened: Map<string, Opened>) {}
+  private readonly attempts = new Map<string, number>();
+  private readonly open = new Set<Opened>();
+
+  constructor(
+    private readonly options: OpenPagesOptions,
+    private readonly launchFailure: StepFailure | undefined,
+  ) {}
 
   /**
-   * The per-step browser io of one journey run, or undefined when the journey has no page. The context is closed
-   * through `resources.onClose` when the journey ends, whatever happened.
+   * Opens a fresh context and page for one run of one journey (every attempt of a retried journey gets its own, so
+   * a retry never finds the last attempt's page closed) and returns its per-step io; undefined when the journey
+   * drives no browser. The context is closed through `resources.onClose` when the journey ends, whatever happened.
    */
-  attach(resources: JourneyResources, run: { journey: string }): ((scope: StepScope) => BrowserStepIo) | undefined {
-    const entry = this.opened.get(run.journey);
-    if (entry === undefined) return undefined;
-    if (entry.kind === 'failed') {
+  async attach(resources: JourneyResources, run: { journey: string }): Promise<((scope: StepScope) => BrowserStepIo) | undefined> {
+    if (!this.options.journeys.includes(run.journey)) return undefined;
+    const attempt = (this.attempts.get(run.journey) ?? 0) + 1;
+    this.attempts.set(run.journey, attempt);
+    const opened = this.launchFailure === undefined ? await this.openOne(run.journey, attempt) : this.launchFailure;
+    if (opened instanceof StepFailure) {
+      const failure = opened;
       return () => ({
         get page(): never {
-          throw new StepFailure('prober', entry.failure.message, { cause: entry.failure });
+          throw new StepFailure('prober', failure.message, { cause: failure });
         },
       });
     }
-    entry.attached = true;
-    resources.onClose(() => closeJourney(entry));
+    this.open.add(opened);
+    resources.onClose(() => this.close(opened));
+    let deadline = Number.POSITIVE_INFINITY;
+    let margin = 0;
+    const timeouts = followDeadline(opened.page, () => deadline - margin);
+    const isTimeout = timeoutErrorCheck();
     return (scope) => {
-      // Every Playwright wait in this step defaults to what is left of the step's deadline, never Playwright's 30 s.
-      entry.page.setDefaultTimeout(remainingMs(scope));
-      entry.page.setDefaultNavigationTimeout(remainingMs(scope));
+      deadline = scope.deadline;
+      margin = playwrightMargin(scope.deadline - Date.now());
+      timeouts.atStepStart();
+      opened.watch.beginStep();
+      let used = false;
       return {
-        page: entry.page,
-        collectArtifacts: (step) => entry.artifacts.forFailedStep(step, entry.page).catch(() => []),
+        get page() {
+          used = true;
+          return opened.page;
+        },
+        collectArtifacts: (step) => opened.artifacts.forFailedStep(step, opened.page).catch(() => []),
+        explainFailure: async (err) => (used ? classifyBrowserError(err, opened.watch.facts(), isTimeout) : err),
       };
     };
   }
 
-  /** Closes contexts no journey picked up (a run cancelled before it started). Idempotent. */
+  /** Closes contexts still open (a run cancelled mid-journey). Idempotent. */
   async release(): Promise<void> {
-    const left = [...this.opened.values()].filter((e) => e.kind === 'ready' && !e.attached);
-    await Promise.allSettled(left.map(async (e) => e.kind === 'ready' && closeJourney(e)));
+    await Promise.allSettled([...this.open].map(async (o) => this.close(o)));
+  }
+
+  private async openOne(journey: string, attempt: number): Promise<Opened | StepFailure> {
+    const { options } = this;
+    const pending = options.session.newContext({ runId: options.runId });
+    try {
+      const context = await withTimeout(pending, options.timeoutMs ?? 60_000, 'the browser did not open a page');
+      const artifacts = new JourneyArtifacts(
+        { dir: options.settings.artifactsDir, trace: options.settings.trace, redactor: options.redactor },
+        { runId: options.runId, journey, attempt },
+      );
+      await artifacts.startTrace(context);
+      const page = await context.newPage();
+      return { context, page, artifacts, watch: new PageWatch(page) };
+    } catch (err) {
+      // A context that arrives after we gave up must still be closed, or its renderer outlives the run.
+      void pending.then((late) => late.close().catch(() => undefined), () => undefined);
+      return asProberFailure(err, 'could not open a browser page');
+    }
+  }
+
+  private async close(o: Opened): Promise<void> {
+    if (!this.open.delete(o)) return;
+    await o.artifacts.discardTrace(o.context);
+    await o.context.close().catch(() => undefined);
+    await o.artifacts.settle();
   }
 }
 
-async function closeJourney(entry: Extract<Opened, { kind: 'ready' }>): Promise<void> {
-  entry.attached = true;
-  await entry.artifacts.discardTrace(entry.context);
-  await entry.context.close().catch(() => undefined);
-  await entry.artifacts.settle();
+function asProberFailure(err: unknown, what: string): StepFailure {
+  return isStepFailure(err) ? err : new StepFailure('prober', `${what}: ${oneLineOf(err)}`, { cause: err });
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** By class where Playwright exports it (`errors.TimeoutError`); Playwright is loaded by now (a page is open). */
+function timeoutErrorCheck(): IsTimeout {
+  try {
+    const { errors } = createRequire(import.meta.url)('playwright-core') as { errors: typeof PlaywrightErrors };
+    return (err) => err instanceof errors.TimeoutError;
+  } catch {
+    return (err) => err.name === 'TimeoutError';
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepFailure('prober', `the browser did not open a page within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new StepFailure('prober', `${what} within ${ms} ms`)), ms);
   });
   return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }

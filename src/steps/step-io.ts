@@ -1,5 +1,5 @@
 import { StepFailure } from '../journey/errors.js';
-import type { StepClients, StepIoFactory, StepKindSettings, StepScope } from '../journey/step-ports.js';
+import type { StepClients, StepIo, StepIoFactory, StepKindSettings, StepScope } from '../journey/step-ports.js';
 import type { BrowserPages } from './browser-step-io.js';
 import { STEP_KINDS } from './registry.js';
 
@@ -20,32 +20,34 @@ export function apiStepIo(settings: StepKindSettings): StepIoFactory {
       return Object.defineProperty(clients as unknown as StepClients, 'page', {
         enumerable: true,
         get(): never {
-          throw new StepFailure('prober', 'this step uses ctx.page, but no browser is configured for this run');
+          throw new StepFailure('prober', 'this step uses ctx.page, but its journey does not declare needs: { browser: true }');
         },
-      }) as ReturnType<ReturnType<StepIoFactory>>;
+      }) as StepIo;
     };
   };
 }
 
 /**
- * The API step kinds plus `ctx.page` for the journeys that have a browser page in `pages` (opened before the run
- * with `openBrowserPages`). Journeys without one keep the API io, whose `page` is a `prober` error.
+ * The API step kinds plus `ctx.page` for the journeys that drive a browser: each run of such a journey (each attempt
+ * of a retried one) gets a fresh context and page from `pages`. Other journeys keep the API io, whose `page` is a
+ * `prober` error.
  */
 export function withBrowserPages(api: StepIoFactory, pages: BrowserPages): StepIoFactory {
-  return (resources, run) => {
-    const apiForStep = api(resources, run);
-    const browserForStep = pages.attach(resources, run);
+  return async (resources, run) => {
+    const apiForStep = await api(resources, run);
+    const browserForStep = await pages.attach(resources, run);
     if (browserForStep === undefined) return apiForStep;
     return (scope) => {
       const base = apiForStep(scope);
       const browser = browserForStep(scope);
       // Descriptors, not a spread: spreading would evaluate the API io's throwing `page` getter.
-      const { page: _apiPage, collectArtifacts: _none, ...clients } = Object.getOwnPropertyDescriptors(base);
+      const { page: _apiPage, collectArtifacts: _none, explainFailure: _neither, ...clients } = Object.getOwnPropertyDescriptors(base);
       return Object.defineProperties({}, {
         ...clients,
         page: { enumerable: true, get: () => browser.page },
         ...(browser.collectArtifacts === undefined ? {} : { collectArtifacts: { enumerable: true, value: browser.collectArtifacts } }),
-      }) as ReturnType<ReturnType<StepIoFactory>>;
+        ...(browser.explainFailure === undefined ? {} : { explainFailure: { enumerable: true, value: browser.explainFailure } }),
+      }) as StepIo;
     };
   };
 }

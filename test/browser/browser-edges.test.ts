@@ -6,7 +6,7 @@ import { journey, step } from '../../src/journey/define.js';
 import { isStepFailure, isProberSetupError } from '../../src/journey/errors.js';
 import { Redactor } from '../../src/redact.js';
 import { artifactName, journeyArtifactDir, pruneArtifacts } from '../../src/steps/browser-artifacts.js';
-import { translateBrowserError } from '../../src/steps/browser-failure.js';
+import { classifyBrowserError } from '../../src/steps/browser-failure.js';
 import { chooseExecutable, DEBIAN_CHROMIUM, launchArgs } from '../../src/steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser, needsBrowser } from '../../src/steps/browser-run.js';
 import { readZip, scrubTraceFile, writeZip } from '../../src/steps/browser-trace-scrub.js';
@@ -30,14 +30,14 @@ describe('Playwright errors → contract categories (no page: the edge cases tha
     ['a bug in the probe stays a bug', new TypeError("Cannot read properties of undefined (reading 'x')"), undefined],
   ];
   it.each(rows)('%s', async (_what, err, category) => {
-    const out = await translateBrowserError(err, undefined);
+    const out = classifyBrowserError(err, { failedCalls: [] });
     if (category === undefined) expect(out).toBe(err);
     else expect(isStepFailure(out) && out.category).toBe(category);
   });
 
-  it('names the missing element from the call log', async () => {
-    const out = await translateBrowserError(playwrightError('TimeoutError', "locator.waitFor: Timeout 10ms exceeded.\nCall log:\n  - waiting for getByLabel('Email')"), undefined);
-    expect((out as Error).message).toBe("element missing: getByLabel('Email') (locator.waitFor: Timeout 10ms exceeded.)");
+  it('names the action and the missing element from the call log', () => {
+    const out = classifyBrowserError(playwrightError('TimeoutError', "locator.waitFor: Timeout 10ms exceeded.\nCall log:\n  - waiting for getByLabel('Email')"), { failedCalls: [] });
+    expect((out as Error).message).toBe("locator.waitFor: getByLabel('Email') did not appear within 10 ms");
   });
 });
 
@@ -58,7 +58,10 @@ describe('choosing and launching Chromium', () => {
   it('demo without a browser: one hint, the API journeys still run; only browser journeys left is a setup error', () => {
     const noop = step('s', { service: 'x' }, () => undefined);
     const api = journey({ name: 'api', description: '', capability: 'c', steps: [noop] });
-    const web = journey({ name: 'web', description: '', capability: 'c', tags: ['browser'], steps: [noop] });
+    // A tag says nothing about what a journey needs: only its definition does.
+    const tagged = journey({ name: 'tagged', description: '', capability: 'c', tags: ['browser'], steps: [noop] });
+    expect(needsBrowser(tagged)).toBe(false);
+    const web = journey({ name: 'web', description: '', capability: 'c', needs: { browser: true }, steps: [noop] });
     expect([api, web].map(needsBrowser)).toEqual([false, true]);
     const hints: string[] = [];
     expect(dropBrowserJourneysIfNoBrowser([api, web], { executablePath: '/nonexistent/chromium' }, (h) => hints.push(h))).toEqual([api]);
