@@ -28,6 +28,6 @@ describe('step kind registry', () => {
     expect((await runOne((ctx) => void Object.keys(ctx))).status).toBe('pass');
     const used = await runOne((ctx) => void ctx.page.url());
     expect(used.status).toBe('error');
-    expect(used.error).toMatchObject({ category: 'prober', message: expect.stringContaining('no browser is configured') });
+    expect(used.error).toMatchObject({ category: 'prober', message: expect.stringContaining('needs: { browser: true }') });
   });
 });
