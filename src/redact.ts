@@ -1,8 +1,8 @@
 /**
  * The one place that knows what a secret looks like. Results, alerts and log lines pass through `scrub` on their
  * way out. Known values (configured secrets, tokens minted during a run) are replaced wherever they appear, in
- * raw, JSON-escaped and URL-encoded form; bearer headers, JWT-shaped strings and credential query parameters are
- * replaced even when nobody registered them.
+ * raw, JSON-escaped and URL-encoded form; bearer headers, `bearer.<token>` and `jwt.<token>` WebSocket subprotocols,
+ * JWT-shaped strings and credential query parameters are replaced even when nobody registered them.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -11,6 +11,8 @@ const PATTERNS: [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/([?&](?:access_token|token|password|key|secret|auth|code)=)[^&#\s"']+/gi, `$1${REDACTED}`],
   [/(bearer\.)[^\s,"']+/gi, `$1${REDACTED}`],
+  // The seed platform's WebSocket subprotocol `jwt.<token>` (offered next to `jwt-auth`).
+  [/(\bjwt\.)[^\s,"']+/gi, `$1${REDACTED}`],
 ];
 
 // Terminal colour codes (Playwright's call log dims its lines with them): raw, and as JSON writes them in a log line.

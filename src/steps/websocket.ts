@@ -29,6 +29,7 @@ export function createWsClient(
       new Promise<WsConnection>((resolve, reject) => {
         const started = performance.now();
         const headers = requestHeaders(scope, options);
+        for (const credential of subprotocolCredentials(options.protocols ?? [])) scope.markSecret(credential);
         const socket = new WebSocket(url, options.protocols ?? [], {
           headers,
           handshakeTimeout: remainingMs(scope),
@@ -98,4 +99,9 @@ export function createWsClient(
         });
       }),
   };
+}
+
+/** Tokens carried as subprotocols (`bearer.<token>`, `jwt.<token>`): registered as secrets before anything is sent. */
+export function subprotocolCredentials(protocols: readonly string[]): string[] {
+  return protocols.flatMap((p) => /^(?:bearer|jwt)\.(.+)$/i.exec(p)?.[1] ?? []);
 }

@@ -23,8 +23,14 @@ describe('Redactor', () => {
     ['JWT anywhere', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature-x here', 'eyJzdWIiOiIxIn0'],
     ['credential in a query', 'wss://chat/ws?session_id=1&token=s3cr3tvalue', 's3cr3tvalue'],
     ['bearer subprotocol', 'protocols bearer.opaque-token-1', 'opaque-token-1'],
+    ['jwt subprotocol', 'Sec-WebSocket-Protocol: jwt-auth, jwt.opaque-token-2', 'opaque-token-2'],
+    ['jwt subprotocol in a JSON list', '{"protocols":["jwt-auth","jwt.opaque-token-3"]}', 'opaque-token-3'],
   ])('scrubs an unregistered %s', (_what, text, secret) => {
     expect(new Redactor().scrub(text)).not.toContain(secret);
+  });
+
+  it('keeps the jwt-auth protocol name readable while redacting the token next to it', () => {
+    expect(new Redactor().scrub('offered jwt-auth, jwt.opaque-token-2')).toBe('offered jwt-auth, jwt.[REDACTED]');
   });
 
   it('leaves ordinary text alone and ignores values too short to redact safely', () => {
