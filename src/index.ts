@@ -7,3 +7,17 @@ export { RunResult as RunResultSchema } from './journey/result-schema.js';
 export { defineConfig } from './config/schema.js';
 export type { ProberConfig } from './config/schema.js';
 export { z } from 'zod';
+
+export { ProberSetupError } from './journey/errors.js';
+export type { RunInput } from './api/run.js';
+export type { RunEvent } from './journey/runner.js';
+import type { RunInput } from './api/run.js';
+import type { RunResult as RunResultType } from './journey/result-schema.js';
+
+/**
+ * Runs journeys from code and returns the `prober.run/v1` result (see `RunInput`). Loaded on first call, so the
+ * journey files that import this package do not pay for the config loader, the step clients or Playwright.
+ */
+export async function run(input: RunInput): Promise<RunResultType> {
+  return (await import('./api/run.js')).run(input);
+}

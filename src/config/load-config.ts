@@ -38,6 +38,14 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   } catch (err) {
     throw new ProberSetupError([`${path}: could not load: ${loadErrorMessage(err)}`]);
   }
+  return resolveConfig(raw, file, options);
+}
+
+/**
+ * Validates and resolves a config given as data (the programmatic `run({ config: {...} })`), with `path` the file it
+ * stands for: journey globs and TLS files are relative to its folder.
+ */
+export async function resolveConfig(raw: unknown, file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   if (typeof raw === 'object' && raw !== null && options.targets !== undefined) {
     const r = raw as { targets?: Record<string, unknown> };
     raw = { ...r, targets: { ...r.targets, ...options.targets } };
