@@ -80,7 +80,8 @@ export default journey({
   description: 'log in through the web UI and see the chat page',
   capability: 'log in to the web app',
   tags: ['browser'],
-  needs: { secrets: ['password'], variables: ['email'] },
+  // browser: one Chromium page for the whole journey, on ctx.page.
+  needs: { browser: true, secrets: ['password'], variables: ['email'] },
   steps: [
     step('web.open', { service: 'web', timeoutMs: 10_000, budgetMs: 3_000 }, async (ctx) => {
       await ctx.page.goto(\`\${ctx.target('web')}/login\`);
