@@ -52,6 +52,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     log,
     ...(options.onDeliveryEvent === undefined ? {} : { onEvent: options.onDeliveryEvent }),
   });
-  const pipeline = new AlertPipeline({ store, alerts, channels: [...senders.keys()], log, onEnqueued: () => deliverer.wake() });
+  const keepAlive = new Map([...senders].flatMap(([name, sender]) => (sender.keepAliveMs === undefined ? [] : [[name, sender.keepAliveMs] as const])));
+  const pipeline = new AlertPipeline({ store, alerts, channels: [...senders.keys()], keepAlive, log, onEnqueued: () => deliverer.wake() });
   return { pipeline, deliverer, senders };
 }

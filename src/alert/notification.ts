@@ -41,7 +41,7 @@ export const AlertNotification = z
     since: z.iso.datetime(),
     /** On `resolved`: when it was judged fixed. */
     endedAt: z.iso.datetime().optional(),
-    /** A repeat of a still-firing alert (every `repeatIntervalMs`). */
+    /** A repeat of a still-firing alert: a reminder (every `repeatIntervalMs`) or an Alertmanager keep-alive. */
     reminder: z.literal(true).optional(),
     /** Sent by `prober alert test`: not a real incident. */
     test: z.literal(true).optional(),
@@ -50,11 +50,15 @@ export const AlertNotification = z
   .strict();
 export type AlertNotification = z.infer<typeof AlertNotification>;
 
-/** What the policy emits; the outbox adds `schema` and a `deliveryId` per channel. */
-export type AlertEvent = Omit<AlertNotification, 'schema' | 'deliveryId'>;
+/**
+ * What the policy emits; the outbox adds `schema` and a `deliveryId` per channel. `keepAlive` (never in the payload)
+ * marks a repeat meant only for channels whose alerts expire unless re-sent (Alertmanager).
+ */
+export type AlertEvent = Omit<AlertNotification, 'schema' | 'deliveryId'> & { keepAlive?: true };
 
 export function toNotification(event: AlertEvent, deliveryId: string): AlertNotification {
-  return { schema: ALERT_SCHEMA, deliveryId, ...event };
+  const { keepAlive: _routing, ...payload } = event;
+  return { schema: ALERT_SCHEMA, deliveryId, ...payload };
 }
 
 /** Dedup key of a journey's alert: one per journey, never per step. */

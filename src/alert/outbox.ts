@@ -5,11 +5,18 @@ import { toNotification, type AlertEvent } from './notification.js';
 
 /**
  * One outbox row per notification and channel, each with its own delivery id, minted here and stored before the
- * first attempt: every retry, and every redelivery after a restart, carries the same id.
+ * first attempt: every retry, and every redelivery after a restart, carries the same id. A keep-alive goes only to
+ * `keepAliveChannels` (the others were told once and are reminded by their own setting).
  */
-export function outboxEntries(events: readonly AlertEvent[], channels: readonly string[], nowMs: number, newId: () => string = randomUUID): OutboxEntry[] {
+export function outboxEntries(
+  events: readonly AlertEvent[],
+  channels: readonly string[],
+  nowMs: number,
+  newId: () => string = randomUUID,
+  keepAliveChannels: ReadonlySet<string> = new Set(),
+): OutboxEntry[] {
   return events.flatMap((event) =>
-    channels.map((channel) => {
+    channels.filter((channel) => event.keepAlive !== true || keepAliveChannels.has(channel)).map((channel) => {
       const id = newId();
       const payload = JSON.parse(JSON.stringify(toNotification(event, id))) as JsonValue;
       return { id, channel, alertKey: event.id, payload, createdMs: nowMs, nextAttemptMs: nowMs };

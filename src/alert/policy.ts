@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { Failure, type JourneyResult } from '../journey/result-schema.js';
+import type { StateFormat } from './alert-state-format.js';
 import { nextAnnouncement, Phase } from './announce.js';
 import { journeyAlertKey, LastResult, type AlertEvent } from './notification.js';
 import type { AlertPolicy } from './policy-config.js';
 
 /**
  * A journey's alert state: plain JSON, stored after every run so a restart continues the same streaks and the
- * same open incident.
+ * same open incident. Changing its shape means a new `version` and an upgrade in `JOURNEY_STATE_FORMAT`.
  */
 export const JourneyAlertState = z
   .object({
-    version: z.literal(1),
+    version: z.literal(2),
     phase: Phase,
     announced: Phase,
     failStreak: z.number().int().min(0),
@@ -25,10 +26,22 @@ export const JourneyAlertState = z
     /** The failure that opened the incident: stable while firing, so a change of failing step is not a new alert. */
     failure: Failure.optional(),
     lastNotifiedAt: z.iso.datetime().optional(),
+    /** Last time the open alert was sent (firing, reminder, keep-alive); version 2. */
+    lastRefreshedAt: z.iso.datetime().optional(),
     last: LastResult.optional(),
   })
   .strict();
 export type JourneyAlertState = z.infer<typeof JourneyAlertState>;
+
+/** Version 1 had no keep-alive: its last send was the last notification. */
+export const JOURNEY_STATE_FORMAT: StateFormat<JourneyAlertState> = {
+  name: 'journey alert state',
+  version: 2,
+  schema: JourneyAlertState,
+  upgrades: {
+    1: (v1) => (typeof v1.lastNotifiedAt === 'string' ? { ...v1, lastRefreshedAt: v1.lastNotifiedAt } : v1),
+  },
+};
 
 export interface JourneyRun {
   runId: string;
@@ -36,8 +49,11 @@ export interface JourneyRun {
   result: JourneyResult;
 }
 
-/** The policy plus whether a maintenance window covers this run (computed at the edge, so the policy stays pure). */
-export type PolicyConfig = AlertPolicy & { muted?: boolean };
+/**
+ * The policy plus what is computed at the edge, so the policy stays pure: whether a maintenance window covers this
+ * run, and how often channels whose alerts expire (Alertmanager) must hear an open alert again (0: none configured).
+ */
+export type PolicyConfig = AlertPolicy & { muted?: boolean; keepAliveMs?: number };
 
 export interface PolicyOutcome<S> {
   state: S;
@@ -45,7 +61,7 @@ export interface PolicyOutcome<S> {
 }
 
 export function initialJourneyState(): JourneyAlertState {
-  return { version: 1, phase: 'ok', announced: 'ok', failStreak: 0, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [] };
+  return { version: 2, phase: 'ok', announced: 'ok', failStreak: 0, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [] };
 }
 
 /** Pure: the next state and the notifications one journey result causes. `error` (and `aborted`) move no counter. */
@@ -81,7 +97,18 @@ export function evaluateJourney(
   }
   if (said === undefined) return { state: s, notifications: [] };
   if (said.state === 'resolved') return { state: s, notifications: [{ ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() }] };
-  return { state: s, notifications: [{ ...base, state: 'firing', severity: said.severity, ...(said.reminder ? { reminder: true as const } : {}) }] };
+  return { state: s, notifications: [firingEvent(base, said)] };
+}
+
+/** A firing event as announced: a reminder or keep-alive says it is a repeat; a keep-alive goes only to expiring channels. */
+export function firingEvent<E extends object>(base: E, said: { severity: AlertEvent['severity']; reminder: boolean; keepAlive?: true }) {
+  return {
+    ...base,
+    state: 'firing' as const,
+    severity: said.severity,
+    ...(said.reminder || said.keepAlive === true ? { reminder: true as const } : {}),
+    ...(said.keepAlive === true ? { keepAlive: true as const } : {}),
+  };
 }
 
 function countOutcome(s: JourneyAlertState, result: JourneyResult, config: PolicyConfig): void {
@@ -142,4 +169,29 @@ function event(s: JourneyAlertState, run: JourneyRun): Omit<AlertEvent, 'state' 
 function lastResult(run: JourneyRun): LastResult {
   const r = run.result;
   return { runId: run.runId, status: r.status, startedAt: r.startedAt, verdict: r.verdict, ...(r.failure === undefined ? {} : { failure: r.failure }) };
+}
+
+/**
+ * Pure: a journey that is no longer probed (disabled in the config, or its file removed) can never produce the
+ * passing runs that would resolve its alert. An open alert is resolved at once, and the notification says why, so
+ * nobody mistakes it for a recovery; the state starts afresh should the journey come back.
+ */
+export function retireJourney(previous: JourneyAlertState, environment: string, journey: string, why: string, now: Date, config: PolicyConfig): PolicyOutcome<JourneyAlertState> {
+  const state = initialJourneyState();
+  if (previous.announced === 'ok' || !config.sendResolved) return { state, notifications: [] };
+  const last = previous.last;
+  const since = previous.since ?? last?.startedAt ?? now.toISOString();
+  const notification: AlertEvent = {
+    id: journeyAlertKey(environment, journey),
+    environment,
+    journey,
+    verdict: `${journey} is no longer probed (${why}): its alert is resolved without a passing run, so whether users can do it again is unknown`,
+    ...(previous.failure === undefined ? {} : { failure: previous.failure }),
+    since,
+    lastResult: last ?? { runId: 'none', status: 'fail', startedAt: since, verdict: `${journey} was failing` },
+    state: 'resolved',
+    severity: previous.announced === 'warning' ? 'warning' : 'critical',
+    endedAt: now.toISOString(),
+  };
+  return { state, notifications: [notification] };
 }

@@ -3,12 +3,15 @@ import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import type { AlertsConfig } from './alert-config.js';
+import type { ProbedJourneys } from './alert-pipeline.js';
 import { createAlerting } from './alerting.js';
 
 export interface AlertAfterRunOptions {
   storePath: string;
   alerts: AlertsConfig;
   result: RunResult;
+  /** Journeys the config still probes: open alerts of the others are resolved (disabled or removed while firing). */
+  probed?: ProbedJourneys;
   log: Logger;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
@@ -25,7 +28,8 @@ export async function alertAfterRun(options: AlertAfterRunOptions): Promise<{ qu
   const store = new SqliteRunStore(options.storePath, { onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document') });
   try {
     const alerting = createAlerting({ alerts: options.alerts, store, log, redactor: options.redactor, env: options.env });
-    const events = await alerting.pipeline.process(options.result);
+    const retired = options.probed === undefined ? [] : await alerting.pipeline.retire(options.result.environment, options.probed);
+    const events = [...retired, ...(await alerting.pipeline.process(options.result))];
     const { pending } = await alerting.deliverer.flush(options.alerts.delivery.flushMs, options.signal);
     if (pending > 0) log.warn({ pending, boundMs: options.alerts.delivery.flushMs }, 'alert/outbox-pending: left for the next invocation');
     return { queued: events.length * alerting.senders.size, pending };

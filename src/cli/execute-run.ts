@@ -10,6 +10,7 @@ import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
 import { recordRun } from '../store/record-run.js';
 import { alertAfterRun } from '../alert/run-alerting.js';
+import { probedJourneys } from '../alert/alert-pipeline.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
@@ -128,7 +129,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   for (const r of reporters) await r.report(result);
   if (options.store !== undefined) {
     await recordRun(options.store, result, { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney });
-    await alertAfterRun({ storePath: options.store, alerts: loaded.config.alerts, result, log, redactor, env: options.env ?? process.env, signal: options.signal });
+    const probed = probedJourneys(loaded.journeys.map((j) => j.name), loaded.config.journeys);
+    await alertAfterRun({ storePath: options.store, alerts: loaded.config.alerts, result, probed, log, redactor, env: options.env ?? process.env, signal: options.signal });
   }
   log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
   return { exitCode: exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true), result };

@@ -1,6 +1,7 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
+import { checkAlertExpiry } from './check-alert-expiry.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
 
 /** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
@@ -132,7 +133,9 @@ export const ConfigSchema = z
   })
   .strict()
   // A scheduled journey's timeout (+ start jitter) must be below its schedule interval: runs must not overlap.
-  .superRefine(checkScheduleBudgets);
+  .superRefine(checkScheduleBudgets)
+  // An open alert must reach Alertmanager again before its endsAt: journeys must run often enough to re-send it.
+  .superRefine(checkAlertExpiry);
 
 /** What a config file exports (defaults not yet applied). */
 export type ProberConfigInput = z.input<typeof ConfigSchema>;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
 import { alertMetrics } from '../alert/alert-metrics.js';
+import { probedJourneys } from '../alert/alert-pipeline.js';
 import { createAlerting } from '../alert/alerting.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunOptions } from '../journey/run.js';
@@ -69,6 +70,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
   const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry) });
+  await alerting.pipeline.retire(config.environment, probedJourneys(loaded.journeys.map((j) => j.name), config.journeys));
 
   const aborts = new RunAborts();
   const inFlight = new Set<Promise<unknown>>();

@@ -24,7 +24,12 @@ export interface RunStore {
   /** Returns and removes the markers of runs that never finished (their process died). */
   takeInFlight(): Promise<InFlightRun[]>;
 
+  /** The stored text as written; the alert code reads (and upgrades) its format. */
   getAlertState(key: string): Promise<AlertStateRecord | undefined>;
+  /** Keys starting with `prefix` (e.g. `staging:`), sorted. */
+  listAlertStateKeys(prefix: string): Promise<string[]>;
+  /** Copies an unreadable state aside (never deleted by the prober), so the key can start afresh without losing it. */
+  quarantineAlertState(key: string, reason: string): Promise<void>;
   /** Stores alert state and, in the same transaction, the notifications it caused: a crash keeps both or neither. */
   putAlertState(key: string, state: JsonValue, enqueue?: readonly OutboxEntry[]): Promise<void>;
   /** Outbox rows in insertion order (which is each key's FIFO order). */
@@ -65,7 +70,10 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export interface AlertStateRecord {
   key: string;
-  state: JsonValue;
+  /** The stored text, which may not even be JSON (hand-edited, truncated, from another prober). */
+  raw: string;
+  /** `raw` parsed, or undefined when it is not JSON. */
+  state: JsonValue | undefined;
   updatedAt: string;
 }
 

@@ -37,6 +37,14 @@ interface OutboxRow {
 }
 const DAY_MS = 86_400_000;
 
+function parseJson(text: string): JsonValue | undefined {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
 export class SqliteRunStore implements RunStore {
   private readonly db: SqliteDatabase;
@@ -170,7 +178,18 @@ export class SqliteRunStore implements RunStore {
       state: string;
       updated_at: string;
     }>;
-    return row === undefined ? undefined : { key: row.key, state: JSON.parse(row.state) as JsonValue, updatedAt: row.updated_at };
+    return row === undefined ? undefined : { key: row.key, raw: row.state, state: parseJson(row.state), updatedAt: row.updated_at };
+  }
+
+  async listAlertStateKeys(prefix: string): Promise<string[]> {
+    // substr, not LIKE: a key may contain `%` or `_`.
+    return this.db.prepare('SELECT key FROM alert_state WHERE substr(key, 1, ?) = ? ORDER BY key').pluck().all(prefix.length, prefix) as string[];
+  }
+
+  async quarantineAlertState(key: string, reason: string): Promise<void> {
+    this.db
+      .prepare('INSERT INTO alert_state_quarantine (key, state, updated_at, reason, quarantined_at) SELECT key, state, updated_at, ?, ? FROM alert_state WHERE key = ?')
+      .run(reason, new Date().toISOString(), key);
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {

@@ -72,6 +72,16 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN alert_key TEXT NOT NULL DEFAULT '';
   ALTER TABLE outbox ADD COLUMN last_error TEXT;
   `,
+  // Alert states the prober could not read are kept here, never dropped: they may hold an open incident.
+  `
+  CREATE TABLE alert_state_quarantine (
+    key            TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

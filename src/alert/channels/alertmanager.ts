@@ -6,6 +6,11 @@ import type { AlertChannelType } from './channel.js';
 import { headline } from './describe.js';
 
 const HOUR_MS = 3_600_000;
+/**
+ * An open alert is re-sent after a quarter of its TTL, as Prometheus sets `endsAt` to 4 × its resend interval:
+ * three missed refreshes (a slow run, a receiver restart) still leave it active.
+ */
+export const KEEP_ALIVE_FRACTION = 4;
 /** A test alert must not linger in Alertmanager. */
 const TEST_TTL_MS = 5 * 60_000;
 
@@ -16,9 +21,10 @@ export const AlertmanagerChannelSchema = z
     url: z.union([SecretRef, z.url({ protocol: /^https?$/ })]),
     /**
      * A firing alert carries `endsAt = now + firingTtlMs`; Alertmanager resolves it by itself if the prober stops
-     * refreshing it. Keep it above `policy.repeatIntervalMs` (reminders refresh it). @defaultValue 6 h
+     * refreshing it (the prober died). While it fires it is re-sent every `firingTtlMs / 4` at the next run, with or
+     * without reminders; so every scheduled journey must run at least that often (validation checks). @defaultValue 6 h
      */
-    firingTtlMs: z.number().int().positive().default(6 * HOUR_MS),
+    firingTtlMs: z.number().int().min(1_000).default(6 * HOUR_MS),
     /** @defaultValue `GoldenPathJourneyFailing` */
     alertname: z.string().min(1).default('GoldenPathJourneyFailing'),
   })
@@ -69,6 +75,7 @@ export const alertmanagerChannel = {
   create: (name, config) => ({
     name,
     type: 'alertmanager',
+    keepAliveMs: Math.floor(config.firingTtlMs / KEEP_ALIVE_FRACTION),
     send: (n, ctx) =>
       postJson({ url: `${config.url.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(buildPayload(n, config, ctx.now)) }, ctx),
   }),

@@ -7,6 +7,11 @@ import type { AlertNotification } from '../notification.js';
 export interface ChannelSender {
   name: string;
   type: string;
+  /**
+   * Set for channels whose alerts expire unless re-sent (Alertmanager's `endsAt`): an open alert is re-sent to them
+   * at least this often, whatever the reminder setting.
+   */
+  keepAliveMs?: number;
   send(notification: AlertNotification, ctx: SendContext): Promise<AttemptOutcome>;
 }
 
