@@ -42,7 +42,7 @@ describe('prober schedule alerts through the same pipeline, delivering in the ba
     expect(firing[0]).toMatchObject({ state: 'firing', id: 'sandbox-schedule-alerts:golden-path-api', failure: { step: 'auth.token' } });
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const metrics = await getText(`${daemon.url}/metrics`);
-    expect(metrics.body).toMatch(/prober_alert_deliveries_total\{channel="hook",outcome="accepted"\} 1/);
+    expect(metrics.body).toMatch(/prober_alert_deliveries_total\{channel="hook",outcome="accepted"[^}]*\} 1/);
     const stopped = await daemon.stop('SIGTERM');
     expect(stopped.code).toBe(0);
     expect(daemon.stderr().includes(canary)).toBe(false);
