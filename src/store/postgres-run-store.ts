@@ -191,7 +191,20 @@ export class PostgresRunStore implements RunStore {
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
     const { rows } = await this.pool.query<{ key: string; state: JsonValue; updated_at: string }>('SELECT key, state, updated_at FROM prober_alert_state WHERE key = $1', [key]);
     const row = rows[0];
-    return row === undefined ? undefined : { key: row.key, state: row.state, updatedAt: row.updated_at };
+    return row === undefined ? undefined : { key: row.key, raw: JSON.stringify(row.state), state: row.state, updatedAt: row.updated_at };
+  }
+
+  async listAlertStateKeys(prefix: string): Promise<string[]> {
+    // left(), not LIKE: a key may contain `%` or `_`.
+    const { rows } = await this.pool.query<{ key: string }>('SELECT key FROM prober_alert_state WHERE left(key, $1) = $2 ORDER BY key', [prefix.length, prefix]);
+    return rows.map((r) => r.key);
+  }
+
+  async quarantineAlertState(key: string, reason: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO prober_alert_state_quarantine (key, state, updated_at, reason, quarantined_at) SELECT key, state::text, updated_at, $1, $2 FROM prober_alert_state WHERE key = $3',
+      [reason, new Date().toISOString(), key],
+    );
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {

@@ -78,6 +78,19 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     CREATE INDEX prober_outbox_pending ON prober_outbox (seq) WHERE delivered_ms IS NULL AND dead_reason IS NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'alert states the prober could not read, kept aside',
+    sql: `
+    CREATE TABLE prober_alert_state_quarantine (
+      key            text NOT NULL,
+      state          text NOT NULL,
+      updated_at     text NOT NULL,
+      reason         text NOT NULL,
+      quarantined_at text NOT NULL
+    );
+    `,
+  },
 ];
 
 /** Session-independent key of the migration lock: replicas starting together apply each migration once. */
