@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JourneyResult, StepResult } from '../journey/result-schema.js';
+import { colorEnabled } from './color-support.js';
+import { plural } from './plural.js';
 import type { Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
@@ -14,7 +16,7 @@ const COLOR: Record<string, string> = { pass: '32', degraded: '33', flaky: '33',
 
 export function consoleOptionsFor(out: ConsoleOptions['out'], env: NodeJS.ProcessEnv = process.env): ConsoleOptions {
   const tty = out.isTTY === true;
-  return { out, live: tty, color: tty && env.NO_COLOR === undefined && env.TERM !== 'dumb' };
+  return { out, live: tty, color: colorEnabled(tty, env) };
 }
 
 export function consoleReporter(options: ConsoleOptions): Reporter {
@@ -51,7 +53,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       write(
         paint(
           result.status,
-          `${result.status.toUpperCase()}: ${s.journeys} journeys, ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+          `${result.status.toUpperCase()}: ${plural(s.journeys, 'journey')}, ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
         ),
       );
     },

@@ -1,3 +1,4 @@
+import { plural } from '../report/plural.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
@@ -59,7 +60,7 @@ export function scheduleTable(planned: readonly PlannedJourney[], info: { enviro
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [
-    `prober schedule: environment ${info.environment}, ${planned.length} journeys, start jitter up to ${info.jitterMs} ms`,
+    `prober schedule: environment ${info.environment}, ${plural(planned.length, 'journey')}, start jitter up to ${info.jitterMs} ms`,
     line(header),
     ...rows.map(line),
     `status page ${info.url}/  metrics ${info.url}/metrics  health ${info.url}/healthz`,

@@ -1,3 +1,4 @@
+import { plural } from '../../report/plural.js';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -37,7 +38,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     const out = resolve(values.html);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, renderStatusPage(model));
-    process.stderr.write(`status page for ${model.environment} (${model.journeys.length} journeys) written to ${out}\n`);
+    process.stderr.write(`status page for ${model.environment} (${plural(model.journeys.length, 'journey')}) written to ${out}\n`);
     return 0;
   } finally {
     await store.close();

@@ -1,3 +1,4 @@
+import { plural } from '../../report/plural.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
 import { parse, parsePairs } from '../args.js';
 import { defaultConfigPath } from './run.js';
@@ -5,7 +6,7 @@ import { defaultConfigPath } from './run.js';
 /** What would run and when; every problem is printed by main as one `path: problem` line (exit 2). */
 export function describePlan(loaded: LoadedConfig): string[] {
   const { config } = loaded;
-  const lines = [`environment ${config.environment}: ${loaded.journeys.length} journeys`];
+  const lines = [`environment ${config.environment}: ${plural(loaded.journeys.length, 'journey')}`];
   for (const j of loaded.journeys) {
     const settings = config.journeys[j.name];
     const when = settings?.enabled === false ? 'disabled' : (settings?.schedule ?? 'on demand (no schedule)');
