@@ -3,19 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ProberMetrics } from '../../src/report/metrics.js';
-import { sampleRun } from '../store/sample-run.js';
+import { exportedMetricNames, exportedMetricsText, proberMetricNames } from './exported-metrics.js';
 
 const DIR = join(import.meta.dirname, '../../deploy/prometheus');
 const PROMTOOL = '/usr/bin/promtool';
 
 interface RuleFile {
   groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
-}
-
-/** Metric names a PromQL expression reads that the prober (not Prometheus or a recording rule) must export. */
-function proberMetricNames(expr: string): string[] {
-  return [...expr.matchAll(/\b(prober_[a-z_]+)\b/g)].map((m) => m[1]!);
 }
 
 describe('deploy/prometheus rules', () => {
@@ -37,18 +31,8 @@ describe('deploy/prometheus rules', () => {
   });
 
   it('read only metrics the prober exports, with the environment and location labels they aggregate by', async () => {
-    const metrics = new ProberMetrics({
-      defaultMetrics: false,
-      environment: 'staging',
-      location: 'eu',
-      known: [{ journey: 'golden-path-api', steps: [{ name: 'auth.token', service: 'auth' }], intervalSeconds: 60 }],
-    });
-    // The alert-delivery metrics live on the same registry in the daemon.
-    const { alertMetrics } = await import('../../src/alert/alert-metrics.js');
-    alertMetrics(metrics.registry)({ type: 'dead-letter', channel: 'hook', deliveryId: 'd1', reason: 'refused' });
-    metrics.observeRun(sampleRun({ status: 'fail' }));
-    const text = await metrics.render();
-    const exported = new Set([...text.matchAll(/^([a-z_]+)(?:\{| )/gm)].map((m) => m[1]!));
+    const text = await exportedMetricsText();
+    const exported = await exportedMetricNames();
     const rules = parse(readFileSync(join(DIR, 'prober-rules.yml'), 'utf8')) as RuleFile;
     const read = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => proberMetricNames(r.expr))));
     expect(read.size).toBeGreaterThanOrEqual(6);
