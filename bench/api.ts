@@ -1,0 +1,50 @@
+/**
+ * What a user pays for an API journey, against a cheap loopback target in its own process (bench/cheap-target.mjs):
+ * the bundled golden path through the prober vs the same requests in a bare undici + ws script
+ * (bench/bare-journey.mjs). Paired and interleaved; medians and ratios; CPU is the client process's only.
+ *   1. warm: one journey per request in two long-lived worker processes (prober runner vs bare script);
+ *   2. cold: whole processes, `prober run golden-path-api` vs `node bench/bare-journey.mjs`, timed by GNU time.
+ *   npm run bench:api -- [warmIterations=300] [coldRuns=15]
+ */
+import { fileURLToPath } from 'node:url';
+import { forkWorker, row, startCheapTarget, timeProcess, type Sample } from './stats.js';
+
+const warmIterations = Number(process.argv[2] ?? 300);
+const coldRuns = Number(process.argv[3] ?? 15);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const email = 'probe@bench.test';
+const env = { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '1' };
+
+const target = await startCheapTarget(root);
+try {
+  const { auth, backend } = target.urls;
+  const prober = forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env);
+  const bare = forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email], env);
+  const warm: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
+  try {
+    for (let i = 0; i < 30; i++) { await prober.once(); await bare.once(); } // JIT warm-up, sockets
+    for (let i = 0; i < warmIterations; i++) {
+      // Alternate which side goes first, so drift and GC pauses hit both equally.
+      if (i % 2 === 0) { warm.p.push(await prober.once()); warm.b.push(await bare.once()); }
+      else { warm.b.push(await bare.once()); warm.p.push(await prober.once()); }
+    }
+  } finally {
+    prober.stop();
+    bare.stop();
+  }
+  const cold: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
+  const proberArgv = [process.execPath, `${root}bin/prober.js`, 'run', 'golden-path-api', '--config', `${root}bench/cheap.config.ts`,
+    '--target', `auth=${auth}`, '--target', `backend=${backend}`, '--reporter', 'json=/dev/null'];
+  const bareArgv = [process.execPath, `${root}bench/bare-journey.mjs`, auth, backend, email];
+  const bareEnv = { ...env, SANDBOX_PASSWORD: env.BENCH_PASSWORD };
+  for (let i = 0; i < coldRuns; i++) {
+    if (i % 2 === 0) { cold.p.push(await timeProcess(proberArgv, { cwd: root, env })); cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv })); }
+    else { cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv })); cold.p.push(await timeProcess(proberArgv, { cwd: root, env })); }
+  }
+  console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
+  console.log('|---|---|---|---|');
+  console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
+  console.log(row('warm, one journey in a running process', warm.p, warm.b, 'ms'));
+} finally {
+  await target.stop();
+}
