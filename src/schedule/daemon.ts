@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
 import { alertMetrics } from '../alert/alert-metrics.js';
@@ -11,6 +12,7 @@ import { browserSettings } from '../steps/browser-launcher.js';
 import { BrowserSession } from '../steps/browser-session.js';
 import type { RunStore } from '../store/run-store.js';
 import { CronScheduler } from './cron-scheduler.js';
+import { artifactLink } from './artifact-files.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
 import { interruptedRunResult } from './interrupted-run.js';
 import { runScheduledJourney } from './journey-job.js';
@@ -117,7 +119,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     monitor: scheduler.monitor,
     log,
     stopping: () => stopping,
+    // Browser runs write under this folder (resolved the same way); the daemon serves it and the page links into it.
+    artifactsDir: resolve(settings.artifactsDir),
     page: {
+      artifactLink: (path) => artifactLink(resolve(settings.artifactsDir), path),
       environment: config.environment,
       refreshSeconds: config.server.refreshSeconds,
       configured: planned.map((p) => ({ journey: p.def.name, description: p.def.description, schedule: p.schedule })),

@@ -7,6 +7,8 @@ import { buildStatusModel, type ModelOptions } from '../report/status-page/page-
 import { renderStatusPage } from '../report/status-page/render-page.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TickMonitor } from './tick-monitor.js';
+import { ARTIFACTS_PREFIX, resolveArtifact, sendArtifact } from './artifact-files.js';
+import { stat } from 'node:fs/promises';
 
 export interface EndpointDeps {
   store: RunStore;
@@ -16,6 +18,8 @@ export interface EndpointDeps {
   /** True once shutdown began: /healthz answers 503 so a load balancer stops sending traffic. */
   stopping: () => boolean;
   page: Omit<ModelOptions, 'now'>;
+  /** `browser.artifactsDir` (absolute): screenshots and traces served under /artifacts/. */
+  artifactsDir?: string | undefined;
 }
 
 const MAX_LIMIT = 1_000;
@@ -56,6 +60,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  if (url.pathname.startsWith(ARTIFACTS_PREFIX) && deps.artifactsDir !== undefined) {
+    const file = await resolveArtifact(deps.artifactsDir, url.pathname.slice(ARTIFACTS_PREFIX.length));
+    if (file === undefined) return send(res, 404, 'text/plain; charset=utf-8', 'no such artifact\n');
+    return sendArtifact(res, file, (await stat(file)).size);
   }
   switch (url.pathname) {
     case '/healthz': {

@@ -75,6 +75,8 @@ export interface ModelOptions {
   stripRuns?: number;
   chartRuns?: number;
   failures?: number;
+  /** Maps a stored artifact path to the link the page shows (the daemon: relative `artifacts/…`). @defaultValue as stored */
+  artifactLink?: (path: string) => string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -104,7 +106,7 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
       uptime7d: ratio(week),
       runs: results.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs })),
       latency: stepSeries(results.slice(-chartRuns)),
-      failures: failureRows(results, options.failures ?? 5),
+      failures: failureRows(results, options.failures ?? 5).map((f) => (options.artifactLink === undefined ? f : { ...f, artifacts: f.artifacts.map(options.artifactLink) })),
       locations: latestByLocation(results),
     });
   }
