@@ -73,7 +73,7 @@ export class AlertPipeline {
     const now = this.clock();
     const out: AlertEvent[] = [];
     for (const journey of result.journeys) {
-      const run: JourneyRun = { runId: result.runId, environment: result.environment, result: journey };
+      const run: JourneyRun = { runId: result.runId, environment: result.environment, location: result.location, result: journey };
       const config = this.policy(journey.journey, now);
       const jKey = journeyAlertKey(result.environment, journey.journey);
       const jRead = await this.load(jKey, JOURNEY_STATE_FORMAT);

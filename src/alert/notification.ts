@@ -34,6 +34,8 @@ export const AlertNotification = z
     state: AlertState,
     severity: Severity,
     environment: z.string(),
+    /** The location of the prober that sent it (fleet); absent for a prober given none. */
+    location: z.string().optional(),
     journey: z.string(),
     verdict: z.string(),
     failure: Failure.optional(),

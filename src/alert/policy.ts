@@ -46,6 +46,8 @@ export const JOURNEY_STATE_FORMAT: StateFormat<JourneyAlertState> = {
 export interface JourneyRun {
   runId: string;
   environment: string;
+  /** Where the prober that judged stands (fleet); carried into the notification. */
+  location?: string | undefined;
   result: JourneyResult;
 }
 
@@ -158,6 +160,7 @@ function event(s: JourneyAlertState, run: JourneyRun): Omit<AlertEvent, 'state' 
   return {
     id: journeyAlertKey(run.environment, run.result.journey),
     environment: run.environment,
+    ...(run.location === undefined ? {} : { location: run.location }),
     journey: run.result.journey,
     verdict: last.verdict,
     ...(s.failure === undefined ? {} : { failure: s.failure }),

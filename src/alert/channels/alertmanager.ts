@@ -60,6 +60,8 @@ export function buildPayload(n: AlertNotification, options: { alertname: string;
       annotations: {
         summary: headline(n),
         verdict: n.verdict,
+        // An annotation, not a label: probers in several locations must raise ONE alert for one incident.
+        ...(n.location === undefined ? {} : { location: n.location }),
         ...(n.failure === undefined ? {} : { failure: n.failure.message }),
         last_run: n.lastResult.runId,
       },

@@ -4,7 +4,8 @@ import type { AlertNotification } from '../notification.js';
 export function headline(n: AlertNotification): string {
   const tag = n.test === true ? 'TEST ' : n.reminder === true ? 'STILL ' : '';
   const state = n.state === 'firing' ? `${tag}FIRING ${n.severity}` : `${tag}RESOLVED`;
-  return `[${state}] ${n.environment} / ${n.journey}: ${n.verdict}`;
+  const where = n.location === undefined ? n.environment : `${n.environment} @ ${n.location}`;
+  return `[${state}] ${where} / ${n.journey}: ${n.verdict}`;
 }
 
 /** "chat.reply (backend, timeout)", or undefined when the notification names no failing step. */
