@@ -11,8 +11,9 @@ const PATTERNS: [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/([?&](?:access_token|token|password|key|secret|auth|code)=)[^&#\s"']+/gi, `$1${REDACTED}`],
   [/(bearer\.)[^\s,"']+/gi, `$1${REDACTED}`],
-  // The seed platform's WebSocket subprotocol `jwt.<token>` (offered next to `jwt-auth`).
-  [/(\bjwt\.)[^\s,"']+/gi, `$1${REDACTED}`],
+  // The seed platform's WebSocket subprotocol `jwt.<token>` (offered next to `jwt-auth`). A subprotocol is an HTTP
+  // token (RFC 7230 tchar), so the value ends at the first separator and the punctuation after it survives.
+  [/(\bjwt\.)[A-Za-z0-9!#$%&*+.^_`|~-]+/gi, `$1${REDACTED}`],
 ];
 
 // Terminal colour codes (Playwright's call log dims its lines with them): raw, and as JSON writes them in a log line.
