@@ -28,6 +28,8 @@ export interface DelivererOptions {
 const BATCH = 500;
 /** With nothing pending the background loop still looks now and then (another process may have enqueued). */
 const IDLE_MS = 30_000;
+/** A delivery lease outlasts the attempt's own timeout by this much (clock skew between replicas, a slow update). */
+const LEASE_MARGIN_MS = 5_000;
 
 /** Sends outbox rows: per-key FIFO, bounded attempts, backoff, dead letters; never throws out of a pass. */
 export class OutboxDeliverer {
@@ -115,6 +117,9 @@ export class OutboxDeliverer {
     if (!parsed.success) return this.deadLetter(row, row.attempts, 'stored notification is not a valid prober.alert/v1 payload');
     if (this.clock() - row.createdMs > settings.maxAgeMs) return this.deadLetter(row, row.attempts, `not delivered within ${settings.maxAgeMs} ms`, row.lastError);
     const n = parsed.data;
+    // A shared store (fleet): another replica may be sending this row right now; if its lease runs out (it died
+    // mid-attempt) a later pass here takes the row over and sends it again with the same id.
+    if (store.claimOutbox !== undefined && !(await store.claimOutbox(row.id, settings.attemptTimeoutMs + LEASE_MARGIN_MS))) return;
     const outcome = await sender.send(n, { signal, now: new Date(this.clock()), timeoutMs: settings.attemptTimeoutMs });
     const attempts = row.attempts + 1;
     this.options.onEvent?.({ type: 'attempt', channel: row.channel, deliveryId: row.id, outcome: outcome.kind === 'accepted' ? 'accepted' : outcome.reason });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RunResult } from '../journey/result-schema.js';
 import { migratePostgres } from './migrations/postgres-migrations.js';
+import { claimOutbox, claimTick, pruneTicks, type TickClaim } from './postgres-fleet.js';
 import type {
   AlertStateRecord,
   InFlightRun,
@@ -149,6 +150,7 @@ export class PostgresRunStore implements RunStore {
            ) ranked WHERE rn > $1)`,
         [policy.maxRunsPerJourney],
       );
+      await pruneTicks(c, now.getTime() - policy.maxAgeDays * DAY_MS);
       return (old.rowCount ?? 0) + (excess.rowCount ?? 0);
     });
   }
@@ -261,6 +263,16 @@ export class PostgresRunStore implements RunStore {
       change.lastError ?? null,
       id,
     ]);
+  }
+
+  /** Fleet: true for exactly one replica per scheduled tick (see postgres-fleet.ts for why a unique row). */
+  claimTick(tick: TickClaim): Promise<boolean> {
+    return claimTick(this.pool, this.owner, tick);
+  }
+
+  /** Fleet: leases an outbox row for one delivery attempt, so replicas never send the same row at once. */
+  claimOutbox(id: string, leaseMs: number): Promise<boolean> {
+    return claimOutbox(this.pool, this.owner, id, leaseMs);
   }
 
   /** Releases the liveness lock (this replica's markers become recoverable) and the pool. */

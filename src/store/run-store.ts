@@ -37,6 +37,14 @@ export interface RunStore {
   /** Records the outcome of a delivery attempt on one row. */
   updateOutbox(id: string, change: OutboxChange): Promise<void>;
 
+  /**
+   * Fleet (a store shared by replicas): true for exactly one caller per scheduled tick of a journey in a location.
+   * Absent on a store only one process uses (SQLite): every tick is this process's.
+   */
+  claimTick?(tick: { environment: string; location: string; journey: string; slotMs: number; runId: string }): Promise<boolean>;
+  /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
+  claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
+
   /** Makes everything durable (WAL checkpoint) and releases the database. */
   close(): Promise<void>;
 }

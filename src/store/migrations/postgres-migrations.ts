@@ -91,6 +91,26 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     );
     `,
   },
+  {
+    version: 3,
+    name: 'fleet: one claimed row per scheduled tick, outbox delivery leases',
+    sql: `
+    -- A tick of a journey in a location runs on exactly one replica: the replica that inserts this row.
+    CREATE TABLE prober_scheduled_runs (
+      environment text NOT NULL,
+      location    text NOT NULL,
+      journey     text NOT NULL,
+      slot_ms     bigint NOT NULL,
+      run_id      text NOT NULL,
+      owner       text NOT NULL,
+      claimed_ms  bigint NOT NULL,
+      PRIMARY KEY (environment, location, journey, slot_ms)
+    );
+    -- A delivery attempt is leased to one replica; a lease that runs out (its replica died mid-attempt) lets
+    -- another replica deliver the same row, with the same id (webhook-id).
+    ALTER TABLE prober_outbox ADD COLUMN lease_owner text, ADD COLUMN lease_until_ms bigint;
+    `,
+  },
 ];
 
 /** Session-independent key of the migration lock: replicas starting together apply each migration once. */
