@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   onBrowserMissing?: (hint: string) => void;
   /** Re-run a failed journey up to N times; a later pass is `flaky`. */
   retries?: number;
+  /** `--retry-delay`: wait before each retry. */
+  retryDelayMs?: number;
   /** Exit 0 for `flaky` (passed on a retry) instead of 1. */
   allowFlaky?: boolean;
   filter?: JourneyFilter;
@@ -120,6 +122,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       io,
       versions,
       retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
       onEvent: (event) => {
         logRunEvent(log, event);
         for (const r of reporters) r.onEvent?.(event);

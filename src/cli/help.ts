@@ -3,7 +3,7 @@ export const HELP = `prober — synthetic end-to-end prober: can users log in an
 Usage:
   prober init                                   scaffold config, journeys, tsconfig and a CI workflow here
   prober run [JOURNEY...] [--config F] [--reporter R[=PATH]]... [--fail-on degraded] [--target NAME=URL]...
-             [--retries N] [--allow-flaky] [--grep RE] [--tag T]... [--list]
+             [--retries N] [--retry-delay DURATION] [--allow-flaky] [--grep RE] [--tag T]... [--list]
              [--expect-version SERVICE=VERSION]... [--wait-ready DURATION] [--location L]
   prober schedule [--config F] [--target NAME=URL]... [--store PATH|URL] [--host H] [--port N] [--location L]
   prober report --html FILE [--store PATH] [--refresh SECONDS] [--runs N]
@@ -20,6 +20,7 @@ Options:
   --reporter R[=PATH] console (default), json, junit, html, github; json/junit/html without a path write to stdout,
                       github appends Markdown to $GITHUB_STEP_SUMMARY (repeatable)
   --retries N         re-run a failed journey up to N times; a pass after a failure is "flaky" (exit 1 unless --allow-flaky)
+  --retry-delay D     wait D (e.g. 2s, 500ms) before each retry; every attempt gets a fresh browser context
   --grep RE, --tag T  run only journeys whose name/description match RE, or that carry tag T; --list shows them and stops
   --expect-version S=V  before judging, wait until service S reports version V (exit 3 if not live within --wait-ready)
   --fail-on degraded  exit 1 when a journey is degraded (over its latency budget)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PROBER_VERSION } from '../version.js';
 import type { JourneyDefinition } from './define.js';
 import { combineAttempts } from './combine-attempts.js';
@@ -18,6 +19,8 @@ export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs
   versions?: Record<string, string | null> | undefined;
   /** Re-run a journey that failed up to this many times; a later pass makes it `flaky`. @defaultValue 0 */
   retries?: number | undefined;
+  /** Wait this long before each retry (a deploy settling, a rate limit); cut short when the run is stopped. @defaultValue 0 */
+  retryDelayMs?: number | undefined;
   /** After each journey, delete synthetic leftovers older than this (its janitor); undefined: no janitor. */
   janitorOlderThanMs?: number | undefined;
 }
@@ -34,8 +37,12 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
     journeys.map(async (def) => {
       const journeyOptions = { ...options, runId, ...options.overrides?.[def.name] };
       const attempts = [await runJourney(def, journeyOptions)];
-      // Only a `fail` is retried: a prober error would fail the same way, and a stopped prober must stop.
-      while (attempts.at(-1)?.status === 'fail' && attempts.length <= (options.retries ?? 0) && options.signal?.aborted !== true) {
+      // Only a `fail` is retried: a prober error would fail the same way, and a stopped prober must stop. Each
+      // attempt is a fresh runJourney: fresh variables, connections and (through the io factory) browser context.
+      const again = () => attempts.at(-1)?.status === 'fail' && attempts.length <= (options.retries ?? 0) && options.signal?.aborted !== true;
+      while (again()) {
+        if ((options.retryDelayMs ?? 0) > 0) await sleep(options.retryDelayMs, undefined, { signal: options.signal }).catch(() => undefined);
+        if (options.signal?.aborted === true) break;
         attempts.push(await runJourney(def, journeyOptions));
       }
       const result = combineAttempts(attempts);

@@ -201,7 +201,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
   // Measured before evidence is collected: a screenshot's time is not the service's latency.
   const durationMs = round(performance.now() - t0);
   const failed = outcome.status === 'fail' || outcome.status === 'error';
-  const artifacts = failed && io.collectArtifacts !== undefined ? await io.collectArtifacts(s.name).catch(() => []) : [];
+  const artifacts = io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
   const requestIds = http.flatMap((h) => (h.requestId === undefined ? [] : [h.requestId]));
   return {
     name: s.name,

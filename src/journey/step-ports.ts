@@ -74,8 +74,11 @@ export type StepIo = StepClients & {
    * the step as `prober`.
    */
   readonly page: Page;
-  /** Best effort: paths of artifacts written for a failed step; never throws, never changes the verdict. */
-  collectArtifacts?(step: string): Promise<string[]>;
+  /**
+   * Best effort: paths of artifacts written for a step that just ended (a screenshot when it failed, or, for a
+   * retried journey's later attempts, proof of what the retry saw); never throws, never changes the verdict.
+   */
+  collectArtifacts?(step: string, outcome: { failed: boolean }): Promise<string[]>;
   /**
    * The step kind's reading of an error the step threw (Playwright's, for a step that used `ctx.page`): a categorised
    * StepFailure, or the error unchanged. Called before `classifyFailure`; never throws.

@@ -11,8 +11,13 @@ export function renderGithubSummary(result: RunResult): string {
   const lines = [`## ${ICON[result.status] ?? ''} golden-path-prober: ${result.status.toUpperCase()} (${cell(result.environment)})`, ''];
   for (const j of result.journeys) {
     lines.push(`### ${ICON[j.status] ?? ''} ${cell(j.journey)}`, '', `**${cell(j.verdict)}**`, '');
-    for (const [i, a] of (j.attempts ?? []).entries()) lines.push(`- attempt ${i + 1}: ${a.status} — ${cell(a.verdict)}`);
-    if ((j.attempts ?? []).length > 0) lines.push('');
+    const attempts = j.attempts ?? [];
+    for (const [i, a] of attempts.entries()) {
+      lines.push(`- attempt ${i + 1} of ${attempts.length + 1}: ${ICON[a.status] ?? ''} ${a.status} — ${cell(a.verdict)}`);
+      // A Markdown summary cannot embed the screenshots; their paths find them in the run's artifacts.
+      for (const s of a.steps) for (const file of s.artifacts ?? []) lines.push(`  - ${cell(s.name)}: \`${cell(file)}\``);
+    }
+    if (attempts.length > 0) lines.push(`- attempt ${attempts.length + 1} of ${attempts.length + 1}: ${ICON[j.status === 'flaky' ? 'pass' : j.status] ?? ''} the steps below`, '');
     lines.push('| step | service | status | time | detail |', '|---|---|---|---:|---|');
     for (const s of j.steps) {
       const detail = s.error !== undefined ? `${s.error.category}: ${s.error.message}` : (s.skipReason ?? '');

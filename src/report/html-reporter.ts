@@ -42,16 +42,28 @@ ${journeys.join('\n')}
 }
 
 async function journeySection(j: JourneyResult, loadImage: ImageLoader): Promise<string> {
-  const t0 = Date.parse(j.startedAt);
-  const span = Math.max(1, ...j.steps.map((s) => Date.parse(s.startedAt) - t0 + s.durationMs));
-  const rows = await Promise.all(j.steps.map((s) => stepRow(s, t0, span, loadImage)));
-  const attempts = (j.attempts ?? []).map((a, i) => `<li><span class="badge" style="background:${COLOR[a.status]}">${h(a.status)}</span> attempt ${i + 1}: ${h(a.verdict)}</li>`);
+  const attempts = await Promise.all(
+    (j.attempts ?? []).map(async (a, i) => {
+      const badge = `<span class="badge" style="background:${COLOR[a.status]}">${h(a.status)}</span>`;
+      return `<details class="attempt" data-attempt="${i + 1}"${a.status === 'pass' ? '' : ' open'}><summary>${badge} attempt ${i + 1} of ${(j.attempts ?? []).length + 1}: ${h(a.verdict)}</summary>
+${await stepTable(a.steps, a.startedAt, loadImage)}</details>`;
+    }),
+  );
+  const last = attempts.length === 0 ? '' : `<p><strong>Attempt ${attempts.length + 1} of ${attempts.length + 1}</strong> (the verdict above):</p>`;
   return `<section id="${h(j.journey)}">
 <h2><span class="badge" style="background:${COLOR[j.status]}">${h(j.status.toUpperCase())}</span> ${h(j.journey)}</h2>
 <p class="verdict">${h(j.verdict)}</p><p class="muted">${h(j.description)} · ${Math.round(j.durationMs)} ms</p>
-${attempts.length === 0 ? '' : `<p>Earlier attempts:</p><ul>${attempts.join('')}</ul>`}
-<table><thead><tr><th>step</th><th>service</th><th>status</th><th>time</th><th style="width:35%">timeline</th><th>evidence</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table></section>`;
+${attempts.length === 0 ? '' : `<p>Earlier attempts:</p>${attempts.join('\n')}`}
+${last}${await stepTable(j.steps, attempts.length === 0 ? j.startedAt : (j.steps[0]?.startedAt ?? j.startedAt), loadImage)}</section>`;
+}
+
+/** One attempt's steps on a timeline starting at its first step. */
+async function stepTable(steps: readonly StepResult[], startedAt: string, loadImage: ImageLoader): Promise<string> {
+  const t0 = Date.parse(startedAt);
+  const span = Math.max(1, ...steps.map((s) => Date.parse(s.startedAt) - t0 + s.durationMs));
+  const rows = await Promise.all(steps.map((s) => stepRow(s, t0, span, loadImage)));
+  return `<table><thead><tr><th>step</th><th>service</th><th>status</th><th>time</th><th style="width:35%">timeline</th><th>evidence</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 async function stepRow(s: StepResult, t0: number, span: number, loadImage: ImageLoader): Promise<string> {

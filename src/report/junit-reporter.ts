@@ -9,7 +9,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /**
  * JUnit XML as Jenkins, GitLab and GitHub test reporters read it: one testsuite per journey, one testcase per step,
  * `<failure>`/`<error>` carrying the category as `type`, `<skipped/>` after the failure, and Surefire's
- * `<flakyFailure>` for a step that failed in an earlier attempt of a journey that passed on a retry.
+ * `<flakyFailure>`/`<rerunFailure>` (and `*Error`) for a step that failed in an earlier attempt of a retried journey
+ * (flaky: it passed in the end; rerun: it never did), each with that attempt's screenshots as attachments.
  */
 export function renderJunit(result: RunResult): string {
   const suites = result.journeys.map((j) => suite(j, result));
@@ -46,8 +47,8 @@ function suite(j: JourneyResult, run: RunResult): string {
 function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAttempt[]): string {
   const open = `    <testcase name="${x(s.name)}" classname="${x(`${j.journey}.${s.service}`)}" time="${seconds(s.durationMs)}"`;
   const body: string[] = [];
-  const detail = (step: StepResult) =>
-    x(`${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`);
+  const detail = (step: StepResult, attempt?: number) =>
+    x(`${attempt === undefined ? '' : `attempt ${attempt}: `}${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`);
   if (s.status === 'fail' && s.error !== undefined) {
     body.push(`      <failure message="${x(s.error.message)}" type="${x(s.error.category)}">${detail(s)}</failure>`);
   } else if (s.status === 'error' && s.error !== undefined) {
@@ -55,15 +56,22 @@ function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAtt
   } else if (s.status === 'skipped') {
     body.push(`      <skipped message="${x(s.skipReason ?? 'skipped')}"/>`);
   }
-  if (j.status === 'flaky') {
-    for (const a of attempts) {
-      const earlier = a.steps.find((e) => e.name === s.name && (e.status === 'fail' || e.status === 'error'));
-      if (earlier?.error !== undefined) {
-        body.push(`      <flakyFailure message="${x(earlier.error.message)}" type="${x(earlier.error.category)}"><stackTrace>${detail(earlier)}</stackTrace></flakyFailure>`);
-      }
-    }
+  // Surefire's rerun elements: `flaky*` when the journey passed on a retry, `rerun*` when every attempt failed.
+  const rerun = j.status === 'flaky' ? 'flaky' : 'rerun';
+  for (const [i, a] of attempts.entries()) {
+    const earlier = a.steps.find((e) => e.name === s.name && (e.status === 'fail' || e.status === 'error'));
+    if (earlier?.error === undefined) continue;
+    const tag = `${rerun}${earlier.status === 'error' ? 'Error' : 'Failure'}`;
+    body.push(`      <${tag} message="${x(earlier.error.message)}" type="${x(earlier.error.category)}"><stackTrace>${detail(earlier, i + 1)}</stackTrace>${attachments(earlier)}</${tag}>`);
   }
+  if ((s.artifacts ?? []).length > 0) body.push(`      ${attachments(s)}`);
   return body.length === 0 ? `${open}/>` : [`${open}>`, ...body, '    </testcase>'].join('\n');
+}
+
+/** Screenshots and traces as the JUnit attachments convention (Jenkins, GitLab) reads them from system-out. */
+function attachments(s: StepResult): string {
+  const files = s.artifacts ?? [];
+  return files.length === 0 ? '' : `<system-out>${files.map((f) => x(`[[ATTACHMENT|${f}]]`)).join('\n')}</system-out>`;
 }
 
 export function junitReporter(path: string | undefined): Reporter {

@@ -63,6 +63,13 @@ export class JourneyArtifacts {
     return [shot, trace].filter((p): p is string => p !== undefined);
   }
 
+  /** Best effort: a screenshot of a step that passed (a retry's evidence). Never throws. */
+  async forPassedStep(step: string, page: Page): Promise<string[]> {
+    await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+    const shot = await this.screenshot(step, page);
+    return shot === undefined ? [] : [shot];
+  }
+
   /** Waits for a trace still being scrubbed. Never throws. */
   async settle(): Promise<void> {
     await this.scrubbing;

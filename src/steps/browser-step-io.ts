@@ -89,7 +89,11 @@ export class BrowserPages {
           used = true;
           return opened.page;
         },
-        collectArtifacts: (step) => opened.artifacts.forFailedStep(step, opened.page).catch(() => []),
+        // A retry's steps are screenshotted even when they pass: a flaky verdict shows what each attempt saw.
+        collectArtifacts: async (step, { failed }) => {
+          if (failed) return opened.artifacts.forFailedStep(step, opened.page).catch(() => []);
+          return attempt > 1 && used ? opened.artifacts.forPassedStep(step, opened.page).catch(() => []) : [];
+        },
         explainFailure: async (err) => (used ? classifyBrowserError(err, opened.watch.facts(), isTimeout) : err),
       };
     };

@@ -12,6 +12,7 @@ export const RUN_OPTIONS = {
   target: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
   retries: { type: 'string' },
+  'retry-delay': { type: 'string' },
   'allow-flaky': { type: 'boolean' },
   grep: { type: 'string' },
   tag: { type: 'string', multiple: true },
@@ -35,6 +36,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const filter = { grep: values.grep, tags: values.tag };
   if (values.list === true) return listSelection(configPath, positionals, filter, targets);
   const retries = parseCount('retries', values.retries);
+  const retryDelayMs = values['retry-delay'] === undefined ? 0 : parseDuration('retry-delay', values['retry-delay']);
   const expectVersions = parsePairs('expect-version', values['expect-version']);
   const waitReadyMs = values['wait-ready'] === undefined ? 0 : parseDuration('wait-ready', values['wait-ready']);
   return withSignals(async (signal) => {
@@ -46,6 +48,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       targets,
       signal,
       retries,
+      retryDelayMs,
       allowFlaky: values['allow-flaky'] === true,
       filter,
       expectVersions,
