@@ -42,6 +42,22 @@ export type RunEvent =
   | { type: 'journey/end'; result: JourneyResult };
 
 export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions): Promise<JourneyResult> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = () => Promise.allSettled(closers.reverse().map(async (close) => close()));
+  let current: StepScope | undefined;
+  const resources: JourneyResources = {
+    onClose: (fn) => closers.push(fn),
+    current: () => {
+      if (current === undefined) throw new Error('no step is running');
+      return current;
+    },
+  };
+  // Journey-scoped set-up (a fresh browser context) happens before the clock starts: it is the prober's work, not
+  // the environment's, and must not eat the journey's deadline or budget on a loaded machine.
+  const ioForStep = await Promise.resolve(opts.io(resources, { runId: opts.runId, journey: def.name })).catch(async (err: unknown) => {
+    await closeAll();
+    throw err;
+  });
   const startedAt = new Date();
   const t0 = performance.now();
   const traceId = randomBytes(16).toString('hex');
@@ -51,21 +67,11 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const journeySignal = AbortSignal.any([outer, journeyTimeout]);
   const journeyDeadline = Date.now() + journeyTimeoutMs;
   const vars = makeVars();
-  const closers: (() => Promise<void> | void)[] = [];
-  let current: StepScope | undefined;
-  const resources: JourneyResources = {
-    onClose: (fn) => closers.push(fn),
-    current: () => {
-      if (current === undefined) throw new Error('no step is running');
-      return current;
-    },
-  };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
 
   const results: StepResult[] = [];
   let firstFailure: string | undefined;
   try {
-    const ioForStep = await opts.io(resources, { runId: opts.runId, journey: def.name });
     for (const s of def.steps) {
       if (firstFailure !== undefined && !s.always) {
         results.push(skippedResult(s, `not run: step ${firstFailure} failed`));
@@ -94,7 +100,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       if ((result.status === 'fail' || result.status === 'error') && !s.always) firstFailure ??= s.name;
     }
   } finally {
-    await Promise.allSettled(closers.reverse().map(async (close) => close()));
+    await closeAll();
   }
   const durationMs = performance.now() - t0;
   const budgetMs = opts.budgetMs ?? def.budgetMs;

@@ -46,6 +46,8 @@ export const PLAYWRIGHT_TEXT = {
   notEditable: /element is not editable/,
   notVisible: /element is not visible/,
   notStable: /element is not stable|intercepts pointer events|outside of the viewport/,
+  /** The locator matched an element (so it appeared), whatever kept the action from happening. */
+  resolved: /locator resolved to/,
 } as const;
 
 /** Chromium's net errors in words; any other `net::ERR_*` is still `network`, named as Chromium names it. */
@@ -139,6 +141,7 @@ function describe(text: string, action: string, timedOut: boolean): string {
   if (PLAYWRIGHT_TEXT.notEditable.test(text)) return `${action}: ${target} stayed read-only${ms === undefined ? '' : ` for ${ms} ms`}`;
   if (PLAYWRIGHT_TEXT.notVisible.test(text)) return `${action}: ${target} stayed hidden${ms === undefined ? '' : ` for ${ms} ms`}`;
   if (PLAYWRIGHT_TEXT.notStable.test(text)) return `${action}: ${target} could not be acted on${within} (moving or covered)`;
+  if (PLAYWRIGHT_TEXT.resolved.test(text)) return `${action}: ${target} was found but could not be acted on${within}`;
   const state = waited?.[2];
   if (state === 'hidden' || state === 'detached') return `${action}: ${target} did not disappear${within}`;
   return `${action}: ${target} did not appear${within}`;
