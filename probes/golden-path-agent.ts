@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { journey, step, z, type StepContext } from '../src/index.js';
+import { journey, step, z, type StepContext } from 'golden-path-prober';
 
 const Token = z.object({ access_token: z.string().min(1), refresh_token: z.string().optional() });
 /** The seed platform's envelope: `{ type, payload, timestamp }`; events of a reply name the client's message_id. */
