@@ -8,7 +8,7 @@ export interface ScheduledJob {
   journey: string;
   schedule: string;
   /** Runs the journey once; the scheduler awaits it so `noOverlap` sees the run as still going. */
-  run: () => Promise<unknown>;
+  run: (slot: Date) => Promise<unknown>;
 }
 
 export interface SchedulerHooks {
@@ -41,7 +41,8 @@ export class CronScheduler {
     this.monitor = options.monitor ?? new TickMonitor();
     const logger = cronLogger(options.log);
     for (const job of jobs) {
-      const task = createTask(job.schedule, () => job.run(), {
+      // The slot (the tick's scheduled time, before jitter) is the same on every replica: a fleet claims ticks by it.
+      const task = createTask(job.schedule, (ctx: TaskContext) => job.run(ctx.date), {
         name: `prober:${job.journey}`,
         noOverlap: true,
         maxRandomDelay: options.maxRandomDelayMs,
