@@ -8,6 +8,7 @@ import { runJourneys, type RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporters, type ReporterSpec } from '../report/reporters.js';
+import { otlpSink } from '../report/otlp-sink.js';
 import { recordRun } from '../store/record-run.js';
 import { alertAfterRun } from '../alert/run-alerting.js';
 import { probedJourneys } from '../alert/alert-pipeline.js';
@@ -95,6 +96,7 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
 export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result?: RunResult }> {
   const reporters = createReporters(options.reporters);
   const { loaded, log, redactor, runOptions } = await prepareRun(options);
+  const otlp = otlpSink(loaded.config, options.env ?? process.env);
   let selected = filterJourneys(
     selectJourneys(loaded.journeys, options.journeys, (name) => loaded.config.journeys[name]?.enabled !== false),
     options.filter ?? {},
@@ -130,6 +132,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
     }),
   );
   for (const r of reporters) await r.report(result);
+  await otlp?.write(result).catch((err: unknown) => process.stderr.write(`prober: otlp sink failed (${otlp.where}): ${(err as Error).message}\n`));
   if (options.store !== undefined) {
     await recordRun(options.store, result, { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney });
     const probed = probedJourneys(loaded.journeys.map((j) => j.name), loaded.config.journeys);

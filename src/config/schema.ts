@@ -1,5 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { OtlpConfigSchema } from './otlp-config.js';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
@@ -122,6 +123,8 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /** OpenTelemetry: OTLP/HTTP export of a span per journey run and per step. Off unless present. */
+    otlp: OtlpConfigSchema.optional(),
     /** When and where to notify: policy, named channels (secrets as `${env:NAME}`), maintenance windows, delivery. */
     alerts: AlertsConfigSchema.prefault({}),
     /** Run history, alert state and outbox (`prober schedule`, `prober run --store`). @defaultValue `{ path: '.prober/state.db' }` */

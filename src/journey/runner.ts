@@ -148,6 +148,8 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
   const effectiveTimeout = Math.max(0, deadline - startMs);
   const http: HttpEvidence[] = [];
   const metrics: Record<string, number> = {};
+  // The step's span id: the parent of every request it sends (traceparent), and of the step span OTLP export sends.
+  const spanId = randomBytes(8).toString('hex');
   const scope: StepScope = {
     signal,
     deadline,
@@ -155,7 +157,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     tagHeaders: () => ({
       'user-agent': opts.userAgent,
       'x-synthetic-probe': opts.runId,
-      traceparent: `00-${run.traceId}-${randomBytes(8).toString('hex')}-01`,
+      traceparent: `00-${run.traceId}-${spanId}-01`,
     }),
     recordHttp: (e) => http.push(e),
     markSecret: (v) => opts.redactor.add(v),
@@ -221,6 +223,7 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     ...(s.location === undefined ? {} : { location: s.location }),
     evidence: {
       traceId: run.traceId,
+      spanId,
       ...(requestIds.length > 0 ? { requestIds } : {}),
       ...(http.length > 0 ? { http } : {}),
       ...(Object.keys(metrics).length > 0 ? { metrics } : {}),

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { AuthStore } from './auth-store.js';
 import { createAuthServer } from './auth-service.js';
 import { TokenIssuer } from './auth-tokens.js';
@@ -37,11 +37,19 @@ export interface SandboxUrls {
   control: string;
 }
 
+export interface ReceivedTraceparent {
+  service: SandboxService;
+  path: string;
+  traceparent: string;
+}
+
 export interface Sandbox {
   urls: SandboxUrls;
   faults: FaultController;
   tables(): string[];
   chatSessions(): ChatSession[];
+  /** The `traceparent` header of each request the services received, oldest first (the last 1000). */
+  traceparents(): ReceivedTraceparent[];
   /** What /version reports from now on (a deploy finishing). */
   setVersion(service: SandboxService, version: string): void;
   close(): Promise<void>;
@@ -92,6 +100,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     backend: backendServer,
     web: createWebServer({ urls, faults, faultContext, version: version('web') }),
   };
+  // What a tracing backend would see: the traceparent of every request each service received (last 1000).
+  const traceparents: ReceivedTraceparent[] = [];
+  for (const service of ['auth', 'backend', 'web'] as const) {
+    servers[service].on('request', (req: IncomingMessage) => {
+      const header = req.headers.traceparent;
+      if (typeof header !== 'string') return;
+      traceparents.push({ service, path: (req.url ?? '/').split('?')[0] ?? '/', traceparent: header });
+      if (traceparents.length > 1000) traceparents.shift();
+    });
+  }
   const listeners = Object.fromEntries(
     Object.entries(servers).map(([name, server]) => [name, new ServiceListener(server)]),
   ) as Record<keyof SandboxUrls, ServiceListener>;
@@ -135,6 +153,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     faults,
     tables: () => store.tables(),
     chatSessions: () => sessions.list(),
+    traceparents: () => [...traceparents],
     setVersion: (service, v) => void (current[service] = v),
     close,
   };
