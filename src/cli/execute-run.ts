@@ -21,6 +21,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
 import { resolveLocation } from '../config/location.js';
+import { scrubStrayFaultsWith } from './stray-faults.js';
 
 export interface ExecuteOptions {
   configPath: string;
@@ -61,6 +62,7 @@ export interface PreparedRun {
 /** Loads the config and builds the redactor, logger and run options once, for `run`, `demo` and `janitor`. */
 export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'reporters' | 'failOnDegraded'>): Promise<PreparedRun> {
   const redactor = new Redactor();
+  scrubStrayFaultsWith(redactor);
   const runId = randomUUID();
   const log = createLogger(redactor, options.logLevel ?? 'warn').child({ runId });
   const loaded = await loadConfig(options.configPath, {

@@ -3,6 +3,8 @@ import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
 import { COMMAND_HELP, wantsHelp } from './command-help.js';
 import { PROBER_VERSION } from '../version.js';
+import { installProbeContainment } from '../journey/containment.js';
+import { onStrayFault } from './stray-faults.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -42,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${PROBER_VERSION}\n`);
     return EXIT.pass;
   }
+  installProbeContainment(onStrayFault);
   const load = COMMANDS[command];
   if (load === undefined) {
     process.stderr.write(`prober: unknown command "${command}" (use one of: ${Object.keys(COMMANDS).join(', ')}; see prober --help)\n`);

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { glob } from 'tinyglobby';
 import { isJourneyDefinition, type JourneyDefinition } from '../journey/define.js';
-import { importModule, loadErrorMessage } from './import-module.js';
+import { importContained, loadErrorMessage } from './import-module.js';
 
 export interface Discovered {
   journeys: { def: JourneyDefinition; file: string }[];
@@ -21,7 +21,7 @@ export async function discoverJourneys(patterns: readonly string[], baseDir: str
     for (const file of files.sort()) {
       const shown = relative(process.cwd(), file);
       try {
-        const mod = await importModule(file);
+        const mod = await importContained(file, shown);
         const found = Object.values(mod).filter(isJourneyDefinition);
         if (found.length === 0) problems.push(`${shown}: exports no journey; write \`export default journey({ ... })\``);
         for (const def of new Set(found)) journeys.push({ def, file: shown });

@@ -5,7 +5,7 @@ import { ProberSetupError } from '../journey/errors.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { discoverJourneys } from './discover-journeys.js';
 import { resolveSecrets } from './env-refs.js';
-import { importModule, loadErrorMessage } from './import-module.js';
+import { importContained, loadErrorMessage } from './import-module.js';
 import { issuesToProblems } from './problems.js';
 import { ConfigSchema, type ProberConfig } from './schema.js';
 import { resolveTls, type TlsSettings } from './tls-settings.js';
@@ -33,7 +33,7 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   if (!existsSync(file)) throw new ProberSetupError([`--config: file not found: ${path}`]);
   let raw: unknown;
   try {
-    const mod = await importModule(file);
+    const mod = await importContained(file, path);
     raw = mod.default ?? mod.config;
   } catch (err) {
     throw new ProberSetupError([`${path}: could not load: ${loadErrorMessage(err)}`]);

@@ -5,6 +5,7 @@ import type { HttpEvidence, JourneyResult, StepResult } from './result-schema.js
 import type { JourneyDefinition, StepContext, StepDefinition } from './define.js';
 import { withClients, type JourneyResources, type StepIo, type StepIoFactory, type StepScope } from './step-ports.js';
 import { classifyFailure } from './classify-failure.js';
+import { runInProbeScope, type ProbeScope } from './containment.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
 import { makeVars } from './vars.js';
@@ -67,6 +68,14 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const journeySignal = AbortSignal.any([outer, journeyTimeout]);
   const journeyDeadline = Date.now() + journeyTimeoutMs;
   const vars = makeVars();
+  // Faults of this journey's code (an unhandled rejection, a throw from a timer, process.exit) end its running
+  // step as a prober error; one arriving between steps fails the next step, so it is never lost.
+  let faultStep: ((message: string) => void) | undefined;
+  let pendingFault: string | undefined;
+  const probeScope: ProbeScope = {
+    owner: `journey ${def.name}`,
+    fault: (message) => (faultStep === undefined ? (pendingFault ??= message) : faultStep(message)),
+  };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
 
   const results: StepResult[] = [];
@@ -94,6 +103,12 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         parentDeadline: s.always ? Number.POSITIVE_INFINITY : journeyDeadline,
         journeyTimeout: s.always ? undefined : journeyTimeout,
         outer,
+        probeScope,
+        onFault: (fn) => {
+          faultStep = fn;
+          if (fn !== undefined && pendingFault !== undefined) fn(pendingFault);
+          pendingFault = undefined;
+        },
       });
       results.push(result);
       opts.onEvent?.({ type: 'step/end', journey: def.name, result });
@@ -134,6 +149,9 @@ interface StepRun {
   parentDeadline: number;
   journeyTimeout: AbortSignal | undefined;
   outer: AbortSignal;
+  probeScope: ProbeScope;
+  /** Where this journey's probe faults go while the step runs (undefined once it ended). */
+  onFault: (fail: ((message: string) => void) | undefined) => void;
 }
 
 async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
@@ -187,8 +205,16 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
   }, io);
 
   let outcome: Pick<StepResult, 'status' | 'error' | 'skipReason'>;
+  let failWithFault: (err: StepFailure) => void = () => undefined;
+  const faulted = new Promise<never>((_, reject) => (failWithFault = reject));
+  faulted.catch(() => undefined); // settles the race below, or nobody is waiting any more
+  run.onFault((message) => failWithFault(new StepFailure('prober', message)));
+  // Unref'd deadline timers alone would let Node exit (code 13) under a step that awaits a promise with no I/O
+  // behind it; this one keeps the process alive until the deadline can report the timeout.
+  const keepAlive = setTimeout(() => undefined, Math.max(0, deadline - Date.now()) + 1_000);
   try {
-    await untilAborted(Promise.resolve().then(() => s.run(ctx)), signal);
+    const work = runInProbeScope(run.probeScope, () => Promise.resolve().then(() => s.run(ctx)));
+    await untilAborted(Promise.race([work, faulted]), signal);
     const durationMs = performance.now() - t0;
     outcome = { status: run.budgetMs !== undefined && durationMs > run.budgetMs ? 'degraded' : 'pass' };
   } catch (err) {
@@ -205,6 +231,9 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
         error: { category: c.category, message: c.message, ...(c.httpStatus === undefined ? {} : { httpStatus: c.httpStatus }) },
       };
     }
+  } finally {
+    clearTimeout(keepAlive);
+    run.onFault(undefined);
   }
   // Measured before evidence is collected: a screenshot's time is not the service's latency.
   const durationMs = round(performance.now() - t0);
