@@ -22,6 +22,7 @@ import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
 import { resolveLocation } from '../config/location.js';
 import { scrubStrayFaultsWith } from './stray-faults.js';
+import { watchRun } from './run-watchdog.js';
 
 export interface ExecuteOptions {
   configPath: string;
@@ -119,6 +120,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
   const runId = runOptions.runId ?? randomUUID();
   const browserRun = { settings: browser, runId, journeys: selected, redactor, api: runOptions.io };
+  const watch = watchRun({ journeys: selected, runId, environment: loaded.config.environment, redactor, reporters: options.reporters });
   const result = await withBrowserRun(browserRun, (io) =>
     runJourneys(selected, {
       ...runOptions,
@@ -128,11 +130,12 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
       onEvent: (event) => {
+        watch.onEvent(event);
         logRunEvent(log, event);
         for (const r of reporters) r.onEvent?.(event);
       },
     }),
-  );
+  ).finally(() => watch.stop());
   for (const r of reporters) await r.report(result);
   await otlp?.write(result).catch((err: unknown) => process.stderr.write(`prober: otlp sink failed (${otlp.where}): ${(err as Error).message}\n`));
   if (options.store !== undefined) {

@@ -10,6 +10,8 @@ import { oneLine } from './classify-failure.js';
 export interface ProbeScope {
   /** What the fault is attributed to, e.g. `journey golden-path-api` or `probes/x.ts (while loading)`. */
   readonly owner: string;
+  /** The journey running this code, when it is a journey (not a file being loaded). */
+  readonly journey?: string;
   /** Ends whatever this scope is running as a prober error with this message (called at most once per fault). */
   fault(message: string): void;
 }
@@ -55,6 +57,12 @@ export function describeThrown(value: unknown): string {
 export type StrayFault = (what: string, err: unknown) => void;
 
 let installed = false;
+const realExit = process.exit.bind(process);
+
+/** The prober's own way out, past the guard that refuses `process.exit` to probe code (e.g. the loop watchdog's). */
+export function exitProber(code: number): never {
+  return realExit(code);
+}
 
 /**
  * Installs the process-wide guards once: faults inside a probe scope go to that scope; anything else (a bug in
@@ -73,7 +81,6 @@ export function installProbeContainment(onStray: StrayFault): void {
   };
   process.on('uncaughtException', (err) => route('uncaught exception', err));
   process.on('unhandledRejection', (reason) => route('unhandled rejection', reason));
-  const realExit = process.exit.bind(process);
   process.exit = function exit(code?: string | number | null): never {
     const scope = probes.getStore();
     if (scope === undefined) return realExit(code);

@@ -74,6 +74,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   let pendingFault: string | undefined;
   const probeScope: ProbeScope = {
     owner: `journey ${def.name}`,
+    journey: def.name,
     fault: (message) => (faultStep === undefined ? (pendingFault ??= message) : faultStep(message)),
   };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });

@@ -1,0 +1,82 @@
+import { closeSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { currentProbeScope, exitProber } from '../journey/containment.js';
+import { WATCHDOG_WORKER_SOURCE } from './loop-watchdog-worker.js';
+
+/**
+ * A probe stuck in a synchronous loop holds the one JavaScript thread: no deadline, signal or HTTP handler runs
+ * again, and Node cannot interrupt it safely (V8's TerminateExecution corrupts Node's async-hook stack and aborts
+ * the process). So a watchdog thread watches a heartbeat the event loop bumps; when the loop has not turned for
+ * `stallMs`, it has `onBlocked` run inside the blocked thread (through the inspector, served by V8 interrupt),
+ * where the async context still names the journey. The plan it returns is carried out there: the watchdog
+ * thread writes the reports, then the blocked thread prints one line and exits with the plan's code.
+ */
+export interface BlockedPlan {
+  /** One line for stderr, already redacted. */
+  message: string;
+  /** `prober run`'s reporters and the result they write, as plain data (the watchdog thread runs them). */
+  report?: { result: unknown; reporters: { name: string; path?: string | undefined }[] } | undefined;
+  exitCode: number;
+}
+
+export interface WatchdogOptions {
+  stallMs: number;
+  /** Runs in the blocked thread, synchronously; `journey` is the blocking journey's name when the context knows it. */
+  onBlocked: (journey: string | undefined, stalledMs: number) => BlockedPlan;
+}
+
+export interface LoopWatchdog {
+  stop(): void;
+}
+
+/** Where the watchdog thread finds the blocked thread's hook (the inspector evaluates a global expression). */
+export const WATCHDOG_HOOK = 'golden-path-prober.loop-watchdog';
+const HEARTBEAT_MS = 100;
+/** Reports of a blocked run must not hold the exit up for ever either. */
+const REPORT_BOUND_MS = 15_000;
+
+export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
+  const signals = new Int32Array(new SharedArrayBuffer(8));
+  const fromTs = new URL(import.meta.url).pathname.endsWith('.ts');
+  const ext = fromTs ? 'ts' : 'js';
+  const worker = new Worker(WATCHDOG_WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      signals,
+      stallMs: options.stallMs,
+      hook: WATCHDOG_HOOK,
+      reportersUrl: new URL(`../report/reporters.${ext}`, import.meta.url).href,
+      schemaUrl: new URL(`../journey/result-schema.${ext}`, import.meta.url).href,
+      // Run from sources (tests, a checkout without dist), the reporters need the CLI's TypeScript loader.
+      loaderUrl: fromTs ? import.meta.resolve('tsx/esm/api') : undefined,
+    },
+  });
+  worker.unref(); // never the reason the process stays alive
+  // A watchdog that cannot start must not take the run down with it.
+  worker.on('error', (err) => process.env.PROBER_DEBUG === '1' && process.stderr.write(`prober: loop watchdog: ${String(err)}\n`));
+  const blocked = (stalledMs: number) => {
+    let plan: BlockedPlan;
+    try {
+      plan = options.onBlocked(currentProbeScope()?.journey, stalledMs);
+    } catch {
+      plan = { message: `prober: the event loop was blocked for over ${stalledMs} ms; stopping`, exitCode: 70 };
+    }
+    worker.postMessage(plan);
+    Atomics.wait(signals, 1, 0, REPORT_BOUND_MS);
+    writeSync(2, `${plan.message}\n`);
+    // Node prints "Waiting for the debugger to disconnect..." at exit while the watchdog's inspector session is
+    // open, and closing it needs the event loop this thread no longer runs; our line is the last word on stderr.
+    closeSync(2);
+    exitProber(plan.exitCode);
+  };
+  (globalThis as Record<symbol, unknown>)[Symbol.for(WATCHDOG_HOOK)] = { blocked };
+  const beat = setInterval(() => Atomics.add(signals, 0, 1), HEARTBEAT_MS);
+  beat.unref();
+  return {
+    stop() {
+      clearInterval(beat);
+      void worker.terminate();
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for(WATCHDOG_HOOK)];
+    },
+  };
+}

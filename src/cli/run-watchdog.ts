@@ -1,0 +1,48 @@
+import type { JourneyDefinition } from '../journey/define.js';
+import { RunProgress } from '../journey/blocked-run.js';
+import type { RunEvent } from '../journey/runner.js';
+import type { Redactor } from '../redact.js';
+import type { ReporterSpec } from '../report/reporters.js';
+import { PROBER_VERSION } from '../version.js';
+import { EXIT } from './exit-codes.js';
+import { startLoopWatchdog } from './loop-watchdog.js';
+
+/**
+ * How long the event loop may stay blocked before the prober gives up on it. Far above any pause Node itself
+ * makes (GC, a module compile), far below a CI job's patience; a journey blocked this long never finishes anyway.
+ */
+export const LOOP_STALL_MS = 5_000;
+
+export interface RunWatch {
+  onEvent(event: RunEvent): void;
+  stop(): void;
+}
+
+/**
+ * `prober run` under the loop watchdog: if probe code blocks the event loop, the run is still reported (the
+ * blocking journey `error`/`prober`, journeys still going `error`/`aborted`, finished ones as they were) to every
+ * reporter, and the process exits 2, never a success code.
+ */
+export function watchRun(run: {
+  journeys: readonly JourneyDefinition[];
+  runId: string;
+  environment: string;
+  redactor: Redactor;
+  reporters: readonly ReporterSpec[];
+}): RunWatch {
+  const progress = new RunProgress(run.journeys);
+  const startedAt = new Date();
+  const watchdog = startLoopWatchdog({
+    stallMs: LOOP_STALL_MS,
+    onBlocked: (journey, stalledMs) => {
+      const result = progress.blockedResult({ runId: run.runId, environment: run.environment, proberVersion: PROBER_VERSION, startedAt }, journey, stalledMs);
+      const who = journey === undefined ? 'probe code' : `journey ${journey}`;
+      return {
+        message: run.redactor.scrub(`prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); reported as a prober error, exit ${EXIT.error}`),
+        report: { result: run.redactor.scrubDeep(result), reporters: [...run.reporters] },
+        exitCode: EXIT.error,
+      };
+    },
+  });
+  return { onEvent: (event) => progress.onEvent(event), stop: () => watchdog.stop() };
+}
