@@ -46,3 +46,21 @@ export function watchRun(run: {
   });
   return { onEvent: (event) => progress.onEvent(event), stop: () => watchdog.stop() };
 }
+
+/**
+ * `prober schedule` under the loop watchdog. A blocked daemon cannot probe, answer `/healthz` or alert, and no
+ * thread can unblock it safely, so it says which journey blocked it and exits 2 within `LOOP_STALL_MS`: the
+ * supervisor (systemd `Restart=`, a Kubernetes restart policy) brings it back, and the next start records the
+ * interrupted run from its in-flight marker.
+ */
+export function watchDaemon(redactor: Redactor): { stop(): void } {
+  return startLoopWatchdog({
+    stallMs: LOOP_STALL_MS,
+    onBlocked: (journey, stalledMs) => ({
+      message: redactor.scrub(
+        `prober: ${journey === undefined ? 'probe code' : `journey ${journey}`} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); the daemon exits ${EXIT.error} so its supervisor restarts it`,
+      ),
+      exitCode: EXIT.error,
+    }),
+  });
+}

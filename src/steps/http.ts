@@ -73,26 +73,22 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     const headersMs = performance.now() - started;
     const requestId = headerValue(res.headers['x-request-id']);
     markCredentials(scope, res.headers['set-cookie']);
-    const record = (bodyMs?: number) =>
-      scope.recordHttp({
-        ...evidence,
-        status: res.statusCode,
-        ...(requestId === undefined ? {} : { requestId }),
-        timings: { ...(connectMs === undefined ? {} : { connectMs }), headersMs, ...(bodyMs === undefined ? {} : { bodyMs }) },
-      });
+    // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
+    // too; reading the body later adds its time to the same entry.
+    const timings: Record<string, number> = { ...(connectMs === undefined ? {} : { connectMs }), headersMs };
+    scope.recordHttp({ ...evidence, status: res.statusCode, ...(requestId === undefined ? {} : { requestId }), timings });
 
     if (!statusMatches(res.statusCode, options.expect)) {
-      record();
       await res.body.dump().catch(() => undefined);
       await agent.destroy().catch(() => undefined);
-      throw statusFailure(res.statusCode, `${method} ${safeUrl(url)}`);
+      throw statusFailure(res.statusCode, `${method} ${safeUrl(url)}`, options.expect);
     }
 
     let cached: Promise<string> | undefined;
     const text = () =>
       (cached ??= readCapped(res.body, scope.maxBodyBytes)
         .then((t) => {
-          record(performance.now() - started - headersMs);
+          timings.bodyMs = performance.now() - started - headersMs;
           return t;
         })
         .finally(() => agent.destroy().catch(() => undefined)));
@@ -108,7 +104,6 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
       },
       stream: () => {
         res.body.once('close', () => {
-          record();
           void agent.destroy().catch(() => undefined);
         });
         return res.body;

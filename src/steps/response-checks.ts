@@ -2,10 +2,19 @@ import type { ZodType } from 'zod';
 import { zodSummary } from '../journey/classify-failure.js';
 import { StepFailure } from '../journey/errors.js';
 
-/** A status the step did not expect. 401/403 mean the credentials or token were refused: category `auth`. */
-export function statusFailure(status: number, what: string): StepFailure {
+/**
+ * A status the step did not expect, saying what it expected. 401/403 mean the credentials or token were refused:
+ * category `auth`.
+ */
+export function statusFailure(status: number, what: string, expected: number | readonly number[] | '2xx' | 'any' = '2xx'): StepFailure {
   const category = status === 401 || status === 403 ? 'auth' : 'http_status';
-  return new StepFailure(category, `${what} returned HTTP ${status}`, { httpStatus: status });
+  return new StepFailure(category, `${what} returned HTTP ${status}, expected ${describeExpected(expected)}`, { httpStatus: status });
+}
+
+export function describeExpected(expected: number | readonly number[] | '2xx' | 'any'): string {
+  if (typeof expected === 'number') return String(expected);
+  if (expected === '2xx' || expected === 'any') return expected;
+  return expected.length === 1 ? String(expected[0]) : `one of ${expected.join(', ')}`;
 }
 
 /** Parses JSON and validates it; the message names the content type, size and zod path, never the body. */

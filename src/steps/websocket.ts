@@ -63,7 +63,7 @@ export function createWsClient(
           record(res.statusCode, headerValue(res.headers['x-request-id']));
           res.resume();
           socket.terminate();
-          reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`));
+          reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
         });
         socket.once('upgrade', (res) => record(res.statusCode, headerValue(res.headers['x-request-id'])));
         socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : err));

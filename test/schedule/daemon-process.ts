@@ -21,10 +21,15 @@ export function targetArgs(sandbox: Sandbox): string[] {
   return (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
 }
 
-/** Starts the daemon and resolves once it printed its URL (bounded: it must start within `startMs`). */
-export async function startDaemonProcess(args: string[], env: NodeJS.ProcessEnv, startMs = 45_000): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [BIN, 'schedule', ...args], {
-    cwd: ROOT,
+/** Starts the daemon (this checkout's, or `where.bin`, e.g. a packed project's) and resolves once it printed its URL (bounded: it must start within `startMs`). */
+export async function startDaemonProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  startMs = 45_000,
+  where: { bin?: string; cwd?: string } = {},
+): Promise<DaemonProcess> {
+  const child = spawn(process.execPath, [where.bin ?? BIN, 'schedule', ...args], {
+    cwd: where.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

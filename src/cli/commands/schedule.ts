@@ -6,6 +6,7 @@ import { openStore, storeLabel, storeTarget } from '../../store/open-store.js';
 import { parse, parseLogLevel, parsePairs } from '../args.js';
 import { prepareRun } from '../execute-run.js';
 import { defaultConfigPath } from './run.js';
+import { watchDaemon } from '../run-watchdog.js';
 
 /**
  * `prober schedule`: the long-lived daemon. Runs until SIGTERM/SIGINT, then shuts down cleanly and exits 0.
@@ -56,7 +57,9 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
       await store.close();
       throw err;
     }
+    const watchdog = watchDaemon(redactor);
     const sig = await shutdown.signal;
+    watchdog.stop();
     log.info({ signal: sig }, 'schedule/stopping');
     await daemon.shutdown(`received ${sig}`);
     exitIfStillAlive(0, 2_000);
