@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { runInProbeScope } from '../journey/containment.js';
 
 /** Loads a config or journey file: JSON as data, TypeScript and JavaScript through tsx, so no build step is needed. */
 export async function importModule(path: string): Promise<Record<string, unknown>> {
-  if (extname(path) === '.json') return { default: JSON.parse(await readFile(path, 'utf8')) as unknown };
+  if (extname(path) === '.json') return { default: parseJson(await readFile(path, 'utf8'), path) };
   const mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
   return unwrapCommonJs(mod);
 }
@@ -33,8 +33,39 @@ function unwrapCommonJs(mod: Record<string, unknown>): Record<string, unknown> {
   return mod;
 }
 
+/**
+ * One line saying why a file did not load. esbuild (through tsx) puts each syntax error's `file:line:col: ERROR:
+ * reason` on the lines after "Transform failed with N error(s):"; those lines are the message, with the path
+ * relative to the working directory. Anything else: the error's name and first line, never its stack.
+ */
 export function loadErrorMessage(err: unknown): string {
   const e = err as { message?: unknown; name?: unknown };
-  const first = (typeof e?.message === 'string' ? e.message : String(err)).split('\n')[0] ?? '';
-  return `${typeof e?.name === 'string' ? e.name : 'Error'}: ${first}`;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const located = message
+    .split('\n')
+    .map((line) => /^(.+?):(\d+):(\d+): ERROR: (.+)$/.exec(line.trim()))
+    .flatMap((m) => (m === null ? [] : [`syntax error at ${shownPath(m[1] ?? '')}:${m[2]}:${m[3]}: ${m[4]}`]));
+  if (located.length > 0) return located.join('; ');
+  return `${typeof e?.name === 'string' ? e.name : 'Error'}: ${message.split('\n')[0] ?? ''}`;
+}
+
+/** JSON.parse says "at position N" (and, on newer Node, line and column); a person wants `file:line:col`. */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const reason = (err as Error).message;
+    const at = /at position (\d+)/.exec(reason);
+    if (at === null) throw new SyntaxError(`${shownPath(path)}: invalid JSON: ${reason}`);
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    const col = Number(at[1]) - before.lastIndexOf('\n');
+    const why = reason.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    throw new SyntaxError(`invalid JSON at ${shownPath(path)}:${line}:${col}: ${why}`);
+  }
+}
+
+function shownPath(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(`${cwd}/`) ? relative(cwd, file) : file;
 }

@@ -8,7 +8,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: re
       return issue.keys.map((key) => `${formatPath([...path, key])}: unknown key (check the spelling; unknown keys are refused)`);
     }
     if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
-      const got = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      // zod drops `input` from finished issues, so a missing value is told by zod's own wording, not by `input`.
+      const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+      const got = missing ? 'is required' : issue.message;
       return [`${formatPath(path)}: ${got}`];
     }
     return [`${formatPath(path)}: ${issue.message}`];

@@ -3,12 +3,19 @@ import { z } from 'zod';
 import { OtlpConfigSchema } from './otlp-config.js';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
+import { MAX_TIMER_MS } from './check-definitions.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
 
 /** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
 export const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 const Ms = z.number().int().positive();
+/** A timeout or budget: Node's timers cannot wait longer than 2^31 − 1 ms (a longer delay fires after 1 ms). */
+const TimerMs = z
+  .number()
+  .int('must be a whole number of milliseconds')
+  .positive('must be at least 1 ms')
+  .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (2^31 − 1, about 24.8 days): Node's timers cannot wait longer`);
 
 const Cron = z.string().superRefine((expr, ctx) => {
   const check = validateDetailed(expr);
@@ -21,9 +28,9 @@ const Cron = z.string().superRefine((expr, ctx) => {
 export const StepOverrideSchema = z
   .object({
     /** Hard deadline of the step in ms. */
-    timeoutMs: Ms.optional(),
+    timeoutMs: TimerMs.optional(),
     /** Latency budget in ms; slower passes are `degraded`. */
-    budgetMs: Ms.optional(),
+    budgetMs: TimerMs.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -39,8 +46,8 @@ export const JourneySettingsSchema = z
     /** Cron expression (optional seconds field) for `prober schedule`. */
     schedule: Cron.optional(),
     /** Whole-journey deadline in ms. @defaultValue the sum of its step timeouts */
-    timeoutMs: Ms.optional(),
-    budgetMs: Ms.optional(),
+    timeoutMs: TimerMs.optional(),
+    budgetMs: TimerMs.optional(),
     steps: z.record(z.string(), StepOverrideSchema).default({}),
   })
   .strict();

@@ -9,6 +9,7 @@ import { runInProbeScope, type ProbeScope } from './containment.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
 import { makeVars } from './vars.js';
+import { suggestName } from './nearest-name.js';
 
 export type { StepIo, StepIoFactory } from './step-ports.js';
 
@@ -293,7 +294,9 @@ function cleanupSignal(outer: AbortSignal, boundMs: number): AbortSignal {
 
 function lookup(map: Readonly<Record<string, string>>, name: string, kind: string): string {
   const value = map[name];
-  if (value === undefined) throw new StepFailure('prober', `the probe asked for ${kind} "${name}", which the config does not define`);
+  if (value === undefined) {
+    throw new StepFailure('prober', `the probe asked for ${kind} "${name}", which the config does not define${suggestName(name, Object.keys(map))}`);
+  }
   return value;
 }
 

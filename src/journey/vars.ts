@@ -1,5 +1,6 @@
 import type { Vars } from './define.js';
 import { StepFailure } from './errors.js';
+import { nearestName } from './nearest-name.js';
 
 export function makeVars(): Vars {
   const values = new Map<string, unknown>();
@@ -8,7 +9,9 @@ export function makeVars(): Vars {
     has: (name) => values.has(name),
     get: <T>(name: string): T => {
       if (!values.has(name)) {
-        throw new StepFailure('prober', `variable "${name}" was never set by an earlier step (a bug in the probe)`);
+        const near = nearestName(name, values.keys());
+        const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+        throw new StepFailure('prober', `variable "${name}" was never set by an earlier step (a bug in the probe)${hint}`);
       }
       return values.get(name) as T;
     },
