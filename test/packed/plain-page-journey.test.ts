@@ -1,0 +1,211 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RunResult, type JourneyResult } from '../../src/journey/result-schema.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describeWithBrowser } from '../browser/browser-gate.js';
+import { hasStackTrace } from '../support/cli.js';
+import { packedProject, type PackedProject } from '../support/packed-project.js';
+import { expectNoSecrets } from '../support/secrets.js';
+
+/**
+ * A browser journey as a user writes it from the README, in a fresh project with the packed package: plain
+ * `ctx.page` calls, no helpers. The prober must judge it exactly as it judges the bundled probe (which uses the
+ * helpers), fault by fault, and an app that is down must read as an outage, never as "could not judge".
+ */
+const PLAIN = `import { journey, step } from 'golden-path-prober';
+
+export default journey({
+  name: 'plain-browser',
+  description: 'log in and chat through the web UI, written with ctx.page only',
+  capability: 'log in and chat in the web app',
+  needs: { browser: true, secrets: ['password'], variables: ['email'] },
+  steps: [
+    step('web.open', { service: 'web' }, async (ctx) => {
+      await ctx.page.goto(\`\${ctx.target('web')}/login\`);
+      await ctx.page.getByLabel('Email', { exact: true }).waitFor();
+    }),
+    step('web.login', { service: 'auth' }, async (ctx) => {
+      await ctx.page.getByLabel('Email', { exact: true }).fill(ctx.variable('email'));
+      await ctx.page.getByLabel('Password', { exact: true }).fill(ctx.secret('password'));
+      await ctx.page.getByRole('button', { name: 'Log in' }).click();
+      await ctx.page.getByRole('heading', { name: 'Chat' }).waitFor();
+    }),
+    step('web.chat.send', { service: 'backend' }, async (ctx) => {
+      await ctx.page.getByLabel('Message', { exact: true }).fill('hello from a plain journey');
+      await ctx.page.getByRole('button', { name: 'Send' }).click();
+      await ctx.page.locator('[data-role="user"][data-acked="true"]').waitFor();
+    }),
+    step('web.chat.reply', { service: 'backend' }, async (ctx) => {
+      await ctx.page.locator('[data-role="assistant"][data-state="complete"]').waitFor();
+    }),
+  ],
+});
+`;
+
+const EMAIL = 'probe@sandbox.test';
+const password = `canary-${randomBytes(9).toString('hex')}`;
+const ESC = '\u001b';
+// Generous deadlines for a loaded two-core box; a failing wait takes its step's whole deadline.
+const STEPS = {
+  'web.open': { timeoutMs: 12_000 },
+  'web.login': { timeoutMs: 15_000 },
+  'web.chat.send': { timeoutMs: 12_000 },
+  'web.chat.reply': { timeoutMs: 12_000 },
+};
+const BOTH = {
+  'golden-path-browser': { timeoutMs: 70_000, steps: { ...STEPS, 'web.logout': { timeoutMs: 12_000 } } },
+  'plain-browser': { timeoutMs: 70_000, steps: STEPS },
+};
+
+function config(targets: Record<string, string>, journeys: Record<string, unknown> = BOTH): string {
+  return JSON.stringify({
+    environment: 'packed-browser',
+    targets,
+    probes: ['*.ts'],
+    secrets: { password: '${env:PACKED_PASSWORD}' },
+    variables: { email: EMAIL },
+    browser: { artifactsDir: 'artifacts' },
+    journeys,
+  });
+}
+
+function noEscapes(where: string, text: string): void {
+  expect(text.includes(ESC), `${where} holds an ANSI escape`).toBe(false);
+  expect(text.includes('\\u001b'), `${where} holds an escaped ANSI escape`).toBe(false);
+}
+
+async function closedPortUrl(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((resolve) => s.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+const outcome = (j: JourneyResult | undefined) => ({ status: j?.status, step: j?.failure?.step, category: j?.failure?.category });
+
+describeWithBrowser('a plain ctx.page journey from the packed package is judged as the bundled probe is', () => {
+  let project: PackedProject;
+  let sandbox: Sandbox;
+  let dir: string;
+  beforeAll(async () => {
+    project = packedProject();
+    sandbox = await startSandbox({ users: [{ email: EMAIL, password }] });
+    // The bundled probe, as shipped: it imports only golden-path-prober and golden-path-prober/browser.
+    const bundled = await readFile(join(project.root, 'node_modules/golden-path-prober/probes/golden-path-browser.ts'), 'utf8');
+    expect(bundled).not.toMatch(/from '\.\.?\//);
+    const { auth, backend, web } = sandbox.urls;
+    dir = await project.workspace({ 'plain-browser.ts': PLAIN, 'golden-path-browser.ts': bundled, 'prober.config.json': config({ auth, backend, web }) });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  const control = (method: string, body?: unknown) =>
+    fetch(`${sandbox.urls.control}/faults`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+
+  async function both(): Promise<{ plain: JourneyResult; bundled: JourneyResult; code: number | null }> {
+    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: dir, env: { PACKED_PASSWORD: password }, timeoutMs: 150_000 });
+    for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+      expectNoSecrets(where, text, password);
+      noEscapes(where, text);
+    }
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    const result = RunResult.parse(JSON.parse(r.stdout));
+    const find = (name: string) => result.journeys.find((j) => j.journey === name)!;
+    return { plain: find('plain-browser'), bundled: find('golden-path-browser'), code: r.code };
+  }
+
+  // Every fault the sandbox offers on the browser's own path (the web documents), plus the login call the page makes.
+  const FAULTS: [fault: string | undefined, expected: { status: string; step?: string; category?: string }][] = [
+    [undefined, { status: 'pass' }],
+    ['web.page=http500', { status: 'fail', step: 'web.open', category: 'http_status' }],
+    ['web.page=http404', { status: 'fail', step: 'web.open', category: 'http_status' }],
+    ['web.page=hang', { status: 'fail', step: 'web.open', category: 'timeout' }],
+    ['web.page=reset', { status: 'fail', step: 'web.open', category: 'network' }],
+    ['web.page=refuse', { status: 'fail', step: 'web.open', category: 'network' }],
+    ['web.page=slow:300', { status: 'pass' }],
+    ['web.login=http500', { status: 'fail', step: 'web.login', category: 'http_status' }],
+    ['web.login=http401', { status: 'fail', step: 'web.login', category: 'auth' }],
+  ];
+
+  it.each(FAULTS)('%s: the plain journey and the bundled probe agree', async (fault, expected) => {
+    // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
+    if (fault !== undefined) expect((await control('POST', { fault })).status).toBe(204);
+    try {
+      const { plain, bundled, code } = await both();
+      expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
+      expect(outcome(plain)).toEqual(outcome(bundled));
+      expect(code).toBe(expected.status === 'pass' ? 0 : 1);
+    } finally {
+      expect((await control('DELETE')).status).toBe(204);
+    }
+  }, 200_000);
+
+  it('app stopped: fail / network at the first step, exit 1, never "could not judge"', async () => {
+    const down = await closedPortUrl();
+    const stopped = await project.workspace({ 'plain-browser.ts': PLAIN, 'prober.config.json': config({ auth: down, backend: down, web: down }, { 'plain-browser': BOTH['plain-browser'] }) });
+    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: stopped, env: { PACKED_PASSWORD: password } });
+    noEscapes('stdout', r.stdout);
+    noEscapes('stderr', r.stderr);
+    expect(r.code).toBe(1);
+    const j = RunResult.parse(JSON.parse(r.stdout)).journeys[0]!;
+    expect(j).toMatchObject({ status: 'fail', failure: { step: 'web.open', category: 'network' } });
+    expect(j.failure!.message).toMatch(/connection refused \(net::ERR_CONNECTION_REFUSED\)/);
+    expect(j.verdict).toMatch(/^Users cannot log in and chat in the web app/);
+    expect(r.stderr).not.toMatch(/could not judge/i);
+  });
+
+  it('app stopped under prober schedule: the status page shows it failing and prober_journey_up is 0', async () => {
+    const down = await closedPortUrl();
+    // Every 5 s; the journey's deadline is shorter than the interval, as `prober schedule` requires.
+    const journeys = { 'plain-browser': { schedule: '*/5 * * * * *', timeoutMs: 3_500, steps: { 'web.open': { timeoutMs: 3_000 } } } };
+    const ws = await project.workspace({ 'plain-browser.ts': PLAIN, 'prober.config.json': config({ auth: down, backend: down, web: down }, journeys) });
+    const child = spawn(process.execPath, [project.bin, 'schedule', '--config', 'prober.config.json', '--port', '0', '--store', 'state.db'], {
+      cwd: ws,
+      env: { ...process.env, NO_COLOR: '1', PACKED_PASSWORD: password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = once(child, 'close');
+    try {
+      const url = await poll('the daemon to print its URL', () => /status page (http:\/\/[^\s/]+)\//.exec(out)?.[1]);
+      const metrics = await poll('prober_journey_up to say 0', async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return /prober_journey_up\{[^}]*journey="plain-browser"[^}]*\} 0\b/.test(text) ? text : undefined;
+      });
+      expect(metrics).toMatch(/prober_journey_up\{[^}]*journey="plain-browser"[^}]*\} 0\b/);
+      const page = await (await fetch(`${url}/`)).text();
+      expect(page).toContain('plain-browser');
+      expect(page).toContain('Failing');
+      const stored = await (await fetch(`${url}/api/results?journey=plain-browser&limit=5`)).text();
+      expect(stored).toContain('"category":"network"');
+      for (const [where, text] of [['status page', page], ['metrics', metrics], ['store (/api/results)', stored]] as const) noEscapes(where, text);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    noEscapes('daemon stdout', out);
+    noEscapes('daemon stderr', err);
+    expect(child.exitCode).toBe(0);
+  }, 120_000);
+});
+
+/** Polls until `check` yields a value; bounded, never a sleep standing in for a condition. */
+async function poll<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
