@@ -1,103 +1,112 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { unzipSync, zipSync } from 'fflate';
 import type { Redactor } from '../redact.js';
+import { fixNetworkSizes, type ChangedBody } from './trace-network-sizes.js';
 
 /**
  * A Playwright trace is a zip of JSON-lines and resources, and it records what the page sent and showed: the
  * login request body (with the password), token responses, form values in DOM snapshots. Before a trace is kept,
- * every text entry goes through the redactor plus a rule for JSON fields that hold credentials.
- * Only what Playwright writes is supported (no zip64, no encryption); anything else is refused rather than kept.
+ * every text entry goes through the redactor plus a rule for fields that hold credentials.
+ *
+ * Scrubbing the text is not enough. Playwright names each resource by the SHA-1 of its content and records sizes,
+ * so the unscrubbed login body's hash (a dictionary attack recovers the password offline) and its length would
+ * survive. So a scrubbed resource is renamed by the SHA-1 of its scrubbed content, every reference follows it, and
+ * each size Playwright recorded for a changed body or header (HAR `bodySize`, `content.size`, `Content-Length`,
+ * `headersSize`, `_transferSize`) becomes the scrubbed size or unknown (-1). The zip itself is read and written by
+ * fflate (zip64 included); an archive it cannot read is refused rather than kept.
  */
 
 const CREDENTIAL_FIELD = /("(?:[A-Za-z_]*token|password|secret|[A-Za-z_]*_key)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
-const BINARY = /\.(png|jpe?g|webp|gif|woff2?|ttf|ico)$/i;
+const CREDENTIAL_KEY = /^(?:[A-Za-z_]*token|password|secret|[A-Za-z_]*_key)$/i;
+const BINARY = /\.(png|jpe?g|webp|gif|woff2?|ttf|ico|avif|bmp)$/i;
+/** `resources/<sha1>[.ext]`: the content-addressed names Playwright gives bodies and snapshot resources. */
+const RESOURCE = /^resources\/([0-9a-f]{40})(\.[A-Za-z0-9]+)?$/;
+/** JSON-lines entries whose records are rewritten field by field. */
+const JSON_LINES = /\.(trace|network)$/;
 
-interface Entry {
+export interface ZipEntry {
   name: string;
   data: Buffer;
 }
 
 export async function scrubTraceFile(from: string, to: string, redactor: Redactor): Promise<void> {
-  const entries = readZip(await readFile(from));
-  const scrubbed = entries.map((e) => ({ name: e.name, data: BINARY.test(e.name) ? e.data : scrubText(e.data, redactor) }));
+  const scrubbed = scrubTraceEntries(readZip(await readFile(from)), redactor);
   await writeFile(to, writeZip(scrubbed), { mode: 0o600 });
 }
 
-function scrubText(data: Buffer, redactor: Redactor): Buffer {
+/** Pure apart from hashing: the entries of a scrubbed trace. */
+export function scrubTraceEntries(entries: readonly ZipEntry[], redactor: Redactor): ZipEntry[] {
+  const scrub = (text: string) => redactor.scrub(text).replace(CREDENTIAL_FIELD, '$1[REDACTED]$3');
+  // Resources first: their new names and sizes are what the other entries must point at.
+  const renamed = new Map<string, ChangedBody>();
+  const out = new Map<string, Buffer>();
+  for (const e of entries) {
+    const m = RESOURCE.exec(e.name);
+    if (m === null || BINARY.test(e.name)) continue;
+    const data = scrubBytes(e.data, scrub);
+    if (data === e.data) continue;
+    const sha1 = createHash('sha1').update(data).digest('hex');
+    renamed.set(m[1]!, { sha1, size: data.length });
+    out.set(`resources/${sha1}${m[2] ?? ''}`, data);
+  }
+  const rename = (text: string) => (renamed.size === 0 ? text : text.replace(/[0-9a-f]{40}/g, (hex) => renamed.get(hex)?.sha1 ?? hex));
+  for (const e of entries) {
+    const m = RESOURCE.exec(e.name);
+    if (m !== null && renamed.has(m[1]!)) continue; // written above under its new name
+    if (BINARY.test(e.name)) {
+      out.set(e.name, e.data);
+      continue;
+    }
+    const text = e.data.toString('utf8');
+    const next = JSON_LINES.test(e.name) ? scrubJsonLines(text, scrub, rename, renamed) : rename(scrub(text));
+    out.set(e.name, next === text ? e.data : Buffer.from(next, 'utf8'));
+  }
+  return [...out].map(([name, data]) => ({ name, data }));
+}
+
+function scrubBytes(data: Buffer, scrub: (text: string) => string): Buffer {
   const text = data.toString('utf8');
-  const out = redactor.scrub(text).replace(CREDENTIAL_FIELD, '$1[REDACTED]$3');
+  const out = scrub(text);
   // Re-encode only when something changed, so a binary resource we did not recognise is never mangled.
   return out === text ? data : Buffer.from(out, 'utf8');
 }
 
-export function readZip(zip: Buffer): Entry[] {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0 || eocd + 22 > zip.length) throw new Error('not a zip file');
-  const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
-  if (count === 0xffff || at === 0xffffffff) throw new Error('zip64 traces are not supported');
-  const entries: Entry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('corrupt zip central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const flags = zip.readUInt16LE(at + 8);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    if ((flags & 0x1) !== 0) throw new Error('encrypted zip entries are not supported');
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(dataStart, dataStart + size);
-    if (method !== 0 && method !== 8) throw new Error(`unsupported zip method ${method}`);
-    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+/** Each record is parsed, its strings scrubbed (inline bodies are JSON inside strings), then its sizes fixed. */
+function scrubJsonLines(text: string, scrub: (s: string) => string, rename: (s: string) => string, renamed: ReadonlyMap<string, ChangedBody>): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.trim() === '') return line;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return rename(scrub(line));
+      }
+      const scrubbed = walk(record, (s) => rename(scrub(s)));
+      fixNetworkSizes(record, scrubbed, renamed);
+      return JSON.stringify(scrubbed);
+    })
+    .join('\n');
 }
 
-export function writeZip(entries: readonly Entry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const body = deflateRawSync(e.data);
-    const crc = crc32(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: deflate
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(0x00210000, 10); // 1980-01-01 00:00: times carry no meaning in a trace
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(0x00210000, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+function walk(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && CREDENTIAL_KEY.test(k) ? '[REDACTED]' : walk(v, fn)]));
   }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return value;
+}
+
+/** Every entry, inflated. Throws on what fflate cannot read (encrypted, unknown method, corrupt). */
+export function readZip(zip: Uint8Array): ZipEntry[] {
+  return Object.entries(unzipSync(zip)).map(([name, data]) => ({ name, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }));
+}
+
+/** Deflated entries; times fixed at 1980-01-01, as they carry no meaning in a trace. */
+export function writeZip(entries: readonly ZipEntry[]): Buffer {
+  const files = Object.fromEntries(entries.map((e) => [e.name, new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength)]));
+  return Buffer.from(zipSync(files, { level: 6, mtime: new Date(1980, 0, 1) }));
 }
