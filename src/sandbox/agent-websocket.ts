@@ -28,14 +28,18 @@ export interface AgentEndpoint {
 
 export function agentEndpoint(deps: AgentSocketDeps): AgentEndpoint {
   const requestIds = new WeakMap<IncomingMessage, string>();
+  // agent.connect=noecho: the upgrade succeeds but selects no subprotocol, which a browser (and `ws`) must refuse.
+  const noEcho = new WeakSet<IncomingMessage>();
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (protocols) => (protocols.has(AGENT_SUBPROTOCOL) ? AGENT_SUBPROTOCOL : false),
+    handleProtocols: (protocols, req) => (protocols.has(AGENT_SUBPROTOCOL) && !noEcho.has(req) ? AGENT_SUBPROTOCOL : false),
   });
   wss.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIds.get(req) ?? ''}`));
   const route: UpgradeRoute = async (req, socket, head, requestId) => {
     requestIds.set(req, requestId);
-    if (await faultedUpgrade(deps.faults.get('agent.connect'), socket, requestId, deps.signal)) return;
+    const fault = deps.faults.get('agent.connect');
+    if (await faultedUpgrade(fault, socket, requestId, deps.signal)) return;
+    if (fault?.effect === 'noecho') noEcho.add(req);
     const offered = offeredProtocols(req);
     if (!offered.includes(AGENT_SUBPROTOCOL)) {
       return rejectUpgrade(socket, 400, { error: 'subprotocol_required', message: `offer the "${AGENT_SUBPROTOCOL}" subprotocol` }, requestId);

@@ -70,8 +70,10 @@ export const FAULT_CATALOG: Record<string, FaultCatalogEntry> = {
   },
   'agent.connect': {
     service: 'backend',
-    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS],
-    description: 'the agent WebSocket upgrade GET /agent/ws (jwt-auth subprotocol; status effects reject the upgrade)',
+    effects: [...HTTP_STATUS_EFFECTS, ...TRANSPORT_EFFECTS, 'noecho'],
+    description:
+      'the agent WebSocket upgrade GET /agent/ws (jwt-auth subprotocol; status effects reject the upgrade; ' +
+      'noecho = upgrade accepted without selecting jwt-auth)',
   },
   'agent.reply': {
     service: 'backend',

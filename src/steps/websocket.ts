@@ -65,8 +65,14 @@ export function createWsClient(
           socket.terminate();
           reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
         });
-        socket.once('upgrade', (res) => record(res.statusCode, headerValue(res.headers['x-request-id'])));
-        socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : err));
+        // `ws` refuses a handshake whose subprotocol answer is wrong with a code-less Error; judged here, it is the
+        // server breaking the WebSocket contract (RFC 6455 §4.1), not a probe bug.
+        let handshakeFailure: StepFailure | undefined;
+        socket.once('upgrade', (res) => {
+          record(res.statusCode, headerValue(res.headers['x-request-id']));
+          handshakeFailure = subprotocolFailure(options.protocols ?? [], headerValue(res.headers['sec-websocket-protocol']));
+        });
+        socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : (handshakeFailure ?? err)));
         socket.on('message', (data, isBinary) => {
           if (isBinary) return queue.pushError(new StepFailure('contract', 'received a binary WebSocket frame where JSON text was expected'));
           try {
@@ -104,4 +110,19 @@ export function createWsClient(
 /** Tokens carried as subprotocols (`bearer.<token>`, `jwt.<token>`): registered as secrets before anything is sent. */
 export function subprotocolCredentials(protocols: readonly string[]): string[] {
   return protocols.flatMap((p) => /^(?:bearer|jwt)\.(.+)$/i.exec(p)?.[1] ?? []);
+}
+
+/** The server's subprotocol answer checked against what was offered; undefined when it is acceptable. */
+export function subprotocolFailure(offered: readonly string[], selected: string | undefined): StepFailure | undefined {
+  // Credential-carrying protocols are never named, not even redacted.
+  const names = offered.filter((p) => subprotocolCredentials([p]).length === 0);
+  const list = names.length === 0 ? 'a token' : names.join(', ');
+  if (offered.length > 0 && selected === undefined) {
+    return new StepFailure('contract', `the server accepted the WebSocket upgrade without selecting any offered subprotocol (${list})`);
+  }
+  if (selected !== undefined && !offered.includes(selected)) {
+    const what = offered.length === 0 ? 'although none was offered' : `that was not offered (${list})`;
+    return new StepFailure('contract', `the server selected a WebSocket subprotocol ${what}`);
+  }
+  return undefined;
 }

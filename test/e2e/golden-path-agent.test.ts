@@ -46,6 +46,7 @@ describe('golden-path-agent against the sandbox, through the CLI', () => {
     ['agent.reply=wrongmessage', 'agent.reply', 'assertion', /^no agent_started for our message .* answered another message/],
     ['agent.reply=close', 'agent.reply', 'network', /closed after agent_started, agent_thinking, before tool_executing/],
     ['agent.connect=http401', 'agent.connect', 'auth', /401/],
+    ['agent.connect=noecho', 'agent.connect', 'contract', /^the server accepted the WebSocket upgrade without selecting any offered subprotocol \(jwt-auth\)$/],
   ];
 
   it.each(matrix)('%s → fails at %s (%s) naming the event, logs out, exit 1', async (fault, step, category, message) => {

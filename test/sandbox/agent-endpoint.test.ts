@@ -175,6 +175,15 @@ describe('agent WebSocket (jwt-auth subprotocol dialect)', () => {
     expect(errorCode(err)).toBe('ECONNRESET');
   });
 
+  it('agent.connect=noecho accepts the upgrade without selecting jwt-auth, which the client must refuse', async () => {
+    sb.faults.set('agent.connect=noecho');
+    const ws = socket(['jwt-auth', `jwt.${token}`]);
+    const selected = new Promise<unknown>((resolve) => ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol'])));
+    const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
+    expect(await selected).toBeUndefined();
+    expect(err.message).toBe('Server sent no subprotocol');
+  });
+
   it('switches agent faults at runtime through the control endpoint, and back', async () => {
     const control = (method: 'POST' | 'DELETE', path: string, body?: unknown) =>
       call(method, `${sb.urls.control}${path}`, body === undefined ? {} : { body });

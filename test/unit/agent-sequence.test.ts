@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkSequence, type SeenEvent } from '../../probes/golden-path-agent.js';
-import { subprotocolCredentials } from '../../src/steps/websocket.js';
 
 const ev = (spec: string): SeenEvent[] =>
   spec === ''
@@ -54,15 +53,5 @@ describe('checkSequence (the agent probe judges our answer event by event)', () 
 
   it('an error event for our message is a contract break', () => {
     expect(checkSequence(ev('agent_started error'))).toMatchObject({ status: 'broken', category: 'contract' });
-  });
-});
-
-describe('subprotocolCredentials (tokens offered as WebSocket subprotocols are secrets)', () => {
-  it.each([
-    [['jwt-auth', 'jwt.abc.def'], ['abc.def']],
-    [['chat.v1', 'bearer.opaque'], ['opaque']],
-    [['jwt-auth', 'chat.v1', 'jwtx.not'], []],
-  ])('%j → %j', (protocols, secrets) => {
-    expect(subprotocolCredentials(protocols)).toEqual(secrets);
   });
 });
