@@ -1,13 +1,13 @@
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
-import type { JsonValue, RunStore } from '../store/run-store.js';
+import type { AlertStateWrite, JsonValue, OutboxRecord, RunStore, StoreBatch } from '../store/run-store.js';
 import type { AlertsConfig } from './alert-config.js';
 import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { outboxEntries } from './outbox.js';
 import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyAlertState, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
-import { evaluateProberHealth, forgetJourney, PROBER_STATE_FORMAT, type ConditionChanges } from './prober-health.js';
+import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, PROBER_STATE_FORMAT, storeCondition, type ConditionChanges, type StoreFault } from './prober-health.js';
 
 export interface AlertPipelineOptions {
   store: RunStore;
@@ -20,6 +20,19 @@ export interface AlertPipelineOptions {
   clock?: () => Date;
   /** Called after notifications were queued (the daemon wakes its deliverer). */
   onEnqueued?: () => void;
+  /** The store's fault right now, if any (a ResilientStore's health); it is a condition of the `prober:<env>` alert. */
+  storeFault?: () => StoreFault | undefined;
+  /**
+   * Writes one batch; a ResilientStore passes `commitOrHold`, so a failing store holds the batch in memory (and the
+   * deliverer sends from there) instead of failing the alerting. Defaults to `store.commit`.
+   */
+  commit?: (batch: StoreBatch) => Promise<unknown>;
+}
+
+/** What one call writes, in one transaction: the alert states (the newest per key) and the outbox rows they caused. */
+interface AlertBatch {
+  states: Map<string, AlertStateWrite>;
+  outbox: OutboxRecord[];
 }
 
 /** Which journeys are still probed: the names the config knows and those it disables. */
@@ -45,9 +58,39 @@ export class AlertPipeline {
     this.keepAliveMs = intervals.length === 0 ? 0 : Math.min(...intervals);
   }
 
-  /** Returns the notifications the result caused (already in the outbox when this resolves). */
-  process(result: RunResult): Promise<AlertEvent[]> {
-    return this.serial(() => this.apply(result));
+  /** Returns the notifications the result caused (already in the outbox, or held with it, when this resolves). */
+  process(result: RunResult, options: { record?: boolean } = {}): Promise<AlertEvent[]> {
+    return this.serial(() => this.apply(result, options.record === true));
+  }
+
+  /**
+   * Stores the run and the alert states and notifications it caused in ONE transaction: a crash (kill -9) can never
+   * keep the run and lose its streak step, or the reverse.
+   */
+  record(result: RunResult): Promise<AlertEvent[]> {
+    return this.process(result, { record: true });
+  }
+
+  /** The store's health changed: only the `prober:<environment>` alert is re-evaluated (no run is counted). */
+  storeHealthChanged(environment: string): Promise<AlertEvent[]> {
+    return this.serial(async () => {
+      const now = this.clock();
+      const batch = newBatch();
+      const pKey = proberAlertKey(environment);
+      const read = await this.load(pKey, PROBER_STATE_FORMAT, batch);
+      const config = this.policy(pKey, now);
+      const out = this.save(batch, pKey, evaluateStoreHealth(read.state, environment, this.options.storeFault?.(), now, config), now, config);
+      await this.commit(batch);
+      return out;
+    });
+  }
+
+  /** Resolves once every call made so far has finished (a CLI run waits for it before delivering). */
+  async idle(): Promise<void> {
+    for (let seen: Promise<unknown> | undefined; seen !== this.chain; ) {
+      seen = this.chain;
+      await seen;
+    }
   }
 
   /**
@@ -69,23 +112,30 @@ export class AlertPipeline {
     return { ...alerts.policy, muted: inMaintenance(alerts.maintenance, journey, now), keepAliveMs: this.keepAliveMs };
   }
 
-  private async apply(result: RunResult): Promise<AlertEvent[]> {
+  private async apply(result: RunResult, record: boolean): Promise<AlertEvent[]> {
     const now = this.clock();
     const out: AlertEvent[] = [];
+    const batch = newBatch();
     for (const journey of result.journeys) {
       const run: JourneyRun = { runId: result.runId, environment: result.environment, location: result.location, result: journey };
       const config = this.policy(journey.journey, now);
       const jKey = journeyAlertKey(result.environment, journey.journey);
-      const jRead = await this.load(jKey, JOURNEY_STATE_FORMAT);
+      const jRead = await this.load(jKey, JOURNEY_STATE_FORMAT, batch);
       const jOut = evaluateJourney(jRead.state, run, now, config);
-      out.push(...(await this.save(jKey, jOut, now, config)));
+      out.push(...this.save(batch, jKey, jOut, now, config));
 
       const pKey = proberAlertKey(result.environment);
-      const pRead = await this.load(pKey, PROBER_STATE_FORMAT);
-      out.push(...(await this.save(pKey, evaluateProberHealth(pRead.state, run, now, config, this.conditions(journey.journey, jRead, pRead, jOut.state, config)), now, config)));
+      const pRead = await this.load(pKey, PROBER_STATE_FORMAT, batch);
+      out.push(...this.save(batch, pKey, evaluateProberHealth(pRead.state, run, now, config, this.conditions(journey.journey, jRead, pRead, jOut.state, config)), now, config));
     }
-    if (out.length > 0 && this.options.channels.length > 0) this.options.onEnqueued?.();
+    await this.commit(batch, record ? [result] : []);
     return out;
+  }
+
+  private async commit(batch: AlertBatch, runs: readonly RunResult[] = []): Promise<void> {
+    const write: StoreBatch = { runs, alertStates: [...batch.states.values()], outbox: batch.outbox };
+    await (this.options.commit ?? ((b: StoreBatch) => this.options.store.commit(b)))(write);
+    if (batch.outbox.length > 0) this.options.onEnqueued?.();
   }
 
   /**
@@ -98,7 +148,8 @@ export class AlertPipeline {
     if (jRead.quarantined !== undefined) raise[ids.journey] = `the alert state of ${journey} was unreadable (${jRead.quarantined}) and was quarantined; an open incident may have been lost until it fires again`;
     if (pRead.quarantined !== undefined) raise[ids.prober] = `the prober's own alert state was unreadable (${pRead.quarantined}) and was quarantined`;
     const known = fresh.phase !== 'ok' || fresh.okStreak >= config.successThreshold;
-    return { raise, clear: known ? [ids.journey, ids.prober] : [] };
+    const store = this.options.storeFault === undefined ? {} : storeCondition(this.options.storeFault());
+    return { raise: { ...raise, ...store.raise }, clear: [...(known ? [ids.journey, ids.prober] : []), ...(store.clear ?? [])] };
   }
 
   private async retireAll(environment: string, probed: ProbedJourneys): Promise<AlertEvent[]> {
@@ -107,26 +158,30 @@ export class AlertPipeline {
     const prefix = `${environment}:`;
     const pKey = proberAlertKey(environment);
     const out: AlertEvent[] = [];
+    const batch = newBatch();
     for (const key of await store.listAlertStateKeys(prefix)) {
       const journey = key.slice(prefix.length);
       if (key === pKey || (probed.known.includes(journey) && !probed.disabled.has(journey))) continue;
       const why = probed.disabled.has(journey) ? 'disabled in the config' : 'no longer among the probes';
       const config = this.policy(journey, now);
-      const read = await this.load(key, JOURNEY_STATE_FORMAT);
+      const read = await this.load(key, JOURNEY_STATE_FORMAT, batch);
       if (read.state !== undefined) {
         const outcome = retireJourney(read.state, environment, journey, why, now, config);
         if (outcome.notifications.length > 0) log.warn({ alert: key, journey, why }, `alert/retired: ${journey} is ${why}; its open alert is resolved`);
-        out.push(...(await this.save(key, outcome, now, config)));
+        out.push(...this.save(batch, key, outcome, now, config));
       }
-      const health = await this.load(pKey, PROBER_STATE_FORMAT);
-      if (health.state !== undefined) out.push(...(await this.save(pKey, forgetJourney(health.state, environment, journey, now, config), now, config)));
+      const health = await this.load(pKey, PROBER_STATE_FORMAT, batch);
+      if (health.state !== undefined) out.push(...this.save(batch, pKey, forgetJourney(health.state, environment, journey, now, config), now, config));
     }
-    if (out.length > 0 && this.options.channels.length > 0) this.options.onEnqueued?.();
+    await this.commit(batch);
     return out;
   }
 
-  private async load<S>(key: string, format: StateFormat<S>): Promise<Loaded<S>> {
+  private async load<S>(key: string, format: StateFormat<S>, batch: AlertBatch): Promise<Loaded<S>> {
     const { store, log } = this.options;
+    // A key already evaluated in this call (prober:<env> once per journey) continues from that state.
+    const pending = batch.states.get(key);
+    if (pending !== undefined) return { state: pending.state as S };
     const stored = await store.getAlertState(key);
     const read = readState(format, stored?.raw);
     switch (read.kind) {
@@ -148,10 +203,11 @@ export class AlertPipeline {
     }
   }
 
-  private async save<S>(key: string, outcome: PolicyOutcome<S>, now: Date, config: PolicyConfig): Promise<AlertEvent[]> {
-    const { store, log } = this.options;
+  private save<S>(batch: AlertBatch, key: string, outcome: PolicyOutcome<S>, now: Date, config: PolicyConfig): AlertEvent[] {
+    const { log } = this.options;
     const entries = outboxEntries(outcome.notifications, this.options.channels, now.getTime(), undefined, new Set(this.options.keepAlive?.keys() ?? []));
-    await store.putAlertState(key, outcome.state as JsonValue, entries);
+    batch.states.set(key, { key, state: outcome.state as JsonValue, updatedAt: now.toISOString() });
+    batch.outbox.push(...entries.map((e) => ({ ...e, attempts: 0 })));
     for (const n of outcome.notifications) {
       const fields = { alert: n.id, state: n.state, severity: n.severity, reminder: n.reminder, journey: n.journey, step: n.failure?.step, category: n.failure?.category, muted: config.muted };
       if (n.keepAlive === true) log.debug(fields, 'alert/keep-alive');
@@ -170,4 +226,8 @@ interface Loaded<S> {
 /** The journeys a config still probes: every journey file's name, minus those with `enabled: false`. */
 export function probedJourneys(known: readonly string[], settings: Readonly<Record<string, { enabled: boolean }>>): ProbedJourneys {
   return { known, disabled: new Set(Object.entries(settings).flatMap(([name, s]) => (s.enabled ? [] : [name]))) };
+}
+
+function newBatch(): AlertBatch {
+  return { states: new Map(), outbox: [] };
 }

@@ -1,7 +1,9 @@
 import { ProberSetupError } from '../journey/errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
-import type { RunStore } from '../store/run-store.js';
+import { ResilientStore } from '../store/resilient-store.js';
+import type { RunStore, StoreBatch } from '../store/run-store.js';
+import type { StoreFault } from './prober-health.js';
 import type { AlertsConfig } from './alert-config.js';
 import { AlertPipeline } from './alert-pipeline.js';
 import type { ChannelSender } from './channels/channel.js';
@@ -39,6 +41,14 @@ export interface AlertingOptions {
   redactor: Redactor;
   env?: NodeJS.ProcessEnv;
   onDeliveryEvent?: (event: DeliveryEvent) => void;
+  /** The store's current fault, for the `prober:<environment>` alert. */
+  storeFault?: () => StoreFault | undefined;
+}
+
+/** A ResilientStore's health as the prober's own alert sees it. */
+export function storeFault(store: ResilientStore): StoreFault | undefined {
+  const h = store.health();
+  return h.ok ? undefined : { location: h.store, error: h.error ?? 'failing', since: h.since ?? new Date().toISOString() };
 }
 
 /** The policy pipeline and the deliverer over one store: what `prober run --store` and `prober schedule` share. */
@@ -53,6 +63,16 @@ export function createAlerting(options: AlertingOptions): Alerting {
     ...(options.onDeliveryEvent === undefined ? {} : { onEvent: options.onDeliveryEvent }),
   });
   const keepAlive = new Map([...senders].flatMap(([name, sender]) => (sender.keepAliveMs === undefined ? [] : [[name, sender.keepAliveMs] as const])));
-  const pipeline = new AlertPipeline({ store, alerts, channels: [...senders.keys()], keepAlive, log, onEnqueued: () => deliverer.wake() });
+  const pipeline = new AlertPipeline({
+    store,
+    alerts,
+    channels: [...senders.keys()],
+    keepAlive,
+    log,
+    onEnqueued: () => deliverer.wake(),
+    ...(options.storeFault === undefined ? {} : { storeFault: options.storeFault }),
+    // A failing store holds the batch in memory (and it is delivered from there) instead of failing the alerting.
+    ...(store instanceof ResilientStore ? { commit: (batch: StoreBatch) => store.commitOrHold(batch) } : {}),
+  });
   return { pipeline, deliverer, senders };
 }

@@ -82,6 +82,37 @@ export function forgetJourney(previous: ProberHealthState, environment: string, 
   return { state: s, notifications: announce(s, environment, journey, now, config) };
 }
 
+/** The condition id of a state store that cannot be written. */
+export const STORE_CONDITION = 'state-store';
+
+/** A state store that cannot be written, as the prober's own alert reports it. */
+export interface StoreFault {
+  location: string;
+  error: string;
+  since: string;
+}
+
+/** The condition change a store's health makes: raised while it fails (naming where and why), cleared once it works. */
+export function storeCondition(fault: StoreFault | undefined): ConditionChanges {
+  if (fault === undefined) return { clear: [STORE_CONDITION] };
+  return { raise: { [STORE_CONDITION]: `the state store is failing (${fault.location}: ${fault.error}); results are held in memory and probing goes on` } };
+}
+
+/**
+ * Pure: the store's health changed between runs. Only the conditions move (no streak is counted); with no run to
+ * show, the fault itself stands in as the last result.
+ */
+export function evaluateStoreHealth(previous: ProberHealthState | undefined, environment: string, fault: StoreFault | undefined, now: Date, config: PolicyConfig): PolicyOutcome<ProberHealthState> {
+  const s: ProberHealthState = structuredClone(previous ?? initialProberHealthState());
+  const changes = storeCondition(fault);
+  for (const id of changes.clear ?? []) delete s.conditions[id];
+  for (const [id, message] of Object.entries(changes.raise ?? {})) s.conditions[id] ??= { since: fault?.since ?? now.toISOString(), message };
+  if (Object.keys(s.conditions).length > 0 || s.announced !== 'ok') {
+    s.last ??= { runId: STORE_CONDITION, status: 'error', startedAt: fault?.since ?? now.toISOString(), verdict: fault === undefined ? 'The state store works again' : `The state store is failing: ${fault.error}` };
+  }
+  return { state: s, notifications: announce(s, environment, STORE_CONDITION, now, config) };
+}
+
 function announce(s: ProberHealthState, environment: string, current: string, now: Date, config: PolicyConfig): AlertEvent[] {
   const erroring = Object.entries(s.streaks).find(([, n]) => n >= config.proberErrorThreshold)?.[0];
   const condition = Object.values(s.conditions)[0];

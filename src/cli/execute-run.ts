@@ -7,22 +7,25 @@ import type { RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
-import { createReporters, type ReporterSpec } from '../report/reporters.js';
-import { otlpSink } from '../report/otlp-sink.js';
-import { recordRun } from '../store/record-run.js';
-import { alertAfterRun } from '../alert/run-alerting.js';
+import { createReporterOutlets, type ReporterSpec } from '../report/reporters.js';
 import { probedJourneys } from '../alert/alert-pipeline.js';
+import { createAlerting, storeFault } from '../alert/alerting.js';
+import { runSelected } from '../pipeline/run-selected.js';
+import { runSinks } from '../pipeline/run-sinks.js';
+import { failureLine, writeToSinks } from '../pipeline/sink.js';
+import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../store/open-store.js';
+import { ResilientStore } from '../store/resilient-store.js';
 import { browserSettings } from '../steps/browser-launcher.js';
-import { dropBrowserJourneysIfNoBrowser, withBrowserRun } from '../steps/browser-run.js';
+import { dropBrowserJourneysIfNoBrowser } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
-import { readVersions } from '../steps/version-probe.js';
 import { USER_AGENT_TOKEN } from '../version.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
-import { resolveLocation } from '../config/location.js';
+import { otlpSink } from '../report/otlp-sink.js';
 import { scrubStrayFaultsWith } from './stray-faults.js';
 import { watchRun } from './run-watchdog.js';
+import { resolveLocation } from '../config/location.js';
 
 export interface ExecuteOptions {
   configPath: string;
@@ -95,9 +98,9 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
   return { loaded, redactor, log, runOptions };
 }
 
-/** Load → select → run → report → exit code: shared by `prober run` and `prober demo`. */
+/** Load → select → run → every sink (reporters, store + alerting, delivery, log) → exit code: `prober run` and `prober demo`. */
 export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: number; result?: RunResult }> {
-  const reporters = createReporters(options.reporters);
+  const reporters = createReporterOutlets(options.reporters);
   const { loaded, log, redactor, runOptions } = await prepareRun(options);
   const otlp = otlpSink(loaded.config, options.env ?? process.env);
   let selected = filterJourneys(
@@ -113,38 +116,68 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       return { exitCode: EXIT.versionGate };
     }
   }
-  const versions = Object.fromEntries(
-    Object.entries(await readVersions(endpoints, 2_000, headers)).map(([k, v]) => [k, 'version' in v ? v.version : null]),
-  );
-  const browser = browserSettings(loaded.config.browser);
-  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
+  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browserSettings(loaded.config.browser), options.onBrowserMissing);
   const runId = runOptions.runId ?? randomUUID();
-  const browserRun = { settings: browser, runId, journeys: selected, redactor, api: runOptions.io };
+  // One store handle for the whole run: the run, its alert state and the outbox go through it.
+  const recording = options.store === undefined ? undefined : await recorder(options.store, loaded, log, redactor, options);
   const watch = watchRun({ journeys: selected, runId, environment: loaded.config.environment, redactor, reporters: options.reporters });
-  const result = await withBrowserRun(browserRun, (io) =>
-    runJourneys(selected, {
-      ...runOptions,
+  try {
+    const result = await runSelected({
+      loaded,
+      base: runOptions,
+      journeys: selected,
       runId,
-      io,
-      versions,
+      redactor,
+      log,
+      signal: options.signal,
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
       onEvent: (event) => {
         watch.onEvent(event);
         logRunEvent(log, event);
-        for (const r of reporters) r.onEvent?.(event);
+        for (const r of reporters) r.reporter.onEvent?.(event);
       },
-    }),
-  ).finally(() => watch.stop());
-  for (const r of reporters) await r.report(result);
-  await otlp?.write(result).catch((err: unknown) => process.stderr.write(`prober: otlp sink failed (${otlp.where}): ${(err as Error).message}\n`));
-  if (options.store !== undefined) {
-    await recordRun(options.store, result, { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney });
-    const probed = probedJourneys(loaded.journeys.map((j) => j.name), loaded.config.journeys);
-    await alertAfterRun({ storePath: options.store, alerts: loaded.config.alerts, result, probed, log, redactor, env: options.env ?? process.env, signal: options.signal });
+    }).finally(() => watch.stop());
+    const sinks = runSinks({
+      log,
+      reporters,
+      ...(otlp === undefined ? {} : { others: [otlp] }),
+      ...(recording === undefined ? {} : { record: { store: recording.store, alerts: recording.alerting.pipeline }, deliver: recording.deliver }),
+    });
+    const failures = await writeToSinks(sinks, result, (f) => process.stderr.write(`${failureLine(f)}\n`));
+    const code = exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true);
+    // A sink that failed means part of the outcome was lost: exit 2, decided only now that every sink ran.
+    return { exitCode: failures.length > 0 ? EXIT.error : code, result };
+  } finally {
+    await recording?.store.close();
   }
-  log.info({ runId: result.runId, status: result.status, summary: result.summary }, 'run/end');
-  return { exitCode: exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true), result };
+}
+
+/** `--store`: the store (resilient: a fault holds the write instead of losing the run) and alerting over it. */
+async function recorder(flag: string, loaded: LoadedConfig, log: Logger, redactor: Redactor, options: ExecuteOptions) {
+  const environment = loaded.config.environment;
+  const { target, secrets } = storeTarget(loaded.config.store, flag, options.env ?? process.env);
+  for (const s of secrets) redactor.add(s);
+  const inner = await openStore(target, {
+    busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
+    onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
+  });
+  let onHealth: () => void = () => undefined;
+  const store = new ResilientStore(inner, { label: storeLabel(target), log, onHealthChange: () => onHealth() });
+  const alerting = createAlerting({ alerts: loaded.config.alerts, store, log, redactor, env: options.env ?? process.env, storeFault: () => storeFault(store) });
+  onHealth = () => void alerting.pipeline.storeHealthChanged(environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
+  // Journeys disabled or removed while firing are resolved first (serialised before this run's alerting).
+  alerting.pipeline
+    .retire(environment, probedJourneys(loaded.journeys.map((j) => j.name), loaded.config.journeys))
+    .catch((err: unknown) => log.error({ err: String(err) }, 'alert/retire-failed'));
+  const retention = { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney };
+  const deliver = async () => {
+    await alerting.pipeline.idle();
+    await store.prune(retention);
+    const { pending } = await alerting.deliverer.flush(loaded.config.alerts.delivery.flushMs, options.signal);
+    if (pending > 0) log.warn({ pending, boundMs: loaded.config.alerts.delivery.flushMs }, 'alert/outbox-pending: left for the next invocation');
+  };
+  return { store, alerting, deliver };
 }
 
 export interface JourneyFilter {

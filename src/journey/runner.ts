@@ -279,7 +279,12 @@ function skippedResult(s: StepDefinition, reason: string): StepResult {
 
 /** A probe that ignores its signal must still not outlive its deadline. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // Already aborted (a signal during the browser launch): the step body was started anyway, and its rejection
+  // (Playwright's "operation was aborted") must be observed here, or Node ends the process with exit 1.
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -9,6 +9,8 @@ export interface ConsoleOptions {
   color: boolean;
   /** Live: print each step as it ends (a terminal). Otherwise print each journey as one block when it ends (CI logs). */
   live: boolean;
+  /** Only the verdict lines and the summary: shown when no console reporter was chosen, so a verdict is never lost. */
+  verdictOnly?: boolean;
 }
 
 const MARK: Record<StepResult['status'], string> = { pass: '✓', degraded: '!', fail: '✗', error: '✗', skipped: '-' };
@@ -38,13 +40,13 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       if (event.type === 'step/end') write(stepLine(event.result, event.journey));
     },
     async report(result) {
-      if (!options.live) {
+      if (!options.live && options.verdictOnly !== true) {
         for (const j of result.journeys) {
           write(`${j.journey} (${j.description})`);
           for (const s of j.steps) write(stepLine(s));
         }
       }
-      write('');
+      if (options.verdictOnly !== true) write('');
       for (const j of result.journeys) {
         write(verdictLine(j));
         for (const [i, a] of (j.attempts ?? []).entries()) write(paint(a.status, `         attempt ${i + 1}: ${a.status.toUpperCase()} ${a.verdict}`));

@@ -8,7 +8,7 @@ export type SkipReason = 'overlap' | 'missed';
 /** Journeys span ~50 ms (API on loopback) to ~45 s (a slow browser path under its budget). */
 const JOURNEY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60];
 const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
-export const STORE_OPERATIONS = ['save', 'in_flight', 'alert_state', 'prune', 'read'] as const;
+export const STORE_OPERATIONS = ['save', 'in_flight', 'alert_state', 'prune', 'read', 'check', 'repair'] as const;
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
 
@@ -50,6 +50,8 @@ export class ProberMetrics {
   private readonly tickLag: Histogram;
   private readonly storeErrors: Counter<'operation'>;
   private readonly interval: Gauge<'journey'>;
+  private readonly storeUp: Gauge;
+  private readonly sinkFailures: Counter<'sink'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -112,6 +114,14 @@ export class ProberMetrics {
       labelNames: ['journey'],
       registers,
     });
+    this.storeUp = new Gauge({ name: 'prober_store_up', help: '1 while the state store takes writes, 0 while results are held in memory', registers });
+    this.storeUp.set(1);
+    this.sinkFailures = new Counter({
+      name: 'prober_sink_failures_total',
+      help: 'Outlets of a finished run (metrics, alerting, store, log) that failed; the others still ran',
+      labelNames: ['sink'],
+      registers,
+    });
     new Gauge({
       name: 'prober_build_info',
       help: 'Always 1; the labels say which prober and Node.js versions run here',
@@ -139,6 +149,14 @@ export class ProberMetrics {
   /** A failed store operation: results keep flowing, the `ProberStoreErrors` rule fires. */
   storeError(operation: StoreOperation): void {
     this.storeErrors.inc({ operation });
+  }
+
+  storeHealthy(ok: boolean): void {
+    this.storeUp.set(ok ? 1 : 0);
+  }
+
+  sinkFailed(sink: string): void {
+    this.sinkFailures.inc({ sink });
   }
 
   /** Records every journey of a finished (already redacted) run. */

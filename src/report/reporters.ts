@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ProberSetupError } from '../journey/errors.js';
 import { consoleOptionsFor, consoleReporter } from './console-reporter.js';
 import { githubReporter } from './github-reporter.js';
@@ -40,4 +41,25 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
         throw new ProberSetupError([`--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`]);
     }
   });
+}
+
+/**
+ * The reporters with where each writes (named when one fails). Without a console reporter a verdict-only one is
+ * added on the human stream: whatever the chosen reporters do (an unwritable file), the verdict is shown.
+ */
+export function createReporterOutlets(specs: readonly ReporterSpec[]): { reporter: Reporter; where?: string | undefined }[] {
+  const list = specs.length === 0 ? [{ name: 'console' }] : specs;
+  const reporters = createReporters(list);
+  const out = reporters.map((reporter, i) => ({ reporter, where: outletPath(list[i]) }));
+  if (!list.some((s) => s.name === 'console')) {
+    const stdoutTaken = list.some((s) => ['json', 'junit', 'html'].includes(s.name) && (s.path === undefined || s.path === '-'));
+    const human = stdoutTaken ? process.stderr : process.stdout;
+    out.push({ reporter: { ...consoleReporter({ ...consoleOptionsFor(human), live: false, verdictOnly: true }), name: 'verdict' }, where: undefined });
+  }
+  return out;
+}
+
+function outletPath(spec: ReporterSpec | undefined): string | undefined {
+  if (spec?.path === undefined || spec.path === '-') return undefined;
+  return resolve(spec.path);
 }

@@ -3,19 +3,21 @@ import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
 import { alertMetrics } from '../alert/alert-metrics.js';
 import { probedJourneys } from '../alert/alert-pipeline.js';
-import { createAlerting } from '../alert/alerting.js';
+import { createAlerting, storeFault } from '../alert/alerting.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
 import { ProberMetrics } from '../report/metrics.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { BrowserSession } from '../steps/browser-session.js';
+import { runSinks } from '../pipeline/run-sinks.js';
+import { ResilientStore } from '../store/resilient-store.js';
 import type { RunStore } from '../store/run-store.js';
 import { CronScheduler } from './cron-scheduler.js';
 import { artifactLink } from './artifact-files.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
 import { interruptedRunResult } from './interrupted-run.js';
-import { runScheduledJourney } from './journey-job.js';
+import { runScheduledJourney, type JobDeps } from './journey-job.js';
 import { RunAborts } from './run-aborts.js';
 import { planSchedule, scheduleTable } from './schedule-plan.js';
 
@@ -43,27 +45,36 @@ const HOUR_MS = 3_600_000;
 const RECORD_MARGIN_MS = 1_500;
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
-  const { loaded, store, log } = options;
+  const { loaded, log } = options;
   const { config } = loaded;
   const { planned, warnings } = planSchedule(loaded);
   for (const w of warnings) log.warn(w);
-
-  await recoverInterrupted(options);
-  const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
-  const prune = () =>
-    store.prune(retention).then(
-      (n) => n > 0 && log.info({ removed: n }, 'store/pruned'),
-      (err: unknown) => {
-        metrics.storeError('prune');
-        log.error({ err: String(err) }, 'store/prune-failed');
-      },
-    );
 
   const metrics = new ProberMetrics({
     environment: config.environment,
     location: options.base.location,
     known: planned.map((p) => ({ journey: p.def.name, steps: p.def.steps, intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined })),
   });
+  // Storage faults never stop probing: the store is wrapped so that a write it cannot take is held in memory and
+  // written once it can; its health drives /healthz, the metrics and the prober's own alert.
+  let onStoreHealth: () => void = () => undefined;
+  const store = new ResilientStore(options.store, {
+    label: options.storeLabel,
+    log,
+    onError: (operation) => metrics.storeError(operation),
+    onHealthChange: (health) => {
+      metrics.storeHealthy(health.ok);
+      onStoreHealth();
+    },
+  });
+  await recoverInterrupted(options, store);
+  const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
+  const prune = () =>
+    store.prune(retention).then(
+      (n) => n > 0 && log.info({ removed: n }, 'store/pruned'),
+      (err: unknown) => log.error({ err: String(err) }, 'store/prune-failed'),
+    );
+
   for (const p of planned) {
     const [latest] = await store.listRuns({ journey: p.def.name, limit: 1 });
     if (latest !== undefined) metrics.restore(latest);
@@ -71,7 +82,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await prune();
 
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
-  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry) });
+  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry), storeFault: () => storeFault(store) });
+  onStoreHealth = () => void alerting.pipeline.storeHealthChanged(config.environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
+  const sinks = runSinks({ log, metrics, record: { store, alerts: alerting.pipeline } });
   await alerting.pipeline.retire(config.environment, probedJourneys(loaded.journeys.map((j) => j.name), config.journeys));
 
   const aborts = new RunAborts();
@@ -79,13 +92,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let stopping = false;
   const settings = browserSettings(config.browser);
   const session = new BrowserSession(settings); // launches Chromium only when a browser journey first runs
-  const jobDeps = {
+  const jobDeps: JobDeps = {
     loaded,
     base: options.base,
-    browser: { settings, session },
+    browser: { session },
     store,
-    metrics,
-    alerts: alerting.pipeline,
+    sinks,
+    onSinkFailure: (f) => {
+      metrics.sinkFailed(f.sink);
+      log.error({ sink: f.sink, where: f.where, err: f.error }, 'sink/failed');
+    },
     log,
     aborts,
     cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
@@ -115,6 +131,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   const server: Server = createEndpointServer({
     store,
+    storeHealth: () => store.health(),
     metrics,
     monitor: scheduler.monitor,
     log,
@@ -165,7 +182,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 /** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted({ loaded, store, log }: DaemonOptions): Promise<void> {
+async function recoverInterrupted({ loaded, log }: DaemonOptions, store: RunStore): Promise<void> {
   for (const marker of await store.takeInFlight()) {
     const def = loaded.journeys.find((j) => j.name === marker.journey);
     await store.saveRun(interruptedRunResult(marker, def));

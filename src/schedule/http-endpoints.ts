@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { ProberMetrics } from '../report/metrics.js';
 import { buildStatusModel, type ModelOptions } from '../report/status-page/page-model.js';
 import { renderStatusPage } from '../report/status-page/render-page.js';
+import type { StoreHealth } from '../store/resilient-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { TickMonitor } from './tick-monitor.js';
 import { ARTIFACTS_PREFIX, resolveArtifact, sendArtifact } from './artifact-files.js';
@@ -12,6 +13,8 @@ import { stat } from 'node:fs/promises';
 
 export interface EndpointDeps {
   store: RunStore;
+  /** The store's health: a store that cannot be written turns /healthz 503 (probing goes on; results are held). */
+  storeHealth?: () => StoreHealth;
   metrics: ProberMetrics;
   monitor: TickMonitor;
   log: Logger;
@@ -69,8 +72,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
   switch (url.pathname) {
     case '/healthz': {
       const stalled = deps.monitor.stalled();
-      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : 'ok';
-      const body = { status, stalled, journeys: deps.monitor.snapshot() };
+      const store = deps.storeHealth?.();
+      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : store?.ok === false ? 'store-failing' : 'ok';
+      const body = { status, stalled, ...(store === undefined ? {} : { store }), journeys: deps.monitor.snapshot() };
       return send(res, status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }
     case '/metrics':

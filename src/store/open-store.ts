@@ -51,8 +51,16 @@ export function storeLabel(target: StoreTarget): string {
   }
 }
 
+/**
+ * Statements wait at most this long for another process's lock, synchronously (better-sqlite3 blocks the event
+ * loop while it waits); ResilientStore then retries asynchronously, and holds the write if the lock stays.
+ */
+export const SHORT_BUSY_TIMEOUT_MS = 5;
+
 export interface OpenStoreOptions {
   onInvalid?: (runId: string, problem: string) => void;
+  /** SQLite: how long a statement may wait for a lock synchronously. @defaultValue 5000 */
+  busyTimeoutMs?: number;
   onError?: (err: Error) => void;
 }
 

@@ -14,6 +14,7 @@ import type {
   RetentionPolicy,
   RunQuery,
   RunStore,
+  StoreBatch,
   UptimeCounts,
 } from './run-store.js';
 
@@ -224,6 +225,39 @@ export class PostgresRunStore implements RunStore {
           JSON.stringify(e.payload),
           e.createdMs,
           e.nextAttemptMs,
+        ]);
+      }
+    });
+  }
+
+  /** Runs, alert states and outbox rows in one transaction (see RunStore.commit); idempotent by run id and row id. */
+  async commit(batch: StoreBatch): Promise<void> {
+    await this.tx(async (c) => {
+      for (const r of batch.runs ?? []) await saveIn(c, r);
+      for (const a of batch.alertStates ?? []) {
+        await c.query(
+          `INSERT INTO prober_alert_state (key, state, updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+          [a.key, JSON.stringify(a.state), a.updatedAt],
+        );
+      }
+      for (const o of batch.outbox ?? []) {
+        await c.query(
+          `INSERT INTO prober_outbox (id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,
+             delivered_ms = excluded.delivered_ms, dead_reason = excluded.dead_reason, last_error = excluded.last_error`,
+          [o.id, o.channel, o.alertKey, JSON.stringify(o.payload), o.createdMs, o.attempts, o.nextAttemptMs, o.deliveredMs ?? null, o.deadReason ?? null, o.lastError ?? null],
+        );
+      }
+      for (const { id, change } of batch.outboxChanges ?? []) {
+        await c.query('UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5 WHERE id = $6', [
+          change.attempts,
+          change.nextAttemptMs,
+          change.deliveredMs ?? null,
+          change.deadReason ?? null,
+          change.lastError ?? null,
+          id,
         ]);
       }
     });

@@ -44,9 +44,39 @@ export interface RunStore {
   claimTick?(tick: { environment: string; location: string; journey: string; slotMs: number; runId: string }): Promise<boolean>;
   /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
   claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Writes runs, alert states and outbox rows (new, or changed since they were written) in ONE transaction: a
+   * crash keeps all of a batch or none of it, so a run and the alert-state step it caused can never be split.
+   * Runs are idempotent by `runId` and outbox rows by `id`, so replaying a batch after a failure writes nothing twice.
+   */
+  commit(batch: StoreBatch): Promise<void>;
+  /**
+   * Throws when the store can no longer be trusted with writes although they would appear to succeed (the SQLite
+   * file was deleted or replaced under the open handle). Optional: a network store has nothing to check here.
+   */
+  check?(): Promise<void>;
+  /** Best effort to make a store that failed `check` usable again (recreate the directory, copy what is still open). */
+  repair?(): Promise<void>;
 
   /** Makes everything durable (WAL checkpoint) and releases the database. */
   close(): Promise<void>;
+}
+
+/** An alert state to write: the parsed value, stored as JSON text. */
+export interface AlertStateWrite {
+  key: string;
+  state: JsonValue;
+  updatedAt: string;
+}
+
+/** One atomic write: see `RunStore.commit`. Runs are written in array order. */
+export interface StoreBatch {
+  runs?: readonly RunResult[] | undefined;
+  alertStates?: readonly AlertStateWrite[] | undefined;
+  /** Rows inserted, or updated to these values when the id exists (a row held in memory and delivered meanwhile). */
+  outbox?: readonly OutboxRecord[] | undefined;
+  /** Changes to rows already in the store. */
+  outboxChanges?: readonly { id: string; change: OutboxChange }[] | undefined;
 }
 
 export interface RunQuery {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openSqlite, type SqliteDatabase } from './load-sqlite.js';
 import { RunResult } from '../journey/result-schema.js';
@@ -13,13 +13,17 @@ import type {
   RetentionPolicy,
   RunQuery,
   RunStore,
+  StoreBatch,
   UptimeCounts,
 } from './run-store.js';
+import { batchWriter } from './sqlite-batch.js';
 import { prepareDatabase } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
   /** Called for a stored document that no longer validates (hand-edited, or from another schema); it is skipped. */
   onInvalid?: (runId: string, problem: string) => void;
+  /** How long one statement may wait for another process's lock, synchronously. @defaultValue 5000 */
+  busyTimeoutMs?: number;
 }
 
 type Row<T> = T | undefined;
@@ -47,17 +51,40 @@ function parseJson(text: string): JsonValue | undefined {
 
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
 export class SqliteRunStore implements RunStore {
-  private readonly db: SqliteDatabase;
+  private db: SqliteDatabase;
+  private readonly file: string;
+  private readonly busyTimeoutMs: number;
   private readonly onInvalid: NonNullable<SqliteStoreOptions['onInvalid']>;
-  private readonly save: ReturnType<typeof SqliteRunStore.saver>;
+  private write: (batch: StoreBatch) => void;
+  /** The file this handle has open: a path that now names another file (or none) means the store was deleted. */
+  private identity: { dev: number; ino: number };
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    const file = resolve(path);
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = openSqlite(file);
-    prepareDatabase(this.db);
+    this.file = resolve(path);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     this.onInvalid = options.onInvalid ?? (() => undefined);
-    this.save = SqliteRunStore.saver(this.db);
+    mkdirSync(dirname(this.file), { recursive: true });
+    this.db = this.open();
+    this.write = batchWriter(this.db);
+    this.identity = fileIdentity(this.file);
+  }
+
+  private open(): SqliteDatabase {
+    const db = openSqlite(this.file);
+    try {
+      // Opening (and upgrading the schema) may wait for a lock like any reader; the short timeout is for run time.
+      prepareDatabase(db);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  }
+
+  /** Where the database file is (for messages and `/healthz`). */
+  get path(): string {
+    return this.file;
   }
 
   /** The journal mode in force, for tests and `prober validate`-style diagnostics. */
@@ -66,29 +93,49 @@ export class SqliteRunStore implements RunStore {
   }
 
   async saveRun(result: RunResult): Promise<void> {
-    this.save.immediate(result);
+    this.write({ runs: [result] });
   }
 
-  private static saver(db: SqliteDatabase) {
-    // A run id is saved once: a retried save (or a replay after a crash) must not duplicate history.
-    const run = db.prepare(
-      'INSERT INTO runs (run_id, environment, started_ms, status, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING',
-    );
-    const journey = db.prepare('INSERT INTO journey_runs (run_id, journey, status, started_ms, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?)');
-    const step = db.prepare(
-      'INSERT INTO step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const done = db.prepare('DELETE FROM in_flight WHERE run_id = ?');
-    return db.transaction((r: RunResult) => {
-      const inserted = run.run(r.runId, r.environment, Date.parse(r.startedAt), r.status, JSON.stringify(r));
-      if (inserted.changes > 0) {
-        for (const j of r.journeys) {
-          journey.run(r.runId, j.journey, j.status, Date.parse(j.startedAt), j.durationMs, j.failure?.category ?? null);
-          j.steps.forEach((s, i) => step.run(r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null));
-        }
-      }
-      done.run(r.runId);
-    });
+  async commit(batch: StoreBatch): Promise<void> {
+    this.write(batch);
+  }
+
+  /**
+   * SQLite keeps writing to a deleted file through the open handle, so a deleted directory looks healthy while every
+   * run goes nowhere. Comparing the path's inode with the one opened finds it on the next write.
+   */
+  async check(): Promise<void> {
+    let now: { dev: number; ino: number } | undefined;
+    try {
+      now = fileIdentity(this.file);
+    } catch (err) {
+      throw new Error(`${this.file} is gone (deleted while the prober had it open: ${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino) throw new Error(`${this.file} was replaced by another file while the prober had it open`);
+  }
+
+  /**
+   * After `check` failed: recreates the directory and copies everything the still-open handle can read (VACUUM INTO)
+   * to the path, then switches to it. A file someone put there instead is adopted as it is, never overwritten.
+   */
+  async repair(): Promise<void> {
+    mkdirSync(dirname(this.file), { recursive: true });
+    if (!existsSync(this.file)) {
+      const tmp = `${this.file}.recovering-${process.pid}`;
+      rmSync(tmp, { force: true });
+      this.db.prepare('VACUUM INTO ?').run(tmp);
+      renameSync(tmp, this.file);
+    }
+    const db = this.open();
+    const old = this.db;
+    this.db = db;
+    this.write = batchWriter(db);
+    this.identity = fileIdentity(this.file);
+    try {
+      old.close();
+    } catch {
+      // The old handle points at a deleted file; nothing in it is lost (it was copied above).
+    }
   }
 
   async listRuns(query: RunQuery): Promise<RunResult[]> {
@@ -193,14 +240,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
-    const put = this.db.prepare(
-      'INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
-    );
-    const add = this.db.prepare('INSERT INTO outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      put.run(key, JSON.stringify(state), new Date().toISOString());
-      for (const e of enqueue) add.run(e.id, e.channel, e.alertKey, JSON.stringify(e.payload), e.createdMs, e.nextAttemptMs);
-    }).immediate();
+    this.write({ alertStates: [{ key, state, updatedAt: new Date().toISOString() }], outbox: enqueue.map((e) => ({ ...e, attempts: 0 })) });
   }
 
   async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
@@ -239,4 +279,9 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
+}
+
+function fileIdentity(file: string): { dev: number; ino: number } {
+  const st = statSync(file);
+  return { dev: st.dev, ino: st.ino };
 }

@@ -87,16 +87,19 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** WAL: readers (the status page, `prober report`) never block the writer, and a SIGKILL loses no committed run. */
-export function prepareDatabase(db: Database): void {
+export function prepareDatabase(db: Database, busyTimeoutMs = 5_000): void {
+  // better-sqlite3 waits for a lock synchronously, freezing the event loop: the daemon passes a few ms and retries
+  // asynchronously instead (resilient-store.ts); readers such as `prober report` can afford to wait.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last transactions.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > SCHEMA_VERSION) {
     throw new Error(`the state store was written by a newer prober (schema ${current}, this prober knows ${SCHEMA_VERSION})`);
   }
+  if (current === SCHEMA_VERSION) return;
   const upgrade = db.transaction(() => {
     for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] ?? '');
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -2,7 +2,7 @@ import { ProberSetupError } from '../../journey/errors.js';
 import { createLogger } from '../../log.js';
 import { startDaemon } from '../../schedule/daemon.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
-import { openStore, storeLabel, storeTarget } from '../../store/open-store.js';
+import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../../store/open-store.js';
 import { parse, parseLogLevel, parsePairs } from '../args.js';
 import { prepareRun } from '../execute-run.js';
 import { defaultConfigPath } from './run.js';
@@ -38,6 +38,8 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
     const { target, secrets } = storeTarget(loaded.config.store, values.store, process.env);
     for (const s of secrets) redactor.add(s);
     const store = await openStore(target, {
+      // The daemon must never wait on a lock synchronously: it retries asynchronously (ResilientStore) instead.
+      busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });
