@@ -1,3 +1,5 @@
+import { takeEarlySignal } from './early-signals.js';
+
 /**
  * Runs `work` with an AbortSignal that SIGINT/SIGTERM trigger. In-flight steps end as `aborted`, cleanup steps
  * still run (bounded) and the result is still reported; the exit code is then 128+signal, as shells expect.
@@ -12,6 +14,8 @@ export async function withSignals(work: (signal: AbortSignal) => Promise<number>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const early = takeEarlySignal();
+  if (early !== undefined) onSignal(early);
   try {
     const code = await work(controller.signal);
     return received === undefined ? code : 128 + signalNumber(received);

@@ -1,3 +1,5 @@
+import { takeEarlySignal } from '../cli/early-signals.js';
+
 /**
  * Resolves with the first SIGTERM or SIGINT. A second signal while shutting down means the operator insists:
  * exit at once with 128 + signal number (the in-flight markers are recorded as aborted at the next start).
@@ -13,6 +15,8 @@ export function untilShutdownSignal(): { signal: Promise<NodeJS.Signals>; dispos
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  const early = takeEarlySignal();
+  if (early !== undefined) onSignal(early);
   return {
     signal,
     dispose: () => {
