@@ -68,7 +68,8 @@ export class HeldWrites {
   forget(committed: StoreBatch): void {
     const runIds = new Set((committed.runs ?? []).map((r) => r.runId));
     this.runs = this.runs.filter((r) => !runIds.has(r.runId));
-    for (const a of committed.alertStates ?? []) if (this.alertStates.get(a.key)?.updatedAt === a.updatedAt) this.alertStates.delete(a.key);
+    // By identity: a newer state for the key (even within the same millisecond) stays held.
+    for (const a of committed.alertStates ?? []) if (this.alertStates.get(a.key) === a) this.alertStates.delete(a.key);
     for (const o of committed.outbox ?? []) {
       const now = this.outbox.get(o.id);
       // Delivered meanwhile (during the commit)? Keep the newer status as a change to the now-stored row.

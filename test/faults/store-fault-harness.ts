@@ -59,12 +59,23 @@ export class StoreFaultRig {
     return { status: r.status, body: JSON.parse(r.body) as never };
   }
 
-  /** Notifications the receiver accepted for one alert id and state (reminders excluded). */
+  /**
+   * Notifications the receiver accepted for one alert id and state (reminders excluded), one per delivery id: a
+   * retry after a late answer carries the same id (at-least-once delivery), a second notification a new one.
+   */
   notifications(id: string, state: 'firing' | 'resolved'): Received[] {
+    const seen = new Set<unknown>();
     return this.receiver.requests.filter((r) => {
       const n = json(r);
-      return n.id === id && n.state === state && n.reminder !== true;
+      if (n.id !== id || n.state !== state || n.reminder === true || seen.has(n.deliveryId)) return false;
+      seen.add(n.deliveryId);
+      return true;
     });
+  }
+
+  /** Every request the receiver answered, one line each, for failure messages. */
+  timeline(since: number): string {
+    return this.receiver.requests.map((r) => `${r.at - since} ms ${String(json(r).id)} ${String(json(r).state)} ${String(json(r).deliveryId)}`).join('\n');
   }
 
   async waitForNotification(id: string, state: 'firing' | 'resolved', timeoutMs = 30_000): Promise<Received> {

@@ -70,7 +70,7 @@ describe('the store on a full disk: probing and alerting go on, the prober says 
     expect(logged.length).toBeGreaterThanOrEqual(6);
     expect(logged.filter((id) => stored.get(id) !== 1), 'runs logged but not stored exactly once').toEqual([]);
     // One firing per alert for the whole outage: held notifications were delivered once, not again after recovery.
-    expect(rig.notifications(JOURNEY_ALERT, 'firing')).toHaveLength(1);
-    expect(rig.notifications(PROBER_ALERT, 'firing')).toHaveLength(1);
+    expect(rig.notifications(JOURNEY_ALERT, 'firing'), rig.timeline(0)).toHaveLength(1);
+    expect(rig.notifications(PROBER_ALERT, 'firing'), rig.timeline(0)).toHaveLength(1);
   });
 });
