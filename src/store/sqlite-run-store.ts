@@ -240,7 +240,18 @@ export class SqliteRunStore implements RunStore {
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
-    this.write({ alertStates: [{ key, state, updatedAt: new Date().toISOString() }], outbox: enqueue.map((e) => ({ ...e, attempts: 0 })) });
+    // Enqueueing is insert-only (a delivery id already queued fails the whole write, state included); `commit`,
+    // which replays held rows with their delivery status, is the upsert.
+    const put = this.db.prepare(
+      'INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    );
+    const add = this.db.prepare('INSERT INTO outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db
+      .transaction(() => {
+        put.run(key, JSON.stringify(state), new Date().toISOString());
+        for (const e of enqueue) add.run(e.id, e.channel, e.alertKey, JSON.stringify(e.payload), e.createdMs, e.nextAttemptMs);
+      })
+      .immediate();
   }
 
   async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
