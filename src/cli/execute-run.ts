@@ -132,6 +132,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       signal: options.signal,
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
+      versionTargets: Object.keys(options.expectVersions ?? {}),
       onEvent: (event) => {
         watch.onEvent(event);
         logRunEvent(log, event);

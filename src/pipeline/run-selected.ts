@@ -24,7 +24,11 @@ export interface RunSelectedOptions {
   session?: BrowserSession | undefined;
   onEvent?: RunOptions['onEvent'];
   retries?: number | undefined;
+  /** Pause between a failed attempt and its retry. */
+  retryDelayMs?: number | undefined;
   cleanupAfterAbortMs?: number | undefined;
+  /** Targets whose versions are read besides those under config `versions` (the `--expect-version` ones). */
+  versionTargets?: readonly string[] | undefined;
   /** Bound on reading the targets' versions. @defaultValue 2000 */
   versionTimeoutMs?: number | undefined;
 }
@@ -39,7 +43,7 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
   const startedAt = new Date();
   const environment = o.loaded.config.environment;
   const headers = { 'user-agent': o.base.userAgent, 'x-synthetic-probe': o.runId };
-  const versions = readVersions(versionEndpoints(o.loaded), o.versionTimeoutMs ?? 2_000, headers)
+  const versions = readVersions(versionEndpoints(o.loaded, o.versionTargets ?? []), o.versionTimeoutMs ?? 2_000, headers)
     .then((seen) => Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, 'version' in v ? v.version : null])))
     .catch(() => ({}) as Record<string, string | null>);
   o.log.info({ runId: o.runId, journeys: o.journeys.map((j) => j.name) }, 'run/start');
@@ -54,6 +58,7 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
         signal: o.signal,
         ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
         ...(o.retries === undefined ? {} : { retries: o.retries }),
+        ...(o.retryDelayMs === undefined ? {} : { retryDelayMs: o.retryDelayMs }),
         ...(o.cleanupAfterAbortMs === undefined ? {} : { cleanupAfterAbortMs: o.cleanupAfterAbortMs }),
       }),
     );
