@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ROOT } from '../support/cli.js';
+import { hasStackTrace, ROOT, runCli } from '../support/cli.js';
 import { startDaemonProcess, targetArgs, type DaemonProcess } from '../schedule/daemon-process.js';
 import { startAlertmanager, until, type AmAlert, type Alertmanager } from './alertmanager-process.js';
 import { json, Receiver } from './receiver.js';
@@ -86,5 +86,16 @@ describe('a real Alertmanager keeps a firing alert alive with reminders off and 
     expect(stopped.code).toBe(0);
     expect(daemon.stderr()).toContain('alert/resolved');
     expect(daemon.stderr().includes(canary)).toBe(false);
+  });
+
+  it('validate refuses a TTL the schedule cannot keep alive: one line naming the setting, exit 2', async () => {
+    const validate = (ttl: number) => runCli(['validate', '--config', join(ROOT, 'test/fixtures/alertmanager-keepalive.ts')], { env: { SANDBOX_PASSWORD: canary, AM_URL: am.url, AM_TTL_MS: String(ttl) } });
+    const refused = await validate(7_999);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `prober: alerts.channels.am.firingTtlMs: 7999 ms would let an alert expire in Alertmanager while golden-path-api still fails: an open alert is re-sent at a run once 2 s (firingTtlMs / 4) have passed, and "*/2 * * * * *" runs only every 2 s; set firingTtlMs to at least 8000 ms or schedule the journey more often`,
+    ]);
+    expect(hasStackTrace(refused.stderr)).toBe(false);
+    expect((await validate(8_000)).code).toBe(0);
   });
 });
