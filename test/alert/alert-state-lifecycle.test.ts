@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, runCli, type CliResult } from '../support/cli.js';
+import { startDaemonProcess, targetArgs } from '../schedule/daemon-process.js';
 import { json, Receiver } from './receiver.js';
 
 /**
@@ -109,5 +110,24 @@ describe('alert state survives its own format and config changes (prober run --s
     // The fresh state learns again (successThreshold passes): the prober alert resolves.
     await probe();
     expect(received().map((r) => `${r.id}:${r.state}`)).toEqual(['prober:sandbox-retire:firing', 'prober:sandbox-retire:resolved']);
+  });
+
+  it('prober schedule restarted with the journey disabled resolves its open alert at startup, saying so', async () => {
+    sandbox.faults.set('auth.token=http500');
+    const env = (retire: string) => ({ SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, SCHEDULE: '1', RETIRE: retire });
+    const args = ['--config', config, ...targetArgs(sandbox), '--store', store];
+    const first = await startDaemonProcess(args, env(''));
+    await receiver.waitFor(1, 40_000, (rs) => rs.some((r) => json(r).state === 'firing'));
+    expect((await first.stop('SIGTERM')).code).toBe(0);
+    const second = await startDaemonProcess(args, env('disable'));
+    try {
+      await receiver.waitFor(2, 30_000);
+      expect(received().map((r) => `${r.id}:${r.state}`)).toEqual([`${KEY}:firing`, `${KEY}:resolved`]);
+      expect(received()[1]!.verdict).toMatch(/^golden-path-api is no longer probed \(disabled in the config\)/);
+    } finally {
+      expect((await second.stop('SIGTERM')).code).toBe(0);
+    }
+    expect(second.stderr()).toContain('alert/retired');
+    expect(first.stderr() + second.stderr()).not.toContain(canary);
   });
 });
