@@ -25,10 +25,10 @@ export class StoreFaultRig {
     return this;
   }
 
-  async startDaemon(store: string): Promise<DaemonProcess> {
+  async startDaemon(store: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
     this.daemon = await startDaemonProcess(
       ['--config', join(ROOT, 'test/fixtures/store-faults.ts'), ...targetArgs(this.sandbox), '--store', store, '--log-level', 'info'],
-      { SANDBOX_PASSWORD: this.canary, ALERT_HOOK_URL: `${this.receiver.url}/hook` },
+      { SANDBOX_PASSWORD: this.canary, ALERT_HOOK_URL: `${this.receiver.url}/hook`, ...env },
       45_000,
     );
     return this.daemon;
