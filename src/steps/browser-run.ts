@@ -11,7 +11,8 @@ import { withBrowserPages } from './step-io.js';
 
 /** A journey drives a browser when its definition says so (`needs: { browser: true }`); the rest stay on the API io. */
 export function needsBrowser(journey: Pick<JourneyDefinition, 'needs'>): boolean {
-  return journey.needs.browser;
+  // Defensive: a journey file may export a hand-built definition without `needs`.
+  return journey.needs?.browser === true;
 }
 
 /**

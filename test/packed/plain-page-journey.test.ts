@@ -147,6 +147,38 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
     }
   }, 200_000);
 
+  it('golden-path-prober/browser ships its types: a journey using the helpers type-checks in the fresh project', async () => {
+    const withHelpers = `import { journey, step } from 'golden-path-prober';
+import { firstVisible, onPage, openDocument, type Page } from 'golden-path-prober/browser';
+
+const open = onPage(async (page: Page, ctx) => {
+  await openDocument(page, \`\${ctx.target('web')}/login\`, ctx.signal);
+  const which: number = await firstVisible([page.getByLabel('Email'), page.getByRole('alert')], ctx.signal);
+  if (which === 1) ctx.fail('assertion', 'the login page shows an error');
+});
+
+export default journey({ name: 'typed', description: 'd', capability: 'c', needs: { browser: true }, steps: [step('web.open', { service: 'web' }, open)] });
+`;
+    const broken = withHelpers.replace('ctx.signal);\n  const which', 'ctx.signal, 42);\n  const which');
+    const tsconfig = JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['*.ts'] });
+    const ws = await project.workspace({ 'typed.ts': withHelpers, 'tsconfig.json': tsconfig });
+    const tsc = join(project.root, 'node_modules/typescript/bin/tsc');
+    const run = (cwd: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    const good = await run(ws);
+    expect(good.out).toBe('');
+    expect(good.code).toBe(0);
+    // And the check bites: a wrong call is a type error, so the types really came from the package.
+    const bad = await run(await project.workspace({ 'typed.ts': broken, 'tsconfig.json': tsconfig }));
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/typed\.ts\(\d+,\d+\): error TS2554/);
+  }, 120_000);
+
   it('app stopped: fail / network at the first step, exit 1, never "could not judge"', async () => {
     const down = await closedPortUrl();
     const stopped = await project.workspace({ 'plain-browser.ts': PLAIN, 'prober.config.json': config({ auth: down, backend: down, web: down }, { 'plain-browser': BOTH['plain-browser'] }) });
