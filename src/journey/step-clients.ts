@@ -8,13 +8,26 @@ import type { ZodType } from 'zod';
 
 export type ExpectedStatus = number | readonly number[] | '2xx' | 'any';
 
+/** A query or form value: repeated keys are arrays. */
+export type ParamValue = string | number | boolean | readonly (string | number | boolean)[];
+
+/**
+ * Options of one request. Checked when the journey runs: an unknown option, a wrong type, two bodies or two kinds of
+ * credentials fail the step as `prober` (the probe's bug), never silently send a different request.
+ */
 export interface HttpRequestOptions {
   headers?: Record<string, string>;
   /** Serialised as JSON with `content-type: application/json`. */
   json?: unknown;
   body?: string;
+  /** Sent as `application/x-www-form-urlencoded` (an OAuth2 token request, an HTML login form). */
+  form?: Record<string, ParamValue>;
+  /** Appended to the URL's query string (undefined values are left out). Never recorded in evidence. */
+  query?: Record<string, ParamValue | undefined>;
   /** Sent as `Authorization: Bearer …`; the token is registered for redaction. */
   bearer?: string;
+  /** Sent as `Authorization: Basic …` (OAuth2 client credentials); username, password and header are redacted. */
+  basic?: { username: string; password: string };
   /** Statuses that count as success; anything else fails the step (401/403 as `auth`). Default `2xx`. */
   expect?: ExpectedStatus;
 }
@@ -47,24 +60,54 @@ export interface WaitOptions {
   describe?: string;
 }
 
-export interface WsConnectOptions {
+/**
+ * How a WebSocket connection turns frames into messages: `json` (the default: text frames parsed as JSON),
+ * `text` (each text frame as a string), `binary` (every frame as a Buffer), or your own parser, called with the frame
+ * and whether it was binary. A parser's throw fails the waiting step as `contract` naming the frame's size, never its
+ * content; returning `undefined` drops the frame (a keepalive).
+ */
+export type WsFrames = 'json' | 'text' | 'binary' | ((data: Buffer, isBinary: boolean) => unknown);
+
+/** The message type a framing delivers. */
+export type FrameOf<F extends WsFrames> = F extends 'text'
+  ? string
+  : F extends 'binary'
+    ? Buffer
+    : F extends (data: Buffer, isBinary: boolean) => infer T
+      ? Exclude<T, undefined>
+      : unknown;
+
+export interface WsConnectOptions<F extends WsFrames = 'json'> {
   headers?: Record<string, string>;
+  /** Sent as `Authorization: Bearer …` on the upgrade request; registered for redaction. */
   bearer?: string;
+  /** Offered in `Sec-WebSocket-Protocol`; the server's choice is `connection.protocol`. */
   protocols?: string[];
+  /** @defaultValue 'json' */
+  frames?: F;
 }
 
-export interface WsConnection {
-  /** Sends a value as a JSON text frame. */
+export interface WsConnection<M = unknown> {
+  /**
+   * With `frames: 'json'`, sends any value as a JSON text frame. With any other framing, a string is sent unchanged
+   * as a text frame and a Buffer (or Uint8Array) as a binary frame.
+   */
   send(message: unknown): void;
-  /** Waits for the first message (parsed JSON) matching `predicate`; a non-JSON or binary frame fails as `contract`. */
-  waitFor<T = unknown>(predicate: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
-  /** Every parsed message received so far. */
-  readonly messages: readonly unknown[];
+  /**
+   * Waits for the first message matching `predicate`, under the current step's deadline (or `options`). Sees every
+   * message not yet consumed by an earlier wait, including those that arrived before it started; concurrent waits
+   * each see every message from their start, in order (`Promise.all` and `Promise.race` both work).
+   */
+  waitFor<T extends M = M>(predicate: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
+  /** Every message received so far. */
+  readonly messages: readonly M[];
+  /** The subprotocol the server chose ('' when none). */
+  readonly protocol: string;
   close(): Promise<void>;
 }
 
 export interface WsClient {
-  connect(url: string, options?: WsConnectOptions): Promise<WsConnection>;
+  connect<F extends WsFrames = 'json'>(url: string, options?: WsConnectOptions<F>): Promise<WsConnection<FrameOf<F>>>;
 }
 
 export interface SseEvent<T = unknown> {

@@ -5,6 +5,9 @@ import type { ZodType } from 'zod';
 import { StepFailure } from '../journey/errors.js';
 import type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
 import type { StepKind, StepScope } from '../journey/step-ports.js';
+import type { CookieJar } from 'tough-cookie';
+import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
+import { checkOptions, HttpOptionsSchema } from './request-options.js';
 import { parseWith, statusFailure } from './response-checks.js';
 import { remainingMs, safeUrl } from './scope.js';
 
@@ -18,18 +21,42 @@ export interface HttpClientOptions {
 /** `ctx.http`: undici, one agent per request. */
 export const httpKind: StepKind<'http'> = {
   name: 'http',
-  forJourney: (_resources, settings) => (scope) => createHttpClient(scope, settings),
+  forJourney: (resources, settings) => (scope) => createHttpClient(scope, settings, journeyCookies(resources)),
 };
 
 /** Builds the request headers every adapter sends: tagging, auth and body type. */
-export function requestHeaders(scope: StepScope, options: HttpRequestOptions): Record<string, string> {
+export function requestHeaders(scope: StepScope, options: Pick<HttpRequestOptions, 'headers' | 'bearer' | 'basic' | 'json' | 'form'>): Record<string, string> {
   const headers: Record<string, string> = { ...scope.tagHeaders(), ...options.headers };
   if (options.bearer !== undefined) {
     scope.markSecret(options.bearer);
     headers.authorization = `Bearer ${options.bearer}`;
   }
+  if (options.basic !== undefined) {
+    const { username, password } = options.basic;
+    const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+    for (const secret of [username, password, encoded]) scope.markSecret(secret);
+    headers.authorization = `Basic ${encoded}`;
+  }
   if (options.json !== undefined) headers['content-type'] = 'application/json';
+  if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   return headers;
+}
+
+/** `url` with `query` appended; arrays become repeated keys. */
+export function withQuery(url: string, query: HttpRequestOptions['query']): string {
+  if (query === undefined) return url;
+  const u = new URL(url);
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) u.searchParams.append(key, String(v));
+  }
+  return u.toString();
+}
+
+function encodeForm(form: NonNullable<HttpRequestOptions['form']>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  return params.toString();
 }
 
 export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): boolean {
@@ -42,8 +69,10 @@ export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): b
  * One undici Agent per request: the connect is timed exactly, no socket outlives its step, and every undici
  * timeout is derived from the step deadline (undici's own defaults are 300 s).
  */
-export function createHttpClient(scope: StepScope, clientOptions: HttpClientOptions = {}): HttpClient {
-  async function send(method: string, url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+export function createHttpClient(scope: StepScope, clientOptions: HttpClientOptions = {}, jar?: CookieJar): HttpClient {
+  async function send(method: string, target: string, given: HttpRequestOptions | undefined, call: string): Promise<HttpResponse> {
+    const options = checkOptions(HttpOptionsSchema, given, call);
+    const url = withQuery(target, options.query);
     const started = performance.now();
     let connectMs: number | undefined;
     const budget = remainingMs(scope);
@@ -61,7 +90,9 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     });
     const evidence = { method, url: safeUrl(url), timings: {} as Record<string, number> };
     const headers = requestHeaders(scope, options);
-    const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+    const cookie = await cookieHeader(jar, url, headers.cookie);
+    if (cookie !== undefined) headers.cookie = cookie;
+    const body = options.json !== undefined ? JSON.stringify(options.json) : options.form !== undefined ? encodeForm(options.form) : options.body;
     let res: Awaited<ReturnType<typeof request>>;
     try {
       res = await request(url, { method: method as 'GET', headers, body, signal: scope.signal, dispatcher: agent });
@@ -72,7 +103,7 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     }
     const headersMs = performance.now() - started;
     const requestId = headerValue(res.headers['x-request-id']);
-    markCredentials(scope, res.headers['set-cookie']);
+    await storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
     // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
     // too; reading the body later adds its time to the same entry.
     const timings: Record<string, number> = { ...(connectMs === undefined ? {} : { connectMs }), headersMs };
@@ -111,10 +142,10 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     };
   }
   return {
-    request: send,
-    get: (url, o) => send('GET', url, o),
-    post: (url, o) => send('POST', url, o),
-    delete: (url, o) => send('DELETE', url, o),
+    request: (method, url, o) => send(method, url, o, `ctx.http.request(${JSON.stringify(method)})`),
+    get: (url, o) => send('GET', url, o, 'ctx.http.get()'),
+    post: (url, o) => send('POST', url, o, 'ctx.http.post()'),
+    delete: (url, o) => send('DELETE', url, o, 'ctx.http.delete()'),
   };
 }
 
@@ -134,14 +165,6 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): 
 
 export function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Cookies are credentials: every `Set-Cookie` value is redacted from then on, whether or not the probe marks it. */
-function markCredentials(scope: StepScope, setCookie: string | string[] | undefined): void {
-  for (const cookie of Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie]) {
-    const value = cookie.split(';')[0]?.split('=').slice(1).join('=');
-    if (value !== undefined && value !== '') scope.markSecret(value);
-  }
 }
 
 const CREDENTIAL_KEY = /token|secret|password|passwd|api[_-]?key|cookie|credential/i;

@@ -9,13 +9,21 @@ type Entry<T> = { value: T; at: number } | { error: Error };
 /**
  * Incoming messages buffered from the moment a stream opens, so nothing that arrives between two steps is lost.
  * Each message keeps its arrival time (`performance.now()`), so latency is measured at arrival, not at inspection.
- * `waitFor` consumes up to and including the first match; a malformed message fails the wait when it is reached.
+ *
+ * Waits and what they see:
+ * - The queue has one shared *consumed* mark. A wait starts reading at that mark: every message not yet consumed
+ *   is seen, including those that arrived before the wait started (a greeting sent before the step began).
+ * - Each wait then reads on with its own cursor, so concurrent waits each see every message from their start, in
+ *   order, whatever the others match: `Promise.all` of two waits finds both messages in either arrival order, and
+ *   in `Promise.race` the loser keeps its own view (it ends at its signal, the step's deadline by default).
+ * - A wait that matches moves the consumed mark past its match (never back), so a later sequential wait starts
+ *   after it. A malformed message fails every wait that reaches it, and is consumed like a match.
  */
 export class MessageQueue<T> {
   private readonly entries: Entry<T>[] = [];
-  private cursor = 0;
+  private consumed = 0;
   private ended: Error | undefined;
-  private wake: (() => void) | undefined;
+  private readonly waiters = new Set<() => void>();
 
   get received(): readonly T[] {
     return this.entries.flatMap((e) => ('value' in e ? [e.value] : []));
@@ -23,28 +31,36 @@ export class MessageQueue<T> {
 
   push(value: T): void {
     this.entries.push({ value, at: performance.now() });
-    this.wake?.();
+    this.wakeAll();
   }
 
   pushError(error: Error): void {
     this.entries.push({ error });
-    this.wake?.();
+    this.wakeAll();
   }
 
   /** No more messages will come; pending and later waits fail with `reason` once the buffer is exhausted. */
   end(reason: Error): void {
     this.ended ??= reason;
-    this.wake?.();
+    this.wakeAll();
   }
 
   async waitFor(predicate: (message: T, receivedAt: number) => boolean, signal: AbortSignal, options: WaitOptions = {}): Promise<T> {
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     const combined = timeout === undefined ? signal : AbortSignal.any([signal, timeout]);
+    let cursor = this.consumed;
     for (;;) {
-      while (this.cursor < this.entries.length) {
-        const entry = this.entries[this.cursor++] as Entry<T>;
-        if ('error' in entry) throw entry.error;
-        if (predicate(entry.value, entry.at)) return entry.value;
+      while (cursor < this.entries.length) {
+        const index = cursor++;
+        const entry = this.entries[index] as Entry<T>;
+        if ('error' in entry) {
+          this.consume(index);
+          throw entry.error;
+        }
+        if (predicate(entry.value, entry.at)) {
+          this.consume(index);
+          return entry.value;
+        }
       }
       if (this.ended !== undefined) throw this.ended;
       if (timeout?.aborted === true && !signal.aborted) {
@@ -54,12 +70,21 @@ export class MessageQueue<T> {
       await new Promise<void>((resolve) => {
         const done = () => {
           combined.removeEventListener('abort', done);
-          this.wake = undefined;
+          this.waiters.delete(done);
           resolve();
         };
-        this.wake = done;
+        this.waiters.add(done);
         combined.addEventListener('abort', done, { once: true });
       });
     }
+  }
+
+  private consume(index: number): void {
+    this.consumed = Math.max(this.consumed, index + 1);
+  }
+
+  private wakeAll(): void {
+    // A copy: each waiter removes itself while we iterate.
+    for (const wake of [...this.waiters]) wake();
   }
 }

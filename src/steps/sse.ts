@@ -2,8 +2,10 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { StepFailure } from '../journey/errors.js';
 import type { HttpClient, SseClient, SseEvent, WaitOptions } from '../journey/step-clients.js';
 import type { JourneyResources, StepKind } from '../journey/step-ports.js';
+import { journeyCookies } from './cookie-jar.js';
 import { createHttpClient } from './http.js';
 import { MessageQueue } from './message-queue.js';
+import { checkOptions, SseOptionsSchema } from './request-options.js';
 
 export type { SseClient, SseEvent, SseStream } from '../journey/step-clients.js';
 
@@ -11,13 +13,15 @@ export type { SseClient, SseEvent, SseStream } from '../journey/step-clients.js'
 export const sseKind: StepKind<'sse'> = {
   name: 'sse',
   forJourney: (resources, settings) => (scope, earlier) =>
-    createSseClient(earlier.http ?? createHttpClient(scope, settings), resources, settings.maxBodyBytes),
+    createSseClient(earlier.http ?? createHttpClient(scope, settings, journeyCookies(resources)), resources, settings.maxBodyBytes),
 };
 
 export function createSseClient(http: HttpClient, resources: JourneyResources, maxBytes: number): SseClient {
   return {
-    async open(url, options = {}) {
-      const { method = options.json === undefined ? 'GET' : 'POST', ...rest } = options;
+    async open(url, given) {
+      const options = checkOptions(SseOptionsSchema, given, 'ctx.sse.open()');
+      const hasBody = options.json !== undefined || options.form !== undefined || options.body !== undefined;
+      const { method = hasBody ? 'POST' : 'GET', ...rest } = options;
       const res = await http.request(method, url, { ...rest, headers: { accept: 'text/event-stream', ...rest.headers } });
       const type = String(res.headers['content-type'] ?? '');
       if (!type.startsWith('text/event-stream')) {

@@ -2,9 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { StepFailure } from '../journey/errors.js';
-import type { WaitOptions, WsClient, WsConnection } from '../journey/step-clients.js';
+import type { CookieJar } from 'tough-cookie';
+import type { WaitOptions, WsClient, WsConnection, WsConnectOptions, WsFrames } from '../journey/step-clients.js';
 import type { JourneyResources, StepKind, StepScope } from '../journey/step-ports.js';
+import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
 import { MessageQueue } from './message-queue.js';
+import { checkOptions, WsOptionsSchema } from './request-options.js';
+import { framingFor } from './ws-frames.js';
 import { requestHeaders, headerValue } from './http.js';
 import { statusFailure } from './response-checks.js';
 import { remainingMs, safeUrl } from './scope.js';
@@ -14,7 +18,8 @@ export type { WsClient, WsConnection, WsConnectOptions } from '../journey/step-c
 /** `ctx.ws`: the `ws` package; connections live until the journey ends. */
 export const wsKind: StepKind<'ws'> = {
   name: 'ws',
-  forJourney: (resources, settings) => (scope) => createWsClient(scope, resources, settings.maxBodyBytes, settings.tlsFor),
+  forJourney: (resources, settings) => (scope) =>
+    createWsClient(scope, resources, settings.maxBodyBytes, settings.tlsFor, journeyCookies(resources)),
 };
 
 /** The connection outlives its step; it is closed when the journey ends. */
@@ -23,88 +28,96 @@ export function createWsClient(
   resources: JourneyResources,
   maxPayload: number,
   tlsFor?: (url: string) => ConnectionOptions | undefined,
+  jar?: CookieJar,
 ): WsClient {
-  return {
-    connect: (url, options = {}) =>
-      new Promise<WsConnection>((resolve, reject) => {
-        const started = performance.now();
-        const headers = requestHeaders(scope, options);
-        for (const credential of subprotocolCredentials(options.protocols ?? [])) scope.markSecret(credential);
-        const socket = new WebSocket(url, options.protocols ?? [], {
-          headers,
-          handshakeTimeout: remainingMs(scope),
-          followRedirects: false,
-          maxPayload,
-          ...tlsFor?.(url),
+  async function connect(url: string, given: WsConnectOptions<WsFrames> | undefined): Promise<WsConnection<unknown>> {
+    const options = checkOptions(WsOptionsSchema, given, 'ctx.ws.connect()');
+    const framing = framingFor(options.frames);
+    const headers = requestHeaders(scope, options);
+    for (const credential of subprotocolCredentials(options.protocols ?? [])) scope.markSecret(credential);
+    const cookie = await cookieHeader(jar, url, headers.cookie);
+    if (cookie !== undefined) headers.cookie = cookie;
+    return new Promise<WsConnection<unknown>>((resolve, reject) => {
+      const started = performance.now();
+      const socket = new WebSocket(url, options.protocols ?? [], {
+        headers,
+        // A backstop past the deadline: the step's signal ends a stalled handshake first, so it reads `timeout`.
+        handshakeTimeout: remainingMs(scope) + 1_000,
+        followRedirects: false,
+        maxPayload,
+        ...tlsFor?.(url),
+      });
+      const queue = new MessageQueue<unknown>();
+      let closedByUs = false;
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      const close = async () => {
+        closedByUs = true;
+        if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+        else socket.terminate();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+        socket.terminate();
+      };
+      resources.onClose(close);
+      const onAbort = () => socket.terminate();
+      scope.signal.addEventListener('abort', onAbort, { once: true });
+      const record = (status: number | undefined, requestId?: string) =>
+        scope.recordHttp({
+          method: 'GET',
+          url: safeUrl(url),
+          ...(status === undefined ? {} : { status }),
+          ...(requestId === undefined ? {} : { requestId }),
+          timings: { headersMs: performance.now() - started },
         });
-        const queue = new MessageQueue<unknown>();
-        let closedByUs = false;
-        const closed = new Promise<void>((r) => socket.once('close', () => r()));
-        const close = async () => {
-          closedByUs = true;
-          if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-          else socket.terminate();
-          await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
-          socket.terminate();
-        };
-        resources.onClose(close);
-        const onAbort = () => socket.terminate();
-        scope.signal.addEventListener('abort', onAbort, { once: true });
-        const record = (status: number | undefined, requestId?: string) =>
-          scope.recordHttp({
-            method: 'GET',
-            url: safeUrl(url),
-            ...(status === undefined ? {} : { status }),
-            ...(requestId === undefined ? {} : { requestId }),
-            timings: { headersMs: performance.now() - started },
-          });
 
-        socket.once('unexpected-response', (_req, res) => {
-          record(res.statusCode, headerValue(res.headers['x-request-id']));
-          res.resume();
-          socket.terminate();
-          reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
-        });
-        // `ws` refuses a handshake whose subprotocol answer is wrong with a code-less Error; judged here, it is the
-        // server breaking the WebSocket contract (RFC 6455 §4.1), not a probe bug.
-        let handshakeFailure: StepFailure | undefined;
-        socket.once('upgrade', (res) => {
-          record(res.statusCode, headerValue(res.headers['x-request-id']));
-          handshakeFailure = subprotocolFailure(options.protocols ?? [], headerValue(res.headers['sec-websocket-protocol']));
-        });
-        socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : (handshakeFailure ?? err)));
-        socket.on('message', (data, isBinary) => {
-          if (isBinary) return queue.pushError(new StepFailure('contract', 'received a binary WebSocket frame where JSON text was expected'));
-          try {
-            queue.push(JSON.parse(data.toString()));
-          } catch {
-            queue.pushError(new StepFailure('contract', 'received a WebSocket frame that is not valid JSON'));
+      socket.once('unexpected-response', (_req, res) => {
+        record(res.statusCode, headerValue(res.headers['x-request-id']));
+        res.resume();
+        socket.terminate();
+        reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
+      });
+      // `ws` refuses a handshake whose subprotocol answer is wrong with a code-less Error; judged here, it is the
+      // server breaking the WebSocket contract (RFC 6455 §4.1), not a probe bug.
+      let handshakeFailure: StepFailure | undefined;
+      socket.once('upgrade', (res) => {
+        record(res.statusCode, headerValue(res.headers['x-request-id']));
+        handshakeFailure = subprotocolFailure(options.protocols ?? [], headerValue(res.headers['sec-websocket-protocol']));
+        void storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
+      });
+      socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : (handshakeFailure ?? err)));
+      socket.on('message', (data: Buffer, isBinary) => {
+        try {
+          const message = framing.decode(data, isBinary);
+          if (message !== undefined) queue.push(message);
+        } catch (err) {
+          queue.pushError(err as Error);
+        }
+      });
+      socket.on('close', (code) => {
+        if (!closedByUs) {
+          queue.end(new StepFailure('network', `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`));
+        }
+      });
+      socket.once('open', () => {
+        scope.signal.removeEventListener('abort', onAbort);
+        socket.on('error', (err: Error & { code?: string }) => {
+          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+            queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${maxPayload}-byte cap`));
           }
         });
-        socket.on('close', (code) => {
-          if (!closedByUs) {
-            queue.end(new StepFailure('network', `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`));
-          }
+        resolve({
+          send: (message) => socket.send(framing.encode(message)),
+          waitFor: <T>(predicate: (m: T, at: number) => boolean, opts: WaitOptions = {}) =>
+            queue.waitFor((m, at) => predicate(m as T, at), opts.signal ?? resources.current().signal, opts) as Promise<T>,
+          get messages() {
+            return queue.received;
+          },
+          protocol: socket.protocol,
+          close,
         });
-        socket.once('open', () => {
-          scope.signal.removeEventListener('abort', onAbort);
-          socket.on('error', (err: Error & { code?: string }) => {
-            if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-              queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${maxPayload}-byte cap`));
-            }
-          });
-          resolve({
-            send: (message) => socket.send(JSON.stringify(message)),
-            waitFor: <T>(predicate: (m: T, at: number) => boolean, opts: WaitOptions = {}) =>
-              queue.waitFor((m, at) => predicate(m as T, at), opts.signal ?? resources.current().signal, opts) as Promise<T>,
-            get messages() {
-              return queue.received;
-            },
-            close,
-          });
-        });
-      }),
-  };
+      });
+    });
+  }
+  return { connect: connect as WsClient['connect'] };
 }
 
 /** Tokens carried as subprotocols (`bearer.<token>`, `jwt.<token>`): registered as secrets before anything is sent. */

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { zodSummary } from '../journey/classify-failure.js';
+import { StepFailure } from '../journey/errors.js';
+
+/**
+ * Runtime checks of the options a probe passes to `ctx.http`, `ctx.sse` and `ctx.ws`. TypeScript is not checked
+ * when a journey runs, so a misspelt option (`jsno`) would otherwise be ignored and send a wrong request: a false
+ * alarm. A bad option is the probe's bug: `prober`, status `error`. Messages name keys and types, never values.
+ */
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const Headers = z.record(z.string(), z.string());
+const Expected = z.union([z.number().int(), z.array(z.number().int()).readonly(), z.literal('2xx'), z.literal('any')]);
+
+const HttpFields = {
+  headers: Headers.optional(),
+  json: z.unknown().optional(),
+  body: z.string().optional(),
+  form: z.record(z.string(), z.union([Scalar, z.array(Scalar)])).optional(),
+  query: z.record(z.string(), z.union([Scalar, z.array(Scalar), z.undefined()])).optional(),
+  bearer: z.string().optional(),
+  basic: z.strictObject({ username: z.string(), password: z.string() }).optional(),
+  expect: Expected.optional(),
+};
+
+const oneBody = (o: { json?: unknown; body?: unknown; form?: unknown }) =>
+  [o.json, o.body, o.form].filter((v) => v !== undefined).length <= 1;
+const oneAuth = (o: { bearer?: unknown; basic?: unknown }) => o.bearer === undefined || o.basic === undefined;
+
+export const HttpOptionsSchema = z
+  .strictObject(HttpFields)
+  .refine(oneBody, { message: 'give at most one of json, body and form' })
+  .refine(oneAuth, { message: 'give bearer or basic, not both' });
+
+export const SseOptionsSchema = z
+  .strictObject({ ...HttpFields, method: z.string().optional() })
+  .refine(oneBody, { message: 'give at most one of json, body and form' })
+  .refine(oneAuth, { message: 'give bearer or basic, not both' });
+
+export const WsOptionsSchema = z.strictObject({
+  headers: Headers.optional(),
+  bearer: z.string().optional(),
+  protocols: z.array(z.string()).optional(),
+  frames: z.union([z.enum(['json', 'text', 'binary']), z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected json, text, binary or a parser function')]).optional(),
+});
+
+/**
+ * The options as given (never a parsed copy: a `json` body keeps its identity), after checking them; an unknown key
+ * or a wrong type throws a `prober` failure naming the call and the key.
+ */
+export function checkOptions<O extends object>(schema: z.ZodType, options: O | undefined, call: string): O {
+  const parsed = schema.safeParse(options ?? {});
+  if (parsed.success) return options ?? ({} as O);
+  throw new StepFailure('prober', `${call}: invalid options: ${zodSummary(parsed.error.issues)}`);
+}
