@@ -21,3 +21,20 @@ import type { RunResult as RunResultType } from './journey/result-schema.js';
 export async function run(input: RunInput): Promise<RunResultType> {
   return (await import('./api/run.js')).run(input);
 }
+export type { ErrorMapper, MappedError } from './journey/map-error.js';
+export type {
+  ExpectedStatus,
+  FrameOf,
+  HttpClient,
+  HttpRequestOptions,
+  HttpResponse,
+  ParamValue,
+  SseClient,
+  SseEvent,
+  SseStream,
+  WaitOptions,
+  WsClient,
+  WsConnection,
+  WsConnectOptions,
+  WsFrames,
+} from './journey/step-clients.js';

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { StepClients } from './step-ports.js';
+import type { ErrorMapper } from './map-error.js';
 import type { Category } from './result-schema.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
@@ -13,6 +14,8 @@ export interface StepOptions {
   budgetMs?: number;
   /** Cleanup: runs even after a failure and never changes the verdict. */
   always?: boolean;
+  /** Maps errors a client library throws in this step to categories; tried before the journey's `mapError`. */
+  mapError?: ErrorMapper;
 }
 
 /** Values passed from one step to later ones (a token, a session id). */
@@ -28,7 +31,20 @@ export interface StepContext extends StepClients {
   readonly runId: string;
   readonly journey: string;
   readonly step: string;
+  /** Aborts at the step deadline or when the run is cancelled: hand it to any client library that takes one. */
   readonly signal: AbortSignal;
+  /** The step's deadline (epoch ms), for a library that takes a timeout: `ctx.deadline - Date.now()`. */
+  readonly deadline: number;
+  /**
+   * The synthetic-traffic headers (user-agent, x-synthetic-probe with the run id) and a fresh W3C traceparent of
+   * this journey's trace: add them to a library's handshake or request headers.
+   */
+  tagHeaders(): Record<string, string>;
+  /**
+   * Registers cleanup for the end of the journey run (after its last step, in reverse order, whatever happened), e.g.
+   * a library client's `close`. Call it once, right after creating the client. Each gets at most 5 s.
+   */
+  defer(cleanup: () => unknown): void;
   /**
    * A Playwright page in a fresh browser context for this journey run, opened on first use and shared by the
    * journey's later steps. Using it without a browser available fails the step as `prober` (status `error`).
@@ -63,6 +79,7 @@ export interface StepDefinition {
   readonly budgetMs: number | undefined;
   readonly always: boolean;
   readonly location: string | undefined;
+  readonly mapError: ErrorMapper | undefined;
   readonly run: StepFn;
 }
 
@@ -84,6 +101,11 @@ export interface JourneyOptions {
   steps: StepDefinition[];
   /** Removes what a killed run left behind; run after each journey and by `prober janitor`. */
   janitor?: JanitorDefinition;
+  /**
+   * Maps errors a client library throws in any step of this journey to categories (after the step's own mapError),
+   * so no step needs a try/catch. See "Bring your own client" in the README.
+   */
+  mapError?: ErrorMapper;
 }
 
 /** Deletes synthetic leftovers (e.g. chat sessions) older than `olderThanMs` and returns how many it deleted. */
@@ -100,7 +122,8 @@ export function janitor(options: { service: string; timeoutMs?: number }, run: J
   return Object.freeze({ kind: 'janitor', service: options.service, timeoutMs: options.timeoutMs ?? 10_000, run });
 }
 
-export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor'>> {
+export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor' | 'mapError'>> {
+  readonly mapError: ErrorMapper | undefined;
   readonly kind: 'journey';
   readonly budgetMs: number | undefined;
   readonly janitor: JanitorDefinition | undefined;
@@ -117,6 +140,7 @@ export function step(name: string, options: StepOptions, run: StepFn): StepDefin
     budgetMs: options.budgetMs,
     always: options.always ?? false,
     location: callerLocation(),
+    mapError: options.mapError,
     run,
   });
 }
@@ -133,6 +157,7 @@ export function journey(options: JourneyOptions): JourneyDefinition {
     needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [], browser: options.needs?.browser ?? false },
     steps: [...options.steps],
     janitor: options.janitor,
+    mapError: options.mapError,
   });
 }
 

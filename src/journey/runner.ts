@@ -8,8 +8,12 @@ import { classifyFailure } from './classify-failure.js';
 import { runInProbeScope, type ProbeScope } from './containment.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { StepFailure, StepSkipped, isStepSkipped } from './errors.js';
+import { boundedCleanup, judgeStepError } from './map-error.js';
 import { makeVars } from './vars.js';
 import { suggestName } from './nearest-name.js';
+
+/** How long one `ctx.defer` cleanup may take at journey end. */
+const DEFER_BOUND_MS = 5_000;
 
 export type { StepIo, StepIoFactory } from './step-ports.js';
 
@@ -189,6 +193,9 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
     journey: run.def.name,
     step: s.name,
     signal,
+    deadline,
+    tagHeaders: scope.tagHeaders,
+    defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
     vars: run.vars,
     target: (name) => lookup(opts.targets, name, 'target').replace(/\/+$/, ''),
     secret: (name) => lookup(opts.secrets, name, 'secret'),
@@ -226,7 +233,11 @@ async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
       // Read before the step kind explains the error: its explanation must not turn a late error into a timeout.
       const deadlineExceeded = stepTimeout.aborted || run.journeyTimeout?.aborted === true;
       const aborted = run.outer.aborted;
-      const explained = deadlineExceeded || aborted || io.explainFailure === undefined ? err : await io.explainFailure(err);
+      const explained = deadlineExceeded || aborted ? err : await judgeStepError(io.explainFailure === undefined ? err : await io.explainFailure(err), {
+        mappers: [s.mapError, run.def.mapError],
+        serviceUrl: opts.targets[s.service],
+        service: s.service,
+      });
       const c = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: effectiveTimeout });
       outcome = {
         status: c.status,

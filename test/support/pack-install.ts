@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * type-check journeys or use a third-party client inside a step. Versions come from this repo's package.json when
  * it lists the package, so the lock file pins them.
  */
-const USER_PROJECT_PACKAGES = ['typescript', '@types/node'];
+const USER_PROJECT_PACKAGES = ['typescript', '@types/node', 'socket.io-client'];
 
 /**
  * `npm pack`s the repository (dist must be built) and installs the tarball into a temporary project, as a user

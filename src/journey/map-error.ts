@@ -1,0 +1,85 @@
+import { classifyFailure, oneLine } from './classify-failure.js';
+import { StepFailure, isStepFailure } from './errors.js';
+import type { Category } from './result-schema.js';
+import { checkReachable, endpointOf, type Reachability } from './service-reachability.js';
+
+/** What a client library's error means for the journey: a category, optionally with your own one-line message. */
+export type MappedError = Exclude<Category, 'aborted'> | { category: Exclude<Category, 'aborted'>; message?: string };
+
+/**
+ * Maps errors thrown inside a step by a client library you brought (socket.io-client, an XMPP or MQTT client) to a
+ * category, once per step or journey instead of a try/catch in every step. Return `undefined` for errors you do not
+ * recognise: they then go through the built-in classification (error codes), and what is still unknown is judged
+ * by checking the step's service (see `judgeStepError`).
+ */
+export type ErrorMapper = (error: unknown) => MappedError | undefined;
+
+/** How long the after-the-fact TCP check of an unexplained failure may take. */
+export const REACHABILITY_CHECK_MS = 1_000;
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/**
+ * Turns what a step threw into something `classifyFailure` judges correctly:
+ * 1. a `StepFailure` stands as it is;
+ * 2. the step's `mapError`, then the journey's, may name the category;
+ * 3. an error with a known code (ECONNREFUSED, undici's, TLS) is left to `classifyFailure`;
+ * 4. anything else is unexplained: the prober cannot tell a probe bug from an outage by the error alone, so it
+ *    checks whether the step's service accepts a TCP connection. Refused or unresolvable → `network`; no answer
+ *    within a second → `timeout`; reachable → `prober` (could not judge), with a hint to map the library's errors.
+ *    An environment outage therefore never reads "could not judge" because a library's error had no code.
+ */
+export async function judgeStepError(
+  err: unknown,
+  options: { mappers: readonly (ErrorMapper | undefined)[]; serviceUrl: string | undefined; service: string },
+): Promise<unknown> {
+  if (isStepFailure(err)) return err;
+  for (const mapper of options.mappers) {
+    if (mapper === undefined) continue;
+    let mapped: MappedError | undefined;
+    try {
+      mapped = mapper(err);
+    } catch (thrown) {
+      return new StepFailure('prober', oneLine(`mapError threw ${describe(thrown)} while mapping ${describe(err)}`), { cause: err });
+    }
+    if (mapped === undefined) continue;
+    const { category, message } = typeof mapped === 'string' ? { category: mapped, message: undefined } : mapped;
+    return new StepFailure(category, oneLine(message ?? describe(err)), { cause: err });
+  }
+  if (classifyFailure(err, { deadlineExceeded: false, aborted: false, timeoutMs: 0 }).category !== 'prober') return err;
+  const endpoint = endpointOf(options.serviceUrl);
+  if (endpoint === undefined) return err;
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const reach: Reachability = await checkReachable(endpoint, REACHABILITY_CHECK_MS);
+  const what = oneLine(describe(err), 200);
+  switch (reach.kind) {
+    case 'refused':
+      return new StepFailure('network', `${what}; service ${options.service} at ${where} refuses connections (${reach.code})`, { cause: err });
+    case 'silent':
+      return new StepFailure('timeout', `${what}; service ${options.service} at ${where} did not accept a connection within ${REACHABILITY_CHECK_MS} ms`, { cause: err });
+    case 'reachable':
+      return new StepFailure(
+        'prober',
+        `probe error: ${what} (service ${options.service} at ${where} accepts connections; if this is the library reporting a service failure, map it with mapError)`,
+        { cause: err },
+      );
+    default:
+      return err;
+  }
+}
+
+/** A deferred cleanup that cannot hold the journey open: it gets `boundMs`, then the journey ends without it. */
+export function boundedCleanup(close: () => unknown, boundMs: number): () => Promise<void> {
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.resolve().then(close).then(() => undefined, () => undefined), bound]);
+    clearTimeout(timer);
+  };
+}
