@@ -14,6 +14,9 @@ export type MappedError = Exclude<Category, 'aborted'> | { category: Exclude<Cat
  */
 export type ErrorMapper = (error: unknown) => MappedError | undefined;
 
+/** Errors JavaScript itself throws for code that is wrong: never read as the environment failing. */
+const PROGRAMMING_ERRORS = [TypeError, ReferenceError, SyntaxError, RangeError, EvalError, URIError];
+
 /** How long the after-the-fact TCP check of an unexplained failure may take. */
 export const REACHABILITY_CHECK_MS = 1_000;
 
@@ -27,10 +30,12 @@ function describe(err: unknown): string {
  * 1. a `StepFailure` stands as it is;
  * 2. the step's `mapError`, then the journey's, may name the category;
  * 3. an error with a known code (ECONNREFUSED, undici's, TLS) is left to `classifyFailure`;
- * 4. anything else is unexplained: the prober cannot tell a probe bug from an outage by the error alone, so it
- *    checks whether the step's service accepts a TCP connection. Refused or unresolvable → `network`; no answer
- *    within a second → `timeout`; reachable → `prober` (could not judge), with a hint to map the library's errors.
- *    An environment outage therefore never reads "could not judge" because a library's error had no code.
+ * 4. JavaScript's own programming errors (TypeError, ReferenceError, SyntaxError, RangeError…) are probe bugs:
+ *    `prober`, whatever the service's state;
+ * 5. anything else is unexplained: the prober cannot tell a library's report of an outage from a probe bug by the
+ *    error alone, so it checks whether the step's service accepts a TCP connection. Refused or unresolvable →
+ *    `network`; no answer within a second → `timeout`; reachable → `prober` (could not judge), with a hint to map
+ *    the library's errors. An outage therefore never reads "could not judge" because a library's error had no code.
  */
 export async function judgeStepError(
   err: unknown,
@@ -50,6 +55,7 @@ export async function judgeStepError(
     return new StepFailure(category, oneLine(message ?? describe(err)), { cause: err });
   }
   if (classifyFailure(err, { deadlineExceeded: false, aborted: false, timeoutMs: 0 }).category !== 'prober') return err;
+  if (PROGRAMMING_ERRORS.some((type) => err instanceof type)) return err;
   const endpoint = endpointOf(options.serviceUrl);
   if (endpoint === undefined) return err;
   const where = `${endpoint.host}:${endpoint.port}`;

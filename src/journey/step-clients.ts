@@ -77,7 +77,7 @@ export type FrameOf<F extends WsFrames> = F extends 'text'
       ? Exclude<T, undefined>
       : unknown;
 
-export interface WsConnectOptions<F extends WsFrames = 'json'> {
+export interface WsConnectOptions<F extends WsFrames = WsFrames> {
   headers?: Record<string, string>;
   /** Sent as `Authorization: Bearer …` on the upgrade request; registered for redaction. */
   bearer?: string;
@@ -107,7 +107,10 @@ export interface WsConnection<M = unknown> {
 }
 
 export interface WsClient {
-  connect<F extends WsFrames = 'json'>(url: string, options?: WsConnectOptions<F>): Promise<WsConnection<FrameOf<F>>>;
+  connect(url: string, options?: WsConnectOptions<'json'>): Promise<WsConnection<unknown>>;
+  connect(url: string, options: WsConnectOptions<'text'> & { frames: 'text' }): Promise<WsConnection<string>>;
+  connect(url: string, options: WsConnectOptions<'binary'> & { frames: 'binary' }): Promise<WsConnection<Buffer>>;
+  connect<T>(url: string, options: WsConnectOptions & { frames: (data: Buffer, isBinary: boolean) => T | undefined }): Promise<WsConnection<T>>;
 }
 
 export interface SseEvent<T = unknown> {

@@ -6,85 +6,97 @@ export type { WaitOptions } from '../journey/step-clients.js';
 
 type Entry<T> = { value: T; at: number } | { error: Error };
 
+interface Waiter<T> {
+  offer(entry: Entry<T>, index: number): boolean;
+  fail(reason: unknown): void;
+}
+
 /**
  * Incoming messages buffered from the moment a stream opens, so nothing that arrives between two steps is lost.
  * Each message keeps its arrival time (`performance.now()`), so latency is measured at arrival, not at inspection.
  *
  * Waits and what they see:
- * - The queue has one shared *consumed* mark. A wait starts reading at that mark: every message not yet consumed
- *   is seen, including those that arrived before the wait started (a greeting sent before the step began).
- * - Each wait then reads on with its own cursor, so concurrent waits each see every message from their start, in
- *   order, whatever the others match: `Promise.all` of two waits finds both messages in either arrival order, and
- *   in `Promise.race` the loser keeps its own view (it ends at its signal, the step's deadline by default).
+ * - The queue has one shared *consumed* mark. A wait first reads what is buffered from that mark on: every message
+ *   not yet consumed is seen, including those that arrived before the wait started (a greeting sent before the step
+ *   began).
+ * - Then every message that arrives is offered, as it arrives, to every pending wait in the order the waits began.
+ *   So concurrent waits each see every message from their start, in order, whatever the others match;
+ *   `Promise.all` of waits finds every message in any arrival order, and `Promise.race` is won by the wait whose
+ *   message arrived first. The loser keeps waiting until its own signal (the step's deadline by default).
  * - A wait that matches moves the consumed mark past its match (never back), so a later sequential wait starts
- *   after it. A malformed message fails every wait that reaches it, and is consumed like a match.
+ *   after it. A malformed message fails every pending wait it is offered to, and is consumed like a match.
  */
 export class MessageQueue<T> {
   private readonly entries: Entry<T>[] = [];
   private consumed = 0;
   private ended: Error | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Set<Waiter<T>>();
 
   get received(): readonly T[] {
     return this.entries.flatMap((e) => ('value' in e ? [e.value] : []));
   }
 
   push(value: T): void {
-    this.entries.push({ value, at: performance.now() });
-    this.wakeAll();
+    this.offer({ value, at: performance.now() });
   }
 
   pushError(error: Error): void {
-    this.entries.push({ error });
-    this.wakeAll();
+    this.offer({ error });
   }
 
   /** No more messages will come; pending and later waits fail with `reason` once the buffer is exhausted. */
   end(reason: Error): void {
     this.ended ??= reason;
-    this.wakeAll();
+    for (const waiter of [...this.waiters]) waiter.fail(reason);
   }
 
-  async waitFor(predicate: (message: T, receivedAt: number) => boolean, signal: AbortSignal, options: WaitOptions = {}): Promise<T> {
-    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-    const combined = timeout === undefined ? signal : AbortSignal.any([signal, timeout]);
-    let cursor = this.consumed;
-    for (;;) {
-      while (cursor < this.entries.length) {
-        const index = cursor++;
-        const entry = this.entries[index] as Entry<T>;
-        if ('error' in entry) {
-          this.consume(index);
-          throw entry.error;
-        }
-        if (predicate(entry.value, entry.at)) {
-          this.consume(index);
-          return entry.value;
-        }
+  waitFor(predicate: (message: T, receivedAt: number) => boolean, signal: AbortSignal, options: WaitOptions = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+      const combined = timeout === undefined ? signal : AbortSignal.any([signal, timeout]);
+      const settle = () => {
+        this.waiters.delete(waiter);
+        combined.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter<T> = {
+        offer: (entry, index) => {
+          try {
+            if ('error' in entry) throw entry.error;
+            if (!predicate(entry.value, entry.at)) return false;
+            this.consumed = Math.max(this.consumed, index + 1);
+            settle();
+            resolve(entry.value);
+          } catch (err) {
+            this.consumed = Math.max(this.consumed, index + 1);
+            settle();
+            reject(err);
+          }
+          return true;
+        },
+        fail: (reason) => {
+          settle();
+          reject(reason);
+        },
+      };
+      const onAbort = () =>
+        waiter.fail(
+          timeout?.aborted === true && !signal.aborted
+            ? new StepFailure('timeout', `no ${options.describe ?? 'matching message'} within ${options.timeoutMs} ms`)
+            : combined.reason,
+        );
+      for (let index = this.consumed; index < this.entries.length; index++) {
+        if (waiter.offer(this.entries[index] as Entry<T>, index)) return;
       }
-      if (this.ended !== undefined) throw this.ended;
-      if (timeout?.aborted === true && !signal.aborted) {
-        throw new StepFailure('timeout', `no ${options.describe ?? 'matching message'} within ${options.timeoutMs} ms`);
-      }
-      if (combined.aborted) throw combined.reason;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          combined.removeEventListener('abort', done);
-          this.waiters.delete(done);
-          resolve();
-        };
-        this.waiters.add(done);
-        combined.addEventListener('abort', done, { once: true });
-      });
-    }
+      if (this.ended !== undefined) return reject(this.ended);
+      if (combined.aborted) return onAbort();
+      this.waiters.add(waiter);
+      combined.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
-  private consume(index: number): void {
-    this.consumed = Math.max(this.consumed, index + 1);
-  }
-
-  private wakeAll(): void {
-    // A copy: each waiter removes itself while we iterate.
-    for (const wake of [...this.waiters]) wake();
+  private offer(entry: Entry<T>): void {
+    const index = this.entries.push(entry) - 1;
+    // A copy, in the order the waits began: a waiter that settles removes itself.
+    for (const waiter of [...this.waiters]) waiter.offer(entry, index);
   }
 }
