@@ -30,12 +30,12 @@ const oneAuth = (o: { bearer?: unknown; basic?: unknown }) => o.bearer === undef
 export const HttpOptionsSchema = z
   .strictObject(HttpFields)
   .refine(oneBody, { message: 'give at most one of json, body and form' })
-  .refine(oneAuth, { message: 'give bearer or basic, not both' });
+  .refine(oneAuth, { message: 'give basic or bearer, not both' });
 
 export const SseOptionsSchema = z
   .strictObject({ ...HttpFields, method: z.string().optional() })
   .refine(oneBody, { message: 'give at most one of json, body and form' })
-  .refine(oneAuth, { message: 'give bearer or basic, not both' });
+  .refine(oneAuth, { message: 'give basic or bearer, not both' });
 
 export const WsOptionsSchema = z.strictObject({
   headers: Headers.optional(),
