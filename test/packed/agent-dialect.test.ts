@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,14 +106,18 @@ describe('the agent dialect through the packed package', () => {
     }
   });
 
-  it('canary: a jwt.<token> subprotocol value is absent from stdout, stderr (logs), JSON, JUnit and HTML', async () => {
+  it('canary: a jwt.<token> subprotocol value is absent from stdout, stderr (logs), JSON, JUnit, HTML and the state store', async () => {
     const dir = await workspace({ 'canary.ts': CANARY_JOURNEY }, ['canary.ts']);
     const r = await packedProject().prober(
-      ['run', '--config', 'prober.config.json', '--log-level', 'debug', '--reporter', 'console', '--reporter', 'json=out.json', '--reporter', 'junit=out.xml', '--reporter', 'html=out.html'],
+      ['run', '--config', 'prober.config.json', '--log-level', 'debug', '--store', 'state.db', '--reporter', 'console', '--reporter', 'json=out.json', '--reporter', 'junit=out.xml', '--reporter', 'html=out.html'],
       { cwd: dir, env: { PACKED_PASSWORD: PASSWORD, AGENT_CANARY_TOKEN: CANARY_TOKEN } },
     );
     expect(r.code).toBe(1);
     const files = await Promise.all(['out.json', 'out.xml', 'out.html'].map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const));
+    // The state store (SQLite, with its write-ahead log if one is left) keeps the run history: scanned as bytes.
+    const store = ['state.db', 'state.db-wal'].filter((f) => existsSync(join(dir, f))).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+    expect(store).toContain('jwt.[REDACTED]');
+    expectNoSecrets('state store', store, CANARY_TOKEN);
     // The failure did reach every output, redacted: the check below is not passing on empty files.
     for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ...files] as const) {
       expect(text, where).toContain('the agent refused jwt-auth, jwt.[REDACTED]; the token was [REDACTED]');
