@@ -1,4 +1,5 @@
 import pino, { type Logger, type Level } from 'pino';
+import { formatLogLine, type LogFormat } from './log-format.js';
 import type { Redactor } from './redact.js';
 
 export type { Logger };
@@ -6,10 +7,13 @@ export type { Logger };
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
- * pino JSON on stderr, so stdout stays clean for `--reporter json`. Redaction happens twice on purpose: by path for
+ * pino on stderr (JSON, or one human line per entry), so stdout stays clean for `--reporter json`. Redaction happens twice on purpose: by path for
  * structured fields, and by value on the final line for secrets and tokens that reached a message string.
  */
-export function createLogger(redactor: Redactor, level: Level | 'silent' = 'info'): Logger {
+export function createLogger(redactor: Redactor, level: Level | 'silent' = 'info', format: LogFormat = 'json'): Logger {
+  const stderr = pino.destination({ fd: 2, sync: true });
+  // `pretty` rewrites each (already redacted) JSON line for people; `json` is pino's own line.
+  const destination = format === 'json' ? stderr : { write: (line: string) => stderr.write(formatLogLine(line)) };
   return pino(
     {
       level,
@@ -20,6 +24,6 @@ export function createLogger(redactor: Redactor, level: Level | 'silent' = 'info
       },
       hooks: { streamWrite: (line) => redactor.scrub(line) },
     },
-    pino.destination({ fd: 2, sync: true }),
+    destination,
   );
 }

@@ -8,6 +8,7 @@ import { runJourneys, type RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporterOutlets, type ReporterSpec } from '../report/reporters.js';
+import type { LogFormat } from '../log-format.js';
 import { probedJourneys } from '../alert/alert-pipeline.js';
 import { createAlerting, storeFault } from '../alert/alerting.js';
 import { runSelected } from '../pipeline/run-selected.js';
@@ -49,6 +50,12 @@ export interface ExecuteOptions {
   /** Exit 0 for `flaky` (passed on a retry) instead of 1. */
   allowFlaky?: boolean;
   filter?: JourneyFilter;
+  /** `--log-format`: human lines (default for run and demo) or pino JSON on stderr. */
+  logFormat?: LogFormat;
+  /** `--headed`, `--trace`, `--debug`: override the config's browser settings for this run. */
+  browser?: { headless?: boolean; trace?: 'off' | 'on-failure' | 'on' };
+  /** `--until STEP`: run up to and including this step, then only cleanup. */
+  untilStep?: string;
   /** `--expect-version`: judge only once these services report these versions. */
   expectVersions?: Record<string, string>;
   /** How long to wait for `expectVersions` before giving up with exit 3. */
@@ -68,7 +75,7 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
   const redactor = new Redactor();
   scrubStrayFaultsWith(redactor);
   const runId = randomUUID();
-  const log = createLogger(redactor, options.logLevel ?? 'warn').child({ runId });
+  const log = createLogger(redactor, options.logLevel ?? 'warn', options.logFormat ?? 'json').child({ runId });
   const loaded = await loadConfig(options.configPath, {
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.targets === undefined ? {} : { targets: options.targets }),
@@ -116,7 +123,9 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       return { exitCode: EXIT.versionGate };
     }
   }
-  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browserSettings(loaded.config.browser), options.onBrowserMissing);
+  const browser = { ...browserSettings(loaded.config.browser), ...options.browser };
+  checkUntilStep(options.untilStep, selected);
+  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
   const runId = runOptions.runId ?? randomUUID();
   // One store handle for the whole run: the run, its alert state and the outbox go through it.
   const recording = options.store === undefined ? undefined : await recorder(options.store, loaded, log, redactor, options);
@@ -124,7 +133,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   try {
     const result = await runSelected({
       loaded,
-      base: runOptions,
+      base: { ...runOptions, untilStep: options.untilStep },
+      browser: options.browser,
       journeys: selected,
       runId,
       redactor,
@@ -179,6 +189,13 @@ async function recorder(flag: string, loaded: LoadedConfig, log: Logger, redacto
     if (pending > 0) log.warn({ pending, boundMs: loaded.config.alerts.delivery.flushMs }, 'alert/outbox-pending: left for the next invocation');
   };
   return { store, alerting, deliver };
+}
+
+/** `--until STEP` must name a step of a selected journey: a typo would otherwise silently run everything. */
+export function checkUntilStep(step: string | undefined, selected: readonly JourneyDefinition[]): void {
+  if (step === undefined || selected.some((j) => j.steps.some((s) => s.name === step))) return;
+  const known = [...new Set(selected.flatMap((j) => j.steps.map((s) => s.name)))].join(', ');
+  throw new ProberSetupError([`--until: no selected journey has a step "${step}" (steps: ${known})`]);
 }
 
 export interface JourneyFilter {

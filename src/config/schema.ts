@@ -121,8 +121,8 @@ export const ConfigSchema = z
         executablePath: z.string().min(1).optional(),
         headless: z.boolean().default(true),
         args: z.array(z.string()).default([]),
-        /** Keep a Playwright trace of a failed browser journey (secrets scrubbed). @defaultValue 'off' */
-        trace: z.enum(['off', 'on-failure']).default('off'),
+        /** Keep a Playwright trace (secrets scrubbed): of a failed journey, of every journey (`on`), or none. @defaultValue 'off' */
+        trace: z.enum(['off', 'on-failure', 'on']).default('off'),
         /** Where screenshots and traces of failed steps go, as `<artifactsDir>/<runId>/`; relative to the working directory. @defaultValue 'artifacts' */
         artifactsDir: z.string().min(1).default('artifacts'),
         /** Run folders under `artifactsDir` older than this are deleted before each browser run. @defaultValue 72 */

@@ -39,6 +39,8 @@ export interface JourneyRunOptions {
   /** Cleanup steps still run after an abort, but no longer than this. */
   cleanupAfterAbortMs?: number;
   onEvent?: (event: RunEvent) => void;
+  /** `--until STEP`: run up to and including this step, then only the `always` (cleanup) steps. */
+  untilStep?: string | undefined;
 }
 
 export type RunEvent =
@@ -86,10 +88,15 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
 
   const results: StepResult[] = [];
   let firstFailure: string | undefined;
+  let stoppedAfter: string | undefined;
   try {
     for (const s of def.steps) {
       if (firstFailure !== undefined && !s.always) {
         results.push(skippedResult(s, `not run: step ${firstFailure} failed`));
+        continue;
+      }
+      if (stoppedAfter !== undefined && !s.always) {
+        results.push(skippedResult(s, `not run: --until ${stoppedAfter}`));
         continue;
       }
       opts.onEvent?.({ type: 'step/start', journey: def.name, step: s.name });
@@ -119,6 +126,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       results.push(result);
       opts.onEvent?.({ type: 'step/end', journey: def.name, result });
       if ((result.status === 'fail' || result.status === 'error') && !s.always) firstFailure ??= s.name;
+      if (s.name === opts.untilStep) stoppedAfter = s.name;
     }
   } finally {
     await closeAll();

@@ -5,7 +5,7 @@ import type { RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
-import { browserSettings } from '../steps/browser-launcher.js';
+import { browserSettings, type BrowserSettings } from '../steps/browser-launcher.js';
 import { withBrowserRun } from '../steps/browser-run.js';
 import type { BrowserSession } from '../steps/browser-session.js';
 import { readVersions } from '../steps/version-probe.js';
@@ -29,6 +29,8 @@ export interface RunSelectedOptions {
   cleanupAfterAbortMs?: number | undefined;
   /** Targets whose versions are read besides those under config `versions` (the `--expect-version` ones). */
   versionTargets?: readonly string[] | undefined;
+  /** `--headed`, `--trace`, `--debug`: this run's overrides of the config's browser settings. */
+  browser?: Partial<Pick<BrowserSettings, 'headless' | 'trace'>> | undefined;
   /** Bound on reading the targets' versions. @defaultValue 2000 */
   versionTimeoutMs?: number | undefined;
 }
@@ -47,7 +49,7 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
     .then((seen) => Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, 'version' in v ? v.version : null])))
     .catch(() => ({}) as Record<string, string | null>);
   o.log.info({ runId: o.runId, journeys: o.journeys.map((j) => j.name) }, 'run/start');
-  const browserRun = { settings: browserSettings(o.loaded.config.browser), session: o.session, runId: o.runId, journeys: o.journeys, redactor: o.redactor, api: o.base.io };
+  const browserRun = { settings: { ...browserSettings(o.loaded.config.browser), ...o.browser }, session: o.session, runId: o.runId, journeys: o.journeys, redactor: o.redactor, api: o.base.io };
   try {
     const result = await withBrowserRun(browserRun, (io) =>
       runJourneys(o.journeys, {

@@ -13,7 +13,7 @@ import { scrubTraceFile } from './browser-trace-scrub.js';
  */
 export interface ArtifactOptions {
   dir: string;
-  trace: 'off' | 'on-failure';
+  trace: 'off' | 'on-failure' | 'on';
   /** Scrubs secrets out of trace files, which record request bodies and form values. */
   redactor: Redactor;
   /** Bound on one screenshot: evidence must never hold up the journey. */
@@ -47,7 +47,7 @@ export class JourneyArtifacts {
 
   /** Tracing must start before the first action to be useful; whether it is kept is decided on failure. */
   async startTrace(context: BrowserContext): Promise<void> {
-    if (this.options.trace !== 'on-failure') return;
+    if (this.options.trace === 'off') return;
     await context.tracing.start({ screenshots: true, snapshots: true, sources: false });
     this.tracing = true;
   }
@@ -75,9 +75,17 @@ export class JourneyArtifacts {
     await this.scrubbing;
   }
 
-  /** Drops the trace of a run that did not fail (the common case): nothing is written. */
+  /**
+   * At journey end: drops the trace of a run that did not fail (the common case), or with `trace: 'on'` keeps it
+   * (scrubbed) as `trace.zip`, for `--trace on` while writing or debugging a journey.
+   */
   async discardTrace(context: BrowserContext): Promise<void> {
     if (!this.tracing) return;
+    if (this.options.trace === 'on') {
+      await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+      await this.saveTrace(context);
+      return;
+    }
     this.tracing = false;
     await context.tracing.stop().catch(() => undefined);
   }

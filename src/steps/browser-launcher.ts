@@ -10,7 +10,7 @@ export interface BrowserSettings {
   executablePath: string | undefined;
   headless: boolean;
   args: readonly string[];
-  trace: 'off' | 'on-failure';
+  trace: 'off' | 'on-failure' | 'on';
   artifactsDir: string;
   artifactRetentionHours: number;
 }

@@ -41,7 +41,7 @@ afterEach(async () => {
 
 async function probe(retire = ''): Promise<CliResult> {
   const targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
-  const cli = await runCli(['run', '--config', config, '--store', store, ...targets], { env: { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, RETIRE: retire } });
+  const cli = await runCli(['run', '--config', config, '--store', store, ...targets, '--log-format', 'json'], { env: { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, RETIRE: retire } });
   if (cli.code !== 0 && cli.code !== 1) throw new Error(`prober run exited ${cli.code}: ${cli.stderr}`);
   expect(cli.stdout + cli.stderr).not.toContain(canary);
   return cli;

@@ -101,7 +101,7 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     const cwd = mkdtempSync(join(tmpdir(), 'prober-browser-sigterm-'));
     sandbox.faults.set('chat.reply=silent');
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
-    const args = ['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', 'json', '--log-level', 'debug'];
+    const args = ['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', 'json', '--log-level', 'debug', '--log-format', 'json'];
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', SANDBOX_PASSWORD: password, ...procs.env } });
     let stdout = '';
     let stderr = '';

@@ -108,7 +108,7 @@ describe('golden path over the API against the sandbox', () => {
 
   it('--reporter json alone writes only the JSON document to stdout', async () => {
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
-    const cli = await runCli(['run', '--config', config, ...targets, '--reporter', 'json', '--log-level', 'info'], { env: { SANDBOX_PASSWORD: canary } });
+    const cli = await runCli(['run', '--config', config, ...targets, '--reporter', 'json', '--log-level', 'info', '--log-format', 'json'], { env: { SANDBOX_PASSWORD: canary } });
     expect(cli.code).toBe(0);
     const parsed = RunResult.parse(JSON.parse(cli.stdout));
     expect(parsed.status).toBe('pass');

@@ -52,6 +52,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         targets: { auth: sandbox.urls.auth, backend: sandbox.urls.backend, web: sandbox.urls.web },
         env: { ...process.env, SANDBOX_PASSWORD: password },
         signal,
+        logFormat: 'pretty',
         ...(logLevel === undefined ? {} : { logLevel }),
         // No Chromium here: say once how to get one, and still show the API journey.
         onBrowserMissing: (hint) => process.stderr.write(`${hint}\n`),

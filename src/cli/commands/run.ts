@@ -4,6 +4,9 @@ import { parse, parseCount, parseDuration, parseFailOn, parseLogLevel, parsePair
 import { executeRun } from '../execute-run.js';
 import { listSelection } from './list-selection.js';
 import { withSignals } from '../signals.js';
+import { watchRuns } from '../watch.js';
+import { ProberSetupError } from '../../journey/errors.js';
+import { LOG_FORMATS, type LogFormat } from '../../log-format.js';
 
 export const RUN_OPTIONS = {
   config: { type: 'string' },
@@ -22,7 +25,33 @@ export const RUN_OPTIONS = {
   /** Record the result in this SQLite state store too (same history as `prober schedule`). */
   store: { type: 'string' },
   location: { type: 'string' },
+  /** The debug loop: see the browser, keep a trace, stop after a step, Playwright's inspector, re-run on change. */
+  headed: { type: 'boolean' },
+  trace: { type: 'string' },
+  until: { type: 'string' },
+  debug: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  'log-format': { type: 'string' },
 } as const;
+
+const TRACE_MODES = ['on', 'on-failure', 'off'] as const;
+
+/** `--headed`, `--trace`, `--debug` → overrides of the config's browser settings (pure, tested as a table). */
+export function browserOverrides(values: { headed?: boolean | undefined; trace?: string | undefined; debug?: boolean | undefined }): { headless?: boolean; trace?: 'on' | 'on-failure' | 'off' } {
+  if (values.trace !== undefined && !(TRACE_MODES as readonly string[]).includes(values.trace)) {
+    throw new ProberSetupError([`--trace: expected on, on-failure or off, got "${values.trace}"`]);
+  }
+  return {
+    ...(values.headed === true || values.debug === true ? { headless: false } : {}),
+    ...(values.trace === undefined ? {} : { trace: values.trace as 'on' | 'on-failure' | 'off' }),
+  };
+}
+
+export function parseLogFormat(value: string | undefined): LogFormat {
+  if (value === undefined) return 'pretty';
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new ProberSetupError([`--log-format: expected pretty or json, got "${value}"`]);
+  return value as LogFormat;
+}
 
 /** Kept here for the commands that import it from run.ts; the search lives with the config loading. */
 export { defaultConfigPath } from '../../config/find-config.js';
@@ -35,6 +64,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   const configPath = values.config ?? defaultConfigPath();
   const filter = { grep: values.grep, tags: values.tag };
   if (values.list === true) return listSelection(configPath, positionals, filter, targets);
+  const browser = browserOverrides(values);
+  const logFormat = parseLogFormat(values['log-format']);
+  if (values.watch === true) return watchRuns(argv.filter((a) => a !== '--watch'), configPath);
+  // Playwright opens its inspector when PWDEBUG is set at launch; the step deadlines still apply.
+  if (values.debug === true) process.env.PWDEBUG = '1';
   const retries = parseCount('retries', values.retries);
   const retryDelayMs = values['retry-delay'] === undefined ? 0 : parseDuration('retry-delay', values['retry-delay']);
   const expectVersions = parsePairs('expect-version', values['expect-version']);
@@ -55,6 +89,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       waitReadyMs,
       ...(values.store === undefined ? {} : { store: values.store }),
       location: values.location,
+      browser,
+      logFormat,
+      ...(values.until === undefined ? {} : { untilStep: values.until }),
       ...(logLevel === undefined ? {} : { logLevel }),
     });
     return exitCode;
