@@ -61,7 +61,6 @@ export async function watchRuns(runArgs: readonly string[], configPath: string, 
       if (stopped) break;
       const probes = await loadConfig(configPath, { skipSecrets: true }).then((l) => l.config.probes, () => [] as string[]);
       const roots = watchRoots(configPath, probes);
-      process.stderr.write(`prober: run ${round} ended (exit ${code}); watching ${roots.join(', ')} for changes (Ctrl-C to stop)\n`);
       await new Promise<void>((resolveWait) => {
         const watchers: FSWatcher[] = [];
         wake = () => {
@@ -76,6 +75,9 @@ export async function watchRuns(runArgs: readonly string[], configPath: string, 
             // A folder that vanished meanwhile is simply not watched.
           }
         }
+        // Said only once the watchers are in place, so a change made after reading this line is never missed.
+        process.stderr.write(`prober: run ${round} ended (exit ${code}); watching ${roots.join(', ')} for changes (Ctrl-C to stop)\n`);
+        if (stopped) wake(); // a signal that came while the watchers were being set up
       });
       if (!stopped) process.stderr.write('prober: change detected, running again\n');
     }
