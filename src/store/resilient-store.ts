@@ -344,7 +344,8 @@ export class ResilientStore implements RunStore {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.held.empty) {
-      await this.inner.repair?.().catch(() => undefined);
+      // Rebuild only a store that failed its check (deleted); a full or locked one gets one more plain attempt.
+      await this.inner.check?.().catch(async () => this.inner.repair?.()).catch(() => undefined);
       this.failure = undefined;
       await this.flush();
     }

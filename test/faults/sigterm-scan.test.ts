@@ -34,7 +34,7 @@ async function signalDuring(command: 'run' | 'schedule', offset: number, args: s
   const procs = new ChromiumProcesses(randomUUID(), mkdtempSync(join(tmpdir(), 'prober-scan-tmp-')));
   const child = spawn(process.execPath, [BIN, command, ...args, '--log-level', 'info'], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', SANDBOX_PASSWORD: canary, ...procs.env },
+    env: { ...process.env, NO_COLOR: '1', PROBER_DEBUG: '1', SANDBOX_PASSWORD: canary, ...procs.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -99,7 +99,7 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run', (
       const store = join(cwd, 'state.db');
       const o = await signalDuring('schedule', offset, ['--config', config, ...targets, '--store', store], cwd);
       noCrash(o);
-      expect(o.code, `+${o.offset} ms: ${o.stderr.slice(-800)}`).toBe(0);
+      expect(o.code, `+${o.offset} ms: exit ${o.code}/${o.signal}\nstdout: ${o.stdout.slice(-600)}\nstderr: ${o.stderr.slice(-2500)}`).toBe(0);
       const db = new Database(store, { readonly: true, fileMustExist: true });
       const row = db.prepare('SELECT document FROM runs WHERE run_id = ?').pluck().get(o.runId) as string | undefined;
       db.close();
