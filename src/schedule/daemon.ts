@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -14,6 +15,7 @@ import { runSinks } from '../pipeline/run-sinks.js';
 import { ResilientStore } from '../store/resilient-store.js';
 import type { RunStore } from '../store/run-store.js';
 import { CronScheduler } from './cron-scheduler.js';
+import { tickClaimer } from './tick-claim.js';
 import { artifactLink } from './artifact-files.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
 import { interruptedRunResult } from './interrupted-run.js';
@@ -41,6 +43,8 @@ export interface Daemon {
 }
 
 const HOUR_MS = 3_600_000;
+/** How often a fleet replica looks for runs of dead replicas to record as aborted. */
+const RECOVER_EVERY_MS = 5_000;
 /** Shutdown must finish within 10 s: in-flight runs get the cleanup bound plus this margin to be recorded. */
 const RECORD_MARGIN_MS = 1_500;
 
@@ -68,6 +72,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
   });
   await recoverInterrupted(options, store);
+  const claim = tickClaimer(store, { environment: config.environment, location: options.base.location }, log);
   const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
   const prune = () =>
     store.prune(retention).then(
@@ -110,8 +115,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     planned.map((p) => ({
       journey: p.def.name,
       schedule: p.schedule,
-      run: () => {
-        const run = runScheduledJourney(p.def, jobDeps);
+      run: async (slot: Date) => {
+        // Fleet: replicas sharing the store run each tick once; the claim row carries the run's id.
+        const runId = randomUUID();
+        if (claim !== undefined && !(await claim(p.def.name, slot, runId))) return;
+        const run = runScheduledJourney(p.def, jobDeps, runId);
         inFlight.add(run);
         return run.finally(() => inFlight.delete(run));
       },
@@ -155,6 +163,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   scheduler.start();
   const pruneTimer = setInterval(() => void prune(), HOUR_MS);
   pruneTimer.unref();
+  // Fleet: a replica that died mid-run is noticed by the others (its liveness lock is gone), not only at its restart.
+  const recoverTimer =
+    claim === undefined ? undefined : setInterval(() => void recoverInterrupted(options, store).catch((err: unknown) => log.error({ err: String(err) }, 'store/recover-failed')), RECOVER_EVERY_MS);
+  recoverTimer?.unref();
   options.print(scheduleTable(planned, { environment: config.environment, url, store: options.storeLabel, jitterMs: config.scheduler.maxRandomDelayMs, next: (j) => scheduler.nextRun(j) }));
   log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
 
@@ -165,6 +177,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       stopping = true;
       const t0 = Date.now();
       clearInterval(pruneTimer);
+      clearInterval(recoverTimer);
       scheduler.stop();
       const running = inFlight.size;
       aborts.abortAll(new Error(reason));
@@ -182,10 +195,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 /** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted({ loaded, log }: DaemonOptions, store: RunStore): Promise<void> {
+async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: RunStore): Promise<void> {
   for (const marker of await store.takeInFlight()) {
     const def = loaded.journeys.find((j) => j.name === marker.journey);
-    await store.saveRun(interruptedRunResult(marker, def));
+    // The dead run's own location (a shared store keeps it), else this process's (one box: the same).
+    const location = marker.location ?? base.location;
+    await store.saveRun({ ...interruptedRunResult(marker, def), ...(location === undefined ? {} : { location }) });
     log.warn({ runId: marker.runId, journey: marker.journey, step: marker.step?.name }, 'run/recovered-as-aborted');
   }
 }

@@ -33,10 +33,9 @@ export interface JobDeps {
  * One scheduled run of one journey: in-flight marker → run (the same path as `prober run`) → every sink. Never
  * throws: a failing sink is reported and the next tick runs as usual.
  */
-export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps): Promise<RunResult | undefined> {
+export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps, runId: string = randomUUID()): Promise<RunResult | undefined> {
   const { loaded, store, log } = deps;
   if (deps.aborts.aborted) return undefined;
-  const runId = randomUUID();
   const environment = loaded.config.environment;
   const settings = loaded.config.journeys[def.name];
   // A fresh redactor per run: tokens minted by one run are scrubbed from its result, and the set does not grow
@@ -46,7 +45,7 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps)
   const report = (what: string) => (err: unknown) => log.error({ journey: def.name, runId, err: errorText(err) }, what);
   const abort = deps.aborts.begin();
   try {
-    await store.markInFlight({ runId, journey: def.name, environment, startedAt: new Date().toISOString() }).catch(report('store/in-flight-failed'));
+    await store.markInFlight({ runId, journey: def.name, environment, location: deps.base.location, startedAt: new Date().toISOString() }).catch(report('store/in-flight-failed'));
     const onEvent: RunOptions['onEvent'] = (event) => {
       if (event.type !== 'step/start') return;
       const s = def.steps.find((x) => x.name === event.step);

@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
 /** Advisory-lock namespace of replica liveness locks (the second key is hashtext(owner)). */
 const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
 
-type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string };
+type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string; location: string | null };
 interface OutboxRow {
   id: string;
   channel: string;
@@ -158,9 +158,9 @@ export class PostgresRunStore implements RunStore {
 
   async markInFlight(marker: InFlightRun): Promise<void> {
     await this.pool.query(
-      `INSERT INTO prober_in_flight (run_id, journey, environment, started_at, step, owner) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (run_id) DO UPDATE SET journey = excluded.journey, environment = excluded.environment, started_at = excluded.started_at, step = excluded.step, owner = excluded.owner`,
-      [marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step), this.owner],
+      `INSERT INTO prober_in_flight (run_id, journey, environment, started_at, step, owner, location) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (run_id) DO UPDATE SET journey = excluded.journey, environment = excluded.environment, started_at = excluded.started_at, step = excluded.step, owner = excluded.owner, location = excluded.location`,
+      [marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step), this.owner, marker.location ?? null],
     );
   }
 
@@ -176,7 +176,7 @@ export class PostgresRunStore implements RunStore {
   async takeInFlight(): Promise<InFlightRun[]> {
     return this.tx(async (c) => {
       const { rows } = await c.query<Marker>(
-        'SELECT run_id, journey, environment, started_at, step, owner FROM prober_in_flight WHERE owner <> $1 ORDER BY started_at FOR UPDATE SKIP LOCKED',
+        'SELECT run_id, journey, environment, started_at, step, owner, location FROM prober_in_flight WHERE owner <> $1 ORDER BY started_at FOR UPDATE SKIP LOCKED',
         [this.owner],
       );
       const dead = new Set<string>();
@@ -187,7 +187,14 @@ export class PostgresRunStore implements RunStore {
       }
       const taken = rows.filter((r) => dead.has(r.owner));
       if (taken.length > 0) await c.query('DELETE FROM prober_in_flight WHERE run_id = ANY($1)', [taken.map((r) => r.run_id)]);
-      return taken.map((r) => ({ runId: r.run_id, journey: r.journey, environment: r.environment, startedAt: r.started_at, step: r.step ?? undefined }));
+      return taken.map((r) => ({
+        runId: r.run_id,
+        journey: r.journey,
+        environment: r.environment,
+        startedAt: r.started_at,
+        step: r.step ?? undefined,
+        ...(r.location === null ? {} : { location: r.location }),
+      }));
     });
   }
 

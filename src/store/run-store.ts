@@ -102,6 +102,8 @@ export interface InFlightRun {
   environment: string;
   startedAt: string;
   step?: { name: string; service: string; timeoutMs: number } | undefined;
+  /** Fleet: the location of the replica running it (kept by the Postgres store). */
+  location?: string | undefined;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
