@@ -102,7 +102,9 @@ export class AlertPipeline {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
+    // In-process calls are chained; replicas sharing a store also take its lock (read → evaluate → write atomically).
+    const lock = this.options.store.exclusive?.bind(this.options.store);
+    const next = this.chain.then(lock === undefined ? work : () => lock('alert-pipeline', work));
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -25,13 +25,15 @@ export interface PostgresStoreOptions {
   onError?: (err: Error) => void;
   /** This process's identity in `prober_in_flight.owner`. @defaultValue a random UUID */
   owner?: string;
-  /** Connections in the pool. @defaultValue 4 */
+  /** Connections in the pool (one holds the liveness lock, one an exclusive section). @defaultValue 6 */
   maxConnections?: number;
 }
 
 const DAY_MS = 86_400_000;
 /** Advisory-lock namespace of replica liveness locks (the second key is hashtext(owner)). */
 const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
+/** Advisory-lock namespace of `exclusive` sections (alert evaluation). */
+const EXCLUSIVE_NS = 0x616c7274; // "alrt"
 
 type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string; location: string | null };
 interface OutboxRow {
@@ -68,7 +70,7 @@ export class PostgresRunStore implements RunStore {
   /** Connects, applies migrations and takes this replica's liveness lock; a bad URL or refused connection throws. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresRunStore> {
     // bigint columns come back as strings by default; every bigint here is a millisecond time that fits a double.
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 6, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
     pool.on('error', (err) => options.onError?.(err));
     const store = new PostgresRunStore(pool, options);
     try {
@@ -309,6 +311,27 @@ export class PostgresRunStore implements RunStore {
   /** Fleet: true for exactly one replica per scheduled tick (see postgres-fleet.ts for why a unique row). */
   claimTick(tick: TickClaim): Promise<boolean> {
     return claimTick(this.pool, this.owner, tick);
+  }
+
+  /**
+   * Fleet: `work` under a session advisory lock named `name`, held on its own connection (work uses others). A
+   * replica that dies while holding it loses its connection and so the lock. Waits at most 10 s, then runs the work
+   * anyway (a stuck replica must not stop the others' alerting), which the caller's log would show as a duplicate.
+   */
+  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let locked = false;
+    try {
+      await client.query("SET lock_timeout = '10s'");
+      locked = await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [EXCLUSIVE_NS, name]).then(
+        () => true,
+        () => false,
+      );
+      return await work();
+    } finally {
+      if (locked) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_NS, name]).catch(() => undefined);
+      client.release();
+    }
   }
 
   /** Fleet: leases an outbox row for one delivery attempt, so replicas never send the same row at once. */

@@ -67,6 +67,7 @@ export class ResilientStore implements RunStore {
   /** Fleet stores only: present when the inner store has them. A store that cannot answer lets this replica run. */
   readonly claimTick?: RunStore['claimTick'];
   readonly claimOutbox?: RunStore['claimOutbox'];
+  readonly exclusive?: RunStore['exclusive'];
 
   constructor(
     readonly inner: RunStore,
@@ -74,7 +75,12 @@ export class ResilientStore implements RunStore {
   ) {
     this.held = new HeldWrites(options.limits);
     this.retryMs = this.retry.initialMs;
-    const { claimTick, claimOutbox } = inner;
+    const { claimTick, claimOutbox, exclusive } = inner;
+    // A lock the store cannot give (it is failing) must not stop alerting: the work runs unlocked.
+    if (exclusive !== undefined) {
+      this.exclusive = <T>(name: string, work: () => Promise<T>) =>
+        this.failure === undefined ? exclusive.call(inner, name, work) as Promise<T> : work();
+    }
     if (claimTick !== undefined) {
       this.claimTick = (tick) => claimTick.call(inner, tick).catch((err: unknown) => (this.failed('read', err), true));
     }

@@ -42,6 +42,11 @@ export interface RunStore {
    * Absent on a store only one process uses (SQLite): every tick is this process's.
    */
   claimTick?(tick: { environment: string; location: string; journey: string; slotMs: number; runId: string }): Promise<boolean>;
+  /**
+   * Fleet: runs `work` while holding a lock every replica on this store respects (alert-state read → evaluate →
+   * write must not interleave between replicas, or one incident could fire twice). Absent: one process, nothing to do.
+   */
+  exclusive?<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
   claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
   /**

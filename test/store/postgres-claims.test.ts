@@ -59,4 +59,40 @@ describe('Postgres fleet claims', () => {
     await b!.updateOutbox('d1', { attempts: 1, nextAttemptMs: 1, deliveredMs: Date.now() });
     expect(await b!.claimOutbox('d1', 60_000)).toBe(false);
   });
+
+  it('an exclusive section (alert evaluation) never interleaves between replicas', async () => {
+    const { url, stores: [a, b] } = await replicas(2);
+    const order: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const first = a!.exclusive('alert-pipeline', async () => {
+      order.push('a:in');
+      await gate;
+      order.push('a:out');
+    });
+    await waitUntil(() => order.includes('a:in'));
+    const second = b!.exclusive('alert-pipeline', async () => {
+      order.push('b:in');
+    });
+    // B is queued on the lock in Postgres (seen in pg_locks), not running.
+    const probe = new pg.Client({ connectionString: url });
+    await probe.connect();
+    try {
+      await waitUntil(async () => Number((await probe.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n) === 1);
+    } finally {
+      await probe.end();
+    }
+    expect(order).toEqual(['a:in']);
+    open();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['a:in', 'a:out', 'b:in']);
+  });
 });
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -91,6 +91,7 @@ describe('replicas without duplicates', () => {
     }
     // One incident, one firing and one resolved, whatever replica sent them (a redelivery keeps its webhook-id).
     const byId = new Map(receiver.requests.map((r) => [String(r.headers['webhook-id']), json(r)]));
+    console.log(JSON.stringify([...byId.values()].map((n) => ({ state: n.state, since: n.since, run: (n.lastResult as { runId: string }).runId, at: (n.lastResult as { startedAt: string }).startedAt }))));
     const states = [...byId.values()].filter((n) => n.id === 'sandbox-replicas:golden-path-api').map((n) => n.state);
     expect(states).toEqual(['firing', 'resolved']);
   });

@@ -109,6 +109,12 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     -- A delivery attempt is leased to one replica; a lease that runs out (its replica died mid-attempt) lets
     -- another replica deliver the same row, with the same id (webhook-id).
     ALTER TABLE prober_outbox ADD COLUMN lease_owner text, ADD COLUMN lease_until_ms bigint;
+    `,
+  },
+  {
+    version: 4,
+    name: 'fleet: the location of an in-flight run',
+    sql: `
     -- Which location a run of a dead replica was judging, for its aborted record.
     ALTER TABLE prober_in_flight ADD COLUMN location text;
     `,
