@@ -17,10 +17,15 @@ interface AgentSocket {
 /** The events of one answer, in order; tool_executing/tool_completed pairs and agent_thinking may repeat. */
 export const AGENT_SEQUENCE = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'] as const;
 /**
- * How long the agent may go quiet between two events of our answer. Shorter than the reply step's deadline, so a
- * stalled sequence is reported by the event that never came rather than as a bare step timeout.
+ * How long the agent may go quiet between two events of our answer: at most this, and at most a third of the reply
+ * step's time (a config may shorten its deadline), so a stalled sequence is reported by the event that never came
+ * rather than as a bare step timeout.
  */
 export const STALL_MS = 5_000;
+
+export function stallBoundMs(deadline: number, now: number): number {
+  return Math.max(1, Math.min(STALL_MS, Math.floor((deadline - now) / 3)));
+}
 
 export interface SeenEvent {
   type: string;
@@ -134,6 +139,7 @@ export default journey({
 async function followAnswer(ctx: StepContext, socket: AgentSocket, messageId: string, sentAt: number): Promise<void> {
   const ours: SeenEvent[] = [];
   const others = new Set<string>();
+  const stallMs = stallBoundMs(ctx.deadline, Date.now());
   let done: Frame | undefined;
   for (;;) {
     const check = checkSequence(ours);
@@ -151,10 +157,10 @@ async function followAnswer(ctx: StepContext, socket: AgentSocket, messageId: st
           receivedAt = at;
           return true;
         },
-        { timeoutMs: STALL_MS, describe: `${check.next} for our message` },
+        { timeoutMs: stallMs, describe: `${check.next} for our message` },
       );
     } catch (err) {
-      throw stalled(ctx, err, ours, check.next, others);
+      throw stalled(ctx, err, { ours, next: check.next, others, stallMs });
     }
     if (ours.length === 0) ctx.record('firstEventMs', receivedAt - sentAt);
     ours.push({ type: done.type, toolCallId: done.payload?.tool_call_id });
@@ -165,15 +171,19 @@ async function followAnswer(ctx: StepContext, socket: AgentSocket, messageId: st
 }
 
 /** Turns a wait that ended early into a failure naming the event that never came. */
-function stalled(ctx: StepContext, err: unknown, ours: SeenEvent[], next: string, others: Set<string>): unknown {
+function stalled(
+  ctx: StepContext,
+  err: unknown,
+  { ours, next, others, stallMs }: { ours: SeenEvent[]; next: string; others: Set<string>; stallMs: number },
+): unknown {
   if (ctx.signal.aborted) return err;
   const after = ours.length === 0 ? 'before any event for our message' : `after ${ours.map((e) => e.type).join(', ')}`;
   if (category(err) === 'network') ctx.fail('network', `the agent socket closed ${after}, before ${next}: ${(err as Error).message}`);
   if (category(err) !== 'timeout') return err;
   if (ours.length === 0 && others.size > 0) {
-    ctx.fail('assertion', `no ${next} for our message within ${STALL_MS} ms; the agent answered another message (${[...others].join(', ')})`);
+    ctx.fail('assertion', `no ${next} for our message within ${stallMs} ms; the agent answered another message (${[...others].join(', ')})`);
   }
   // Nothing at all is an agent that did not answer (timeout); a sequence that starts and stops is a broken answer.
   if (ours.length === 0) return err;
-  ctx.fail('assertion', `the agent went quiet ${after}: no ${next} within ${STALL_MS} ms`);
+  ctx.fail('assertion', `the agent went quiet ${after}: no ${next} within ${stallMs} ms`);
 }

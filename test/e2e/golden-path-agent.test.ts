@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { ROOT, runCli, type CliResult } from '../support/cli.js';
 import { expectNoSecrets } from '../support/secrets.js';
 
 const out = mkdtempSync(join(tmpdir(), 'prober-agent-'));
@@ -59,5 +60,26 @@ describe('golden-path-agent against the sandbox, through the CLI', () => {
     expect(failed[0]!.error?.message).toMatch(message);
     expect(j.steps.find((s) => s.name === 'auth.logout')?.status).toBe('pass');
     expect(cli.stdout).toContain(`golden-path-agent: Users cannot log in and get an answer from the agent: backend step ${step} failed (${category})`);
+  });
+});
+
+describe('golden-path-agent with a shortened reply deadline', () => {
+  it('a stall is still named (assertion within a third of the 3 s step), not a bare step timeout', async () => {
+    const password = 'short-deadline-password';
+    const sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password }], faults: ['agent.reply=silent'] });
+    try {
+      const file = join(out, 'short.json');
+      const targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
+      const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/agent-short-deadline.ts'), ...targets, '--reporter', `json=${file}`], {
+        env: { SANDBOX_PASSWORD: password },
+      });
+      expect(cli.code).toBe(1);
+      const step = RunResult.parse(JSON.parse(readFileSync(file, 'utf8'))).journeys[0]!.steps.find((s) => s.name === 'agent.reply')!;
+      expect(step.error).toMatchObject({ category: 'assertion', message: expect.stringMatching(/after agent_started: no agent_thinking within \d+ ms$/) });
+      const bound = Number(/within (\d+) ms/.exec(step.error!.message)![1]);
+      expect(bound).toBeLessThanOrEqual(1000);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSequence, type SeenEvent } from '../../probes/golden-path-agent.js';
+import { checkSequence, stallBoundMs, type SeenEvent } from '../../probes/golden-path-agent.js';
 
 const ev = (spec: string): SeenEvent[] =>
   spec === ''
@@ -53,5 +53,17 @@ describe('checkSequence (the agent probe judges our answer event by event)', () 
 
   it('an error event for our message is a contract break', () => {
     expect(checkSequence(ev('agent_started error'))).toMatchObject({ status: 'broken', category: 'contract' });
+  });
+});
+
+describe('stallBoundMs (how long the agent may go quiet between two events)', () => {
+  it.each([
+    [15_000, 5_000],
+    [9_000, 3_000],
+    [3_000, 1_000],
+    [2, 1],
+    [-5, 1],
+  ])('%i ms left in the step → %i ms', (left, bound) => {
+    expect(stallBoundMs(1_000_000 + left, 1_000_000)).toBe(bound);
   });
 });
