@@ -50,7 +50,7 @@ describe('the store on a full disk: probing and alerting go on, the prober says 
     expect(json(prober).verdict).toContain(`state store is failing (${store}`);
     expect((await rig.healthz()).status).toBe(503);
 
-    // Journeys keep running on schedule: a run every second, no tick missed.
+    // Journeys keep running on schedule: a run every 2 s, no tick missed.
     const during = await rig.runs();
     await waitFor('three more runs during the outage', async () => ((await rig.runs()) >= during + 3 ? true : undefined), 15_000);
     const m = await rig.metrics();

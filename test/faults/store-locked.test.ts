@@ -77,8 +77,8 @@ describe('the store locked by another process for 20 s', { timeout: 150_000 }, (
     expect(json(prober).verdict).toContain('state store is failing');
     expect(prober.at).toBeLessThan(lockedAt + LOCK_MS);
 
-    // One run a second for ~19.5 s: a synchronous 5 s busy wait per attempt would have cost most of them.
-    expect(runsDuringLock).toBeGreaterThanOrEqual(17);
+    // One run every 2 s for ~19.5 s: a synchronous 5 s busy wait per attempt would have cost most of them.
+    expect(runsDuringLock).toBeGreaterThanOrEqual(8);
     const m = await rig.metrics();
     expect(m.samples('prober_ticks_skipped_total').find((s) => s.labels.reason === 'missed')?.value).toBe(0);
     expect(p99s.length).toBeGreaterThanOrEqual(8);
