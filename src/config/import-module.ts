@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { runInProbeScope } from '../journey/containment.js';
+import { importUserModule } from './module-cache.js';
 
-/** Loads a config or journey file: JSON as data, TypeScript and JavaScript through tsx, so no build step is needed. */
+/** Loads a config or journey file: JSON as data, TypeScript and JavaScript compiled by esbuild, so no build step is needed. */
 export async function importModule(path: string): Promise<Record<string, unknown>> {
   if (extname(path) === '.json') return { default: parseJson(await readFile(path, 'utf8'), path) };
-  const mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
-  return unwrapCommonJs(mod);
+  return unwrapCommonJs(await importUserModule(path));
 }
 
 /**
@@ -24,8 +22,8 @@ export async function importContained(path: string, shown: string): Promise<Reco
 }
 
 /**
- * Outside an ESM package (no `"type": "module"`), tsx compiles a .ts file to CommonJS and the namespace holds the
- * whole `module.exports` under `default`; unwrap it so `export default` means the same everywhere.
+ * A journey written as CommonJS (`exports.default = …` with `__esModule`) arrives with the whole `module.exports`
+ * under `default`; unwrap it so `export default` means the same everywhere.
  */
 function unwrapCommonJs(mod: Record<string, unknown>): Record<string, unknown> {
   const inner = mod.default as Record<string, unknown> | undefined;
@@ -34,8 +32,8 @@ function unwrapCommonJs(mod: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * One line saying why a file did not load. esbuild (through tsx) puts each syntax error's `file:line:col: ERROR:
- * reason` on the lines after "Transform failed with N error(s):"; those lines are the message, with the path
+ * One line saying why a file did not load. A syntax error arrives from esbuild as `file:line:col: ERROR: reason`
+ * lines (see compile-module.ts); those lines are the message, with the path
  * relative to the working directory. Anything else: the error's name and first line, never its stack.
  */
 export function loadErrorMessage(err: unknown): string {
