@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Extra packages a user's project typically has next to the prober, installed into the packed project so tests can
@@ -41,7 +41,10 @@ export function preparePackedProject(repoRoot: string): string {
       writeFileSync(kept, readFileSync(tarball));
       const manifest = { name: 'packed-user-project', private: true, type: 'module', dependencies: { 'golden-path-prober': 'file:./golden-path-prober.tgz', ...extras } };
       writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
-      execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+      // Install scripts are skipped and the one native addon taken from this checkout when it is the same version:
+      // compiling better-sqlite3 again takes minutes on a loaded two-core box. Our own package has no install script.
+      execFileSync('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+      reuseNativeAddon(repoRoot, project, 'better-sqlite3', 'build/Release/better_sqlite3.node');
       writeFileSync(join(project, '.installed'), new Date().toISOString());
     } else {
       // Same dependency set: swap in the new package contents without a reinstall.
@@ -52,6 +55,20 @@ export function preparePackedProject(repoRoot: string): string {
     return project;
   } finally {
     rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
+/** Copies a compiled addon from this checkout when versions match, else builds it as `npm install` would. */
+function reuseNativeAddon(repoRoot: string, project: string, name: string, binary: string): void {
+  const installed = join(project, 'node_modules', name);
+  if (!existsSync(installed)) return;
+  const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const ours = join(repoRoot, 'node_modules', name);
+  if (existsSync(join(ours, binary)) && version(ours) === version(installed)) {
+    mkdirSync(dirname(join(installed, binary)), { recursive: true });
+    copyFileSync(join(ours, binary), join(installed, binary));
+  } else {
+    execFileSync('npm', ['rebuild', name], { cwd: project, stdio: 'inherit' });
   }
 }
 
