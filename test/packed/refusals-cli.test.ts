@@ -47,7 +47,7 @@ const EXPECTED = [
   'prober: journeys.ts: journey big step neg budgetMs: 1.5 is not a whole number of milliseconds',
   'prober: targets: journey big step typo uses service "autth", which has no target URL (did you mean "auth"?); add targets.autth',
   'prober: secrets.pasword: journey big needs this secret (did you mean "password"?)',
-  'prober: broken.ts: could not load: syntax error at broken.ts:3:17: Expected identifier but found ","',
+  'prober: broken.ts: could not load: syntax error at broken.ts:3:18: Expected identifier but found ","',
   'prober: exits.ts: could not load: ProbeFault: probe bug in exits.ts (while loading): the probe called process.exit(0), which a probe may not do',
   'prober: journeys.bgi: no journey named "bgi" was found in probes (did you mean "big"?)',
   'prober: journeys.big.steps.ng: journey big has no step "ng" (did you mean "neg"?)',
@@ -70,7 +70,7 @@ describe('refusals and messages through the packed CLI', () => {
 
   it.each([
     ['prober.config.json', '{\n  "environment": "x",\n  "targets": { "svc": "http://127.0.0.1:9" },,\n}\n', 'invalid JSON at prober.config.json:3:46'],
-    ['prober.config.ts', "import { defineConfig } from 'golden-path-prober';\nexport default defineConfig({\n  environment: 'x'\n  targets: {},\n});\n", 'syntax error at prober.config.ts:4:2'],
+    ['prober.config.ts', "import { defineConfig } from 'golden-path-prober';\nexport default defineConfig({\n  environment: 'x'\n  targets: {},\n});\n", 'syntax error at prober.config.ts:4:3'],
   ])('a syntax error in %s says file:line:col and why', async (file, text, where) => {
     const project = packedProject();
     const dir = await project.workspace({ [file]: text });
