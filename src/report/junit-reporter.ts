@@ -45,7 +45,7 @@ function suite(j: JourneyResult, run: RunResult): string {
 }
 
 function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAttempt[]): string {
-  const open = `    <testcase name="${x(s.name)}" classname="${x(`${j.journey}.${s.service}`)}" time="${seconds(s.durationMs)}"`;
+  const open = `    <testcase name="${x(s.name)}" classname="${x(`${j.journey}.${s.service}`)}"${fileLine(s.location)} time="${seconds(s.durationMs)}"`;
   const body: string[] = [];
   const detail = (step: StepResult, attempt?: number) =>
     x(`${attempt === undefined ? '' : `attempt ${attempt}: `}${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`);
@@ -66,6 +66,15 @@ function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAtt
   }
   if ((s.artifacts ?? []).length > 0) body.push(`      ${attachments(s)}`);
   return body.length === 0 ? `${open}/>` : [`${open}>`, ...body, '    </testcase>'].join('\n');
+}
+
+/**
+ * `file`/`line` of the step's definition (`probes/golden-path-api.ts:42`), as GitLab and Jenkins read them to link a
+ * failing test case to its source.
+ */
+export function fileLine(location: string | undefined): string {
+  const m = location === undefined ? null : /^(.+?):(\d+)(?::\d+)?$/.exec(location);
+  return m === null ? '' : ` file="${x(m[1] ?? '')}" line="${m[2]}"`;
 }
 
 /** Screenshots and traces as the JUnit attachments convention (Jenkins, GitLab) reads them from system-out. */
