@@ -153,6 +153,8 @@ export const RunResult = z
     environment: z.string().min(1),
     /** Where the prober that produced this run stands (`location` in the config, `PROBER_LOCATION`, `--location`); absent: one unnamed location. */
     location: z.string().min(1).optional(),
+    /** Fleet: the URL of the replica that wrote this run's screenshots and traces (it serves them at `/artifacts/`). */
+    artifactsUrl: z.url({ protocol: /^https?$/ }).optional(),
     proberVersion: z.string(),
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),

@@ -13,6 +13,8 @@ export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs
   environment: string;
   /** Recorded in the result when set (fleet: which location judged). */
   location?: string | undefined;
+  /** Recorded in the result when set: the daemon URL that serves this run's artifacts (fleet). */
+  artifactsUrl?: string | undefined;
   runId?: string;
   overrides?: Readonly<Record<string, Pick<JourneyRunOptions, 'timeoutMs' | 'budgetMs' | 'steps'>>>;
   /** Versions the targets reported at the start, recorded in the result. */
@@ -60,6 +62,7 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
     runId,
     environment: options.environment,
     ...(options.location === undefined ? {} : { location: options.location }),
+    ...(options.artifactsUrl === undefined ? {} : { artifactsUrl: options.artifactsUrl }),
     proberVersion: PROBER_VERSION,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

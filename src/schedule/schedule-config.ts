@@ -47,6 +47,12 @@ export const ServerConfigSchema = z
     port: z.number().int().min(0).max(65_535).default(DEFAULT_SERVER_PORT),
     /** Seconds between status-page refreshes (`<meta http-equiv="refresh">`). @defaultValue 30 */
     refreshSeconds: Positive.default(30),
+    /**
+     * How other replicas and browsers reach this daemon (fleet), e.g. `http://prober-eu-1.prober:9470`; recorded in
+     * every result as `artifactsUrl`, so any replica's status page links screenshots to the replica that holds them.
+     * `PROBER_PUBLIC_URL` overrides it. @defaultValue none (links stay relative)
+     */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s):// URL' }).optional(),
   })
   .strict()
   .default({ host: '127.0.0.1', port: DEFAULT_SERVER_PORT, refreshSeconds: 30 });

@@ -98,4 +98,12 @@ describe('/artifacts/ on the daemon', () => {
     // …and the link the page shows resolves on the same daemon.
     expect((await get('/artifacts/run-1/golden-path-browser/chat.reply.png')).status).toBe(200);
   });
+
+  it("fleet: a run written by another replica links to that replica's /artifacts/ (its artifactsUrl)", async () => {
+    const run = { ...sampleRun({ status: 'fail', journey: 'on-replica-2' }), artifactsUrl: 'http://prober-eu-2.prober:9470' };
+    run.journeys[0]!.steps[1]!.artifacts = [join(artifacts, 'run-2', 'on-replica-2', 'chat.reply.png')];
+    await store.saveRun(run);
+    const html = renderStatusPage(await buildStatusModel(store, { environment: 'test', artifactLink: (p) => artifactLink(artifacts, p) }));
+    expect(html).toContain('href="http://prober-eu-2.prober:9470/artifacts/run-2/on-replica-2/chat.reply.png"');
+  });
 });

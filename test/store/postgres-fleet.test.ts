@@ -32,7 +32,7 @@ describe('prober schedule on a shared Postgres store', () => {
     const url = pgServer.url(await pgServer.createDatabase('fleet'));
     const env = { SANDBOX_PASSWORD: canary, PROBER_STORE_URL: url };
     // One location from the environment, the other from the flag (which beats a PROBER_LOCATION it inherits).
-    daemons.push(await startDaemonProcess(['--config', config, ...targetArgs(sandbox)], { ...env, PROBER_LOCATION: 'eu-west' }));
+    daemons.push(await startDaemonProcess(['--config', config, ...targetArgs(sandbox)], { ...env, PROBER_LOCATION: 'eu-west', PROBER_PUBLIC_URL: 'http://prober-eu.example:9470/' }));
     daemons.push(await startDaemonProcess(['--config', config, ...targetArgs(sandbox), '--location', 'us-east'], { ...env, PROBER_LOCATION: 'eu-west' }));
     const [eu, us] = daemons as [DaemonProcess, DaemonProcess];
     expect(eu.stdout()).toContain(`postgres://postgres@127.0.0.1:${pgServer.port}/`);
@@ -49,6 +49,9 @@ describe('prober schedule on a shared Postgres store', () => {
       250,
     );
     expect(both.every((r) => r.environment === 'sandbox-fleet')).toBe(true);
+    // Each result says which replica holds its artifacts (the one given PROBER_PUBLIC_URL; the other keeps links relative).
+    expect(both.filter((r) => r.location === 'eu-west').every((r) => r.artifactsUrl === 'http://prober-eu.example:9470')).toBe(true);
+    expect(both.filter((r) => r.location === 'us-east').every((r) => r.artifactsUrl === undefined)).toBe(true);
     expect((await results(us.url)).some((r) => r.location === 'eu-west')).toBe(true);
 
     for (const [d, location] of [[eu, 'eu-west'], [us, 'us-east']] as const) {

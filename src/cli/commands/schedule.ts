@@ -49,7 +49,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
         loaded,
         store,
         storeLabel: storeLabel(target),
-        base: runOptions,
+        base: { ...runOptions, artifactsUrl: publicUrl(process.env.PROBER_PUBLIC_URL, loaded.config.server.publicUrl) },
         log,
         host: values.host ?? loaded.config.server.host,
         port: port ?? loaded.config.server.port,
@@ -75,4 +75,11 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65_535) throw new ProberSetupError([`--port: expected a port number (0 picks a free one), got "${text}"`]);
   return port;
+}
+
+/** `PROBER_PUBLIC_URL` beats `server.publicUrl`: replicas share a config, each knows its own address. */
+function publicUrl(env: string | undefined, config: string | undefined): string | undefined {
+  if (env === undefined || env === '') return config;
+  if (!/^https?:\/\/[^/\s]+/.test(env)) throw new ProberSetupError([`PROBER_PUBLIC_URL: expected an absolute http(s):// URL, got "${env}"`]);
+  return env.replace(/\/+$/, '');
 }

@@ -64,6 +64,8 @@ export interface FailureRow {
   message: string;
   artifacts: string[];
   location?: string | undefined;
+  /** The replica that holds the artifacts (fleet). */
+  artifactsUrl?: string | undefined;
 }
 
 export interface ModelOptions {
@@ -106,7 +108,7 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
       uptime7d: ratio(week),
       runs: results.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs })),
       latency: stepSeries(results.slice(-chartRuns)),
-      failures: failureRows(results, options.failures ?? 5).map((f) => (options.artifactLink === undefined ? f : { ...f, artifacts: f.artifacts.map(options.artifactLink) })),
+      failures: failureRows(results, options.failures ?? 5).map((f) => (options.artifactLink === undefined ? f : { ...f, artifacts: f.artifacts.map((a) => onReplica(options.artifactLink!(a), f.artifactsUrl)) })),
       locations: latestByLocation(results),
     });
   }
@@ -118,10 +120,16 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
   };
 }
 
-type Picked = JourneyResult & { runId: string; location?: string | undefined };
+type Picked = JourneyResult & { runId: string; location?: string | undefined; artifactsUrl?: string | undefined };
 
 function pick(doc: RunResult, journey: string): Picked[] {
-  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId, location: doc.location }));
+  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId, location: doc.location, artifactsUrl: doc.artifactsUrl }));
+}
+
+/** A relative artifact link made absolute on the replica that wrote it (fleet); one box keeps it relative. */
+function onReplica(link: string, artifactsUrl: string | undefined): string {
+  if (artifactsUrl === undefined || !link.startsWith('artifacts/')) return link;
+  return new URL(link, artifactsUrl.endsWith('/') ? artifactsUrl : `${artifactsUrl}/`).href;
 }
 
 /** `results` oldest first: the last one seen per location is its latest. */
@@ -176,6 +184,7 @@ function failureRows(results: readonly Picked[], limit: number): FailureRow[] {
         // Screenshots and traces of any step of the run (the failing step's first).
         artifacts: [...new Set(r.steps.filter((s) => s.name === f.step).concat(r.steps).flatMap((s) => s.artifacts ?? []))],
         ...(r.location === undefined ? {} : { location: r.location }),
+        ...(r.artifactsUrl === undefined ? {} : { artifactsUrl: r.artifactsUrl }),
       };
     });
 }
