@@ -5,7 +5,7 @@
 const CONFIG = '  --config F            config file; default $PROBER_CONFIG, else prober.config.{ts,mts,js,mjs,json} here or in a parent folder';
 const TARGET = '  --target NAME=URL     override a target from the config (repeatable)';
 const LOG = '  --log-level L         log level on stderr: fatal, error, warn (default), info, debug, trace, silent';
-const REPORTER = '  --reporter R[=PATH]   console (default), json, junit, html, github; without a path json/junit/html write to stdout (repeatable)';
+const REPORTER = '  --reporter R[=PATH]   console (default), json, junit, html, github, ndjson; without a path json/junit/html/ndjson write to stdout (repeatable)';
 
 export const COMMAND_HELP: Record<string, string> = {
   init: [

@@ -5,9 +5,10 @@ import { githubReporter } from './github-reporter.js';
 import { htmlReporter } from './html-reporter.js';
 import { jsonReporter } from './json-reporter.js';
 import { junitReporter } from './junit-reporter.js';
+import { ndjsonReporter } from './ndjson-reporter.js';
 import type { Reporter } from './reporter.js';
 
-export const REPORTER_NAMES = ['console', 'json', 'junit', 'html', 'github'] as const;
+export const REPORTER_NAMES = ['console', 'json', 'junit', 'html', 'github', 'ndjson'] as const;
 
 export interface ReporterSpec {
   name: string;
@@ -23,7 +24,7 @@ export function parseReporterSpec(spec: string): ReporterSpec {
 export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
   const list = specs.length === 0 ? [{ name: 'console' }] : specs;
   // When JSON goes to stdout, the human-readable console output moves to stderr.
-  const stdoutTaken = list.some((s) => ['json', 'junit', 'html'].includes(s.name) && (s.path === undefined || s.path === '-'));
+  const stdoutTaken = list.some((s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'));
   const human = stdoutTaken ? process.stderr : process.stdout;
   return list.map((s) => {
     switch (s.name) {
@@ -37,6 +38,8 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
         return htmlReporter(s.path);
       case 'github':
         return githubReporter(s.path, human);
+      case 'ndjson':
+        return ndjsonReporter(s.path);
       default:
         throw new ProberSetupError([`--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`]);
     }
@@ -52,7 +55,7 @@ export function createReporterOutlets(specs: readonly ReporterSpec[]): { reporte
   const reporters = createReporters(list);
   const out = reporters.map((reporter, i) => ({ reporter, where: outletPath(list[i]) }));
   if (!list.some((s) => s.name === 'console')) {
-    const stdoutTaken = list.some((s) => ['json', 'junit', 'html'].includes(s.name) && (s.path === undefined || s.path === '-'));
+    const stdoutTaken = list.some((s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'));
     const human = stdoutTaken ? process.stderr : process.stdout;
     out.push({ reporter: { ...consoleReporter({ ...consoleOptionsFor(human), live: false, verdictOnly: true }), name: 'verdict' }, where: undefined });
   }
