@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (built by `npm run build`, and shipped built in the package), else the TypeScript sources through tsx.
+// Runs the compiled CLI (built by `npm run build`, and shipped built in the package), else, in a checkout of this
+// repository without a build, the TypeScript sources through tsx (a dev dependency).
 import { existsSync } from 'node:fs';
 
-// A SIGTERM/SIGINT that arrives while a run or the daemon is still loading (tsx, the config, the probes) is held
+// A SIGTERM/SIGINT that arrives while a run or the daemon is still loading (the CLI, the config, the probes) is held
 // here and handed to the command once it listens (src/cli/early-signals.ts): the run still ends with its result
 // reported and 143/130, the daemon with 0, instead of dying silently by the signal.
 if (['run', 'demo', 'schedule'].includes(process.argv[2] ?? '')) {
