@@ -9,10 +9,15 @@ import { renderJunit } from '../../src/report/junit-reporter.js';
 import { ROOT } from '../support/cli.js';
 import { SAMPLE_RUN, TRICKY } from '../fixtures/sample-results.js';
 
-/** Golden files: review the diff, then regenerate with UPDATE_GOLDEN=1 when a change is intended. */
+/**
+ * Golden files: review the diff, then regenerate with UPDATE_GOLDEN=1 when a change is intended. A missing golden
+ * file is a failure, never written by the check itself, and CI never writes one: a test that writes what it then
+ * compares against proves nothing.
+ */
 function golden(name: string, actual: string): void {
   const path = join(ROOT, 'test/golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1' && process.env.CI === undefined) writeFileSync(path, actual);
+  expect(existsSync(path), `test/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/report, review, commit`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
