@@ -1,5 +1,5 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, relative, resolve, sep } from 'node:path';
 import type { JourneyResult, RunResult, StepResult } from '../journey/result-schema.js';
 import type { Reporter } from './reporter.js';
 import { htmlEscape as h } from './xml-escape.js';
@@ -21,8 +21,9 @@ export const loadPng: ImageLoader = async (path) => {
 };
 
 /** One self-contained HTML file (no scripts, no external resources) rendered from the run result. */
-export async function renderHtml(result: RunResult, loadImage: ImageLoader = loadPng): Promise<string> {
-  const journeys = await Promise.all(result.journeys.map((j) => journeySection(j, loadImage)));
+export async function renderHtml(result: RunResult, loadImage: ImageLoader = loadPng, reportDir: string = process.cwd()): Promise<string> {
+  const link = (artifact: string) => relativeLink(reportDir, artifact);
+  const journeys = await Promise.all(result.journeys.map((j) => journeySection(j, loadImage, link)));
   const s = result.summary;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -32,7 +33,11 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;paddin
 h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2rem} .badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;color:#fff;font-weight:600;font-size:.8rem}
 .verdict{font-size:1.05rem;margin:.3rem 0 1rem} table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e3e6ea;padding:.35rem .5rem;text-align:left;vertical-align:top}
 .timeline{position:relative;height:1.2rem;background:#f3f4f6;border-radius:.2rem;min-width:12rem} .bar{position:absolute;top:0;bottom:0;border-radius:.2rem;min-width:2px}
-.muted{color:#59636e;font-size:.85rem} img.shot{max-width:100%;border:1px solid #d0d7de;margin:.5rem 0} code{font-size:.85rem}
+.muted{color:#59636e;font-size:.85rem} img.shot{max-width:100%;border:1px solid #d0d7de;margin:.5rem 0;cursor:zoom-in} code{font-size:.85rem}
+/* Click a screenshot for it full size (no script: the details element opens an overlay); click again to close. */
+details.zoom>summary{list-style:none;display:block} details.zoom>summary::-webkit-details-marker{display:none}
+details.zoom[open]>summary{position:fixed;inset:0;z-index:10;overflow:auto;background:rgba(0,0,0,.85);padding:1rem}
+details.zoom[open] img.shot{max-width:none;cursor:zoom-out;background:#fff}
 </style></head><body>
 <h1><span class="badge" style="background:${COLOR[result.status]}">${h(result.status.toUpperCase())}</span> ${h(result.environment)}</h1>
 <p class="muted">run ${h(result.runId)} · ${h(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s · ${s.journeys} journeys: ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged · prober ${h(result.proberVersion)}</p>
@@ -41,12 +46,14 @@ ${journeys.join('\n')}
 `;
 }
 
-async function journeySection(j: JourneyResult, loadImage: ImageLoader): Promise<string> {
+type Link = (artifact: string) => string;
+
+async function journeySection(j: JourneyResult, loadImage: ImageLoader, link: Link): Promise<string> {
   const attempts = await Promise.all(
     (j.attempts ?? []).map(async (a, i) => {
       const badge = `<span class="badge" style="background:${COLOR[a.status]}">${h(a.status)}</span>`;
       return `<details class="attempt" data-attempt="${i + 1}"${a.status === 'pass' ? '' : ' open'}><summary>${badge} attempt ${i + 1} of ${(j.attempts ?? []).length + 1}: ${h(a.verdict)}</summary>
-${await stepTable(a.steps, a.startedAt, loadImage)}</details>`;
+${await stepTable(a.steps, a.startedAt, loadImage, link)}</details>`;
     }),
   );
   const last = attempts.length === 0 ? '' : `<p><strong>Attempt ${attempts.length + 1} of ${attempts.length + 1}</strong> (the verdict above):</p>`;
@@ -54,19 +61,19 @@ ${await stepTable(a.steps, a.startedAt, loadImage)}</details>`;
 <h2><span class="badge" style="background:${COLOR[j.status]}">${h(j.status.toUpperCase())}</span> ${h(j.journey)}</h2>
 <p class="verdict">${h(j.verdict)}</p><p class="muted">${h(j.description)} · ${Math.round(j.durationMs)} ms</p>
 ${attempts.length === 0 ? '' : `<p>Earlier attempts:</p>${attempts.join('\n')}`}
-${last}${await stepTable(j.steps, attempts.length === 0 ? j.startedAt : (j.steps[0]?.startedAt ?? j.startedAt), loadImage)}</section>`;
+${last}${await stepTable(j.steps, attempts.length === 0 ? j.startedAt : (j.steps[0]?.startedAt ?? j.startedAt), loadImage, link)}</section>`;
 }
 
 /** One attempt's steps on a timeline starting at its first step. */
-async function stepTable(steps: readonly StepResult[], startedAt: string, loadImage: ImageLoader): Promise<string> {
+async function stepTable(steps: readonly StepResult[], startedAt: string, loadImage: ImageLoader, link: Link): Promise<string> {
   const t0 = Date.parse(startedAt);
   const span = Math.max(1, ...steps.map((s) => Date.parse(s.startedAt) - t0 + s.durationMs));
-  const rows = await Promise.all(steps.map((s) => stepRow(s, t0, span, loadImage)));
+  const rows = await Promise.all(steps.map((s) => stepRow(s, t0, span, loadImage, link)));
   return `<table><thead><tr><th>step</th><th>service</th><th>status</th><th>time</th><th style="width:35%">timeline</th><th>evidence</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-async function stepRow(s: StepResult, t0: number, span: number, loadImage: ImageLoader): Promise<string> {
+async function stepRow(s: StepResult, t0: number, span: number, loadImage: ImageLoader, link: Link): Promise<string> {
   const left = ((Date.parse(s.startedAt) - t0) / span) * 100;
   const width = (s.durationMs / span) * 100;
   const error = s.error === undefined ? '' : `<div><strong>${h(s.error.category)}</strong>: ${h(s.error.message)}</div>`;
@@ -82,7 +89,12 @@ async function stepRow(s: StepResult, t0: number, span: number, loadImage: Image
   const shots = await Promise.all(
     (s.artifacts ?? []).map(async (a) => {
       const src = await loadImage(a);
-      return src === undefined ? `<div class="muted">artifact ${h(a)}</div>` : `<img class="shot" alt="${h(`screenshot of ${s.name}`)}" src="${src}">`;
+      if (src !== undefined) return `<details class="zoom"><summary><img class="shot" alt="${h(`screenshot of ${s.name}`)}" src="${src}"></summary></details>`;
+      const href = link(a);
+      if (a.endsWith('.zip')) {
+        return `<div><a class="trace" href="${h(href)}">View trace</a> <span class="muted">(open with <code>npx playwright-core show-trace ${h(href)}</code>)</span></div>`;
+      }
+      return `<div><a class="artifact" href="${h(href)}">${h(href)}</a></div>`;
     }),
   );
   return `<tr data-step="${h(s.name)}" data-status="${h(s.status)}"><td>${h(s.name)}${error}${skip}</td><td>${h(s.service)}</td><td><span class="badge" style="background:${COLOR[s.status]}">${h(s.status)}</span></td><td>${Math.round(s.durationMs)} ms</td>
@@ -90,11 +102,16 @@ async function stepRow(s: StepResult, t0: number, span: number, loadImage: Image
 <td class="muted">${evidence.join('<br>')}${shots.join('')}</td></tr>`;
 }
 
+/** An artifact's path relative to the report's folder (forward slashes), so an uploaded or moved folder keeps working. */
+export function relativeLink(reportDir: string, artifact: string): string {
+  return relative(reportDir, resolve(artifact)).split(sep).join('/');
+}
+
 export function htmlReporter(path: string | undefined): Reporter {
   return {
     name: 'html',
     async report(result) {
-      const html = await renderHtml(result);
+      const html = await renderHtml(result, loadPng, path === undefined || path === '-' ? process.cwd() : dirname(resolve(path)));
       if (path === undefined || path === '-') return void process.stdout.write(html);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, html);
