@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
+import { sourceNameProblems } from './check-source-names.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { discoverJourneys } from './discover-journeys.js';
 import { resolveSecrets } from './env-refs.js';
@@ -63,6 +64,7 @@ export async function resolveConfig(raw: unknown, file: string, options: LoadOpt
     ...tls.problems,
     ...discovered.problems,
     ...checkJourneys(config, discovered.journeys),
+    ...sourceNameProblems(config, discovered.journeys.map((j) => j.file)),
   ];
   if (problems.length > 0) throw new ProberSetupError(problems);
   return {
