@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { otlpSink } from '../report/otlp-sink.js';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -89,7 +90,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
   const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry), storeFault: () => storeFault(store) });
   onStoreHealth = () => void alerting.pipeline.storeHealthChanged(config.environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
-  const sinks = runSinks({ log, metrics, record: { store, alerts: alerting.pipeline } });
+  // OTLP export (config `otlp`, off by default): the same spans `prober run` exports, after every scheduled run.
+  const otlp = otlpSink(config, process.env);
+  const sinks = runSinks({ log, metrics, record: { store, alerts: alerting.pipeline }, ...(otlp === undefined ? {} : { others: [otlp] }) });
   await alerting.pipeline.retire(config.environment, probedJourneys(loaded.journeys.map((j) => j.name), config.journeys));
 
   const aborts = new RunAborts();
