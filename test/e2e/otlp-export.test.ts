@@ -8,6 +8,7 @@ import { RunResult } from '../../src/journey/result-schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { expectNoSecrets } from '../support/secrets.js';
+import { startDaemonProcess } from '../schedule/daemon-process.js';
 
 /**
  * A loopback OTLP/HTTP receiver that decodes each request with the OpenTelemetry project's own generated protobuf
@@ -42,6 +43,7 @@ const attrs = (s: DecodedSpan) => Object.fromEntries(s.attributes.map((a) => [a.
 
 const canary = 'otlp-canary-Pa55word-7f3a';
 const received: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
+let onReceived: (() => void) | undefined;
 let receiver: Server;
 let sandbox: Sandbox;
 const dir = mkdtempSync(join(tmpdir(), 'prober-otlp-'));
@@ -52,6 +54,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v1/traces') received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      onReceived?.();
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
@@ -64,9 +67,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function writeConfig(otlp: boolean): string {
+function writeConfig(otlp: boolean, extra: Record<string, unknown> = {}): string {
   const port = (receiver.address() as { port: number }).port;
-  const file = join(dir, `prober-${otlp}.json`);
+  const file = join(dir, `prober-${otlp}-${Object.keys(extra).length}.json`);
   writeFileSync(
     file,
     JSON.stringify({
@@ -75,6 +78,7 @@ function writeConfig(otlp: boolean): string {
       probes: [relative(dir, join(ROOT, 'probes/golden-path-api.ts'))],
       secrets: { password: '${env:OTLP_TEST_PASSWORD}' },
       variables: { email: 'probe@sandbox.test' },
+      ...extra,
       ...(otlp ? { otlp: { endpoint: `http://127.0.0.1:${port}/v1/traces`, headers: { authorization: '${env:OTLP_TEST_TOKEN}' } } } : {}),
     }),
   );
@@ -141,5 +145,24 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
     const cli = await runCli(['run', '--config', writeConfig(false), '--reporter', 'json'], { env });
     expect(cli.code).toBe(0);
     expect(received).toHaveLength(0);
+  });
+
+  it('prober schedule exports the spans of each scheduled run too', async () => {
+    received.length = 0;
+    const config = writeConfig(true, { server: { port: 0 }, scheduler: { maxRandomDelayMs: 100 }, journeys: { 'golden-path-api': { schedule: '*/5 * * * * *', timeoutMs: 4_000 } } });
+    const daemon = await startDaemonProcess(['--config', config, '--store', join(dir, 'state.db')], env);
+    try {
+      await new Promise<void>((resolve) => {
+        onReceived = () => received.length > 0 && resolve();
+        onReceived();
+      });
+    } finally {
+      onReceived = undefined;
+      await daemon.stop();
+    }
+    const { spans } = decode(received[0]!.body);
+    expect(spans.filter((s) => s.name === 'journey golden-path-api')).toHaveLength(1);
+    expect(spans.filter((s) => s.name.startsWith('step '))).toHaveLength(6);
+    expectNoSecrets('exported spans', JSON.stringify(spans), canary);
   });
 });
