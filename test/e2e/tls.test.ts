@@ -94,7 +94,8 @@ describe('TLS', () => {
     const write = (tls: unknown) => writeTlsConfig('insecure-config.json', { auth, backend }, tls);
     const config = join(pki.dir, 'insecure-config.json');
     write({ auth: { insecure: true } });
-    const onlyAuth = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json'], { env: { SANDBOX_PASSWORD: password } });
+    // JSON logs, so the warning's structured `target` field is what is checked.
+    const onlyAuth = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json', '--log-format', 'json'], { env: { SANDBOX_PASSWORD: password } });
     expect(RunResult.parse(JSON.parse(onlyAuth.stdout)).journeys[0]!.failure).toMatchObject({ step: 'session.create', category: 'network' });
     expect(onlyAuth.stderr).toMatch(/"target":"auth".*TLS verification is disabled for target auth/);
 
