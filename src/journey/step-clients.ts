@@ -99,6 +99,12 @@ export interface WsConnection<M = unknown> {
    * each see every message from their start, in order (`Promise.all` and `Promise.race` both work).
    */
   waitFor<T extends M = M>(predicate: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
+  /**
+   * Waits for the first message that `schema` accepts (and `predicate`, if given, keeps), and returns it as the
+   * schema parsed it, typed: `const done = await ws.waitFor(Completed, (m) => m.nonce === nonce)`. Messages the
+   * schema refuses are skipped, not failures: a chat stream interleaves many kinds of event.
+   */
+  waitFor<T>(schema: ZodType<T>, predicate?: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
   /** Every message received so far. */
   readonly messages: readonly M[];
   /** The subprotocol the server chose ('' when none). */

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
@@ -106,8 +107,10 @@ export function createWsClient(
         });
         resolve({
           send: (message) => socket.send(framing.encode(message)),
-          waitFor: <T>(predicate: (m: T, at: number) => boolean, opts: WaitOptions = {}) =>
-            queue.waitFor((m, at) => predicate(m as T, at), opts.signal ?? resources.current().signal, opts) as Promise<T>,
+          waitFor: (first: unknown, second?: unknown, third?: unknown) => {
+            const { accept, parse, opts } = waitArguments(first, second, third);
+            return queue.waitFor(accept, opts.signal ?? resources.current().signal, opts).then(parse);
+          },
           get messages() {
             return queue.received;
           },
@@ -138,4 +141,22 @@ export function subprotocolFailure(offered: readonly string[], selected: string 
     return new StepFailure('contract', `the server selected a WebSocket subprotocol ${what}`);
   }
   return undefined;
+}
+
+type Predicate = (message: unknown, receivedAt: number) => boolean;
+
+/** `waitFor(predicate, options?)` or `waitFor(schema, predicate?, options?)`, as one matcher and one result parser. */
+function waitArguments(first: unknown, second: unknown, third: unknown): { accept: Predicate; parse: (m: unknown) => unknown; opts: WaitOptions } {
+  if (typeof first === 'function') return { accept: first as Predicate, parse: (m) => m, opts: (second ?? {}) as WaitOptions };
+  const schema = first as ZodType;
+  const keep = typeof second === 'function' ? (second as Predicate) : () => true;
+  const opts = ((typeof second === 'function' ? third : second) ?? {}) as WaitOptions;
+  return {
+    accept: (m, at) => {
+      const parsed = schema.safeParse(m);
+      return parsed.success && keep(parsed.data, at);
+    },
+    parse: (m) => schema.parse(m),
+    opts,
+  };
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { journey, step, type StepContext, type WsConnection } from 'golden-path-prober';
+import { journey, step, z, type StepContext, type WsConnection } from 'golden-path-prober';
 import type { JourneyResult } from '../../src/journey/result-schema.js';
 import { runInProcess } from '../support/in-process.js';
 
@@ -114,6 +114,16 @@ beforeAll(async () => {
       ws.send('send secret');
       await ws.waitFor(() => false);
     }),
+    single('schema-wait', async (ctx) => {
+      const ws = await ctx.ws.connect(url);
+      const Numbered = z.object({ n: z.number().int() });
+      ws.send('burst 5');
+      // The greeting ({ type: 'hello' }) does not fit the schema and is skipped; the result is typed and parsed.
+      const first = await ws.waitFor(Numbered);
+      const third = await ws.waitFor(Numbered, (m) => m.n === 2);
+      const n: number = first.n + third.n;
+      ctx.record('sum', n);
+    }),
     single('unknown-ws-option', async (ctx) => {
       await ctx.ws.connect(url, { framez: 'text' } as never);
     }),
@@ -123,6 +133,12 @@ beforeAll(async () => {
 });
 
 describe('WebSocket framing and concurrent waits', () => {
+  it('waitFor(schema, predicate) skips frames the schema refuses and returns the parsed, typed message', () => {
+    const j = results.get('schema-wait')!;
+    expect(j.status, JSON.stringify(j.failure)).toBe('pass');
+    expect(j.steps[0]!.evidence?.metrics?.sum).toBe(2);
+  });
+
   it('a frame that arrived before the wait started is seen by a wait in a later step', () => {
     expect(results.get('before-wait')!.status).toBe('pass');
   });
