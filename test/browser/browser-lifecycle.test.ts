@@ -68,9 +68,9 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
       await session.close();
     }
     // One browser throughout: after the 20th run the count is what it was early on (contexts closed). Chromium starts
-    // and retires utility processes on its own (8-12 over 500 runs in bench/browser), so allow that much jitter;
+    // and retires utility processes on its own (8-12 over 500 runs in bench/browser; +3 seen in CI), so allow that;
     // a leaked context per run would add 15 or more here.
-    expect(peaks[19]).toBeLessThanOrEqual(Math.max(...peaks.slice(0, 5)) + 2);
+    expect(peaks[19]).toBeLessThanOrEqual(Math.max(...peaks.slice(0, 5)) + 4);
     expect(await procs.settle(0)).toBe(0);
   }, 400_000);
 

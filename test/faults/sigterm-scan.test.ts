@@ -32,7 +32,9 @@ interface Outcome {
  */
 async function signalDuring(command: 'run' | 'schedule', offset: number, args: string[], cwd: string): Promise<Outcome> {
   const procs = new ChromiumProcesses(randomUUID(), mkdtempSync(join(tmpdir(), 'prober-scan-tmp-')));
-  const child = spawn(process.execPath, [BIN, command, ...args, '--log-level', 'info'], {
+  // JSON logs (the daemon's only format; `run` is asked for them): the run's start is found by its `runId` and `msg`.
+  const json = command === 'run' ? ['--log-format', 'json'] : [];
+  const child = spawn(process.execPath, [BIN, command, ...args, '--log-level', 'info', ...json], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', PROBER_DEBUG: '1', SANDBOX_PASSWORD: canary, ...procs.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,22 +56,32 @@ export async function startPostgres(): Promise<PostgresServer> {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-    { ...asUser, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('database system is ready to accept connections')) resolve();
+  // A free port can be taken by another test's server between picking it and binding it: pick again then.
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 1; child === undefined; attempt++) {
+    port = await freePort();
+    const started = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      { ...asUser, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      started.stderr?.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('database system is ready to accept connections')) resolve();
+      });
+      started.once('exit', (code) => reject(new Error(`postgres exited with ${code} before it was ready:\n${log}`)));
     });
-    child.once('exit', (code) => reject(new Error(`postgres exited with ${code} before it was ready:\n${log}`)));
-  });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await ready.finally(() => clearTimeout(timeout));
+    const timeout = setTimeout(() => started.kill('SIGKILL'), 30_000);
+    try {
+      await ready.finally(() => clearTimeout(timeout));
+      child = started;
+    } catch (err) {
+      if (attempt >= 3 || !log.includes('Address already in use')) throw err;
+    }
+  }
   const pid = child.pid ?? 0;
   const url = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   let n = 0;
