@@ -71,6 +71,9 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run', (
   let targets: string[];
   beforeAll(async () => {
     sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] });
+    // The reply takes 2.5 s, so every SIGTERM of the scan (0–2 s after the run starts) lands inside the run, on a fast
+    // machine too: a browser journey that finished first would rightly exit 0.
+    sandbox.faults.set('chat.reply=slow:2500');
     work = mkdtempSync(join(tmpdir(), 'prober-scan-'));
     targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
   });
