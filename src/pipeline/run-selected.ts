@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load-config.js';
-import { versionEndpoints } from '../cli/version-gate.js';
+import { versionEndpoints } from '../config/version-endpoints.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import type { RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
