@@ -44,7 +44,7 @@ try {
   console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
   console.log('|---|---|---|---|');
   console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
-  console.log(row('warm, one journey in a running process', warm.p, warm.b, 'ms'));
+  console.log(row('warm, one `run()` call in a running process', warm.p, warm.b, 'ms'));
 } finally {
   await target.stop();
 }
