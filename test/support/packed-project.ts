@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
-import type { CliResult } from './cli.js';
+import { runCli, type CliResult } from './cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,27 +41,6 @@ export function packedProject(): PackedProject {
       }
       return dir;
     },
-    prober: (args, options = {}) => spawnNode([bin, ...args], { cwd: options.cwd ?? root, env: options.env, timeoutMs: options.timeoutMs }),
+    prober: (args, options = {}) => runCli(args, { ...options, cwd: options.cwd ?? root, bin }),
   };
-}
-
-function spawnNode(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv | undefined; timeoutMs: number | undefined }): Promise<CliResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 80_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started });
-    });
-  });
 }
