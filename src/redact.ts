@@ -17,6 +17,7 @@ const PATTERNS: [RegExp, string][] = [
 ];
 
 // Terminal colour codes (Playwright's call log dims its lines with them): raw, and as JSON writes them in a log line.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is the character this pattern exists to find.
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\\u001[bB]\[[0-9;?]*[A-Za-z]/g;
 
 /**

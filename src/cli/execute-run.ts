@@ -4,7 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunResult } from '../journey/result-schema.js';
-import { runJourneys, type RunOptions } from '../journey/run.js';
+import type { RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporterOutlets, type ReporterSpec } from '../report/reporters.js';

@@ -172,6 +172,6 @@ function callerLocation(): string | undefined {
   const match = frame?.match(/\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/);
   if (match === null || match === undefined) return undefined;
   const file = match[1] ?? '';
-  const cwd = process.cwd() + '/';
+  const cwd = `${process.cwd()}/`;
   return `${file.startsWith(cwd) ? file.slice(cwd.length) : file}:${match[2]}`;
 }

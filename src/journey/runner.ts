@@ -82,7 +82,10 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const probeScope: ProbeScope = {
     owner: `journey ${def.name}`,
     journey: def.name,
-    fault: (message) => (faultStep === undefined ? (pendingFault ??= message) : faultStep(message)),
+    fault: (message) => {
+      if (faultStep === undefined) pendingFault ??= message;
+      else faultStep(message);
+    },
   };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
 

@@ -63,21 +63,21 @@ export function agentReply(message: AgentMessage): string {
  * Which of the healthy events an `agent.reply` fault sends, in which order, and what happens after the last one
  * ("hold" keeps the socket open and says nothing more; "close" closes it with 1011).
  */
-export function faultedSequence(effect: string | undefined): { order: number[]; then: 'hold' | 'close' } {
+export function faultedSequence(effect: string | undefined): { order: number[]; end: 'hold' | 'close' } {
   switch (effect) {
     case 'toolstuck':
-      return { order: [0, 1, 2], then: 'hold' };
+      return { order: [0, 1, 2], end: 'hold' };
     case 'outoforder':
       // tool_completed before the tool_executing it completes.
-      return { order: [0, 1, 3, 2, 4], then: 'hold' };
+      return { order: [0, 1, 3, 2, 4], end: 'hold' };
     case 'completedonly':
-      return { order: [4], then: 'hold' };
+      return { order: [4], end: 'hold' };
     case 'silent':
-      return { order: [0], then: 'hold' };
+      return { order: [0], end: 'hold' };
     case 'close':
-      return { order: [0, 1], then: 'close' };
+      return { order: [0, 1], end: 'close' };
     default:
-      return { order: [0, 1, 2, 3, 4], then: 'hold' };
+      return { order: [0, 1, 2, 3, 4], end: 'hold' };
   }
 }
 
@@ -87,12 +87,12 @@ export async function runAgentExchange(sink: AgentSink, message: AgentMessage, o
   // wrongmessage: a complete, well-formed reply to a message the client never sent.
   const answered = fault?.effect === 'wrongmessage' ? { ...message, messageId: randomUUID() } : message;
   const events = replyEvents(answered, randomUUID());
-  const { order, then } = faultedSequence(fault?.effect);
+  const { order, end } = faultedSequence(fault?.effect);
   for (const [i, index] of order.entries()) {
     if (i > 0 && !(await sleep(EVENT_GAP_MS, opts.signal))) return;
     const event = events[index];
     if (!sink.open || event === undefined) return;
     sink.send(agentFrame(event.type, event.payload));
   }
-  if (then === 'close') sink.abort();
+  if (end === 'close') sink.abort();
 }

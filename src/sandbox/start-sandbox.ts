@@ -154,7 +154,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tables: () => store.tables(),
     chatSessions: () => sessions.list(),
     traceparents: () => [...traceparents],
-    setVersion: (service, v) => void (current[service] = v),
+    setVersion: (service, v) => {
+      current[service] = v;
+    },
     close,
   };
 }

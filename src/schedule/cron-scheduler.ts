@@ -36,7 +36,7 @@ export class CronScheduler {
 
   constructor(
     jobs: readonly ScheduledJob[],
-    private readonly options: SchedulerOptions,
+    options: SchedulerOptions,
   ) {
     this.monitor = options.monitor ?? new TickMonitor();
     const logger = cronLogger(options.log);

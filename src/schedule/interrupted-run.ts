@@ -41,6 +41,7 @@ export function interruptedRunResult(marker: InFlightRun, def: JourneyDefinition
     proberVersion: PROBER_VERSION,
     startedAt: marker.startedAt,
     // The true end is unknown; the start is the honest lower bound (the duration stays 0, not a guess).
+    // biome-ignore lint/complexity/useMathMinMax: these are ISO strings, which Math.min would turn into NaN.
     finishedAt: marker.startedAt < now.toISOString() ? marker.startedAt : now.toISOString(),
     durationMs: 0,
     status,

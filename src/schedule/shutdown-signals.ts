@@ -1,10 +1,13 @@
-import { takeEarlySignal } from '../cli/early-signals.js';
-
 /**
  * Resolves with the first SIGTERM or SIGINT. A second signal while shutting down means the operator insists:
  * exit at once with 128 + signal number (the in-flight markers are recorded as aborted at the next start).
+ * `takeEarlySignal` hands over a signal that arrived while the process was still loading (the CLI holds one); it
+ * is passed in because that holding is the CLI's business, and schedule/ imports nothing from the CLI.
  */
-export function untilShutdownSignal(): { signal: Promise<NodeJS.Signals>; dispose: () => void } {
+export function untilShutdownSignal(takeEarlySignal: () => NodeJS.Signals | undefined): {
+  signal: Promise<NodeJS.Signals>;
+  dispose: () => void;
+} {
   let first: NodeJS.Signals | undefined;
   let resolve: (sig: NodeJS.Signals) => void = () => undefined;
   const signal = new Promise<NodeJS.Signals>((r) => (resolve = r));

@@ -82,10 +82,18 @@ export class ResilientStore implements RunStore {
         this.failure === undefined ? exclusive.call(inner, name, work) as Promise<T> : work();
     }
     if (claimTick !== undefined) {
-      this.claimTick = (tick) => claimTick.call(inner, tick).catch((err: unknown) => (this.failed('read', err), true));
+      this.claimTick = (tick) =>
+        claimTick.call(inner, tick).catch((err: unknown) => {
+          this.failed('read', err);
+          return true;
+        });
     }
     if (claimOutbox !== undefined) {
-      this.claimOutbox = (id, leaseMs) => claimOutbox.call(inner, id, leaseMs).catch((err: unknown) => (this.failed('read', err), true));
+      this.claimOutbox = (id, leaseMs) =>
+        claimOutbox.call(inner, id, leaseMs).catch((err: unknown) => {
+          this.failed('read', err);
+          return true;
+        });
     }
   }
 

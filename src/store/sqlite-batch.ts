@@ -31,7 +31,9 @@ export function batchWriter(db: SqliteDatabase): (batch: StoreBatch) => void {
     if (inserted.changes > 0) {
       for (const j of r.journeys) {
         journey.run(r.runId, j.journey, j.status, Date.parse(j.startedAt), j.durationMs, j.failure?.category ?? null);
-        j.steps.forEach((s, i) => step.run(r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null));
+        for (const [i, s] of j.steps.entries()) {
+          step.run(r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null);
+        }
       }
     }
     done.run(r.runId);

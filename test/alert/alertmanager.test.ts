@@ -17,7 +17,10 @@ afterAll(async () => {
 
 let clock = Date.now() - 10 * 60_000;
 async function feed(outcomes: string): Promise<void> {
-  for (const o of outcomes.split('') as Outcome[]) await h!.pipeline.process(runResult(o, new Date((clock += 60_000)), { step: 'chat.reply', service: 'backend', category: 'timeout' }));
+  for (const o of outcomes.split('') as Outcome[]) {
+    clock += 60_000;
+    await h!.pipeline.process(runResult(o, new Date(clock), { step: 'chat.reply', service: 'backend', category: 'timeout' }));
+  }
   expect((await h!.deliverer.flush(5_000)).pending).toBe(0);
 }
 

@@ -18,7 +18,10 @@ describe('location in alert payloads', () => {
     await receiver.start();
     h = alertHarness({ channels: { hook: { type: 'webhook', url: '${env:HOOK_URL}' } }, delivery: FAST_DELIVERY }, { HOOK_URL: `${receiver.url}/hook` });
     let t = Date.now() - 10 * 60_000;
-    for (const o of ['F', 'F'] as const) await h.pipeline.process({ ...runResult(o, new Date((t += 60_000))), location: 'eu-west-1' });
+    for (const o of ['F', 'F'] as const) {
+      t += 60_000;
+      await h.pipeline.process({ ...runResult(o, new Date(t)), location: 'eu-west-1' });
+    }
     expect((await h.deliverer.flush(5_000)).pending).toBe(0);
     const [req] = await receiver.waitFor(1);
     const n = AlertNotification.parse(JSON.parse(req!.body));

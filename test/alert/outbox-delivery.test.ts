@@ -27,7 +27,10 @@ async function setup(delivery: Partial<typeof FAST_DELIVERY> = {}): Promise<Harn
 
 let clock = Date.parse('2026-11-23T10:00:00Z');
 async function feed(harness: Harness, outcomes: string): Promise<void> {
-  for (const o of outcomes.split('') as Outcome[]) await harness.pipeline.process(runResult(o, new Date((clock += 60_000))));
+  for (const o of outcomes.split('') as Outcome[]) {
+    clock += 60_000;
+    await harness.pipeline.process(runResult(o, new Date(clock)));
+  }
 }
 
 const hookRequests = () => receiver.requests.filter((r) => r.path.startsWith('/hook/'));

@@ -67,7 +67,7 @@ describe('alert policy (consecutive 2/2 defaults)', () => {
   });
 
   it('reminders every repeatInterval while firing, none before', () => {
-    const out = play(seq('FF' + 'F'.repeat(10)), { repeatIntervalMs: 4 * MIN });
+    const out = play(seq(`FF${'F'.repeat(10)}`), { repeatIntervalMs: 4 * MIN });
     expect(out.join(' ')).toBe('- firing:critical - - - reminder:critical - - - reminder:critical - -');
   });
 

@@ -156,6 +156,7 @@ describeWithBrowser('real Playwright errors in real Chromium → categories, thr
 
   it('the whole result is schema-valid and free of terminal escapes', () => {
     expect(() => RunResult.parse(result)).not.toThrow();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a raw ESC is exactly what must not appear.
     expect(JSON.stringify(result)).not.toMatch(/\\u001b|\u001b/);
   });
 });

@@ -63,7 +63,7 @@ describeWithBrowser('a scrubbed Playwright trace resists a dictionary attack on 
     const sizes: number[] = [];
     const visit = (v: unknown, key = ''): void => {
       if (typeof v === 'number' && /size$/i.test(key)) sizes.push(v);
-      else if (Array.isArray(v)) v.forEach((x) => visit(x));
+      else if (Array.isArray(v)) for (const x of v) visit(x);
       else if (v !== null && typeof v === 'object') {
         const o = v as Record<string, unknown>;
         if (typeof o.name === 'string' && o.name.toLowerCase() === 'content-length') sizes.push(Number(o.value));

@@ -92,7 +92,7 @@ describe('--until and --log-format', () => {
   it('logs are human lines by default and pino JSON with --log-format json', async () => {
     const args = ['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--reporter', 'json', '--log-level', 'info'];
     const pretty = await runCli(args, { env });
-    expect(pretty.stderr).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  run\/end .*status=pass/m);
+    expect(pretty.stderr).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}run\/end .*status=pass/m);
     expect(pretty.stderr).not.toContain('{"level"');
     const json = await runCli([...args, '--log-format', 'json'], { env });
     expect(json.stderr).toContain('"msg":"run/end"');
@@ -114,9 +114,19 @@ export default journey({ name: 'noop', description: ${JSON.stringify(description
     let stderr = '';
     let waiting: { test: () => boolean; resolve: () => void } | undefined;
     const check = () => waiting?.test() === true && waiting.resolve();
-    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
-    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
-    const until = (test: () => boolean) => new Promise<void>((resolve) => ((waiting = { test, resolve }), check()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      check();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
+    const until = (test: () => boolean) =>
+      new Promise<void>((resolve) => {
+        waiting = { test, resolve };
+        check();
+      });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       await until(() => /run 1 ended \(exit 0\); watching/.test(stderr));

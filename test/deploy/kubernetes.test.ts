@@ -13,7 +13,8 @@ interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- rendered YAML, checked by the schemas below
+  // biome-ignore lint/suspicious/noExplicitAny: rendered YAML, checked by the schemas below
+  spec?: any;
   data?: Record<string, string>;
 }
 

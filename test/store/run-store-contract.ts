@@ -20,7 +20,10 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 export function runStoreContract(name: string, backend: () => StoreBackend): void {
   describe(`RunStore contract: ${name}`, () => {
     const open: RunStore[] = [];
-    const track = (s: RunStore) => (open.push(s), s);
+    const track = (s: RunStore) => {
+      open.push(s);
+      return s;
+    };
     afterEach(async () => {
       for (const s of open.splice(0)) await s.close();
     });

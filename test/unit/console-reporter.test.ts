@@ -23,6 +23,7 @@ describe('console reporter', () => {
     const out = new Capture(true);
     const r = consoleReporter(consoleOptionsFor(out, {}));
     r.onEvent?.({ type: 'step/end', journey: j0.journey, result: j0.steps[0]! });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the green colour code is what this asserts.
     expect(out.text).toMatch(/^\u001b\[32m {2}golden-path-api ✓ auth\.token/);
     await r.report(SAMPLE_RUN);
     expect(out.text).toContain('FAIL     golden-path-api: Users cannot log in and chat');

@@ -9,6 +9,7 @@ import { ROOT } from '../support/cli.js';
 
 const read = (p: string) => readFileSync(join(ROOT, 'examples', p), 'utf8');
 // YAML documents are untyped; the assertions below are what gives them a shape.
+// biome-ignore lint/suspicious/noExplicitAny: see above; `unknown` would need a cast at every property step.
 type Obj = Record<string, any>;
 
 function k8s(file: string): Obj[] {

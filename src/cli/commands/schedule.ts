@@ -1,9 +1,10 @@
 import { ProberSetupError } from '../../journey/errors.js';
 import { createLogger } from '../../log.js';
-import { startDaemon } from '../../schedule/daemon.js';
+import { startDaemon, type Daemon } from '../../schedule/daemon.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
 import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../../store/open-store.js';
 import { parse, parseLogLevel, parsePairs } from '../args.js';
+import { takeEarlySignal } from '../early-signals.js';
 import { prepareRun } from '../execute-run.js';
 import { defaultConfigPath } from './run.js';
 import { watchDaemon } from '../run-watchdog.js';
@@ -25,7 +26,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   const logLevel = parseLogLevel(values['log-level']) ?? 'info';
   const port = values.port === undefined ? undefined : parsePort(values.port);
   // Listen for signals before the slow part (loading probes), so an early SIGTERM is still a clean exit.
-  const shutdown = untilShutdownSignal();
+  const shutdown = untilShutdownSignal(takeEarlySignal);
   try {
     // The same loading and run options as `prober run` (TLS per target, janitor, overrides); logs are the daemon's own.
     const { loaded, redactor, runOptions } = await prepareRun({
@@ -43,7 +44,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });
-    let daemon;
+    let daemon: Daemon;
     try {
       daemon = await startDaemon({
         loaded,

@@ -1,0 +1,115 @@
+// Import rules that keep the architecture (issue 13; README "Rules that keep the architecture").
+// Run with `npm run lint:imports`; `npm test` runs it before vitest.
+//
+// Type-only imports COUNT (tsPreCompilationDeps: true) for every rule between our own folders, cycles included: a
+// `import type` from an adapter or from a command still couples the two files (the contract lives in the wrong
+// place, and a refactor of one breaks the other), which is the coupling these rules exist to stop. The one place
+// they do not count is the npm-adapter rule for journey/: the step ports must name the Playwright `Page` type they
+// hand to probes, and a type import loads nothing.
+
+/** The prober's own folders a rule speaks about, as path regexes relative to the repo root. */
+const SRC = '^src/';
+const ADAPTER_PACKAGES = '^node_modules/(undici|ws|playwright-core|node-cron|better-sqlite3|pg|prom-client|pino|@opentelemetry)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles (type-only imports included) make load order and ownership ambiguous: break the cycle by moving the shared part down.',
+      from: { path: '^(src|probes|examples)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'journey-is-the-core',
+      severity: 'error',
+      comment:
+        'src/journey/ (authoring API, runner, result model, step ports) imports nothing but itself and the two leaf modules redact.ts and version.ts: no adapter (steps/), CLI, reporter, alert, schedule, store, sandbox, config or pipeline code.',
+      from: { path: '^src/journey/' },
+      to: { path: SRC, pathNot: ['^src/journey/', '^src/(redact|version)\\.ts$'] },
+    },
+    {
+      name: 'journey-no-adapter-packages',
+      severity: 'error',
+      comment: 'src/journey/ loads no I/O library (undici, ws, playwright, node-cron, SQLite, Postgres, metrics, logging); step kinds in src/steps/ do. Type-only imports are allowed: the ports name the types they hand over.',
+      from: { path: '^src/journey/' },
+      to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'steps-not-report',
+      severity: 'error',
+      comment: 'Step kinds produce results; how results are reported is not their business.',
+      from: { path: '^src/steps/' },
+      to: { path: '^src/report/' },
+    },
+    {
+      name: 'report-not-alert',
+      severity: 'error',
+      comment: 'Reporters render results; alerting is a separate sink wired by the pipeline.',
+      from: { path: '^src/report/' },
+      to: { path: '^src/alert/' },
+    },
+    {
+      name: 'sandbox-is-standalone',
+      severity: 'error',
+      comment:
+        "src/sandbox/ is the fake staging the prober is tested against: it must not share the prober's code, or a prober bug could hide itself. Exception: store/load-sqlite.ts, the optional-dependency loader for better-sqlite3 (the auth service keeps its own tables).",
+      from: { path: '^src/sandbox/' },
+      to: { path: SRC, pathNot: ['^src/sandbox/', '^src/store/load-sqlite\\.ts$'] },
+    },
+    {
+      name: 'probes-not-sandbox',
+      severity: 'error',
+      comment: 'Probes run against any environment; the sandbox is only one of them.',
+      from: { path: '^probes/' },
+      to: { path: '^src/sandbox/' },
+    },
+    {
+      name: 'probes-use-public-api',
+      severity: 'error',
+      comment: "Probes and examples import only what users can import: 'golden-path-prober' (src/index.ts) and 'golden-path-prober/browser' (src/browser.ts).",
+      from: { path: '^(probes|examples)/' },
+      to: { path: SRC, pathNot: '^src/(index|browser)\\.ts$' },
+    },
+    {
+      name: 'config-is-a-leaf',
+      severity: 'error',
+      comment:
+        'src/config/ (schemas, loading, ${env:} resolution, journey discovery) imports only config/ files and, as allowed exceptions, the core it loads and checks (src/journey/, which itself imports no higher folder) and the leaf modules redact.ts and version.ts. Never alert/, schedule/, steps/, report/, store/, cli/.',
+      from: { path: '^src/config/' },
+      to: { path: SRC, pathNot: ['^src/config/', '^src/journey/', '^src/(redact|version)\\.ts$'] },
+    },
+    {
+      name: 'config-no-adapter-packages',
+      severity: 'error',
+      comment: 'Loading a config (which every journey file does through defineConfig) must not load node-cron, undici, channels or the store.',
+      from: { path: '^src/config/' },
+      to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cli-is-the-top',
+      severity: 'error',
+      comment: 'src/cli/ parses arguments and wires commands; nothing below it imports it (move the shared part down instead).',
+      from: { path: SRC, pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'no-command-imports-command',
+      severity: 'error',
+      comment: 'A command file never imports another command file: shared helpers live outside src/cli/commands/.',
+      from: { path: '^src/cli/commands/([^/.]+)' },
+      to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1([./]|$)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
