@@ -7,7 +7,7 @@ import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { outboxEntries } from './outbox.js';
 import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyAlertState, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
-import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, PROBER_STATE_FORMAT, storeCondition, type ConditionChanges, type StoreFault } from './prober-health.js';
+import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, loopCondition, PROBER_STATE_FORMAT, storeCondition, type ConditionChanges, type StoreFault } from './prober-health.js';
 
 export interface AlertPipelineOptions {
   store: RunStore;
@@ -27,6 +27,8 @@ export interface AlertPipelineOptions {
    * deliverer sends from there) instead of failing the alerting. Defaults to `store.commit`.
    */
   commit?: (batch: StoreBatch) => Promise<unknown>;
+  /** Why a journey is quarantined (it blocked the event loop), if it is: a condition of `prober:<env>` until it runs again. */
+  quarantined?: (journey: string) => string | undefined;
 }
 
 /** What one call writes, in one transaction: the alert states (the newest per key) and the outbox rows they caused. */
@@ -151,7 +153,10 @@ export class AlertPipeline {
     if (pRead.quarantined !== undefined) raise[ids.prober] = `the prober's own alert state was unreadable (${pRead.quarantined}) and was quarantined`;
     const known = fresh.phase !== 'ok' || fresh.okStreak >= config.successThreshold;
     const store = this.options.storeFault === undefined ? {} : storeCondition(this.options.storeFault());
-    return { raise: { ...raise, ...store.raise }, clear: [...(known ? [ids.journey, ids.prober] : []), ...(store.clear ?? [])] };
+    // A run of a journey that is not quarantined (any more) closes its loop condition.
+    const blocked = this.options.quarantined?.(journey);
+    if (blocked !== undefined) raise[loopCondition(journey)] = blocked;
+    return { raise: { ...raise, ...store.raise }, clear: [...(known ? [ids.journey, ids.prober] : []), ...(store.clear ?? []), ...(blocked === undefined ? [loopCondition(journey)] : [])] };
   }
 
   private async retireAll(environment: string, probed: ProbedJourneys): Promise<AlertEvent[]> {

@@ -43,6 +43,8 @@ export interface AlertingOptions {
   onDeliveryEvent?: (event: DeliveryEvent) => void;
   /** The store's current fault, for the `prober:<environment>` alert. */
   storeFault?: () => StoreFault | undefined;
+  /** Why a journey is quarantined, if it is (it blocked the event loop), for the `prober:<environment>` alert. */
+  quarantined?: (journey: string) => string | undefined;
 }
 
 /** A ResilientStore's health as the prober's own alert sees it. */
@@ -71,6 +73,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     log,
     onEnqueued: () => deliverer.wake(),
     ...(options.storeFault === undefined ? {} : { storeFault: options.storeFault }),
+    ...(options.quarantined === undefined ? {} : { quarantined: options.quarantined }),
     // A failing store holds the batch in memory (and it is delivered from there) instead of failing the alerting.
     ...(store instanceof ResilientStore ? { commit: (batch: StoreBatch) => store.commitOrHold(batch) } : {}),
   });

@@ -82,6 +82,11 @@ export function forgetJourney(previous: ProberHealthState, environment: string, 
   return { state: s, notifications: announce(s, environment, journey, now, config) };
 }
 
+/** The condition id of a journey quarantined for blocking the event loop (`:journey` last, as forgetJourney expects). */
+export function loopCondition(journey: string): string {
+  return `blocked-loop:${journey}`;
+}
+
 /** The condition id of a state store that cannot be written. */
 export const STORE_CONDITION = 'state-store';
 

@@ -6,6 +6,7 @@ import type { ReporterSpec } from '../report/reporters.js';
 import { PROBER_VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
 import { startLoopWatchdog } from './loop-watchdog.js';
+import type { LoopQuarantine } from '../schedule/loop-quarantine.js';
 
 /**
  * How long the event loop may stay blocked before the prober gives up on it. Far above any pause Node itself
@@ -49,18 +50,29 @@ export function watchRun(run: {
 
 /**
  * `prober schedule` under the loop watchdog. A blocked daemon cannot probe, answer `/healthz` or alert, and no
- * thread can unblock it safely, so it says which journey blocked it and exits 2 within `LOOP_STALL_MS`: the
- * supervisor (systemd `Restart=`, a Kubernetes restart policy) brings it back, and the next start records the
- * interrupted run from its in-flight marker.
+ * thread can unblock it safely, so within `LOOP_STALL_MS` it writes the blocking journey into the loop quarantine
+ * (synchronously, from the blocked thread) and exits 2: the supervisor (systemd `Restart=`, a Kubernetes restart
+ * policy) brings it back, and the next start records the blocked run once as `error`/`prober`, leaves that journey
+ * unscheduled, answers `/healthz` 503 and fires the `prober:` alert (src/schedule/loop-quarantine.ts).
  */
-export function watchDaemon(redactor: Redactor): { stop(): void } {
+export function watchDaemon(redactor: Redactor, quarantine?: LoopQuarantine): { stop(): void } {
   return startLoopWatchdog({
     stallMs: LOOP_STALL_MS,
-    onBlocked: (journey, stalledMs) => ({
-      message: redactor.scrub(
-        `prober: ${journey === undefined ? 'probe code' : `journey ${journey}`} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); the daemon exits ${EXIT.error} so its supervisor restarts it`,
-      ),
-      exitCode: EXIT.error,
-    }),
+    onBlocked: (journey, stalledMs) => {
+      const who = journey === undefined ? 'probe code' : `journey ${journey}`;
+      let held = 'it could not be pinned on a running journey, so it may block again after the restart';
+      if (journey !== undefined && quarantine !== undefined) {
+        try {
+          const entry = quarantine.recordBlocked(journey, stalledMs);
+          if (entry !== undefined) held = `${entry.step === undefined ? '' : `in step ${entry.step.name}; `}it is quarantined in ${quarantine.file} until its code changes`;
+        } catch (err) {
+          held = `the quarantine could not be written (${(err as NodeJS.ErrnoException).code ?? String(err)}), so it may block again after the restart`;
+        }
+      }
+      return {
+        message: redactor.scrub(`prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); ${held}; the daemon exits ${EXIT.error} so its supervisor restarts it`),
+        exitCode: EXIT.error,
+      };
+    },
   });
 }

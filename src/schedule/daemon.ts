@@ -23,6 +23,8 @@ import { interruptedRunResult } from './interrupted-run.js';
 import { runScheduledJourney, type JobDeps } from './journey-job.js';
 import { RunAborts } from './run-aborts.js';
 import { planSchedule, scheduleTable } from './schedule-plan.js';
+import type { LoopQuarantine } from './loop-quarantine.js';
+import { wireQuarantine, type QuarantineWiring } from './quarantine-wiring.js';
 
 export interface DaemonOptions {
   loaded: LoadedConfig;
@@ -35,6 +37,8 @@ export interface DaemonOptions {
   port: number;
   /** Where the startup table goes (stdout); logs go to stderr. */
   print: (text: string) => void;
+  /** Journeys that blocked the event loop (loop watchdog): recorded once, not scheduled, shown and alerted on. */
+  quarantine?: LoopQuarantine;
 }
 
 export interface Daemon {
@@ -72,7 +76,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       onStoreHealth();
     },
   });
-  await recoverInterrupted(options, store);
+  const quarantine = wireQuarantine(options.quarantine, { loaded, log, registry: metrics.registry });
+  await recoverInterrupted(options, store, quarantine);
   const claim = tickClaimer(store, { environment: config.environment, location: options.base.location }, log);
   const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
   const prune = () =>
@@ -88,7 +93,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await prune();
 
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
-  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry), storeFault: () => storeFault(store) });
+  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry), storeFault: () => storeFault(store), quarantined: quarantine.reason });
   onStoreHealth = () => void alerting.pipeline.storeHealthChanged(config.environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
   // OTLP export (config `otlp`, off by default): the same spans `prober run` exports, after every scheduled run.
   const otlp = otlpSink(config, process.env);
@@ -102,6 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const session = new BrowserSession(settings); // launches Chromium only when a browser journey first runs
   const jobDeps: JobDeps = {
     loaded,
+    loopGuard: options.quarantine,
     base: options.base,
     browser: { session },
     store,
@@ -114,8 +120,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     aborts,
     cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
   };
+  await quarantine.recordBlockedRuns(sinks, jobDeps.onSinkFailure);
   const scheduler = new CronScheduler(
-    planned.map((p) => ({
+    planned.filter((p) => !quarantine.holds(p.def.name)).map((p) => ({
       journey: p.def.name,
       schedule: p.schedule,
       run: async (slot: Date) => {
@@ -147,6 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     monitor: scheduler.monitor,
     log,
     stopping: () => stopping,
+    quarantined: quarantine.healthz,
     // Browser runs write under this folder (resolved the same way); the daemon serves it and the page links into it.
     artifactsDir: resolve(settings.artifactsDir),
     page: {
@@ -168,7 +176,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   pruneTimer.unref();
   // Fleet: a replica that died mid-run is noticed by the others (its liveness lock is gone), not only at its restart.
   const recoverTimer =
-    claim === undefined ? undefined : setInterval(() => void recoverInterrupted(options, store).catch((err: unknown) => log.error({ err: String(err) }, 'store/recover-failed')), RECOVER_EVERY_MS);
+    claim === undefined ? undefined : setInterval(() => void recoverInterrupted(options, store, quarantine).catch((err: unknown) => log.error({ err: String(err) }, 'store/recover-failed')), RECOVER_EVERY_MS);
   recoverTimer?.unref();
   options.print(scheduleTable(planned, { environment: config.environment, url, store: options.storeLabel, jitterMs: config.scheduler.maxRandomDelayMs, next: (j) => scheduler.nextRun(j) }));
   log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
@@ -198,8 +206,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 /** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: RunStore): Promise<void> {
+async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: RunStore, quarantine: QuarantineWiring): Promise<void> {
   for (const marker of await store.takeInFlight()) {
+    if (quarantine.owns(marker.runId)) continue; // it blocked the event loop: recorded as error/prober instead
     const def = loaded.journeys.find((j) => j.name === marker.journey);
     // The dead run's own location (a shared store keeps it), else this process's (one box: the same).
     const location = marker.location ?? base.location;

@@ -7,6 +7,7 @@ import { buildStatusModel, type ModelOptions } from '../report/status-page/page-
 import { renderStatusPage } from '../report/status-page/render-page.js';
 import type { StoreHealth } from '../store/resilient-store.js';
 import type { RunStore } from '../store/run-store.js';
+import type { QuarantinedJourney } from './quarantine-wiring.js';
 import type { TickMonitor } from './tick-monitor.js';
 import { ARTIFACTS_PREFIX, resolveArtifact, sendArtifact } from './artifact-files.js';
 import { stat } from 'node:fs/promises';
@@ -20,6 +21,8 @@ export interface EndpointDeps {
   log: Logger;
   /** True once shutdown began: /healthz answers 503 so a load balancer stops sending traffic. */
   stopping: () => boolean;
+  /** Journeys quarantined for blocking the event loop: /healthz answers 503 until they are fixed or cleared. */
+  quarantined?: () => readonly QuarantinedJourney[];
   page: Omit<ModelOptions, 'now'>;
   /** `browser.artifactsDir` (absolute): screenshots and traces served under /artifacts/. */
   artifactsDir?: string | undefined;
@@ -73,8 +76,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
     case '/healthz': {
       const stalled = deps.monitor.stalled();
       const store = deps.storeHealth?.();
-      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : store?.ok === false ? 'store-failing' : 'ok';
-      const body = { status, stalled, ...(store === undefined ? {} : { store }), journeys: deps.monitor.snapshot() };
+      const quarantined = deps.quarantined?.() ?? [];
+      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : store?.ok === false ? 'store-failing' : quarantined.length > 0 ? 'quarantined' : 'ok';
+      const body = { status, stalled, ...(store === undefined ? {} : { store }), ...(quarantined.length === 0 ? {} : { quarantined }), journeys: deps.monitor.snapshot() };
       return send(res, status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }
     case '/metrics':

@@ -10,7 +10,13 @@ const MESSAGE = 'the prober process ended during this run (killed or crashed); r
  * A run whose process died (SIGKILL, OOM) left only its in-flight marker. It is recorded as what it was, an
  * `error` / `aborted` run at the step it had reached, so history has no hole and alerting does not count it.
  */
-export function interruptedRunResult(marker: InFlightRun, def: JourneyDefinition | undefined, now: Date = new Date()): RunResult {
+export function interruptedRunResult(
+  marker: InFlightRun,
+  def: JourneyDefinition | undefined,
+  now: Date = new Date(),
+  // The loop quarantine knows why the process ended: a probe blocked it (`prober`), not a kill.
+  error: { category: 'aborted' | 'prober'; message: string } = { category: 'aborted', message: MESSAGE },
+): RunResult {
   const first = def?.steps[0];
   const step = marker.step ?? (first === undefined ? undefined : { name: first.name, service: first.service, timeoutMs: first.timeoutMs });
   const stepResult: StepResult = {
@@ -20,7 +26,7 @@ export function interruptedRunResult(marker: InFlightRun, def: JourneyDefinition
     startedAt: marker.startedAt,
     durationMs: 0,
     timeoutMs: Math.max(1, step?.timeoutMs ?? 1),
-    error: { category: 'aborted', message: MESSAGE },
+    error,
   };
   const outcome = deriveJourneyOutcome({ capability: def?.capability ?? 'complete this journey', steps: [stepResult], durationMs: 0 });
   const journey: JourneyResult = {

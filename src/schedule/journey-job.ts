@@ -9,6 +9,7 @@ import { runSelected } from '../pipeline/run-selected.js';
 import { writeToSinks, type Sink, type SinkFailure } from '../pipeline/sink.js';
 import type { BrowserSession } from '../steps/browser-session.js';
 import type { RunStore } from '../store/run-store.js';
+import type { LoopQuarantine } from './loop-quarantine.js';
 import type { RunAborts } from './run-aborts.js';
 
 export interface JobDeps {
@@ -27,6 +28,8 @@ export interface JobDeps {
   /** Aborted on shutdown: in-flight steps end as `aborted`, cleanup steps still run within `cleanupAfterAbortMs`. */
   aborts: RunAborts;
   cleanupAfterAbortMs: number;
+  /** Told which run and step each journey is in, so a journey that blocks the event loop can be quarantined. */
+  loopGuard?: Pick<LoopQuarantine, 'runStarted' | 'stepStarted' | 'runEnded'> | undefined;
 }
 
 /**
@@ -44,12 +47,14 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps,
   for (const value of Object.values(loaded.secrets)) redactor.add(value);
   const report = (what: string) => (err: unknown) => log.error({ journey: def.name, runId, err: errorText(err) }, what);
   const abort = deps.aborts.begin();
+  deps.loopGuard?.runStarted(def.name, runId);
   try {
     await store.markInFlight({ runId, journey: def.name, environment, location: deps.base.location, startedAt: new Date().toISOString() }).catch(report('store/in-flight-failed'));
     const onEvent: RunOptions['onEvent'] = (event) => {
       if (event.type !== 'step/start') return;
       const s = def.steps.find((x) => x.name === event.step);
       const timeoutMs = settings?.steps[event.step]?.timeoutMs ?? s?.timeoutMs ?? 1;
+      deps.loopGuard?.stepStarted(def.name, runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs });
       store.updateInFlight(runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs }).catch(report('store/in-flight-failed'));
     };
     const result = await runSelected({
@@ -72,6 +77,7 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps,
     report('run/crashed')(err);
     return undefined;
   } finally {
+    deps.loopGuard?.runEnded(def.name, runId);
     abort.end();
   }
 }

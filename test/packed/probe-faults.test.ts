@@ -1,15 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
-import { hasStackTrace } from '../support/cli.js';
 import { packedProject } from '../support/packed-project.js';
 import { getText, startDaemonProcess, waitFor } from '../schedule/daemon-process.js';
-
-// Probe bugs as users write them, in a fresh project that imports only `golden-path-prober`. Each faulty journey
-// runs next to a healthy one; the secret is a canary that must never reach stdout or stderr.
-const CANARY = 'canary-probe-fault-7f3a9';
+import { CANARY, config, expectQuiet, journeyFile } from './probe-fault-files.js';
 
 interface Fault {
   body: string;
@@ -48,44 +43,6 @@ const FAULTS: Record<string, Fault> = {
   },
 };
 
-function journeyFile(name: string, body: string, prelude = ''): string {
-  return `import { journey, step } from 'golden-path-prober';
-${prelude}
-export default journey({
-  name: '${name}',
-  description: '${name} journey',
-  capability: 'do ${name} things',
-  needs: { secrets: ['password'] },
-  steps: [
-    step('act', { service: 'svc', timeoutMs: 800 }, async (ctx) => {
-      ${body}
-    }),
-  ],
-});
-`;
-}
-
-function config(extra: object = {}): string {
-  return JSON.stringify({
-    environment: 'faults',
-    // Nothing listens there and no step connects: these journeys exercise the prober, not a service.
-    targets: { svc: 'http://127.0.0.1:9' },
-    probes: ['faulty.ts', 'steady.ts'],
-    secrets: { password: '${env:FAULT_PASSWORD}' },
-    versions: { svc: { enabled: false } },
-    ...extra,
-  });
-}
-
-function expectQuiet(stdout: string, stderr: string): void {
-  for (const out of [stdout, stderr]) {
-    expect(out).not.toContain(CANARY);
-    expect(hasStackTrace(out)).toBe(false);
-    expect(out).not.toContain('data:text/javascript'); // the transpiled probe source Node prints with a crash
-    expect(out).not.toMatch(/^Node\.js v/m);
-  }
-}
-
 describe('probe faults in prober run (packed package)', () => {
   it.each(Object.entries(FAULTS))('%s: that journey is judged, the other passes, reports are written', async (_name, fault) => {
     const project = packedProject();
@@ -113,6 +70,7 @@ describe('probe faults in prober run (packed package)', () => {
 });
 
 describe('probe faults in prober schedule (packed package)', () => {
+  // The synchronous busy loop in the daemon: busy-loop-schedule.test.ts (it takes restarts).
   const contained = Object.entries(FAULTS).filter(([name]) => name !== 'synchronous busy loop');
 
   it.each(contained)('%s: the faulty journey is recorded each time, the other keeps its schedule, the daemon goes on', async (_name, fault) => {
@@ -142,36 +100,5 @@ describe('probe faults in prober schedule (packed package)', () => {
       expect(stopped.code, daemon.stderr()).toBe(0);
     }
     expectQuiet(daemon.stdout(), daemon.stderr());
-  });
-
-  it('synchronous busy loop: the watchdog names the journey and ends the daemon with exit 2 after the other ran', async () => {
-    const project = packedProject();
-    const schedule = { schedule: '* * * * * *', timeoutMs: 800 };
-    // The loop starts on the faulty journey's third run, so the schedule has been keeping time before it.
-    const prelude = 'let runs = 0;';
-    const body = `if (++runs < 3) return; ${FAULTS['synchronous busy loop']?.body ?? ''}`;
-    const dir = await project.workspace({
-      'prober.config.json': config({ journeys: { faulty: schedule, steady: schedule }, scheduler: { maxRandomDelayMs: 0 }, store: { path: 'state.db' } }),
-      'faulty.ts': journeyFile('faulty', body, prelude),
-      'steady.ts': journeyFile('steady', `ctx.record('ok', 1);`),
-    });
-    const daemon = await startDaemonProcess(['--config', 'prober.config.json', '--port', '0'], { FAULT_PASSWORD: CANARY }, 45_000, { bin: project.bin, cwd: dir });
-    const bound = setTimeout(() => daemon.child.kill('SIGKILL'), 40_000); // a watchdog that never fires must not hang the suite
-    const exited = await daemon.exited;
-    clearTimeout(bound);
-    const failure = `stderr: ${daemon.stderr()}`;
-    expect(exited.code, failure).toBe(2);
-    expect(daemon.stderr()).toMatch(/prober: journey faulty blocked the event loop for over \d+ ms \(a synchronous loop\?\); the daemon exits 2/);
-    expectQuiet(daemon.stdout(), daemon.stderr());
-    const db = new Database(join(dir, 'state.db'), { readonly: true });
-    try {
-      const rows = db.prepare('SELECT journey, COUNT(*) AS n FROM journey_runs GROUP BY journey').all() as { journey: string; n: number }[];
-      expect(rows.find((r) => r.journey === 'steady')?.n ?? 0, JSON.stringify(rows)).toBeGreaterThanOrEqual(2);
-      // The blocked run left its in-flight marker: the next start records it as interrupted.
-      expect(db.prepare("SELECT COUNT(*) AS n FROM in_flight WHERE journey = 'faulty'").get()).toEqual({ n: 1 });
-    } finally {
-      db.close();
-    }
-    expect(existsSync(join(dir, 'state.db'))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { ProberSetupError } from '../../journey/errors.js';
 import { createLogger } from '../../log.js';
 import { startDaemon, type Daemon } from '../../schedule/daemon.js';
+import { LoopQuarantine, quarantineFile } from '../../schedule/loop-quarantine.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
 import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../../store/open-store.js';
 import { parse, parseLogLevel, parsePairs } from '../args.js';
@@ -44,6 +45,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });
+    const quarantine = new LoopQuarantine(quarantineFile(target, loaded.config.environment, runOptions.location), { environment: loaded.config.environment, location: runOptions.location });
     let daemon: Daemon;
     try {
       daemon = await startDaemon({
@@ -55,12 +57,13 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
         host: values.host ?? loaded.config.server.host,
         port: port ?? loaded.config.server.port,
         print: (text) => process.stdout.write(text),
+        quarantine,
       });
     } catch (err) {
       await store.close();
       throw err;
     }
-    const watchdog = watchDaemon(redactor);
+    const watchdog = watchDaemon(redactor, quarantine);
     const sig = await shutdown.signal;
     watchdog.stop();
     log.info({ signal: sig }, 'schedule/stopping');
