@@ -27,6 +27,7 @@ import { otlpSink } from '../report/otlp-sink.js';
 import { scrubStrayFaultsWith } from './stray-faults.js';
 import { watchRun } from './run-watchdog.js';
 import { resolveLocation } from '../config/location.js';
+import { problemLine } from '../config/problems.js';
 
 export interface ExecuteOptions {
   configPath: string;
@@ -81,9 +82,8 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
     ...(options.targets === undefined ? {} : { targets: options.targets }),
   });
   for (const value of Object.values(loaded.secrets)) redactor.add(value);
-  for (const target of loaded.tls.insecureTargets) {
-    log.warn({ target }, `TLS verification is disabled for target ${target} (tls.${target}.insecure); results cannot prove the certificate is valid`);
-  }
+  // The validation pass's warnings (insecure TLS, cleanup overlap), one log line each, as `prober validate` prints them.
+  for (const w of loaded.warnings) log.warn({ path: w.path }, problemLine(w));
   const settings = loaded.config.journeys;
   const runOptions: RunOptions = {
     runId,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { KEEP_ALIVE_FRACTION } from '../alert/channels/alertmanager.js';
-import { cronIntervalMs, formatInterval } from '../schedule/cron-interval.js';
+import { cronIntervalMs, formatInterval } from './cron-interval.js';
 
 interface ExpiryInput {
   journeys: Record<string, { enabled?: boolean | undefined; schedule?: string | undefined }>;

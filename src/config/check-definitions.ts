@@ -1,4 +1,5 @@
 import type { JourneyDefinition } from '../journey/define.js';
+import { problem, type Problem } from './problems.js';
 
 /** Node's timers hold a signed 32-bit millisecond count; a longer delay fires after 1 ms instead (with a warning). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -16,12 +17,12 @@ export function timerProblem(ms: number): string | undefined {
  * What a journey definition cannot mean, found before anything runs: no steps (it would pass having checked
  * nothing), and timeouts or budgets Node cannot honour. Each problem names the file, journey, step and field.
  */
-export function definitionProblems(def: JourneyDefinition, file: string): string[] {
-  const problems: string[] = [];
-  if (def.steps.length === 0) problems.push(`${file}: journey ${def.name} has no steps; a journey that checks nothing would always pass`);
+export function definitionProblems(def: JourneyDefinition, file: string): Problem[] {
+  const problems: Problem[] = [];
+  if (def.steps.length === 0) problems.push(problem(file, `journey ${def.name} has no steps`, 'a journey that checks nothing would always pass'));
   const check = (where: string, ms: number | undefined) => {
     const why = ms === undefined ? undefined : timerProblem(ms);
-    if (why !== undefined) problems.push(`${file}: ${where}: ${why}`);
+    if (why !== undefined) problems.push(problem(file, `${where}: ${why}`));
   };
   // The journey's default timeout is the sum of its steps' timeouts: only an explicit bad value is its own problem.
   if (def.steps.length > 0 && def.steps.every((s) => timerProblem(s.timeoutMs) === undefined)) check(`journey ${def.name} timeoutMs`, def.timeoutMs);

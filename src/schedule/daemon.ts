@@ -56,8 +56,8 @@ const RECORD_MARGIN_MS = 1_500;
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { loaded, log } = options;
   const { config } = loaded;
-  const { planned, warnings } = planSchedule(loaded);
-  for (const w of warnings) log.warn(w);
+  // Warnings (cleanup overlap, insecure TLS) came with the loaded config and were logged when it was loaded.
+  const { planned } = planSchedule(loaded);
 
   const metrics = new ProberMetrics({
     environment: config.environment,

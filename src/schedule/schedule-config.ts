@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_STORE_PATH } from '../store/run-store.js';
-import { cronIntervalMs, formatInterval } from './cron-interval.js';
+import { scheduleBudgetProblem } from '../config/check-schedule.js';
+
+/** Kept here for the callers that import it with the schedule sections; it lives with the other config checks. */
+export { scheduleBudgetProblem };
 
 /** The config sections `prober schedule` adds; `src/config/schema.ts` composes them into the config. */
 
@@ -77,7 +80,8 @@ interface BudgetInput {
 
 /**
  * A scheduled run must end before its next tick: journey timeout + start jitter < schedule interval. Checked here
- * for journeys whose config sets `timeoutMs`; the daemon repeats the check with the journey's own default timeout.
+ * for journeys whose config sets `timeoutMs`; the validation pass (config/check-schedule.ts) repeats it with the
+ * journey's own default timeout once the journeys are loaded.
  */
 export function checkScheduleBudgets(config: BudgetInput, ctx: z.RefinementCtx): void {
   for (const [name, j] of Object.entries(config.journeys)) {
@@ -85,15 +89,4 @@ export function checkScheduleBudgets(config: BudgetInput, ctx: z.RefinementCtx):
     const problem = scheduleBudgetProblem(j.schedule, j.timeoutMs, config.scheduler.maxRandomDelayMs);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['journeys', name, 'timeoutMs'], message: problem });
   }
-}
-
-/** The message when `timeoutMs` (+ jitter) does not fit in the schedule's interval, else undefined. */
-export function scheduleBudgetProblem(schedule: string, timeoutMs: number, jitterMs: number): string | undefined {
-  const interval = cronIntervalMs(schedule);
-  if (interval === undefined || timeoutMs + jitterMs < interval) return undefined;
-  const jitter = jitterMs > 0 ? ` + ${jitterMs} ms start jitter (scheduler.maxRandomDelayMs)` : '';
-  return (
-    `the journey timeout ${timeoutMs} ms${jitter} must be below the interval of "${schedule}" (${formatInterval(interval)}), ` +
-    `or a run could still be going at the next tick; lower timeoutMs${jitter === '' ? '' : ' or the jitter'}, or schedule it less often`
-  );
 }

@@ -2,9 +2,9 @@ import { plural } from '../report/plural.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
-import { formatPath } from '../config/problems.js';
+import { problemLine } from '../config/problems.js';
+import { scheduleProblems } from '../config/check-schedule.js';
 import { cronIntervalMs, formatInterval } from './cron-interval.js';
-import { scheduleBudgetProblem } from './schedule-config.js';
 
 export interface PlannedJourney {
   def: JourneyDefinition;
@@ -16,41 +16,28 @@ export interface PlannedJourney {
 }
 
 /**
- * Which journeys the daemon schedules, checked with their effective timeouts (the config may leave `timeoutMs`
- * to the journey's own default, which the schema cannot see). Every problem is reported at once, as exit 2.
+ * Which journeys the daemon schedules. Their budgets were checked by the validation pass that loaded the config
+ * (config/check-schedule.ts, the same check `prober validate` and `prober run` make); they are checked again here
+ * with that same function for callers that built a LoadedConfig themselves. Nothing scheduled is refused: the
+ * daemon would have nothing to do.
  */
-export function planSchedule(loaded: LoadedConfig): { planned: PlannedJourney[]; warnings: string[] } {
+export function planSchedule(loaded: LoadedConfig): { planned: PlannedJourney[] } {
   const { config } = loaded;
-  const jitter = config.scheduler.maxRandomDelayMs;
-  const problems: string[] = [];
-  const warnings: string[] = [];
+  const errors = scheduleProblems(config, loaded.journeys).filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new ProberSetupError(errors.map(problemLine));
   const planned: PlannedJourney[] = [];
   for (const def of loaded.journeys) {
     const settings = config.journeys[def.name];
     if (settings?.enabled === false || settings?.schedule === undefined) continue;
     const timeoutMs = settings.timeoutMs ?? def.timeoutMs;
     const intervalMs = cronIntervalMs(settings.schedule) ?? Number.POSITIVE_INFINITY;
-    const problem = scheduleBudgetProblem(settings.schedule, timeoutMs, jitter);
-    if (problem !== undefined) {
-      const source = settings.timeoutMs === undefined ? ` (the journey's default: the sum of its step timeouts; set ${formatPath(['journeys', def.name, 'timeoutMs'])})` : '';
-      problems.push(`${formatPath(['journeys', def.name, 'timeoutMs'])}: ${problem}${source}`);
-      continue;
-    }
     const cleanupMs = def.steps.filter((s) => s.always).reduce((sum, s) => sum + (settings.steps[s.name]?.timeoutMs ?? s.timeoutMs), 0);
-    const worstCaseMs = timeoutMs + cleanupMs + jitter;
-    if (worstCaseMs >= intervalMs) {
-      warnings.push(
-        `journey ${def.name}: with cleanup steps (${cleanupMs} ms) a run can last ${worstCaseMs} ms, longer than its interval ` +
-          `(${formatInterval(intervalMs)}); overlapping ticks will be skipped and counted in prober_ticks_skipped_total{reason="overlap"}`,
-      );
-    }
-    planned.push({ def, schedule: settings.schedule, intervalMs, timeoutMs, worstCaseMs });
+    planned.push({ def, schedule: settings.schedule, intervalMs, timeoutMs, worstCaseMs: timeoutMs + cleanupMs + config.scheduler.maxRandomDelayMs });
   }
-  if (problems.length > 0) throw new ProberSetupError(problems);
   if (planned.length === 0) {
     throw new ProberSetupError(['journeys: no enabled journey has a schedule; add journeys.NAME.schedule (a cron expression) to the config']);
   }
-  return { planned, warnings };
+  return { planned };
 }
 
 /** The startup table: what runs when, and where to look. */

@@ -21,7 +21,7 @@ const good = {
   targets: { auth: 'http://127.0.0.1:1', backend: 'http://127.0.0.1:2' },
   probes: ['probe.ts'],
   secrets: { password: '${env:PROBER_TEST_PASSWORD}' },
-  journeys: { j: { schedule: '*/5 * * * * *' } },
+  journeys: { j: { schedule: '*/30 * * * * *' } },
 };
 
 function writeConfig(name: string, config: unknown): string {
@@ -37,7 +37,7 @@ describe('prober validate', () => {
     const r = await runCli(['validate', '--config', writeConfig('good', good)], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('j [*/5 * * * * *]');
+    expect(r.stdout).toContain('j [*/30 * * * * *]');
     expect(r.stdout).toMatch(/a\s+auth\s+http:\/\/127\.0\.0\.1:1/);
   });
 

@@ -97,7 +97,7 @@ describe('TLS', () => {
     // JSON logs, so the warning's structured `target` field is what is checked.
     const onlyAuth = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json', '--log-format', 'json'], { env: { SANDBOX_PASSWORD: password } });
     expect(RunResult.parse(JSON.parse(onlyAuth.stdout)).journeys[0]!.failure).toMatchObject({ step: 'session.create', category: 'network' });
-    expect(onlyAuth.stderr).toMatch(/"target":"auth".*TLS verification is disabled for target auth/);
+    expect(onlyAuth.stderr).toMatch(/"path":"tls\.auth\.insecure".*TLS verification is disabled for target auth/);
 
     write({ auth: { insecure: true }, backend: { insecure: true } });
     const both = await runCli(['run', 'golden-path-api', '--config', config, '--reporter', 'json'], { env: { SANDBOX_PASSWORD: password } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { definitionProblems, MAX_TIMER_MS, timerProblem } from '../../src/config/check-definitions.js';
 import { loadErrorMessage } from '../../src/config/import-module.js';
-import { issuesToProblems } from '../../src/config/problems.js';
+import { issuesToProblems, problemLine } from '../../src/config/problems.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { journey, janitor, step } from '../../src/journey/define.js';
 import { editDistance, nearestName, suggestName } from '../../src/journey/nearest-name.js';
@@ -55,7 +55,7 @@ describe('definitionProblems: journeys that cannot be meant, named by file, jour
     ],
     ['a sound journey', journey({ name: 'j', description: 'd', capability: 'c', steps: [ok] }), []],
   ])('%s', (_name, def, expected) => {
-    expect(definitionProblems(def, 'j.ts')).toEqual(expected);
+    expect(definitionProblems(def, 'j.ts').map(problemLine)).toEqual(expected);
   });
 });
 

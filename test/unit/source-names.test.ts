@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesUsedInSource, sourceNameProblems } from '../../src/config/check-source-names.js';
+import { problemLine } from '../../src/config/problems.js';
 
 describe('names a journey uses, as validate sees them', () => {
   it.each([
@@ -14,7 +15,7 @@ describe('names a journey uses, as validate sees them', () => {
   it('an unknown name is one line with the file, a suggestion and the known names', () => {
     const config = { targets: { auth: 'http://a', backend: 'http://b' }, secrets: { password: '${env:P}' }, variables: {} };
     const source = "ctx.target('backnd'); ctx.secret('password'); ctx.variable('email')";
-    expect(sourceNameProblems(config, ['probes/j.ts'], () => source)).toEqual([
+    expect(sourceNameProblems(config, ['probes/j.ts'], () => source).map(problemLine)).toEqual([
       `probes/j.ts: ctx.target('backnd') names no target in the config (did you mean "backend"?); known: auth, backend`,
       "probes/j.ts: ctx.variable('email') names no variable in the config; known: none",
     ]);

@@ -1,6 +1,7 @@
 import { plural } from '../../report/plural.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
 import { parse, parsePairs } from '../args.js';
+import { problemLine } from '../../config/problems.js';
 import { defaultConfigPath } from './run.js';
 
 /** What would run and when; every problem is printed by main as one `path: problem` line (exit 2). */
@@ -28,6 +29,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const { values } = parse('validate', argv, { config: { type: 'string' }, target: { type: 'string', multiple: true } });
   const loaded = await loadConfig(values.config ?? defaultConfigPath(), { targets: parsePairs('target', values.target) });
   process.stdout.write(`config OK: ${loaded.path}\n${describePlan(loaded).join('\n')}\n`);
+  const { journeys } = loaded.config;
+  // Not a problem for `prober run` (CI runs on demand), but `prober schedule` refuses it: say so where it is checked.
+  if (!loaded.journeys.some((j) => journeys[j.name]?.enabled !== false && journeys[j.name]?.schedule !== undefined)) {
+    process.stdout.write('journeys: no enabled journey has a schedule, so prober schedule would refuse to start (prober run is fine)\n');
+  }
+  // Warnings do not fail validation; they are the same lines `run` and `schedule` log at start.
+  for (const w of loaded.warnings) process.stderr.write(`prober: warning: ${problemLine(w)}\n`);
   return 0;
 }
 
