@@ -1,0 +1,96 @@
+import type { ErrorMapper } from './map-error.js';
+import type { Redactor } from '../redact.js';
+import type { StepResult } from './result-schema.js';
+import type { StepDefinition, Vars } from './define.js';
+import type { JourneyResources, StepIo, StepScope } from './step-ports.js';
+import { runInProbeScope, type ProbeScope } from './containment.js';
+import { StepFailure } from './errors.js';
+import { makeStepContext } from './step-context.js';
+import { passedOutcome, thrownOutcome, type StepOutcome } from './step-outcome.js';
+import { round, stepResult } from './step-result.js';
+import { openStep } from './step-scope.js';
+
+/** Everything one step run gets from its journey run. */
+export interface StepRun {
+  runId: string;
+  journey: string;
+  journeyMapError: ErrorMapper | undefined;
+  targets: Readonly<Record<string, string>>;
+  secrets: Readonly<Record<string, string>>;
+  variables: Readonly<Record<string, string>>;
+  redactor: Redactor;
+  userAgent: string;
+  maxBodyBytes: number;
+  vars: Vars;
+  resources: JourneyResources;
+  traceId: string;
+  setCurrent: (scope: StepScope) => void;
+  ioForStep: (scope: StepScope) => StepIo;
+  timeoutMs: number;
+  budgetMs: number | undefined;
+  parent: AbortSignal;
+  parentDeadline: number;
+  journeyTimeout: AbortSignal | undefined;
+  outer: AbortSignal;
+  probeScope: ProbeScope;
+  /** Where this journey's probe faults go while the step runs (undefined once it ended). */
+  onFault: (fail: ((message: string) => void) | undefined) => void;
+}
+
+/**
+ * Runs one step: opens its scope (step-scope.ts), builds its `ctx` (step-context.ts), runs the body until it
+ * settles, faults or hits its deadline, classifies how it ended (step-outcome.ts) and assembles the result
+ * (step-result.ts).
+ */
+export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResult> {
+  const step = openStep(run);
+  run.setCurrent(step.scope);
+  const io = run.ioForStep(step.scope);
+  const ctx = makeStepContext(s, step, io, run);
+  let outcome: StepOutcome;
+  // Unref'd deadline timers alone would let Node exit (code 13) under a step that awaits a promise with no I/O
+  // behind it; this one keeps the process alive until the deadline can report the timeout.
+  const keepAlive = setTimeout(() => undefined, Math.max(0, step.scope.deadline - Date.now()) + 1_000);
+  try {
+    await settleBody(() => s.run(ctx), step.scope, run);
+    outcome = passedOutcome(step.elapsedMs(), run.budgetMs);
+  } catch (err) {
+    outcome = await thrownOutcome(s, err, { step, io, ...run });
+  } finally {
+    clearTimeout(keepAlive);
+    run.onFault(undefined);
+  }
+  // Measured before evidence is collected: a screenshot's time is not the service's latency.
+  const durationMs = round(step.elapsedMs());
+  const failed = outcome.status === 'fail' || outcome.status === 'error';
+  const artifacts = io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
+  return stepResult(s, step, run, { outcome, durationMs, artifacts });
+}
+
+/**
+ * Waits for the step body inside the journey's probe scope; it rejects on the step's deadline (even when the body
+ * ignores its signal) and on a fault of the journey's code (an unhandled rejection) while it runs.
+ */
+async function settleBody(body: () => unknown, scope: StepScope, run: Pick<StepRun, 'probeScope' | 'onFault'>): Promise<void> {
+  let failWithFault: (err: StepFailure) => void = () => undefined;
+  const faulted = new Promise<never>((_, reject) => (failWithFault = reject));
+  faulted.catch(() => undefined); // settles the race below, or nobody is waiting any more
+  run.onFault((message) => failWithFault(new StepFailure('prober', message)));
+  const work = runInProbeScope(run.probeScope, () => Promise.resolve().then(body));
+  await untilAborted(Promise.race([work, faulted]), scope.signal);
+}
+
+/** A probe that ignores its signal must still not outlive its deadline. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // Already aborted (a signal during the browser launch): the step body was started anyway, and its rejection
+  // (Playwright's "operation was aborted") must be observed here, or Node ends the process with exit 1.
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,48 @@
+import { classifyFailure } from './classify-failure.js';
+import type { StepDefinition } from './define.js';
+import { isStepSkipped } from './errors.js';
+import { judgeStepError, type ErrorMapper } from './map-error.js';
+import type { StepResult } from './result-schema.js';
+import type { OpenStep } from './step-scope.js';
+import type { StepIo } from './step-ports.js';
+
+/** The part of a step's result that says how it ended. */
+export type StepOutcome = Pick<StepResult, 'status' | 'error' | 'skipReason'>;
+
+/** A step body that returned: `pass`, or `degraded` when it took longer than its budget. */
+export function passedOutcome(durationMs: number, budgetMs: number | undefined): StepOutcome {
+  return { status: budgetMs !== undefined && durationMs > budgetMs ? 'degraded' : 'pass' };
+}
+
+/** What the classification of a thrown error reads besides the error itself. */
+export interface ThrownContext {
+  step: OpenStep;
+  io: StepIo;
+  /** The journey's own timeout signal (absent for a cleanup step, which outlives it). */
+  journeyTimeout: AbortSignal | undefined;
+  /** Cancellation from outside the run (shutdown). */
+  outer: AbortSignal;
+  journeyMapError: ErrorMapper | undefined;
+  targets: Readonly<Record<string, string>>;
+}
+
+/**
+ * A step body that threw: skipped on `ctx.skip`, otherwise the step kind's explanation, the probe's mappers and
+ * `classifyFailure` name the category. A deadline or an abort wins over whatever error it caused.
+ */
+export async function thrownOutcome(s: StepDefinition, err: unknown, c: ThrownContext): Promise<StepOutcome> {
+  if (isStepSkipped(err)) return { status: 'skipped', skipReason: err.message };
+  // Read before the step kind explains the error: its explanation must not turn a late error into a timeout.
+  const deadlineExceeded = c.step.stepTimeout.aborted || c.journeyTimeout?.aborted === true;
+  const aborted = c.outer.aborted;
+  const explained = deadlineExceeded || aborted ? err : await judgeStepError(c.io.explainFailure === undefined ? err : await c.io.explainFailure(err), {
+    mappers: [s.mapError, c.journeyMapError],
+    serviceUrl: c.targets[s.service],
+    service: s.service,
+  });
+  const f = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: c.step.effectiveTimeoutMs });
+  return {
+    status: f.status,
+    error: { category: f.category, message: f.message, ...(f.httpStatus === undefined ? {} : { httpStatus: f.httpStatus }) },
+  };
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Redactor } from '../redact.js';
+import type { HttpEvidence } from './result-schema.js';
+import type { StepScope } from './step-ports.js';
+
+/** What opening a step needs from its journey run. */
+export interface StepScopeInput {
+  runId: string;
+  traceId: string;
+  userAgent: string;
+  maxBodyBytes: number;
+  redactor: Redactor;
+  timeoutMs: number;
+  /** The journey's signal, or a cleanup step's own bounded one. */
+  parent: AbortSignal;
+  /** The journey's deadline (epoch ms); infinite for a cleanup step. */
+  parentDeadline: number;
+}
+
+/** A running step's clock, signals and evidence sinks: what its helpers write to and its result is built from. */
+export interface OpenStep {
+  readonly scope: StepScope;
+  readonly startedAt: Date;
+  /** The step's own timeout, apart from the journey's: classification asks which of the two fired. */
+  readonly stepTimeout: AbortSignal;
+  /** What "timed out after N ms" reports: the step's own timeout, or what was left of the journey's. */
+  readonly effectiveTimeoutMs: number;
+  /** The step's span id: the parent of every request it sends (traceparent), and of the step span OTLP exports. */
+  readonly spanId: string;
+  readonly http: HttpEvidence[];
+  readonly metrics: Record<string, number>;
+  elapsedMs(): number;
+}
+
+/** Starts a step's clock and derives its signal and deadline: the step's timeout, never past the journey's. */
+export function openStep(input: StepScopeInput): OpenStep {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const stepTimeout = AbortSignal.timeout(input.timeoutMs);
+  const signal = AbortSignal.any([input.parent, stepTimeout]);
+  const startMs = Date.now();
+  const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
+  const http: HttpEvidence[] = [];
+  const spanId = randomBytes(8).toString('hex');
+  const scope: StepScope = {
+    signal,
+    deadline,
+    maxBodyBytes: input.maxBodyBytes,
+    tagHeaders: () => ({
+      'user-agent': input.userAgent,
+      'x-synthetic-probe': input.runId,
+      traceparent: `00-${input.traceId}-${spanId}-01`,
+    }),
+    recordHttp: (e) => http.push(e),
+    markSecret: (v) => input.redactor.add(v),
+  };
+  return {
+    scope,
+    startedAt,
+    stepTimeout,
+    effectiveTimeoutMs: Math.max(0, deadline - startMs),
+    spanId,
+    http,
+    metrics: {},
+    elapsedMs: () => performance.now() - t0,
+  };
+}
