@@ -29,6 +29,8 @@ export interface AlertPipelineOptions {
   commit?: (batch: StoreBatch) => Promise<unknown>;
   /** Why a journey is quarantined (it blocked the event loop), if it is: a condition of `prober:<env>` until it runs again. */
   quarantined?: (journey: string) => string | undefined;
+  /** A journey's schedule interval (the daemon knows it): a location quorum's default freshness bound is three. */
+  intervalMs?: (journey: string) => number | undefined;
 }
 
 /** What one call writes, in one transaction: the alert states (the newest per key) and the outbox rows they caused. */
@@ -113,7 +115,7 @@ export class AlertPipeline {
 
   private policy(journey: string, now: Date): PolicyConfig {
     const { alerts } = this.options;
-    return { ...alerts.policy, muted: inMaintenance(alerts.maintenance, journey, now), keepAliveMs: this.keepAliveMs };
+    return { ...alerts.policy, muted: inMaintenance(alerts.maintenance, journey, now), keepAliveMs: this.keepAliveMs, intervalMs: this.options.intervalMs?.(journey) };
   }
 
   private async apply(result: RunResult, record: boolean): Promise<AlertEvent[]> {

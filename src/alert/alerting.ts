@@ -45,6 +45,8 @@ export interface AlertingOptions {
   storeFault?: () => StoreFault | undefined;
   /** Why a journey is quarantined, if it is (it blocked the event loop), for the `prober:<environment>` alert. */
   quarantined?: (journey: string) => string | undefined;
+  /** A journey's schedule interval, for the location quorum's default freshness bound. */
+  intervalMs?: (journey: string) => number | undefined;
 }
 
 /** A ResilientStore's health as the prober's own alert sees it. */
@@ -74,6 +76,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     onEnqueued: () => deliverer.wake(),
     ...(options.storeFault === undefined ? {} : { storeFault: options.storeFault }),
     ...(options.quarantined === undefined ? {} : { quarantined: options.quarantined }),
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
     // A failing store holds the batch in memory (and it is delivered from there) instead of failing the alerting.
     ...(store instanceof ResilientStore ? { commit: (batch: StoreBatch) => store.commitOrHold(batch) } : {}),
   });

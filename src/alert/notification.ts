@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Failure, JourneyStatus } from '../journey/result-schema.js';
+import { LocationsSummary } from './policy-locations.js';
 
 export const ALERT_SCHEMA = 'prober.alert/v1' as const;
 
@@ -36,6 +37,8 @@ export const AlertNotification = z
     environment: z.string(),
     /** The location of the prober that sent it (fleet); absent for a prober given none. */
     location: z.string().optional(),
+    /** Location quorum (`alerts.policy.locations`): which locations fail now, which pass, which went quiet. */
+    locations: LocationsSummary.optional(),
     journey: z.string(),
     verdict: z.string(),
     failure: Failure.optional(),

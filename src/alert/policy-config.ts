@@ -2,6 +2,29 @@ import { z } from 'zod';
 
 const Count = z.number().int().min(1);
 const HOUR_MS = 3_600_000;
+const LOCATION = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * Location quorum (K of M): the journey's alert fires while at least `failing` locations are failing, each judged on
+ * its own results by the streak rules above, and resolves when fewer are. What Checkly calls "alert when N of M
+ * locations fail" and Datadog `min_location_failed`; a journey failing from one location only (that prober's
+ * network) does not page.
+ */
+export const LocationQuorumSchema = z
+  .object({
+    /** K: locations that must be failing at once. */
+    failing: Count,
+    /** M: the locations that count (others' results are stored but ignored here). @defaultValue every location seen */
+    of: z.array(z.string().regex(LOCATION, 'use letters, digits, ".", "_" or "-"')).min(1).optional(),
+    /**
+     * A location whose newest judged run is older than this counts neither way (its prober is dead or stuck).
+     * @defaultValue 3 schedule intervals of the journey; 15 min when it has no schedule (`prober run`)
+     */
+    staleAfterMs: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((q) => q.of === undefined || q.failing <= new Set(q.of).size, { message: 'locations.failing must not exceed the number of locations in locations.of' });
+export type LocationQuorum = z.output<typeof LocationQuorumSchema>;
 
 /**
  * How a stream of results becomes notifications. Defaults follow FAULTS §1: two failed runs in a row fire, two
@@ -22,6 +45,8 @@ export const AlertPolicySchema = z
       .strict()
       .refine((w) => w.failures <= w.of, { message: 'window.failures must not exceed window.of' })
       .optional(),
+    /** Fire on "at least K of M locations failing" instead of on the interleaved results of all of them. */
+    locations: LocationQuorumSchema.optional(),
     /** Reminder interval while firing; 0 turns reminders off. @defaultValue 4 h */
     repeatIntervalMs: z.number().int().min(0).default(4 * HOUR_MS),
     /** Send `resolved` notifications. @defaultValue true */

@@ -3,7 +3,8 @@ import { Failure, type JourneyResult } from '../journey/result-schema.js';
 import type { StateFormat } from './alert-state-format.js';
 import { nextAnnouncement, Phase } from './announce.js';
 import { journeyAlertKey, LastResult, type AlertEvent } from './notification.js';
-import type { AlertPolicy } from './policy-config.js';
+import type { AlertPolicy, LocationQuorum } from './policy-config.js';
+import { DEFAULT_LOCATION, judgeLocation, LocationJudgement, locationKept, quorumStatus, staleAfter, type QuorumStatus } from './policy-locations.js';
 
 /**
  * A journey's alert state: plain JSON, stored after every run so a restart continues the same streaks and the
@@ -11,7 +12,7 @@ import type { AlertPolicy } from './policy-config.js';
  */
 export const JourneyAlertState = z
   .object({
-    version: z.literal(2),
+    version: z.literal(3),
     phase: Phase,
     announced: Phase,
     failStreak: z.number().int().min(0),
@@ -29,17 +30,20 @@ export const JourneyAlertState = z
     /** Last time the open alert was sent (firing, reminder, keep-alive); version 2. */
     lastRefreshedAt: z.iso.datetime().optional(),
     last: LastResult.optional(),
+    /** Location quorum only: each location's own judgement of the journey (version 3). */
+    locations: z.record(z.string(), LocationJudgement).optional(),
   })
   .strict();
 export type JourneyAlertState = z.infer<typeof JourneyAlertState>;
 
-/** Version 1 had no keep-alive: its last send was the last notification. */
+/** Version 1 had no keep-alive: its last send was the last notification. Version 2 had no per-location judgements. */
 export const JOURNEY_STATE_FORMAT: StateFormat<JourneyAlertState> = {
   name: 'journey alert state',
-  version: 2,
+  version: 3,
   schema: JourneyAlertState,
   upgrades: {
     1: (v1) => (typeof v1.lastNotifiedAt === 'string' ? { ...v1, lastRefreshedAt: v1.lastNotifiedAt } : v1),
+    2: (v2) => v2,
   },
 };
 
@@ -55,7 +59,7 @@ export interface JourneyRun {
  * The policy plus what is computed at the edge, so the policy stays pure: whether a maintenance window covers this
  * run, and how often channels whose alerts expire (Alertmanager) must hear an open alert again (0: none configured).
  */
-export type PolicyConfig = AlertPolicy & { muted?: boolean; keepAliveMs?: number };
+export type PolicyConfig = AlertPolicy & { muted?: boolean; keepAliveMs?: number; intervalMs?: number | undefined };
 
 export interface PolicyOutcome<S> {
   state: S;
@@ -63,7 +67,7 @@ export interface PolicyOutcome<S> {
 }
 
 export function initialJourneyState(): JourneyAlertState {
-  return { version: 2, phase: 'ok', announced: 'ok', failStreak: 0, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [] };
+  return { version: 3, phase: 'ok', announced: 'ok', failStreak: 0, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [] };
 }
 
 /** Pure: the next state and the notifications one journey result causes. `error` (and `aborted`) move no counter. */
@@ -78,11 +82,14 @@ export function evaluateJourney(
   if (result.status !== 'error') {
     s.last = lastResult(run);
     countOutcome(s, result, config);
+    if (config.locations !== undefined) judgeIn(s, run, config, config.locations);
   }
-  const failing = config.window === undefined ? s.failStreak >= config.failureThreshold : failures(s) >= config.window.failures;
+  // Location quorum: the locations' own judgements decide, not the interleaved stream of all their results.
+  const quorum = config.locations === undefined ? undefined : quorumStatus(s.locations ?? {}, config.locations, staleAfter(config.locations, config.intervalMs), now);
+  const failing = quorum?.met ?? (config.window === undefined ? s.failStreak >= config.failureThreshold : failures(s) >= config.window.failures);
   if (failing) {
-    if (s.phase !== 'critical') open(s, 'critical', s.failingSince ?? result.startedAt, result);
-  } else if (s.phase === 'critical' && s.okStreak >= config.successThreshold) {
+    if (s.phase !== 'critical') open(s, 'critical', quorum?.since ?? s.failingSince ?? result.startedAt, result);
+  } else if (s.phase === 'critical' && (quorum !== undefined || s.okStreak >= config.successThreshold)) {
     close(s);
   }
   if (config.notifyDegraded && s.phase !== 'critical') {
@@ -91,7 +98,7 @@ export function evaluateJourney(
   } else if (!config.notifyDegraded && s.phase === 'warning') {
     close(s); // the option was turned off while a warning was open
   }
-  const base = event(s, run);
+  const base = event(s, run, quorum);
   const said = nextAnnouncement(s, now, config);
   if (s.phase === 'ok' && s.announced === 'ok') {
     delete s.since;
@@ -155,12 +162,22 @@ function close(s: JourneyAlertState): void {
   delete s.failingSince;
 }
 
-function event(s: JourneyAlertState, run: JourneyRun): Omit<AlertEvent, 'state' | 'severity'> {
+/** Updates the judgement of the run's location (a result naming none is the `default` location). */
+function judgeIn(s: JourneyAlertState, run: JourneyRun, config: PolicyConfig, quorum: LocationQuorum): void {
+  const where = run.location ?? DEFAULT_LOCATION;
+  const status = run.result.status;
+  if (status === 'error' || !locationKept(quorum, where)) return;
+  const previous = s.locations?.[where];
+  s.locations = { ...s.locations, [where]: judgeLocation(previous, status, run.result.startedAt, config, staleAfter(quorum, config.intervalMs)) };
+}
+
+function event(s: JourneyAlertState, run: JourneyRun, quorum?: QuorumStatus): Omit<AlertEvent, 'state' | 'severity'> {
   const last = s.last ?? lastResult(run);
   return {
     id: journeyAlertKey(run.environment, run.result.journey),
     environment: run.environment,
     ...(run.location === undefined ? {} : { location: run.location }),
+    ...(quorum === undefined ? {} : { locations: { required: quorum.required, failing: quorum.failing, passing: quorum.passing, stale: quorum.stale } }),
     journey: run.result.journey,
     verdict: last.verdict,
     ...(s.failure === undefined ? {} : { failure: s.failure }),

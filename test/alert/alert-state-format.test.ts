@@ -22,13 +22,15 @@ describe('alert state formats: older versions are upgraded, unreadable ones expl
     ['no state yet', undefined, 'absent'],
     ['format 1 with an open incident', JSON.stringify(journeyV1), 'migrated from 1'],
     ['format 1 that never notified', JSON.stringify({ ...journeyV1, phase: 'ok', announced: 'ok', lastNotifiedAt: undefined }), 'migrated from 1'],
-    ['format 2 as written now', JSON.stringify({ ...journeyV1, version: 2, lastRefreshedAt: AT }), 'current'],
+    ['format 2 (no per-location judgements)', JSON.stringify({ ...journeyV1, version: 2, lastRefreshedAt: AT }), 'migrated from 2'],
+    ['format 3 as written now', JSON.stringify({ ...journeyV1, version: 3, lastRefreshedAt: AT }), 'current'],
+    ['format 3 with a location quorum', JSON.stringify({ ...journeyV1, version: 3, locations: { eu: { failing: true, failStreak: 2, okStreak: 0, window: [], failingSince: AT, lastJudgedAt: AT } } }), 'current'],
     ['truncated write', JSON.stringify(journeyV1).slice(0, 40), 'unreadable: not valid JSON'],
     ['a JSON array', '[1,2]', 'unreadable: not a JSON object'],
     ['no version field', JSON.stringify({ ...journeyV1, version: undefined }), 'unreadable: no format version'],
-    ['a newer prober wrote it', JSON.stringify({ ...journeyV1, version: 3 }), 'unreadable: written by a newer prober (format 3, this prober knows 2)'],
-    ['format 1 with a hand-edited phase', JSON.stringify({ ...journeyV1, phase: 'burning' }), 'unreadable: format 1 upgraded to 2 does not validate (phase: '],
-    ['format 2 with an unknown key', JSON.stringify({ ...journeyV1, version: 2, extra: 1 }), 'unreadable: format 2 does not validate ('],
+    ['a newer prober wrote it', JSON.stringify({ ...journeyV1, version: 4 }), 'unreadable: written by a newer prober (format 4, this prober knows 3)'],
+    ['format 1 with a hand-edited phase', JSON.stringify({ ...journeyV1, phase: 'burning' }), 'unreadable: format 1 upgraded to 3 does not validate (phase: '],
+    ['format 3 with an unknown key', JSON.stringify({ ...journeyV1, version: 3, extra: 1 }), 'unreadable: format 3 does not validate ('],
   ];
   it.each(journeyRows)('journey state: %s', (_what, raw, expected) => {
     expect(summary(readState(JOURNEY_STATE_FORMAT, raw))).toContain(expected);
@@ -36,7 +38,7 @@ describe('alert state formats: older versions are upgraded, unreadable ones expl
 
   it('upgrading format 1 keeps the open incident and takes its last send as the last refresh', () => {
     const read = readState(JOURNEY_STATE_FORMAT, JSON.stringify(journeyV1));
-    expect(read).toEqual({ kind: 'migrated', from: 1, state: { ...journeyV1, version: 2, lastRefreshedAt: AT } });
+    expect(read).toEqual({ kind: 'migrated', from: 1, state: { ...journeyV1, version: 3, lastRefreshedAt: AT } });
   });
 
   const proberRows: [what: string, raw: string, expected: string][] = [

@@ -89,7 +89,7 @@ describe('alert state survives its own format and config changes (prober run --s
     sandbox.faults.set('auth.token=http500');
     await probe();
     expect(receiver.requests).toHaveLength(0); // the incident is still the same one
-    expect(JSON.parse(sql((db) => db.prepare('SELECT state FROM alert_state WHERE key = ?').pluck().get(KEY) as string))).toMatchObject({ version: 2, phase: 'critical', failStreak: 6 });
+    expect(JSON.parse(sql((db) => db.prepare('SELECT state FROM alert_state WHERE key = ?').pluck().get(KEY) as string))).toMatchObject({ version: 3, phase: 'critical', failStreak: 6 });
     sandbox.faults.clear();
     await probe();
     await probe();

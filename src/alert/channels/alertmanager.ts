@@ -62,6 +62,7 @@ export function buildPayload(n: AlertNotification, options: { alertname: string;
         verdict: n.verdict,
         // An annotation, not a label: probers in several locations must raise ONE alert for one incident.
         ...(n.location === undefined ? {} : { location: n.location }),
+        ...(n.locations === undefined ? {} : { failing_locations: n.locations.failing.join(',') }),
         ...(n.failure === undefined ? {} : { failure: n.failure.message }),
         last_run: n.lastResult.runId,
       },
