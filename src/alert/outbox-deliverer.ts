@@ -31,6 +31,15 @@ const IDLE_MS = 30_000;
 /** A delivery lease outlasts the attempt's own timeout by this much (clock skew between replicas, a slow update). */
 const LEASE_MARGIN_MS = 5_000;
 
+/**
+ * When a row may next be attempted here: its retry time, or later while another replica's attempt holds its lease
+ * (fleet). Without the lease in this sum the loop would find the row due, fail to claim it and look again at once,
+ * spinning on the store for as long as the other attempt lasts.
+ */
+function dueAt(row: OutboxRecord): number {
+  return Math.max(row.nextAttemptMs, row.leaseUntilMs ?? 0);
+}
+
 /** Sends outbox rows: per-key FIFO, bounded attempts, backoff, dead letters; never throws out of a pass. */
 export class OutboxDeliverer {
   private readonly clock: () => number;
@@ -53,10 +62,10 @@ export class OutboxDeliverer {
   async deliverDue(signal: AbortSignal = this.stopper.signal): Promise<{ pending: number; nextDueMs: number | undefined }> {
     const { store } = this.options;
     const now = this.clock();
-    const due = queueHeads(await store.listOutbox({ status: 'pending', limit: BATCH })).filter((r) => r.nextAttemptMs <= now);
+    const due = queueHeads(await store.listOutbox({ status: 'pending', limit: BATCH })).filter((r) => dueAt(r) <= now);
     await Promise.all(due.map((row) => this.attempt(row, signal)));
     const pending = await store.listOutbox({ status: 'pending', limit: BATCH });
-    const next = queueHeads(pending).reduce<number | undefined>((min, r) => (min === undefined || r.nextAttemptMs < min ? r.nextAttemptMs : min), undefined);
+    const next = queueHeads(pending).reduce<number | undefined>((min, r) => (min === undefined || dueAt(r) < min ? dueAt(r) : min), undefined);
     return { pending: pending.length, nextDueMs: next };
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RunResult } from '../journey/result-schema.js';
 import { migratePostgres } from './migrations/postgres-migrations.js';
-import { claimOutbox, claimTick, pruneTicks, type TickClaim } from './postgres-fleet.js';
+import { claimOutbox, claimTick, pruneTicks, updateOutboxIn, type TickClaim } from './postgres-fleet.js';
 import type {
   AlertStateRecord,
   InFlightRun,
@@ -47,6 +47,7 @@ interface OutboxRow {
   delivered_ms: string | null;
   dead_reason: string | null;
   last_error: string | null;
+  lease_until_ms: string | null;
 }
 
 /**
@@ -259,16 +260,7 @@ export class PostgresRunStore implements RunStore {
           [o.id, o.channel, o.alertKey, JSON.stringify(o.payload), o.createdMs, o.attempts, o.nextAttemptMs, o.deliveredMs ?? null, o.deadReason ?? null, o.lastError ?? null],
         );
       }
-      for (const { id, change } of batch.outboxChanges ?? []) {
-        await c.query('UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5 WHERE id = $6', [
-          change.attempts,
-          change.nextAttemptMs,
-          change.deliveredMs ?? null,
-          change.deadReason ?? null,
-          change.lastError ?? null,
-          id,
-        ]);
-      }
+      for (const { id, change } of batch.outboxChanges ?? []) await updateOutboxIn(c, this.owner, id, change);
     });
   }
 
@@ -280,7 +272,7 @@ export class PostgresRunStore implements RunStore {
       all: '',
     }[query.status];
     const { rows } = await this.pool.query<OutboxRow>(
-      `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM prober_outbox ${where} ORDER BY seq LIMIT $1`,
+      `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error, lease_until_ms FROM prober_outbox ${where} ORDER BY seq LIMIT $1`,
       [Math.max(0, Math.floor(query.limit))],
     );
     return rows.map((r) => ({
@@ -294,18 +286,12 @@ export class PostgresRunStore implements RunStore {
       deliveredMs: r.delivered_ms === null ? undefined : Number(r.delivered_ms),
       deadReason: r.dead_reason ?? undefined,
       lastError: r.last_error ?? undefined,
+      ...(r.lease_until_ms === null ? {} : { leaseUntilMs: Number(r.lease_until_ms) }),
     }));
   }
 
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {
-    await this.pool.query('UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5 WHERE id = $6', [
-      change.attempts,
-      change.nextAttemptMs,
-      change.deliveredMs ?? null,
-      change.deadReason ?? null,
-      change.lastError ?? null,
-      id,
-    ]);
+    await updateOutboxIn(this.pool, this.owner, id, change);
   }
 
   /** Fleet: true for exactly one replica per scheduled tick (see postgres-fleet.ts for why a unique row). */

@@ -139,6 +139,8 @@ export interface OutboxRecord extends OutboxEntry {
   deliveredMs?: number | undefined;
   deadReason?: string | undefined;
   lastError?: string | undefined;
+  /** Fleet: a delivery attempt of this row is in flight on some replica until then (its lease); read-only. */
+  leaseUntilMs?: number | undefined;
 }
 
 export type OutboxChange = Pick<OutboxRecord, 'attempts' | 'nextAttemptMs' | 'deliveredMs' | 'deadReason' | 'lastError'>;
