@@ -93,7 +93,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await prune();
 
   // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
-  const alerting = createAlerting({ alerts: config.alerts, store, log, redactor: options.base.redactor, onDeliveryEvent: alertMetrics(metrics.registry), storeFault: () => storeFault(store), quarantined: quarantine.reason });
+  const alerting = createAlerting({
+    alerts: config.alerts,
+    store,
+    log,
+    redactor: options.base.redactor,
+    onDeliveryEvent: alertMetrics(metrics.registry),
+    storeFault: () => storeFault(store),
+    quarantined: quarantine.reason,
+    intervalMs: (j) => planned.find((p) => p.def.name === j)?.intervalMs,
+  });
   onStoreHealth = () => void alerting.pipeline.storeHealthChanged(config.environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
   // OTLP export (config `otlp`, off by default): the same spans `prober run` exports, after every scheduled run.
   const otlp = otlpSink(config, process.env);
