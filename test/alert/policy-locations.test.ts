@@ -25,7 +25,8 @@ function play(script: string, locations: PolicyConfig['locations'], extra: Parti
       t += Number(what) * MIN;
       continue;
     }
-    const at = new Date((t += MIN));
+    t += MIN;
+    const at = new Date(t);
     const run = { ...journeyRun(what as Outcome, at), ...(where === '-' ? {} : { location: where }) };
     const r = evaluateJourney(state, run, at, config);
     state = JSON.parse(JSON.stringify(r.state)) as JourneyAlertState;
