@@ -32,7 +32,7 @@ const MAX_LIMIT = 1_000;
 /** The page carries no script and loads nothing: the browser enforces that too. */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-/** The daemon's endpoints: `/healthz`, `/metrics`, `/api/results?journey=&limit=` and `/` (the status page). */
+/** The daemon's endpoints: `/healthz`, `/livez`, `/metrics`, `/api/results?journey=&limit=` and `/` (the status page). */
 export function createEndpointServer(deps: EndpointDeps): Server {
   const server = createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
@@ -80,6 +80,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
       const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : store?.ok === false ? 'store-failing' : quarantined.length > 0 ? 'quarantined' : 'ok';
       const body = { status, stalled, ...(store === undefined ? {} : { store }), ...(quarantined.length === 0 ? {} : { quarantined }), journeys: deps.monitor.snapshot() };
       return send(res, status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+    }
+    case '/livez': {
+      // Liveness is only what a restart cures: a stalled scheduler. A failing store (probing goes on) or a
+      // quarantined journey (it comes back quarantined) keep /healthz 503 but must not restart the daemon in a loop.
+      const stalled = deps.monitor.stalled();
+      return send(res, stalled.length === 0 ? 200 : 503, 'application/json', `${JSON.stringify({ status: stalled.length === 0 ? 'ok' : 'stalled', stalled })}\n`);
     }
     case '/metrics':
       return send(res, 200, deps.metrics.contentType(), await deps.metrics.render());

@@ -27,7 +27,9 @@ const BlockedJourney = z
   .strict();
 export type BlockedJourney = z.infer<typeof BlockedJourney>;
 
-const QuarantineFile = z.object({ schema: z.literal('prober.quarantine/v1'), journeys: z.array(BlockedJourney) }).strict();
+const QuarantineFile = z
+  .object({ schema: z.literal('prober.quarantine/v1'), journeys: z.array(BlockedJourney) })
+  .strict();
 
 interface Running {
   runId: string;
@@ -92,7 +94,10 @@ export class LoopQuarantine {
       .map((e) => {
         const def = journeys.find((j) => j.name === e.journey);
         const marker = { ...e, ...(e.location === undefined ? {} : { location: e.location }) };
-        const result = interruptedRunResult(marker, def, new Date(e.blockedAt), { category: 'prober', message: LoopQuarantine.describe(e) });
+        const result = interruptedRunResult(marker, def, new Date(e.blockedAt), {
+          category: 'prober',
+          message: LoopQuarantine.describe(e),
+        });
         return { ...result, ...(e.location === undefined ? {} : { location: e.location }) };
       });
   }
@@ -171,12 +176,15 @@ function readEntries(file: string): BlockedJourney[] {
     throw unreadable(file, 'not JSON');
   }
   const checked = QuarantineFile.safeParse(parsed);
-  if (!checked.success) throw unreadable(file, checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!checked.success)
+    throw unreadable(file, checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return checked.data.journeys;
 }
 
 function unreadable(file: string, why: string): ProberSetupError {
-  return new ProberSetupError([`${file}: the loop quarantine cannot be read (${why}); fix or delete it (deleting it lets every journey run again)`]);
+  return new ProberSetupError([
+    `${file}: the loop quarantine cannot be read (${why}); fix or delete it (deleting it lets every journey run again)`,
+  ]);
 }
 
 /**
@@ -184,8 +192,16 @@ function unreadable(file: string, why: string): ProberSetupError {
  * Postgres store, in the temp dir of this replica (a container restart keeps it when /tmp is a volume, as in
  * deploy/kubernetes; a rescheduled pod starts without it and is quarantined again at the first block).
  */
-export function quarantineFile(store: { kind: 'sqlite'; path: string } | { kind: 'postgres' }, environment: string, location: string | undefined): string {
+export function quarantineFile(
+  store: { kind: 'sqlite'; path: string } | { kind: 'postgres' },
+  environment: string,
+  location: string | undefined,
+): string {
   if (store.kind === 'sqlite') return `${store.path}.blocked-journeys.json`;
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(tmpdir(), 'golden-path-prober', `blocked-journeys-${safe(environment)}${location === undefined ? '' : `-${safe(location)}`}.json`);
+  return join(
+    tmpdir(),
+    'golden-path-prober',
+    `blocked-journeys-${safe(environment)}${location === undefined ? '' : `-${safe(location)}`}.json`,
+  );
 }

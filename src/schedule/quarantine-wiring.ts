@@ -25,12 +25,28 @@ export interface QuarantineWiring {
 }
 
 /** Loads the quarantine at start (lifting journeys whose code changed) and exposes it as the daemon needs it. */
-export function wireQuarantine(quarantine: LoopQuarantine | undefined, deps: { loaded: LoadedConfig; log: Logger; registry: Registry }): QuarantineWiring {
+export function wireQuarantine(
+  quarantine: LoopQuarantine | undefined,
+  deps: { loaded: LoadedConfig; log: Logger; registry: Registry },
+): QuarantineWiring {
   const { loaded, log } = deps;
   const { held, lifted } = quarantine?.load(loaded.journeys) ?? { held: [], lifted: [] };
-  for (const e of lifted) log.warn({ journey: e.journey, file: quarantine?.file }, 'quarantine/lifted: the journey that blocked the event loop has changed (or is gone); it is scheduled again');
-  for (const e of held) log.error({ journey: e.journey, step: e.step?.name, since: e.blockedAt, file: quarantine?.file }, 'quarantine/held: this journey blocked the event loop and is not scheduled; fix its code, or delete its entry to clear it');
-  const gauge = new Gauge({ name: 'prober_journey_quarantined', help: '1 while a journey is quarantined for blocking the event loop (not scheduled)', labelNames: ['journey'], registers: [deps.registry] });
+  for (const e of lifted)
+    log.warn(
+      { journey: e.journey, file: quarantine?.file },
+      'quarantine/lifted: the journey that blocked the event loop has changed (or is gone); it is scheduled again',
+    );
+  for (const e of held)
+    log.error(
+      { journey: e.journey, step: e.step?.name, since: e.blockedAt, file: quarantine?.file },
+      'quarantine/held: this journey blocked the event loop and is not scheduled; fix its code, or delete its entry to clear it',
+    );
+  const gauge = new Gauge({
+    name: 'prober_journey_quarantined',
+    help: '1 while a journey is quarantined for blocking the event loop (not scheduled)',
+    labelNames: ['journey'],
+    registers: [deps.registry],
+  });
   for (const def of loaded.journeys) gauge.set({ journey: def.name }, quarantine?.holds(def.name) === true ? 1 : 0);
   const entry = (journey: string) => quarantine?.held().find((e) => e.journey === journey);
   return {
@@ -48,6 +64,12 @@ export function wireQuarantine(quarantine: LoopQuarantine | undefined, deps: { l
         log.error({ runId: result.runId, journey: result.journeys[0]?.journey }, 'run/recorded-as-blocked');
       }
     },
-    healthz: () => (quarantine?.held() ?? []).map((e) => ({ journey: e.journey, since: e.blockedAt, step: e.step?.name, message: LoopQuarantine.describe(e) })),
+    healthz: () =>
+      (quarantine?.held() ?? []).map((e) => ({
+        journey: e.journey,
+        since: e.blockedAt,
+        step: e.step?.name,
+        message: LoopQuarantine.describe(e),
+      })),
   };
 }

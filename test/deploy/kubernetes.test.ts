@@ -49,7 +49,7 @@ describe('deploy/kubernetes (Kustomize)', () => {
     expect(() => validate({ ...dep!, spec: { ...dep!.spec, selector: undefined } })).toThrow();
   });
 
-  it.each(LOCATIONS)('overlay %s: a Deployment of that location with /healthz probes, its Service and config, secrets by reference, all schema-valid', (location) => {
+  it.each(LOCATIONS)('overlay %s: a Deployment of that location with /livez and /healthz probes, its Service and config, secrets by reference, all schema-valid', (location) => {
     const objects = render(`overlays/${location}`);
     for (const o of objects) expect(() => validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
@@ -63,7 +63,9 @@ describe('deploy/kubernetes (Kustomize)', () => {
     expect(env.PROBER_LOCATION).toEqual({ name: 'PROBER_LOCATION', value: location });
     for (const name of ['PROBER_STORE_URL', 'AUTH_PASSWORD']) expect(env[name]?.valueFrom).toMatchObject({ secretKeyRef: { name: 'golden-path-prober' } });
     expect(JSON.stringify(dep)).not.toMatch(/postgres:\/\//);
-    for (const probe of [container.livenessProbe, container.readinessProbe]) expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    // Liveness restarts only a stalled scheduler; readiness also reflects a failing store or a quarantined journey.
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     // The Service selects exactly this location's pods, and the pods mount the generated ConfigMap (hashed name).
     for (const [k, v] of Object.entries(svc.spec.selector as Record<string, string>)) expect(pod.metadata.labels[k]).toBe(v);
     expect(svc.spec.selector['prober.golden-path/location']).toBe(location);

@@ -14,7 +14,11 @@ import { CANARY, config, expectQuiet, journeyFile } from './probe-fault-files.js
 // schedule, no stack trace or secret on stderr, and no exit code that says "passed" for the blocked daemon.
 const SCHEDULE = { schedule: '* * * * * *', timeoutMs: 800 };
 // The loop starts on the third run, so the schedule has been keeping time before it; the secret is in scope.
-const LOOPING = journeyFile('faulty', `if (++runs < 3) return; const pw = ctx.secret('password'); await new Promise((r) => setTimeout(r, 20)); for (;;) { if (pw === '') break; }`, 'let runs = 0;');
+const LOOPING = journeyFile(
+  'faulty',
+  `if (++runs < 3) return; const pw = ctx.secret('password'); await new Promise((r) => setTimeout(r, 20)); for (;;) { if (pw === '') break; }`,
+  'let runs = 0;',
+);
 const FIXED = journeyFile('faulty', `ctx.record('fixed', 1);`);
 
 describe('synchronous busy loop in prober schedule (packed package, the test as supervisor)', () => {
@@ -22,13 +26,24 @@ describe('synchronous busy loop in prober schedule (packed package, the test as 
   let dir = '';
   let bin = '';
   const env = () => ({ FAULT_PASSWORD: CANARY, ALERT_HOOK_URL: `${receiver.url}/hook` });
-  const start = async (): Promise<DaemonProcess> => startDaemonProcess(['--config', 'prober.config.json', '--port', '0'], env(), 45_000, { bin, cwd: dir });
+  const start = async (): Promise<DaemonProcess> =>
+    startDaemonProcess(['--config', 'prober.config.json', '--port', '0'], env(), 45_000, { bin, cwd: dir });
   const results = async (daemon: DaemonProcess, journey: string) =>
     RunResult.array().parse(JSON.parse((await getText(`${daemon.url}/api/results?journey=${journey}&limit=100`)).body));
-  const blockedRuns = async (daemon: DaemonProcess) => (await results(daemon, 'faulty')).filter((r) => r.journeys[0]?.failure?.category === 'prober');
+  const blockedRuns = async (daemon: DaemonProcess) =>
+    (await results(daemon, 'faulty')).filter((r) => r.journeys[0]?.failure?.category === 'prober');
   const steadyRunAfter = (daemon: DaemonProcess, since: string) =>
-    waitFor('a steady run after the restart', async () => ((await results(daemon, 'steady')).some((r) => r.startedAt > since && r.status === 'pass') ? true : undefined), 30_000, 200);
-  const proberAlerts = () => receiver.requests.map((r) => JSON.parse(r.body) as { id: string; state: string; verdict: string }).filter((a) => a.id === 'prober:faults');
+    waitFor(
+      'a steady run after the restart',
+      async () =>
+        (await results(daemon, 'steady')).some((r) => r.startedAt > since && r.status === 'pass') ? true : undefined,
+      30_000,
+      200,
+    );
+  const proberAlerts = () =>
+    receiver.requests
+      .map((r) => JSON.parse(r.body) as { id: string; state: string; verdict: string })
+      .filter((a) => a.id === 'prober:faults');
 
   beforeAll(async () => {
     await receiver.start();
@@ -39,7 +54,10 @@ describe('synchronous busy loop in prober schedule (packed package, the test as 
         journeys: { faulty: SCHEDULE, steady: SCHEDULE },
         scheduler: { maxRandomDelayMs: 0 },
         store: { path: 'state.db' },
-        alerts: { channels: { hook: { type: 'webhook', url: '${env:ALERT_HOOK_URL}' } }, delivery: { initialBackoffMs: 100, maxBackoffMs: 300 } },
+        alerts: {
+          channels: { hook: { type: 'webhook', url: '${env:ALERT_HOOK_URL}' } },
+          delivery: { initialBackoffMs: 100, maxBackoffMs: 300 },
+        },
       }),
       'faulty.ts': LOOPING,
       'steady.ts': journeyFile('steady', `ctx.record('ok', 1);`),
@@ -53,10 +71,14 @@ describe('synchronous busy loop in prober schedule (packed package, the test as 
     const exited = await first.exited;
     clearTimeout(bound);
     expect(exited.code, first.stderr()).toBe(2);
-    expect(first.stderr()).toMatch(/prober: journey faulty blocked the event loop for over \d+ ms \(a synchronous loop\?\); in step act; it is quarantined in \S+state\.db\.blocked-journeys\.json until its code changes; the daemon exits 2/);
+    expect(first.stderr()).toMatch(
+      /prober: journey faulty blocked the event loop for over \d+ ms \(a synchronous loop\?\); in step act; it is quarantined in \S+state\.db\.blocked-journeys\.json until its code changes; the daemon exits 2/,
+    );
     expectQuiet(first.stdout(), first.stderr());
     const file = join(dir, 'state.db.blocked-journeys.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ journeys: [{ journey: 'faulty', step: { name: 'act' }, recorded: false }] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      journeys: [{ journey: 'faulty', step: { name: 'act' }, recorded: false }],
+    });
 
     // The supervisor's restart: the blocked run is recorded, the journey held, the alert raised, the rest runs.
     const second = await start();
@@ -64,17 +86,29 @@ describe('synchronous busy loop in prober schedule (packed package, the test as 
     try {
       const health = await getText(`${second.url}/healthz`);
       expect(health.status).toBe(503);
-      expect(JSON.parse(health.body)).toMatchObject({ status: 'quarantined', quarantined: [{ journey: 'faulty', step: 'act' }] });
+      expect(JSON.parse(health.body)).toMatchObject({
+        status: 'quarantined',
+        quarantined: [{ journey: 'faulty', step: 'act' }],
+      });
+      expect((await getText(`${second.url}/livez`)).status).toBe(200); // a restart would not cure it: liveness stays up
       const blocked = await blockedRuns(second);
       expect(blocked).toHaveLength(1);
       expect(blocked[0]?.journeys[0]).toMatchObject({ status: 'error', failure: { step: 'act', category: 'prober' } });
-      expect(blocked[0]?.journeys[0]?.failure?.message).toMatch(/probe bug in journey faulty: its code blocked the event loop for over \d+ ms in step act .*quarantined/);
-      await receiver.waitFor(1, 20_000, () => proberAlerts().some((a) => a.state === 'firing' && a.verdict.includes('blocked the event loop')));
+      expect(blocked[0]?.journeys[0]?.failure?.message).toMatch(
+        /probe bug in journey faulty: its code blocked the event loop for over \d+ ms in step act .*quarantined/,
+      );
+      await receiver.waitFor(1, 20_000, () =>
+        proberAlerts().some((a) => a.state === 'firing' && a.verdict.includes('blocked the event loop')),
+      );
       await steadyRunAfter(second, restartedAt);
       await steadyRunAfter(second, new Date().toISOString()); // and the next tick too: it keeps its schedule
       expect((await results(second, 'faulty')).filter((r) => r.startedAt > restartedAt)).toEqual([]); // never scheduled
-      expect((await getText(`${second.url}/metrics`)).body).toMatch(/prober_journey_quarantined\{[^}]*journey="faulty"[^}]*\} 1/);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ journeys: [{ journey: 'faulty', recorded: true }] });
+      expect((await getText(`${second.url}/metrics`)).body).toMatch(
+        /prober_journey_quarantined\{[^}]*journey="faulty"[^}]*\} 1/,
+      );
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        journeys: [{ journey: 'faulty', recorded: true }],
+      });
     } finally {
       expect((await second.stop()).code, second.stderr()).toBe(0);
     }
@@ -95,7 +129,13 @@ describe('synchronous busy loop in prober schedule (packed package, the test as 
     const fourth = await start();
     try {
       const since = new Date().toISOString();
-      await waitFor('a passing faulty run', async () => ((await results(fourth, 'faulty')).some((r) => r.startedAt > since && r.status === 'pass') ? true : undefined), 30_000, 200);
+      await waitFor(
+        'a passing faulty run',
+        async () =>
+          (await results(fourth, 'faulty')).some((r) => r.startedAt > since && r.status === 'pass') ? true : undefined,
+        30_000,
+        200,
+      );
       await receiver.waitFor(1, 20_000, () => proberAlerts().some((a) => a.state === 'resolved'));
       expect((await getText(`${fourth.url}/healthz`)).status).toBe(200);
       expect(existsSync(file)).toBe(false);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { ProberMetrics } from '../../src/report/metrics.js';
 import { closeServer, createEndpointServer, listen } from '../../src/schedule/http-endpoints.js';
+import type { QuarantinedJourney } from '../../src/schedule/quarantine-wiring.js';
 import { TickMonitor } from '../../src/schedule/tick-monitor.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { sampleRun } from '../store/sample-run.js';
@@ -17,6 +18,7 @@ let server: Server;
 let url: string;
 let now = 0;
 let stopping = false;
+let quarantined: QuarantinedJourney[] = [];
 const monitor = new TickMonitor(() => now, 1_000);
 
 beforeAll(async () => {
@@ -28,6 +30,7 @@ beforeAll(async () => {
     monitor,
     log: pino({ level: 'silent' }),
     stopping: () => stopping,
+    quarantined: () => quarantined,
     page: { environment: 'test', refreshSeconds: 10 },
   });
   url = await listen(server, '127.0.0.1', 0);
@@ -51,6 +54,26 @@ describe('daemon endpoints', () => {
     stopping = true;
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'stopping' });
     stopping = false;
+  });
+
+  it.each([
+    ['ticking', 0, [], 200, 'ok', 200],
+    ['a journey stalled (a restart may cure it)', 3_001, [], 503, 'stalled', 503],
+    ['a journey quarantined for blocking the event loop (a restart brings it back quarantined)', 0, [{ journey: 'b', since: '2026-12-01T01:00:00.000Z', step: 'act', message: 'b blocked' }], 503, 'quarantined', 200],
+  ] as const)('/healthz and /livez when %s', async (_label, at, held, health, status, live) => {
+    monitor.watch('a', 1_000);
+    monitor.tick('a');
+    now = at === 0 ? now : now + at;
+    quarantined = [...held];
+    try {
+      const h = await fetch(`${url}/healthz`);
+      expect(h.status).toBe(health);
+      expect(await h.json()).toMatchObject({ status, ...(held.length === 0 ? {} : { quarantined: held }) });
+      expect((await fetch(`${url}/livez`)).status).toBe(live);
+    } finally {
+      quarantined = [];
+      monitor.tick('a');
+    }
   });
 
   it('/api/results filters by journey, limits, validates its input and returns prober.run/v1 documents', async () => {

@@ -10,13 +10,31 @@ import { RunResult } from '../../src/journey/result-schema.js';
 import { journeyFingerprint, sourceFile } from '../../src/schedule/journey-fingerprint.js';
 import { LoopQuarantine, quarantineFile } from '../../src/schedule/loop-quarantine.js';
 
-const looping = journey({ name: 'loops', description: 'd', capability: 'do it', steps: [step('act', { service: 'svc', timeoutMs: 800 }, () => undefined)] });
-const fixed = journey({ name: 'loops', description: 'd', capability: 'do it', steps: [step('act', { service: 'svc', timeoutMs: 800 }, () => void 'fixed')] });
-const other = journey({ name: 'other', description: 'd', capability: 'do it', steps: [step('x', { service: 'svc', timeoutMs: 800 }, () => undefined)] });
+const looping = journey({
+  name: 'loops',
+  description: 'd',
+  capability: 'do it',
+  steps: [step('act', { service: 'svc', timeoutMs: 800 }, () => undefined)],
+});
+const fixed = journey({
+  name: 'loops',
+  description: 'd',
+  capability: 'do it',
+  steps: [step('act', { service: 'svc', timeoutMs: 800 }, () => void 'fixed')],
+});
+const other = journey({
+  name: 'other',
+  description: 'd',
+  capability: 'do it',
+  steps: [step('x', { service: 'svc', timeoutMs: 800 }, () => undefined)],
+});
 const context = { environment: 'env', location: 'eu' };
 
 function fresh(): LoopQuarantine {
-  return new LoopQuarantine(join(mkdtempSync(join(tmpdir(), 'gpp-quarantine-')), 'state.db.blocked-journeys.json'), context);
+  return new LoopQuarantine(
+    join(mkdtempSync(join(tmpdir(), 'gpp-quarantine-')), 'state.db.blocked-journeys.json'),
+    context,
+  );
 }
 
 /** What the blocked thread does: the scheduler told it where the journey was, the watchdog says it blocked. */
@@ -36,7 +54,13 @@ describe('LoopQuarantine: a journey that blocked the event loop, across restarts
     expect([restarted.holds('loops'), restarted.holds('other'), restarted.owns('run-1')]).toEqual([true, false, true]);
     const [result, ...more] = restarted.unrecorded([looping, other]).map((r) => RunResult.parse(r));
     expect(more).toEqual([]);
-    expect(result).toMatchObject({ runId: 'run-1', environment: 'env', location: 'eu', status: 'error', journeys: [{ journey: 'loops', failure: { step: 'act', category: 'prober' } }] });
+    expect(result).toMatchObject({
+      runId: 'run-1',
+      environment: 'env',
+      location: 'eu',
+      status: 'error',
+      journeys: [{ journey: 'loops', failure: { step: 'act', category: 'prober' } }],
+    });
     expect(result?.journeys[0]?.failure?.message).toBe(
       'probe bug in journey loops: its code blocked the event loop for over 5250 ms in step act (a synchronous loop?); the journey is quarantined (not run) until its code changes or an operator clears it',
     );
@@ -85,10 +109,20 @@ describe('LoopQuarantine: a journey that blocked the event loop, across restarts
   });
 });
 
-describe('where the quarantine lives and what a journey\'s code is', () => {
+describe("where the quarantine lives and what a journey's code is", () => {
   it.each([
-    [{ kind: 'sqlite' as const, path: '/state/state.db' }, 'staging', undefined, '/state/state.db.blocked-journeys.json'],
-    [{ kind: 'postgres' as const }, 'stag/ing', 'eu west', join(tmpdir(), 'golden-path-prober', 'blocked-journeys-stag_ing-eu_west.json')],
+    [
+      { kind: 'sqlite' as const, path: '/state/state.db' },
+      'staging',
+      undefined,
+      '/state/state.db.blocked-journeys.json',
+    ],
+    [
+      { kind: 'postgres' as const },
+      'stag/ing',
+      'eu west',
+      join(tmpdir(), 'golden-path-prober', 'blocked-journeys-stag_ing-eu_west.json'),
+    ],
   ])('%j in %s/%s → %s', (store, environment, location, file) => {
     expect(quarantineFile(store, environment, location)).toBe(file);
   });
@@ -113,13 +147,25 @@ describe('the prober: alert condition of a quarantined journey', () => {
   const run = (status: 'error' | 'pass') => ({
     runId: 'r',
     environment: 'env',
-    result: { journey: 'loops', description: 'd', status, startedAt: '2026-12-01T01:00:00.000Z', durationMs: 0, verdict: 'v', steps: [] },
+    result: {
+      journey: 'loops',
+      description: 'd',
+      status,
+      startedAt: '2026-12-01T01:00:00.000Z',
+      durationMs: 0,
+      verdict: 'v',
+      steps: [],
+    },
   });
 
   it('fires on the first blocked run (no streak needed) and resolves once the journey is judged again', () => {
     const now = new Date('2026-12-01T01:00:10.000Z');
-    const raised = evaluateProberHealth(undefined, run('error'), now, policy, { raise: { [loopCondition('loops')]: 'loops blocked the event loop' } });
-    expect(raised.notifications).toMatchObject([{ id: 'prober:env', state: 'firing', verdict: expect.stringContaining('loops blocked the event loop') }]);
+    const raised = evaluateProberHealth(undefined, run('error'), now, policy, {
+      raise: { [loopCondition('loops')]: 'loops blocked the event loop' },
+    });
+    expect(raised.notifications).toMatchObject([
+      { id: 'prober:env', state: 'firing', verdict: expect.stringContaining('loops blocked the event loop') },
+    ]);
     const cleared = evaluateProberHealth(raised.state, run('pass'), now, policy, { clear: [loopCondition('loops')] });
     expect(cleared.notifications).toMatchObject([{ id: 'prober:env', state: 'resolved' }]);
   });
