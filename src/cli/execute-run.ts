@@ -9,13 +9,10 @@ import { createLogger, type Logger } from '../log.js';
 import { Redactor } from '../redact.js';
 import { createReporterOutlets, type ReporterSpec } from '../report/reporters.js';
 import type { LogFormat } from '../log-format.js';
-import { probedJourneys } from '../alert/alert-pipeline.js';
-import { createAlerting, storeFault } from '../alert/alerting.js';
 import { runSelected } from '../pipeline/run-selected.js';
 import { runSinks } from '../pipeline/run-sinks.js';
 import { failureLine, writeToSinks } from '../pipeline/sink.js';
 import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../store/open-store.js';
-import { ResilientStore } from '../store/resilient-store.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
@@ -166,6 +163,12 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
 
 /** `--store`: the store (resilient: a fault holds the write instead of losing the run) and alerting over it. */
 async function recorder(flag: string, loaded: LoadedConfig, log: Logger, redactor: Redactor, options: ExecuteOptions) {
+  // Loaded only with --store: a cold `prober run` without one pays for no alert channels or store plumbing.
+  const [{ probedJourneys }, { createAlerting, storeFault }, { ResilientStore }] = await Promise.all([
+    import('../alert/alert-pipeline.js'),
+    import('../alert/alerting.js'),
+    import('../store/resilient-store.js'),
+  ]);
   const environment = loaded.config.environment;
   const { target, secrets } = storeTarget(loaded.config.store, flag, options.env ?? process.env);
   for (const s of secrets) redactor.add(s);

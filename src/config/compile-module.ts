@@ -4,7 +4,6 @@ import { isBuiltin } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
-import { resolve as resolveAsNode } from 'import-meta-resolve';
 
 export interface CompiledModule {
   /** One ES module: the entry and its relative imports; packages stay imports, pinned to absolute file URLs. */
@@ -20,7 +19,8 @@ export interface CompiledModule {
  * relative to `outfile`, so stack frames map back to the user's file and line.
  */
 export async function compileModule(path: string, outfile: string): Promise<CompiledModule> {
-  const { build } = await import('esbuild');
+  // Both loaded only on a cache miss: a cached run (a cron job every minute) never pays for either.
+  const [{ build }, { resolve: resolveAsNode }] = await Promise.all([import('esbuild'), import('import-meta-resolve')]);
   const result = await build({
     entryPoints: [path],
     outfile,
@@ -33,7 +33,7 @@ export async function compileModule(path: string, outfile: string): Promise<Comp
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [pinPackages, ownImportMeta],
+    plugins: [pinPackages(resolveAsNode), ownImportMeta],
   }).catch((err: unknown) => {
     throw new ModuleCompileError(describeBuildFailure(err));
   });
@@ -54,7 +54,7 @@ export function contentHash(data: Uint8Array | string): string {
 
 const PINNING = Symbol('pinning');
 
-const pinPackages: Plugin = {
+const pinPackages = (resolveAsNode: (specifier: string, parent: string) => string): Plugin => ({
   name: 'pin-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -74,7 +74,7 @@ const pinPackages: Plugin = {
       }
     });
   },
-};
+});
 
 /** `import.meta.url` keeps meaning the user's own file, so `new URL('./fixture.json', import.meta.url)` works. */
 const ownImportMeta: Plugin = {

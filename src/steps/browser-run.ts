@@ -3,10 +3,8 @@ import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { StepIoFactory } from '../journey/runner.js';
 import type { Redactor } from '../redact.js';
-import { pruneArtifacts } from './browser-artifacts.js';
 import { browserAvailable, INSTALL_HINT, type BrowserSettings } from './browser-launcher.js';
-import { BrowserSession, type BrowserSessionOptions } from './browser-session.js';
-import { openBrowserPages } from './browser-step-io.js';
+import type { BrowserSession, BrowserSessionOptions } from './browser-session.js';
 import { withBrowserPages } from './step-io.js';
 
 /** A journey drives a browser when its definition says so (`needs: { browser: true }`); the rest stay on the API io. */
@@ -51,6 +49,13 @@ export interface BrowserRunOptions {
 export async function withBrowserRun<T>(options: BrowserRunOptions, work: (io: StepIoFactory) => Promise<T>): Promise<T> {
   const browserJourneys = options.journeys.filter(needsBrowser).map((j) => j.name);
   if (browserJourneys.length === 0) return work(options.api);
+  // Loaded only for a run with a browser journey: an API-only cold start should not pay for the artifact
+  // scrubber (fflate), the session and the page plumbing.
+  const [{ pruneArtifacts }, { BrowserSession }, { openBrowserPages }] = await Promise.all([
+    import('./browser-artifacts.js'),
+    import('./browser-session.js'),
+    import('./browser-step-io.js'),
+  ]);
   const settings = { ...options.settings, artifactsDir: resolve(options.settings.artifactsDir) };
   await pruneArtifacts(settings.artifactsDir, settings.artifactRetentionHours);
   const owned = options.session === undefined;

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { ProberSetupError } from '../journey/errors.js';
-import { PostgresRunStore } from './postgres-run-store.js';
 import type { RunStore } from './run-store.js';
-import { SqliteRunStore } from './sqlite-run-store.js';
 
 const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
@@ -64,11 +62,14 @@ export interface OpenStoreOptions {
   onError?: (err: Error) => void;
 }
 
-/** Opens the store; a store that cannot be reached is a setup problem (exit 2) with one line saying which. */
+/**
+ * Opens the store; a store that cannot be reached is a setup problem (exit 2) with one line saying which. Each
+ * driver is loaded only here, when chosen: `pg` costs a cold `prober run` tens of ms and SQLite a native addon.
+ */
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<RunStore> {
-  if (target.kind === 'sqlite') return new SqliteRunStore(target.path, options);
+  if (target.kind === 'sqlite') return new (await import('./sqlite-run-store.js')).SqliteRunStore(target.path, options);
   try {
-    return await PostgresRunStore.open(target.url, options);
+    return await (await import('./postgres-run-store.js')).PostgresRunStore.open(target.url, options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ProberSetupError([`store: cannot open Postgres at ${storeLabel(target)}: ${code ?? (err instanceof Error ? err.message : String(err))}`]);
