@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (built by `npm run build`, and shipped built in the package), else, in a checkout of this
+// Runs the built CLI (built by `npm run build`, and shipped built in the package), else, in a checkout of this
 // repository without a build, the TypeScript sources through tsx (a dev dependency).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 // A SIGTERM/SIGINT that arrives while a run or the daemon is still loading (the CLI, the config, the probes) is held
 // here and handed to the command once it listens (src/cli/early-signals.ts): the run still ends with its result
@@ -20,9 +20,16 @@ if (['run', 'demo', 'schedule'].includes(process.argv[2] ?? '')) {
   };
 }
 
-const dist = new URL('../dist/cli/main.js', import.meta.url);
-let entry = dist.href;
-if (!existsSync(dist)) {
+// dist/cli.js is the CLI bundled (scripts/bundle.mjs, after tsc in `npm run build` and `prepack`): a cold start
+// reads a few files instead of a few hundred. A bare `tsc` rebuild after it leaves the bundle stale, so tsc's own
+// output (dist/cli/main.js) runs when its build info is newer.
+const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+const bundled = mtime('../dist/cli.js');
+const compiled = mtime('../dist/.tsbuildinfo');
+let entry;
+if (bundled !== undefined && (compiled === undefined || bundled >= compiled)) entry = new URL('../dist/cli.js', import.meta.url).href;
+else if (existsSync(new URL('../dist/cli/main.js', import.meta.url))) entry = new URL('../dist/cli/main.js', import.meta.url).href;
+else {
   const { register } = await import('tsx/esm/api');
   register();
   entry = new URL('../src/cli/main.ts', import.meta.url).href;

@@ -1,6 +1,7 @@
 import { closeSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { currentProbeScope, exitProber } from '../journey/containment.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { WATCHDOG_WORKER_SOURCE } from './loop-watchdog-worker.js';
 
 /**
@@ -45,8 +46,9 @@ export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
       signals,
       stallMs: options.stallMs,
       hook: WATCHDOG_HOOK,
-      reportersUrl: new URL(`../report/reporters.${ext}`, import.meta.url).href,
-      schemaUrl: new URL(`../journey/result-schema.${ext}`, import.meta.url).href,
+      // From the package root: in the bundled CLI this module is a chunk at dist/, not at dist/cli/.
+      reportersUrl: new URL(`${fromTs ? 'src' : 'dist'}/report/reporters.${ext}`, PACKAGE_ROOT).href,
+      schemaUrl: new URL(`${fromTs ? 'src' : 'dist'}/journey/result-schema.${ext}`, PACKAGE_ROOT).href,
       // Run from sources (tests, a checkout without dist), the reporters need the CLI's TypeScript loader.
       loaderUrl: fromTs ? import.meta.resolve('tsx/esm/api') : undefined,
     },

@@ -15,5 +15,7 @@ export default function setup(project: TestProject): void {
     cwd: root,
     stdio: 'inherit',
   });
+  // Then the bundled CLI and entry points, as `npm run build` and `prepack` make them (the CLI runs dist/cli.js).
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/bundle.mjs', import.meta.url))], { cwd: root, stdio: 'inherit' });
   project.provide('packedProjectRoot', preparePackedProject(root));
 }
