@@ -17,21 +17,29 @@ session.connectToMainThread();
 
 let seen = Atomics.load(signals, 0);
 let since = Date.now();
-const poll = setInterval(() => {
+let asking = false;
+setInterval(() => {
   const now = Atomics.load(signals, 0);
   if (now !== seen) {
     seen = now;
     since = Date.now();
     return;
   }
-  if (Date.now() - since < stallMs) return;
-  clearInterval(poll);
+  if (asking || Date.now() - since < stallMs) return;
+  // One question at a time: the hook answers with a plan (and the process ends) or with "resume".
+  asking = true;
   // V8 serves inspector requests by interrupt, so this runs inside the blocked thread, in the async context of
   // the code that blocks it. The answer never comes back (the thread stays blocked); the hook posts its plan here.
   session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for(' + JSON.stringify(hook) + ')]?.blocked(' + (Date.now() - since) + ')' });
 }, POLL_MS);
 
 parentPort.on('message', async (plan) => {
+  if (plan.resume === true) {
+    // The watcher says this block is none of its business (no probe code runs): watch afresh.
+    asking = false;
+    since = Date.now();
+    return;
+  }
   if (plan.report !== undefined) {
     await writeReports(plan.report).catch((err) => writeSync(2, 'prober: could not write the reports: ' + String(err && err.message) + '\n'));
   }

@@ -20,10 +20,20 @@ export interface BlockedPlan {
   exitCode: number;
 }
 
+/** Who the blocked thread's async context says is running: a journey, or a file being loaded. */
+export interface Blocker {
+  journey?: string | undefined;
+  /** e.g. `journey golden-path-api`, `probes/x.ts (while loading)`. */
+  owner?: string | undefined;
+}
+
 export interface WatchdogOptions {
   stallMs: number;
-  /** Runs in the blocked thread, synchronously; `journey` is the blocking journey's name when the context knows it. */
-  onBlocked: (journey: string | undefined, stalledMs: number) => BlockedPlan;
+  /**
+   * Runs in the blocked thread, synchronously. Returns what to do, or undefined when the block is not this
+   * watcher's business (e.g. no probe code is running): the watchdog then keeps watching.
+   */
+  onBlocked: (blocker: Blocker, stalledMs: number) => BlockedPlan | undefined;
 }
 
 export interface LoopWatchdog {
@@ -36,7 +46,33 @@ const HEARTBEAT_MS = 100;
 /** Reports of a blocked run must not hold the exit up for ever either. */
 const REPORT_BOUND_MS = 15_000;
 
+interface Shared {
+  stop(): void;
+}
+
+/**
+ * One watchdog thread per process, shared by the watchers that come and go (loading the probes, then a run or the
+ * daemon): the newest watcher decides what a block means. The thread stops with the last watcher.
+ */
+const watchers: WatchdogOptions[] = [];
+let shared: Shared | undefined;
+
 export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
+  watchers.push(options);
+  shared ??= startThread(options.stallMs);
+  return {
+    stop() {
+      const i = watchers.lastIndexOf(options);
+      if (i >= 0) watchers.splice(i, 1);
+      if (watchers.length === 0) {
+        shared?.stop();
+        shared = undefined;
+      }
+    },
+  };
+}
+
+function startThread(stallMs: number): Shared {
   const signals = new Int32Array(new SharedArrayBuffer(8));
   const fromTs = new URL(import.meta.url).pathname.endsWith('.ts');
   const ext = fromTs ? 'ts' : 'js';
@@ -44,7 +80,7 @@ export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
     eval: true,
     workerData: {
       signals,
-      stallMs: options.stallMs,
+      stallMs,
       hook: WATCHDOG_HOOK,
       // From the package root: in the bundled CLI this module is a chunk at dist/, not at dist/cli/.
       reportersUrl: new URL(`${fromTs ? 'src' : 'dist'}/report/reporters.${ext}`, PACKAGE_ROOT).href,
@@ -55,13 +91,21 @@ export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
   });
   worker.unref(); // never the reason the process stays alive
   // A watchdog that cannot start must not take the run down with it.
-  worker.on('error', (err) => process.env.PROBER_DEBUG === '1' && process.stderr.write(`prober: loop watchdog: ${String(err)}\n`));
+  worker.on(
+    'error',
+    (err) => process.env.PROBER_DEBUG === '1' && process.stderr.write(`prober: loop watchdog: ${String(err)}\n`),
+  );
   const blocked = (stalledMs: number) => {
-    let plan: BlockedPlan;
+    let plan: BlockedPlan | undefined;
     try {
-      plan = options.onBlocked(currentProbeScope()?.journey, stalledMs);
+      const scope = currentProbeScope();
+      plan = watchers.at(-1)?.onBlocked({ journey: scope?.journey, owner: scope?.owner }, stalledMs);
     } catch {
       plan = { message: `prober: the event loop was blocked for over ${stalledMs} ms; stopping`, exitCode: 70 };
+    }
+    if (plan === undefined) {
+      worker.postMessage({ resume: true }); // not a probe's doing: keep watching
+      return;
     }
     worker.postMessage(plan);
     Atomics.wait(signals, 1, 0, REPORT_BOUND_MS);

@@ -4,6 +4,7 @@ import { HELP } from './help.js';
 import { COMMAND_HELP, wantsHelp } from './command-help.js';
 import { PROBER_VERSION } from '../version.js';
 import { installProbeContainment } from '../journey/containment.js';
+import { watchLoading } from './run-watchdog.js';
 import { onStrayFault } from './stray-faults.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -25,6 +26,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   alert: async () => (await import('./commands/alert.js')).alertCommand,
 };
 
+/** The commands that import the config and the journeys (whose top-level code may loop). */
+const LOADS_PROBES = new Set(['run', 'demo', 'schedule', 'validate', 'list']);
+
 /** Every command name, so the help test can check each has its own help. */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
@@ -45,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.pass;
   }
   installProbeContainment(onStrayFault);
+  if (LOADS_PROBES.has(command)) watchLoading(); // a top-level loop in a journey file must not hang the command
   const load = COMMANDS[command];
   if (load === undefined) {
     process.stderr.write(`prober: unknown command "${command}" (use one of: ${Object.keys(COMMANDS).join(', ')}; see prober --help)\n`);

@@ -1,7 +1,7 @@
 import type { JourneyDefinition } from '../journey/define.js';
 import { RunProgress } from '../journey/blocked-run.js';
 import type { RunEvent } from '../journey/runner.js';
-import type { Redactor } from '../redact.js';
+import { Redactor } from '../redact.js';
 import type { ReporterSpec } from '../report/reporters.js';
 import { PROBER_VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
@@ -35,11 +35,17 @@ export function watchRun(run: {
   const startedAt = new Date();
   const watchdog = startLoopWatchdog({
     stallMs: LOOP_STALL_MS,
-    onBlocked: (journey, stalledMs) => {
-      const result = progress.blockedResult({ runId: run.runId, environment: run.environment, proberVersion: PROBER_VERSION, startedAt }, journey, stalledMs);
+    onBlocked: ({ journey }, stalledMs) => {
+      const result = progress.blockedResult(
+        { runId: run.runId, environment: run.environment, proberVersion: PROBER_VERSION, startedAt },
+        journey,
+        stalledMs,
+      );
       const who = journey === undefined ? 'probe code' : `journey ${journey}`;
       return {
-        message: run.redactor.scrub(`prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); reported as a prober error, exit ${EXIT.error}`),
+        message: run.redactor.scrub(
+          `prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); reported as a prober error, exit ${EXIT.error}`,
+        ),
         report: { result: run.redactor.scrubDeep(result), reporters: [...run.reporters] },
         exitCode: EXIT.error,
       };
@@ -58,21 +64,45 @@ export function watchRun(run: {
 export function watchDaemon(redactor: Redactor, quarantine?: LoopQuarantine): { stop(): void } {
   return startLoopWatchdog({
     stallMs: LOOP_STALL_MS,
-    onBlocked: (journey, stalledMs) => {
+    onBlocked: ({ journey }, stalledMs) => {
       const who = journey === undefined ? 'probe code' : `journey ${journey}`;
       let held = 'it could not be pinned on a running journey, so it may block again after the restart';
       if (journey !== undefined && quarantine !== undefined) {
         try {
           const entry = quarantine.recordBlocked(journey, stalledMs);
-          if (entry !== undefined) held = `${entry.step === undefined ? '' : `in step ${entry.step.name}; `}it is quarantined in ${quarantine.file} until its code changes`;
+          if (entry !== undefined)
+            held = `${entry.step === undefined ? '' : `in step ${entry.step.name}; `}it is quarantined in ${quarantine.file} until its code changes`;
         } catch (err) {
           held = `the quarantine could not be written (${(err as NodeJS.ErrnoException).code ?? String(err)}), so it may block again after the restart`;
         }
       }
       return {
-        message: redactor.scrub(`prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); ${held}; the daemon exits ${EXIT.error} so its supervisor restarts it`),
+        message: redactor.scrub(
+          `prober: ${who} blocked the event loop for over ${stalledMs} ms (a synchronous loop?); ${held}; the daemon exits ${EXIT.error} so its supervisor restarts it`,
+        ),
         exitCode: EXIT.error,
       };
     },
+  });
+}
+
+/**
+ * While the config and the probes load (every command that loads them): a journey file whose top-level code loops
+ * for ever would hang `prober validate`, `run` or `schedule` with no output. Only a block inside a file being
+ * loaded is this watcher's business; anything else keeps being watched (by the run or the daemon, once they start).
+ */
+export function watchLoading(): { stop(): void } {
+  return startLoopWatchdog({
+    stallMs: LOOP_STALL_MS,
+    onBlocked: ({ owner }, stalledMs) =>
+      owner === undefined
+        ? undefined
+        : {
+            // The patterns (bearer tokens, JWTs) only: the config's secrets are not known yet, and the line names a file.
+            message: new Redactor().scrub(
+              `prober: ${owner} blocked the event loop for over ${stalledMs} ms (a synchronous loop in its top-level code?); nothing ran; exit ${EXIT.error}`,
+            ),
+            exitCode: EXIT.error,
+          },
   });
 }
