@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { OutboxChange } from './run-store.js';
 
 /** One scheduled tick of a journey in a location (the cron slot, before start jitter). */
 export interface TickClaim {
@@ -43,20 +42,6 @@ export async function claimOutbox(pool: pg.Pool, owner: string, id: string, leas
     [id, owner, nowMs + leaseMs, nowMs],
   );
   return (r.rowCount ?? 0) === 1;
-}
-
-/**
- * Records an attempt's outcome and ends this replica's lease on the row, so a retry is not held back until the
- * lease would have run out; another replica's lease (it took the row over after ours expired) is left alone.
- */
-export async function updateOutboxIn(c: pg.Pool | pg.ClientBase, owner: string, id: string, change: OutboxChange): Promise<void> {
-  await c.query(
-    `UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5,
-       lease_until_ms = CASE WHEN lease_owner = $7 THEN NULL ELSE lease_until_ms END,
-       lease_owner = CASE WHEN lease_owner = $7 THEN NULL ELSE lease_owner END
-     WHERE id = $6`,
-    [change.attempts, change.nextAttemptMs, change.deliveredMs ?? null, change.deadReason ?? null, change.lastError ?? null, id, owner],
-  );
 }
 
 /** Claimed-tick rows older than the run retention go with the runs. */

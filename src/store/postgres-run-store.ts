@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RunResult } from '../journey/result-schema.js';
 import { migratePostgres } from './migrations/postgres-migrations.js';
-import { claimOutbox, claimTick, pruneTicks, updateOutboxIn, type TickClaim } from './postgres-fleet.js';
+import { claimOutbox, claimTick, pruneTicks, type TickClaim } from './postgres-fleet.js';
+import { insertOutboxIn, listOutboxIn, saveIn, updateOutboxIn } from './postgres-writes.js';
 import type {
   AlertStateRecord,
   InFlightRun,
@@ -36,19 +37,6 @@ const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
 const EXCLUSIVE_NS = 0x616c7274; // "alrt"
 
 type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string; location: string | null };
-interface OutboxRow {
-  id: string;
-  channel: string;
-  alert_key: string;
-  payload: JsonValue;
-  created_ms: string;
-  attempts: number;
-  next_attempt_ms: string;
-  delivered_ms: string | null;
-  dead_reason: string | null;
-  last_error: string | null;
-  lease_until_ms: string | null;
-}
 
 /**
  * The fleet store: every replica and location shares one Postgres. Same contract as the SQLite store (one shared
@@ -227,16 +215,7 @@ export class PostgresRunStore implements RunStore {
          ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
         [key, JSON.stringify(state), new Date().toISOString()],
       );
-      for (const e of enqueue) {
-        await c.query('INSERT INTO prober_outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
-          e.id,
-          e.channel,
-          e.alertKey,
-          JSON.stringify(e.payload),
-          e.createdMs,
-          e.nextAttemptMs,
-        ]);
-      }
+      for (const e of enqueue) await insertOutboxIn(c, { ...e, attempts: 0 });
     });
   }
 
@@ -251,43 +230,13 @@ export class PostgresRunStore implements RunStore {
           [a.key, JSON.stringify(a.state), a.updatedAt],
         );
       }
-      for (const o of batch.outbox ?? []) {
-        await c.query(
-          `INSERT INTO prober_outbox (id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,
-             delivered_ms = excluded.delivered_ms, dead_reason = excluded.dead_reason, last_error = excluded.last_error`,
-          [o.id, o.channel, o.alertKey, JSON.stringify(o.payload), o.createdMs, o.attempts, o.nextAttemptMs, o.deliveredMs ?? null, o.deadReason ?? null, o.lastError ?? null],
-        );
-      }
+      for (const o of batch.outbox ?? []) await insertOutboxIn(c, o, { upsert: true });
       for (const { id, change } of batch.outboxChanges ?? []) await updateOutboxIn(c, this.owner, id, change);
     });
   }
 
-  async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
-    const where = {
-      pending: 'WHERE delivered_ms IS NULL AND dead_reason IS NULL',
-      delivered: 'WHERE delivered_ms IS NOT NULL',
-      dead: 'WHERE dead_reason IS NOT NULL',
-      all: '',
-    }[query.status];
-    const { rows } = await this.pool.query<OutboxRow>(
-      `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error, lease_until_ms FROM prober_outbox ${where} ORDER BY seq LIMIT $1`,
-      [Math.max(0, Math.floor(query.limit))],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      channel: r.channel,
-      alertKey: r.alert_key,
-      payload: r.payload,
-      createdMs: Number(r.created_ms),
-      nextAttemptMs: Number(r.next_attempt_ms),
-      attempts: r.attempts,
-      deliveredMs: r.delivered_ms === null ? undefined : Number(r.delivered_ms),
-      deadReason: r.dead_reason ?? undefined,
-      lastError: r.last_error ?? undefined,
-      ...(r.lease_until_ms === null ? {} : { leaseUntilMs: Number(r.lease_until_ms) }),
-    }));
+  listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
+    return listOutboxIn(this.pool, query);
   }
 
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {
@@ -334,32 +283,4 @@ export class PostgresRunStore implements RunStore {
     lock.release();
     await this.pool.end();
   }
-}
-
-/** Idempotent by run id (a replayed save writes nothing twice) and clears the run's in-flight marker. */
-async function saveIn(c: pg.ClientBase, r: RunResult): Promise<void> {
-  const inserted = await c.query(
-    'INSERT INTO prober_runs (run_id, environment, location, started_ms, status, document) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id) DO NOTHING',
-    [r.runId, r.environment, r.location ?? null, Date.parse(r.startedAt), r.status, JSON.stringify(r)],
-  );
-  if ((inserted.rowCount ?? 0) > 0) {
-    for (const j of r.journeys) {
-      await c.query('INSERT INTO prober_journey_runs (run_id, journey, location, status, started_ms, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        r.runId,
-        j.journey,
-        r.location ?? null,
-        j.status,
-        Date.parse(j.startedAt),
-        j.durationMs,
-        j.failure?.category ?? null,
-      ]);
-      for (const [i, s] of j.steps.entries()) {
-        await c.query(
-          'INSERT INTO prober_step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-          [r.runId, j.journey, i, s.name, s.service, s.status, s.durationMs, s.error?.category ?? null],
-        );
-      }
-    }
-  }
-  await c.query('DELETE FROM prober_in_flight WHERE run_id = $1', [r.runId]);
 }
