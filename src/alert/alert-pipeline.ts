@@ -6,6 +6,7 @@ import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { outboxEntries } from './outbox.js';
+import { quorumStatus, staleAfter, type LocationsSummary } from './policy-locations.js';
 import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyAlertState, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
 import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, loopCondition, PROBER_STATE_FORMAT, storeCondition, type ConditionChanges, type StoreFault } from './prober-health.js';
 
@@ -103,6 +104,19 @@ export class AlertPipeline {
    */
   retire(environment: string, probed: ProbedJourneys): Promise<AlertEvent[]> {
     return this.serial(() => this.retireAll(environment, probed));
+  }
+
+  /**
+   * Location quorum: where the journey's alert stands now (the status page shows it), read from the shared state
+   * without changing it. Undefined without a quorum, or before any location was judged.
+   */
+  async locations(environment: string, journey: string): Promise<(LocationsSummary & { firing: boolean }) | undefined> {
+    const quorum = this.options.alerts.policy.locations;
+    if (quorum === undefined) return undefined;
+    const read = readState(JOURNEY_STATE_FORMAT, (await this.options.store.getAlertState(journeyAlertKey(environment, journey)))?.raw);
+    if (read.kind !== 'current' && read.kind !== 'migrated') return undefined;
+    const { met: _met, since: _since, ...summary } = quorumStatus(read.state.locations ?? {}, quorum, staleAfter(quorum, this.options.intervalMs?.(journey)), this.clock());
+    return { firing: read.state.announced === 'critical', ...summary };
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

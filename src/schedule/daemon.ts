@@ -171,6 +171,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       environment: config.environment,
       refreshSeconds: config.server.refreshSeconds,
       configured: planned.map((p) => ({ journey: p.def.name, description: p.def.description, schedule: p.schedule })),
+      quorum: (journey) => alerting.pipeline.locations(config.environment, journey),
     },
   });
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {

@@ -80,10 +80,11 @@ describe('location quorum in the built-in policy (2 of 2), four replicas in two 
     expect(one.phase).toBe('ok');
     expect(Number((await db.query('SELECT count(*) AS n FROM prober_outbox WHERE alert_key = $1', [KEY])).rows[0].n)).toBe(0);
     expect(receiver.requests).toEqual([]);
-    // The status page (any replica's) shows which location fails.
+    // The status page (any replica's) shows which location fails, and that the alert waits for a second one.
     const page = (await getText(`${daemons[3]!.url}/`)).body;
     expect(page).toMatch(/<li data-location="eu-west" data-status="fail">/);
     expect(page).toMatch(/<li data-location="us-east" data-status="(pass|degraded)">/);
+    expect(page).toContain('<p class="quorum" data-alert="ok">Alert not firing: fires while 2 of 2 locations fail · failing: eu-west</p>');
 
     // 2. Both locations fail: one firing, naming both.
     us.faults.set('auth.token=http500');
@@ -91,6 +92,7 @@ describe('location quorum in the built-in policy (2 of 2), four replicas in two 
     const n = AlertNotification.parse(json(firing!));
     expect(n).toMatchObject({ id: KEY, state: 'firing', locations: { required: 2, failing: ['eu-west', 'us-east'], passing: [], stale: [] } });
     expect(verifyWebhook(secret, firing!.headers as Record<string, string>, firing!.body, new Date())).toBe(true);
+    expect((await getText(`${daemons[0]!.url}/`)).body).toMatch(/<p class="quorum" data-alert="firing">Alert firing: fires while 2 of 2 locations fail · failing: eu-west, us-east<\/p>/);
 
     // 3. Both recover: one resolved.
     eu.faults.clear();

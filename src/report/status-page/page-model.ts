@@ -29,6 +29,17 @@ export interface JourneyPanel {
   failures: FailureRow[];
   /** The latest judgement from each location (fleet), sorted by name; empty when no run names a location. */
   locations: LocationMark[];
+  /** Location quorum (fleet, `alerts.policy.locations`): where the journey's alert stands. */
+  quorum?: QuorumView | undefined;
+}
+
+/** The alert's view of the locations, as the policy judges them now (the alert code computes it; the page shows it). */
+export interface QuorumView {
+  firing: boolean;
+  required: number;
+  failing: string[];
+  passing: string[];
+  stale: string[];
 }
 
 export interface LocationMark {
@@ -79,6 +90,8 @@ export interface ModelOptions {
   failures?: number;
   /** Maps a stored artifact path to the link the page shows (the daemon: relative `artifacts/…`). @defaultValue as stored */
   artifactLink?: (path: string) => string;
+  /** Fleet: the journey's location quorum as the alert policy sees it; undefined without one. */
+  quorum?: (journey: string) => Promise<QuorumView | undefined>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -110,6 +123,7 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
       latency: stepSeries(results.slice(-chartRuns)),
       failures: failureRows(results, options.failures ?? 5).map((f) => (options.artifactLink === undefined ? f : { ...f, artifacts: f.artifacts.map((a) => onReplica(options.artifactLink!(a), f.artifactsUrl)) })),
       locations: latestByLocation(results),
+      quorum: await options.quorum?.(name),
     });
   }
   return {

@@ -61,11 +61,16 @@ ${failureTable(j.failures)}
 
 /** Fleet: what each location saw last, so "fails from eu only" is visible at a glance. */
 function locationList(j: JourneyPanel): string {
-  if (j.locations.length === 0) return '';
+  const q = j.quorum;
+  const quorum =
+    q === undefined
+      ? ''
+      : `<p class="quorum" data-alert="${q.firing ? 'firing' : 'ok'}">Alert ${q.firing ? 'firing' : 'not firing'}: fires while ${q.required} of ${q.failing.length + q.passing.length + q.stale.length} locations fail · failing: ${escapeHtml(q.failing.join(', ') || 'none')}${q.stale.length === 0 ? '' : ` · no recent result: ${escapeHtml(q.stale.join(', '))}`}</p>\n`;
+  if (j.locations.length === 0) return quorum;
   const items = j.locations.map(
     (l) => `<li data-location="${escapeHtml(l.location)}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${escapeHtml(l.location)}</b> ${escapeHtml(LABEL[l.status])} · ${escapeHtml(l.startedAt)}</li>`,
   );
-  return `<ul class="locations" aria-label="Latest result per location">${items.join('')}</ul>\n`;
+  return `${quorum}<ul class="locations" aria-label="Latest result per location">${items.join('')}</ul>\n`;
 }
 
 function failureTable(rows: readonly FailureRow[]): string {
