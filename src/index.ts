@@ -11,6 +11,9 @@ export { z } from 'zod';
 export { ProberSetupError } from './journey/errors.js';
 export type { RunInput } from './api/run.js';
 export type { RunEvent } from './journey/runner.js';
+// A step kind merges its client into `StepContext` from its own file in src/steps/; this type-only export puts every
+// registered kind's file in a user's type check, so `ctx.<kind>` is typed for each one (it loads nothing at run time).
+export type { StepKindName } from './steps/registry.js';
 import type { RunInput } from './api/run.js';
 import type { RunResult as RunResultType } from './journey/result-schema.js';
 

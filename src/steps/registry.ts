@@ -13,3 +13,6 @@ export const STEP_KINDS: { readonly [K in keyof StepClients]: StepKind<K> } = {
   ws: wsKind,
   sse: sseKind,
 };
+
+/** The names of the registered step kinds (`ctx.http`, …). */
+export type StepKindName = keyof typeof STEP_KINDS;

@@ -1,19 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { journey, step, type StepContext } from '../../src/journey/define.js';
+import { journey, step } from '../../src/journey/define.js';
 import { StepFailure } from '../../src/journey/errors.js';
 import { RunResult, type Category } from '../../src/journey/result-schema.js';
 import { runJourneys } from '../../src/journey/run.js';
-import type { StepIoFactory } from '../../src/journey/runner.js';
+import type { StepIo, StepIoFactory } from '../../src/journey/step-ports.js';
 import { Redactor } from '../../src/redact.js';
 
-// These journeys do no I/O; the step kinds are never touched, so the factory hands out inert placeholders.
-const noIo: StepIoFactory = () => () => ({
-  http: {} as StepContext['http'],
-  ws: {} as StepContext['ws'],
-  sse: {} as StepContext['sse'],
-  page: {} as StepContext['page'],
-});
+// These journeys do no I/O; the step kinds are never touched, so the factory hands out no clients at all (and the
+// test does not change when a step kind is registered).
+const noIo: StepIoFactory = () => () => ({}) as StepIo;
 
 type Behaviour = { kind: 'pass' } | { kind: 'throw'; category: Exclude<Category, 'aborted'> } | { kind: 'bug' } | { kind: 'skip' } | { kind: 'hang' };
 
