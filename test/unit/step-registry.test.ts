@@ -20,7 +20,7 @@ describe('step kind registry', () => {
       for (const name of Object.keys(STEP_KINDS)) seen[name] = typeof (ctx as unknown as Record<string, unknown>)[name];
     });
     expect(s.status).toBe('pass');
-    expect(Object.keys(seen).sort()).toEqual(['http', 'sse', 'ws']);
+    expect(Object.keys(seen).sort()).toEqual(['http', 'sse', 'tcp', 'ws']);
     expect(Object.values(seen).every((t) => t === 'object')).toBe(true);
   });
 
