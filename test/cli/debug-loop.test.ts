@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserOverrides, parseLogFormat } from '../../src/cli/commands/run.js';
+import { browserOverrides } from '../../src/cli/commands/run.js';
+import { parseCommand } from '../../src/cli/parse-command.js';
+import { RUN_TABLE } from '../../src/cli/tables/run.js';
 import { isRelevantChange, watchRoots } from '../../src/cli/watch.js';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { formatLogLine } from '../../src/log-format.js';
@@ -30,15 +32,15 @@ describe('debug flags: pure parts', () => {
     [{}, {}],
     [{ headed: true }, { headless: false }],
     [{ debug: true }, { headless: false }],
-    [{ trace: 'on' }, { trace: 'on' }],
-    [{ trace: 'off', headed: true }, { headless: false, trace: 'off' }],
+    [{ trace: 'on' as const }, { trace: 'on' }],
+    [{ trace: 'off' as const, headed: true }, { headless: false, trace: 'off' }],
   ])('%j → %j', (flags, overrides) => {
     expect(browserOverrides(flags)).toEqual(overrides);
   });
   it('bad values are one-line usage errors', () => {
-    expect(() => browserOverrides({ trace: 'always' })).toThrow(/--trace: expected on, on-failure or off/);
-    expect(() => parseLogFormat('xml')).toThrow(/--log-format: expected pretty or json/);
-    expect(parseLogFormat(undefined)).toBe('pretty');
+    expect(() => parseCommand(RUN_TABLE, ['--trace', 'always'])).toThrow(/--trace: expected on, on-failure or off, got "always"/);
+    expect(() => parseCommand(RUN_TABLE, ['--log-format', 'xml'])).toThrow(/--log-format: expected pretty or json, got "xml"/);
+    expect(parseCommand(RUN_TABLE, []).values['log-format']).toBe('pretty');
   });
   it.each([
     ['{"level":40,"time":0,"pid":1,"msg":"step/end","journey":"j","step":"chat.reply","error":"timed out after 5 ms"}', '00:00:00.000 WARN  step/end journey=j step=chat.reply error="timed out after 5 ms"\n'],

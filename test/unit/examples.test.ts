@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { validate as validCron } from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { parse } from '../../src/cli/args.js';
-import { RUN_OPTIONS } from '../../src/cli/commands/run.js';
+import { parseCommand } from '../../src/cli/parse-command.js';
+import { RUN_TABLE } from '../../src/cli/tables/run.js';
 import { ROOT } from '../support/cli.js';
 
 const read = (p: string) => readFileSync(join(ROOT, 'examples', p), 'utf8');
@@ -44,7 +44,7 @@ describe('deployment examples', () => {
     expect(pod.restartPolicy).toBe('Never');
     const c = checkPod(pod);
     expect(c.args[0]).toBe('run');
-    const { values } = parse('run', c.args.slice(1), RUN_OPTIONS as never) as { values: Obj };
+    const { values } = parseCommand(RUN_TABLE, c.args.slice(1));
     expect(values.config).toBe('/config/staging.ts');
     expect(c.args).toContain('--store');
     expect(pod.volumes.find((v: Obj) => v.name === 'state').persistentVolumeClaim.claimName).toBe(pvc!.metadata.name);

@@ -4,26 +4,26 @@ import { loadConfig } from '../../config/load-config.js';
 import { ProberSetupError } from '../../journey/errors.js';
 import { createLogger } from '../../log.js';
 import { Redactor } from '../../redact.js';
-import { parse, parseLogLevel } from '../args.js';
+import { defaultConfigPath } from '../../config/find-config.js';
+import type { ParsedArgs } from '../command-table.js';
 import { EXIT } from '../exit-codes.js';
-import { defaultConfigPath } from './run.js';
+import type { ALERT_TABLE } from '../tables/alert.js';
 
 /**
  * `prober alert test [--channel NAME]...`: a firing and then a resolved test notification through each channel,
  * once each (no retries: the point is to see what the receiver says now). One line per channel; exit 0 when every
  * channel accepted both, 1 when one refused or was unreachable, 2 for config problems.
  */
-export async function alertCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
+export async function alertCommand({ values, positionals }: ParsedArgs<typeof ALERT_TABLE.flags>): Promise<number> {
+  const [sub] = positionals;
   if (sub !== 'test') throw new ProberSetupError([`prober alert: expected "test", got ${sub === undefined ? 'nothing' : `"${sub}"`} (usage: prober alert test [--channel NAME]... [--config F])`]);
-  const { values } = parse('alert test', rest, { config: { type: 'string' }, channel: { type: 'string', multiple: true }, 'log-level': { type: 'string' } });
   const redactor = new Redactor();
-  const log = createLogger(redactor, parseLogLevel(values['log-level']) ?? 'warn');
+  const log = createLogger(redactor, values['log-level'] ?? 'warn');
   // Journey secrets are not needed to test channels; only the channels' own references must resolve.
   const loaded = await loadConfig(values.config ?? defaultConfigPath(), { skipSecrets: true });
   const { alerts, environment } = loaded.config;
   const senders = resolveSenders(alerts, process.env, redactor);
-  const wanted = values.channel ?? [...senders.keys()];
+  const wanted = values.channel.length > 0 ? values.channel : [...senders.keys()];
   const unknown = wanted.filter((name) => !senders.has(name));
   if (senders.size === 0) throw new ProberSetupError(['alerts.channels: no channel is configured; add one to test it']);
   if (unknown.length > 0) throw new ProberSetupError(unknown.map((n) => `--channel: no channel "${n}" (configured: ${[...senders.keys()].join(', ')})`));

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse } from '../args.js';
 import { GITIGNORE_LINES, SCAFFOLD, type ScaffoldFile } from '../init-templates.js';
 
 export type InitAction = 'created' | 'unchanged' | 'kept' | 'updated';
@@ -55,8 +54,7 @@ const LABEL: Record<InitAction, string> = {
 };
 
 /** `prober init`: scaffolds a working project in the current folder, then prints the next two commands. */
-export async function initCommand(argv: string[]): Promise<number> {
-  parse('init', argv, {});
+export async function initCommand(): Promise<number> {
   const results = scaffold(process.cwd());
   for (const r of results) {
     const note = r.action === 'kept' ? ' (exists and differs; not overwritten)' : r.action === 'updated' ? ' (entries added)' : '';

@@ -1,28 +1,19 @@
-import { ProberSetupError } from '../../journey/errors.js';
 import { runJanitor } from '../../journey/run-janitor.js';
-import { parse, parseLogLevel, parsePairs } from '../args.js';
+import { defaultConfigPath } from '../../config/find-config.js';
+import type { ParsedArgs } from '../command-table.js';
 import { EXIT } from '../exit-codes.js';
 import { prepareRun } from '../execute-run.js';
-import { defaultConfigPath } from './run.js';
+import type { JANITOR_TABLE } from '../tables/janitor.js';
 
 /** Deletes what killed runs left behind (synthetic sessions older than --older-than) and says how many. */
-export async function janitorCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('janitor', argv, {
-    config: { type: 'string' },
-    'older-than': { type: 'string' },
-    target: { type: 'string', multiple: true },
-    'log-level': { type: 'string' },
-  });
-  const logLevel = parseLogLevel(values['log-level']);
+export async function janitorCommand({ values, positionals }: ParsedArgs<typeof JANITOR_TABLE.flags>): Promise<number> {
+  const logLevel = values['log-level'];
   const { loaded, runOptions } = await prepareRun({
     configPath: values.config ?? defaultConfigPath(),
-    targets: parsePairs('target', values.target),
+    targets: values.target,
     ...(logLevel === undefined ? {} : { logLevel }),
   });
-  const olderThanMs = values['older-than'] === undefined ? loaded.config.janitor.olderThanMs : Number(values['older-than']);
-  if (!Number.isInteger(olderThanMs) || olderThanMs < 0) {
-    throw new ProberSetupError([`--older-than: expected milliseconds (a whole number ≥ 0), got "${values['older-than']}"`]);
-  }
+  const olderThanMs = values['older-than'] ?? loaded.config.janitor.olderThanMs;
   const selected = loaded.journeys.filter((j) => j.janitor !== undefined && (positionals.length === 0 || positionals.includes(j.name)));
   let exit: number = EXIT.pass;
   for (const def of selected) {

@@ -7,26 +7,19 @@ import { buildStatusModel } from '../../report/status-page/page-model.js';
 import { renderStatusPage } from '../../report/status-page/render-page.js';
 import { DEFAULT_STORE_PATH } from '../../store/run-store.js';
 import { SqliteRunStore } from '../../store/sqlite-run-store.js';
-import { parse } from '../args.js';
+import type { ParsedArgs } from '../command-table.js';
+import type { REPORT_TABLE } from '../tables/report.js';
 
 /**
  * `prober report --html out.html [--store PATH] [--refresh SECONDS]`: the status page as a static file, from the
  * history a daemon or `prober run --store` recorded (e.g. published by a CronJob next to its runs).
  */
-export async function reportCommand(argv: string[]): Promise<number> {
-  const { values } = parse('report', argv, {
-    html: { type: 'string' },
-    store: { type: 'string' },
-    refresh: { type: 'string' },
-    runs: { type: 'string' },
-  });
+export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.flags>): Promise<number> {
   const problems: string[] = [];
   if (values.html === undefined) problems.push('--html: required: the file to write the status page to (e.g. --html status.html)');
   const storePath = resolve(values.store ?? DEFAULT_STORE_PATH);
   if (!existsSync(storePath)) problems.push(`--store: no state store at ${storePath}; run \`prober schedule\` or \`prober run --store ${values.store ?? DEFAULT_STORE_PATH}\` first`);
-  const refresh = optionalPositive('refresh', values.refresh, problems);
-  const runs = optionalPositive('runs', values.runs, problems);
-  if (runs !== undefined && runs > 1_000) problems.push('--runs: at most 1000');
+  const { refresh, runs } = values;
   if (problems.length > 0 || values.html === undefined) throw new ProberSetupError(problems);
 
   const store = new SqliteRunStore(storePath);
@@ -43,13 +36,4 @@ export async function reportCommand(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
-}
-
-function optionalPositive(flag: string, text: string | undefined, problems: string[]): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text)) {
-    problems.push(`--${flag}: expected a positive whole number, got "${text}"`);
-    return undefined;
-  }
-  return Number(text);
 }

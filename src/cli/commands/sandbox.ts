@@ -1,29 +1,18 @@
 import { once } from 'node:events';
 import { ProberSetupError } from '../../journey/errors.js';
 import { startSandbox } from '../../sandbox/index.js';
-import { parse, parsePairs } from '../args.js';
-import { checkFaults, SANDBOX_EMAIL } from './demo.js';
+import type { ParsedArgs } from '../command-table.js';
+import { checkFaults, DEFAULT_SANDBOX_PASSWORD, SANDBOX_EMAIL } from '../sandbox-user.js';
+import type { SANDBOX_TABLE } from '../tables/sandbox.js';
 
-/** Documented development password of the sandbox user unless SANDBOX_PASSWORD is set; loopback only. */
-export const DEFAULT_SANDBOX_PASSWORD = 'sandbox-password-not-secret';
-
-export async function sandboxCommand(argv: string[]): Promise<number> {
-  const { values } = parse('sandbox', argv, {
-    port: { type: 'string' },
-    fault: { type: 'string', multiple: true },
-    'version-of': { type: 'string', multiple: true },
-    rollout: { type: 'string', multiple: true },
-  });
-  const port = values.port === undefined ? 4100 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_531) {
-    throw new ProberSetupError([`--port: expected a port number (0 for random ports), got "${values.port}"`]);
-  }
-  const faults = values.fault ?? [];
+export async function sandboxCommand({ values }: ParsedArgs<typeof SANDBOX_TABLE.flags>): Promise<number> {
+  const port = values.port;
+  const faults = values.fault;
   checkFaults(faults);
   const password = process.env.SANDBOX_PASSWORD ?? DEFAULT_SANDBOX_PASSWORD;
-  const versions = serviceMap('version-of', parsePairs('version-of', values['version-of']));
+  const versions = serviceMap('version-of', values['version-of']);
   const rollout = Object.fromEntries(
-    Object.entries(serviceMap('rollout', parsePairs('rollout', values.rollout))).map(([service, spec]) => {
+    Object.entries(serviceMap('rollout', values.rollout)).map(([service, spec]) => {
       const m = /^([^@]+)@(\d+)$/.exec(spec);
       if (m === null) throw new ProberSetupError([`--rollout: expected SERVICE=VERSION@MS, got "${service}=${spec}"`]);
       return [service, { to: m[1] ?? '', afterMs: Number(m[2]) }];

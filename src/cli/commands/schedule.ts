@@ -4,35 +4,27 @@ import { startDaemon, type Daemon } from '../../schedule/daemon.js';
 import { LoopQuarantine, quarantineFile } from '../../schedule/loop-quarantine.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
 import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../../store/open-store.js';
-import { parse, parseLogLevel, parsePairs } from '../args.js';
+import { defaultConfigPath } from '../../config/find-config.js';
+import type { ParsedArgs } from '../command-table.js';
 import { takeEarlySignal } from '../early-signals.js';
 import { prepareRun } from '../execute-run.js';
-import { defaultConfigPath } from './run.js';
+import type { SCHEDULE_TABLE } from '../tables/schedule.js';
 import { watchDaemon } from '../run-watchdog.js';
 
 /**
  * `prober schedule`: the long-lived daemon. Runs until SIGTERM/SIGINT, then shuts down cleanly and exits 0.
  * Config problems (including a timeout that does not fit the schedule) exit 2 before anything starts.
  */
-export async function scheduleCommand(argv: string[]): Promise<number> {
-  const { values } = parse('schedule', argv, {
-    config: { type: 'string' },
-    target: { type: 'string', multiple: true },
-    store: { type: 'string' },
-    location: { type: 'string' },
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'log-level': { type: 'string' },
-  });
-  const logLevel = parseLogLevel(values['log-level']) ?? 'info';
-  const port = values.port === undefined ? undefined : parsePort(values.port);
+export async function scheduleCommand({ values }: ParsedArgs<typeof SCHEDULE_TABLE.flags>): Promise<number> {
+  const logLevel = values['log-level'] ?? 'info';
+  const port = values.port;
   // Listen for signals before the slow part (loading probes), so an early SIGTERM is still a clean exit.
   const shutdown = untilShutdownSignal(takeEarlySignal);
   try {
     // The same loading and run options as `prober run` (TLS per target, janitor, overrides); logs are the daemon's own.
     const { loaded, redactor, runOptions } = await prepareRun({
       configPath: values.config ?? defaultConfigPath(),
-      targets: parsePairs('target', values.target),
+      targets: values.target,
       location: values.location,
       logLevel,
     });
@@ -73,12 +65,6 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   } finally {
     shutdown.dispose();
   }
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new ProberSetupError([`--port: expected a port number (0 picks a free one), got "${text}"`]);
-  return port;
 }
 
 /** `PROBER_PUBLIC_URL` beats `server.publicUrl`: replicas share a config, each knows its own address. */

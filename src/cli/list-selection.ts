@@ -1,6 +1,6 @@
-import { loadConfig } from '../../config/load-config.js';
-import { filterJourneys, selectJourneys, type JourneyFilter } from '../execute-run.js';
-import { describePlan } from './validate.js';
+import { loadConfig } from '../config/load-config.js';
+import { filterJourneys, selectJourneys, type JourneyFilter } from './execute-run.js';
+import { describePlan } from './describe-plan.js';
 
 /** `prober run --list`: what would run, after names, `--grep` and `--tag`; runs nothing and needs no secrets. */
 export async function listSelection(configPath: string, names: readonly string[], filter: JourneyFilter, targets: Record<string, string>): Promise<number> {
