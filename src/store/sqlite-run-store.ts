@@ -16,6 +16,7 @@ import type {
   StoreBatch,
   UptimeCounts,
 } from './run-store.js';
+import * as alertTables from './sqlite-alert-tables.js';
 import { batchWriter } from './sqlite-batch.js';
 import { prepareDatabase } from './sqlite-schema.js';
 
@@ -27,27 +28,7 @@ export interface SqliteStoreOptions {
 }
 
 type Row<T> = T | undefined;
-interface OutboxRow {
-  id: string;
-  channel: string;
-  alert_key: string;
-  payload: string;
-  created_ms: number;
-  attempts: number;
-  next_attempt_ms: number;
-  delivered_ms: number | null;
-  dead_reason: string | null;
-  last_error: string | null;
-}
 const DAY_MS = 86_400_000;
-
-function parseJson(text: string): JsonValue | undefined {
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
 export class SqliteRunStore implements RunStore {
@@ -219,69 +200,29 @@ export class SqliteRunStore implements RunStore {
     return take.immediate();
   }
 
+  // Alert state and the outbox: the SQL is in sqlite-alert-tables.ts.
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
-    const row = this.db.prepare('SELECT key, state, updated_at FROM alert_state WHERE key = ?').get(key) as Row<{
-      key: string;
-      state: string;
-      updated_at: string;
-    }>;
-    return row === undefined ? undefined : { key: row.key, raw: row.state, state: parseJson(row.state), updatedAt: row.updated_at };
+    return alertTables.getAlertState(this.db, key);
   }
 
   async listAlertStateKeys(prefix: string): Promise<string[]> {
-    // substr, not LIKE: a key may contain `%` or `_`.
-    return this.db.prepare('SELECT key FROM alert_state WHERE substr(key, 1, ?) = ? ORDER BY key').pluck().all(prefix.length, prefix) as string[];
+    return alertTables.listAlertStateKeys(this.db, prefix);
   }
 
   async quarantineAlertState(key: string, reason: string): Promise<void> {
-    this.db
-      .prepare('INSERT INTO alert_state_quarantine (key, state, updated_at, reason, quarantined_at) SELECT key, state, updated_at, ?, ? FROM alert_state WHERE key = ?')
-      .run(reason, new Date().toISOString(), key);
+    alertTables.quarantineAlertState(this.db, key, reason);
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
-    // Enqueueing is insert-only (a delivery id already queued fails the whole write, state included); `commit`,
-    // which replays held rows with their delivery status, is the upsert.
-    const put = this.db.prepare(
-      'INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
-    );
-    const add = this.db.prepare('INSERT INTO outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db
-      .transaction(() => {
-        put.run(key, JSON.stringify(state), new Date().toISOString());
-        for (const e of enqueue) add.run(e.id, e.channel, e.alertKey, JSON.stringify(e.payload), e.createdMs, e.nextAttemptMs);
-      })
-      .immediate();
+    alertTables.putAlertState(this.db, key, state, enqueue);
   }
 
   async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
-    const where = {
-      pending: 'WHERE delivered_ms IS NULL AND dead_reason IS NULL',
-      delivered: 'WHERE delivered_ms IS NOT NULL',
-      dead: 'WHERE dead_reason IS NOT NULL',
-      all: '',
-    }[query.status];
-    const rows = this.db
-      .prepare(`SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM outbox ${where} ORDER BY rowid LIMIT ?`)
-      .all(Math.max(0, Math.floor(query.limit))) as OutboxRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      channel: r.channel,
-      alertKey: r.alert_key,
-      payload: JSON.parse(r.payload) as JsonValue,
-      createdMs: r.created_ms,
-      nextAttemptMs: r.next_attempt_ms,
-      attempts: r.attempts,
-      deliveredMs: r.delivered_ms ?? undefined,
-      deadReason: r.dead_reason ?? undefined,
-      lastError: r.last_error ?? undefined,
-    }));
+    return alertTables.listOutbox(this.db, query);
   }
 
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {
-    this.db
-      .prepare('UPDATE outbox SET attempts = ?, next_attempt_ms = ?, delivered_ms = ?, dead_reason = ?, last_error = ? WHERE id = ?')
-      .run(change.attempts, change.nextAttemptMs, change.deliveredMs ?? null, change.deadReason ?? null, change.lastError ?? null, id);
+    alertTables.updateOutbox(this.db, id, change);
   }
 
   async close(): Promise<void> {

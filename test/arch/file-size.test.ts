@@ -11,7 +11,7 @@ const MAX_LINES = 300;
  * Files over the limit that are being split right now by their owner; each entry must still be over the limit (so
  * the list only ever shrinks) and the list is empty once the splits have landed.
  */
-const BEING_SPLIT: string[] = ['src/journey/runner.ts', 'src/store/resilient-store.ts'];
+const BEING_SPLIT: string[] = ['src/journey/runner.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
