@@ -28,7 +28,10 @@ export async function postJson(req: PostRequest, ctx: SendContext): Promise<Atte
   try {
     // Loaded on first use, not at import: the config schema imports the channel files, journey files import the
     // config schema through tsx, and a second (CommonJS) copy of undici fails to initialise there.
-    const { request } = await import('undici');
+    // The bundled CLI (scripts/bundle.mjs) makes undici a chunk whose only export is `default` (esbuild's CommonJS
+    // interop), where Node's loader gives named exports: without this every delivery was a "network error".
+    const undici = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+    const request = undici.default?.request ?? undici.request;
     const res = await request(req.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'golden-path-prober', ...req.headers },
