@@ -19,6 +19,8 @@ export function browserOverrides(values: Partial<Pick<RunArgs['values'], 'headed
 
 /** `prober run`: every flag arrives parsed and checked by its row in tables/run.ts. */
 export async function runCommand({ values, positionals, argv }: RunArgs): Promise<number> {
+  // Before the config loads, so its ${env:NAME} references see the file's variables (Node keeps ones already set).
+  if (values.dotenv !== undefined) process.loadEnvFile(values.dotenv);
   const configPath = values.config ?? defaultConfigPath();
   const filter = { grep: values.grep, tags: values.tag };
   if (values.list) return listSelection(configPath, positionals, filter, values.target);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { defineCommand } from '../command-table.js';
 import { duration, list, oneOf, on, pairs, text, wholeNumber } from '../flag-checks.js';
 import { config, failOn, location, logFormat, logLevel, reporter, store, target } from './shared.js';
@@ -37,6 +39,16 @@ export const RUN_TABLE = defineCommand({
     location,
     'log-level': logLevel,
     'log-format': logFormat,
+    // Not --env-file: Node 20 itself reads that flag from anywhere in argv (and exits 9 when the file is missing).
+    dotenv: {
+      type: 'string',
+      arg: 'PATH',
+      help: 'read environment variables (the ${env:NAME} secrets) from this .env file first; variables already set win',
+      check: z
+        .string()
+        .optional()
+        .refine((path) => path === undefined || existsSync(path), { error: (issue) => `no such file: ${String(issue.input)}` }),
+    },
     headed: { type: 'boolean', section: DEBUG, help: 'show the browser window (browser journeys)', check: on() },
     trace: {
       type: 'string',
