@@ -2,7 +2,8 @@
  * What a user pays for an API journey, against a cheap loopback target in its own process (bench/cheap-target.mjs):
  * the bundled golden path through the prober vs the same requests in a bare undici + ws script
  * (bench/bare-journey.mjs). Paired and interleaved; medians and ratios; CPU is the client process's only.
- *   1. warm: one journey per request in two long-lived worker processes (`run()` from the package vs the bare script);
+ *   1. warm: one journey per request in two long-lived worker processes (`createProber()` once, then `prober.run()`
+ *      per journey, vs the bare script);
  *   2. cold: whole processes, `prober run golden-path-api` vs `node bench/bare-journey.mjs`, timed by GNU time.
  *   npm run bench:api -- [warmIterations=300] [coldRuns=15]
  */
@@ -44,7 +45,7 @@ try {
   console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
   console.log('|---|---|---|---|');
   console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
-  console.log(row('warm, one `run()` call in a running process', warm.p, warm.b, 'ms'));
+  console.log(row('warm, one `prober.run()` in a running process (`createProber()` once)', warm.p, warm.b, 'ms'));
 } finally {
   await target.stop();
 }

@@ -57,22 +57,37 @@ export interface Worker {
   stop(): void;
 }
 
+/**
+ * Forks a worker and holds every `go` until it says `{ ready: true }`: a `go` sent while it is still loading (the
+ * prober side loads its config first) would reach no listener and be lost.
+ */
 export function forkWorker(argv: readonly string[], env: NodeJS.ProcessEnv): Worker {
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   let pending: { resolve(s: Sample): void; reject(e: Error): void } | undefined;
-  child.on('message', (msg: Sample | { error: string }) => {
+  let markReady: () => void = () => undefined;
+  let failReady: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failReady = reject)));
+  ready.catch(() => undefined);
+  child.on('message', (msg: Sample | { error: string } | { ready: true }) => {
+    if ('ready' in msg) return markReady();
     if ('error' in msg) pending?.reject(new Error(msg.error));
     else pending?.resolve(msg);
     pending = undefined;
   });
   // A worker that dies (a bad config, a crash) must end the bench, not leave it waiting for an answer.
-  child.on('exit', (code) => pending?.reject(new Error(`worker ${argv.join(' ')} exited with ${String(code)}`)));
+  child.on('exit', (code) => {
+    const err = new Error(`worker ${argv.join(' ')} exited with ${String(code)}`);
+    failReady(err);
+    pending?.reject(err);
+  });
   return {
-    once: () =>
-      new Promise<Sample>((resolve, reject) => {
+    once: async () => {
+      await ready;
+      return new Promise<Sample>((resolve, reject) => {
         pending = { resolve, reject };
         child.send('go');
-      }),
+      });
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }

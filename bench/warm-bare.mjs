@@ -14,3 +14,4 @@ process.on('message', async () => {
     process.send({ error: String(err) });
   }
 });
+process.send({ ready: true });

@@ -9,12 +9,12 @@ export type { ProberConfig } from './config/schema.js';
 export { z } from 'zod';
 
 export { ProberSetupError } from './journey/errors.js';
-export type { RunInput } from './api/run.js';
+export type { Prober, ProberInput, RunInput, RunSelection } from './api/run.js';
 export type { RunEvent } from './journey/runner.js';
 // A step kind merges its client into `StepContext` from its own file in src/steps/; this type-only export puts every
 // registered kind's file in a user's type check, so `ctx.<kind>` is typed for each one (it loads nothing at run time).
 export type { StepKindName } from './steps/registry.js';
-import type { RunInput } from './api/run.js';
+import type { Prober, ProberInput, RunInput } from './api/run.js';
 import type { RunResult as RunResultType } from './journey/result-schema.js';
 
 /**
@@ -23,6 +23,14 @@ import type { RunResult as RunResultType } from './journey/result-schema.js';
  */
 export async function run(input: RunInput): Promise<RunResultType> {
   return (await import('./api/run.js')).run(input);
+}
+
+/**
+ * Loads and checks a config once and returns a `Prober` whose `run()` runs its journeys as often as asked, without
+ * loading the config again: for a test suite's `beforeAll`, or a service that probes in a loop.
+ */
+export async function createProber(input: ProberInput): Promise<Prober> {
+  return (await import('./api/prober.js')).createProber(input);
 }
 export type { ErrorMapper, MappedError } from './journey/map-error.js';
 export type {

@@ -33,12 +33,24 @@ export const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
   private readonly values = new Set<string>();
+  /** `values`, longest first; rebuilt only after an `add`, not for every string scrubbed. */
+  private ordered: string[] | undefined;
 
   add(value: string | undefined): void {
     if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
     for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-      if (form.length >= MIN_SECRET_LENGTH) this.values.add(form);
+      if (form.length >= MIN_SECRET_LENGTH && !this.values.has(form)) {
+        this.values.add(form);
+        this.ordered = undefined;
+      }
     }
+  }
+
+  /** A redactor that knows the same values; what it learns later (a run's minted tokens) stays its own. */
+  copy(): Redactor {
+    const r = new Redactor();
+    for (const v of this.values) r.values.add(v);
+    return r;
   }
 
   get size(): number {
@@ -48,7 +60,8 @@ export class Redactor {
   scrub(text: string): string {
     let out = stripAnsi(text);
     // Longest first, so a secret that contains another is replaced whole.
-    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
+    this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
+    for (const v of this.ordered) {
       if (out.includes(v)) out = out.split(v).join(REDACTED);
     }
     for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
