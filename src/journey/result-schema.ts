@@ -41,6 +41,11 @@ export const HttpEvidence = z
     url: z.string(),
     status: z.number().int().optional(),
     requestId: z.string().optional(),
+    /**
+     * The request went over a connection an earlier request of the same journey run opened (its `connectMs` is 0).
+     * Each journey run starts with no connections, so its first request to an origin always measures the connect.
+     */
+    reused: z.boolean().optional(),
     timings: z
       .object({
         connectMs: z.number().nonnegative().optional(),

@@ -1,27 +1,23 @@
 import { performance } from 'node:perf_hooks';
-import type { ConnectionOptions } from 'node:tls';
-import { Agent, buildConnector, request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { StepFailure } from '../journey/errors.js';
 import type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
 import type { StepKind, StepScope } from '../journey/step-ports.js';
 import type { CookieJar } from 'tough-cookie';
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
+import { journeyPool, RequestTag } from './http-pool.js';
 import { checkOptions, HttpOptionsSchema } from './request-options.js';
 import { parseWith, statusFailure } from './response-checks.js';
 import { remainingMs, safeUrl } from './scope.js';
 
 export type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
 
-export interface HttpClientOptions {
-  /** TLS options for a URL's origin (a custom CA, or verification off for an insecure target). */
-  tlsFor?: ((url: string) => ConnectionOptions | undefined) | undefined;
-}
-
-/** `ctx.http`: undici, one agent per request. */
+/** `ctx.http`: undici, over the journey run's own connection pool. */
 export const httpKind: StepKind<'http'> = {
   name: 'http',
-  forJourney: (resources, settings) => (scope) => createHttpClient(scope, settings, journeyCookies(resources)),
+  forJourney: (resources, settings) => (scope) =>
+    createHttpClient(scope, journeyPool(resources, settings.tlsFor), journeyCookies(resources)),
 };
 
 /** Builds the request headers every adapter sends: tagging, auth and body type. */
@@ -66,28 +62,17 @@ export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): b
 }
 
 /**
- * One undici Agent per request: the connect is timed exactly, no socket outlives its step, and every undici
- * timeout is derived from the step deadline (undici's own defaults are 300 s).
+ * Requests over the journey run's pool (`journeyPool`): connect time is evidence for the request that opened a
+ * connection, a reused one says so; every undici timeout is derived from the step deadline (undici's own defaults
+ * are 300 s).
  */
-export function createHttpClient(scope: StepScope, clientOptions: HttpClientOptions = {}, jar?: CookieJar): HttpClient {
+export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: CookieJar): HttpClient {
   async function send(method: string, target: string, given: HttpRequestOptions | undefined, call: string): Promise<HttpResponse> {
     const options = checkOptions(HttpOptionsSchema, given, call);
     const url = withQuery(target, options.query);
     const started = performance.now();
-    let connectMs: number | undefined;
     const budget = remainingMs(scope);
-    const baseConnect = buildConnector({ timeout: budget, ...clientOptions.tlsFor?.(url) });
-    const agent = new Agent({
-      headersTimeout: budget,
-      bodyTimeout: budget,
-      connect: (opts, cb) => {
-        const t0 = performance.now();
-        baseConnect(opts, (...args) => {
-          connectMs = performance.now() - t0;
-          cb(...args);
-        });
-      },
-    });
+    const tag = new RequestTag(scope.deadline);
     const evidence = { method, url: safeUrl(url), timings: {} as Record<string, number> };
     const headers = requestHeaders(scope, options);
     const cookie = await cookieHeader(jar, url, headers.cookie);
@@ -95,34 +80,48 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.form !== undefined ? encodeForm(options.form) : options.body;
     let res: Awaited<ReturnType<typeof request>>;
     try {
-      res = await request(url, { method: method as 'GET', headers, body, signal: scope.signal, dispatcher: agent });
+      res = await request(url, {
+        method: method as 'GET',
+        headers,
+        body,
+        signal: scope.signal,
+        dispatcher: pool,
+        opaque: tag,
+        headersTimeout: budget,
+        bodyTimeout: budget,
+      });
     } catch (err) {
-      scope.recordHttp({ ...evidence, timings: connectMs === undefined ? {} : { connectMs } });
-      await agent.destroy().catch(() => undefined);
+      const { reused, ...timings } = tag.connect();
+      scope.recordHttp({ ...evidence, ...(reused === undefined ? {} : { reused }), timings });
       throw err;
     }
     const headersMs = performance.now() - started;
+    const { reused, ...connect } = tag.connect();
     const requestId = headerValue(res.headers['x-request-id']);
     await storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
     // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
     // too; reading the body later adds its time to the same entry.
-    const timings: Record<string, number> = { ...(connectMs === undefined ? {} : { connectMs }), headersMs };
-    scope.recordHttp({ ...evidence, status: res.statusCode, ...(requestId === undefined ? {} : { requestId }), timings });
+    const timings: Record<string, number> = { ...connect, headersMs };
+    scope.recordHttp({
+      ...evidence,
+      status: res.statusCode,
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(reused === undefined ? {} : { reused }),
+      timings,
+    });
 
     if (!statusMatches(res.statusCode, options.expect)) {
+      // Read to the end (bounded by the step's deadline), so the connection goes back to the pool.
       await res.body.dump().catch(() => undefined);
-      await agent.destroy().catch(() => undefined);
       throw statusFailure(res.statusCode, `${method} ${safeUrl(url)}`, options.expect);
     }
 
     let cached: Promise<string> | undefined;
     const text = () =>
-      (cached ??= readCapped(res.body, scope.maxBodyBytes)
-        .then((t) => {
-          timings.bodyMs = performance.now() - started - headersMs;
-          return t;
-        })
-        .finally(() => agent.destroy().catch(() => undefined)));
+      (cached ??= readCapped(res.body, scope.maxBodyBytes).then((t) => {
+        timings.bodyMs = performance.now() - started - headersMs;
+        return t;
+      }));
     return {
       status: res.statusCode,
       headers: res.headers,
@@ -133,12 +132,8 @@ export function createHttpClient(scope: StepScope, clientOptions: HttpClientOpti
         markTokenFields(scope, value);
         return value;
       },
-      stream: () => {
-        res.body.once('close', () => {
-          void agent.destroy().catch(() => undefined);
-        });
-        return res.body;
-      },
+      // The connection stays with the stream until it ends or the journey run's pool is destroyed.
+      stream: () => res.body,
     };
   }
   return {

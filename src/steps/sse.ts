@@ -4,6 +4,7 @@ import type { HttpClient, SseClient, SseEvent, WaitOptions } from '../journey/st
 import type { JourneyResources, StepKind } from '../journey/step-ports.js';
 import { journeyCookies } from './cookie-jar.js';
 import { createHttpClient } from './http.js';
+import { journeyPool } from './http-pool.js';
 import { MessageQueue } from './message-queue.js';
 import { checkOptions, SseOptionsSchema } from './request-options.js';
 
@@ -13,7 +14,7 @@ export type { SseClient, SseEvent, SseStream } from '../journey/step-clients.js'
 export const sseKind: StepKind<'sse'> = {
   name: 'sse',
   forJourney: (resources, settings) => (scope, earlier) =>
-    createSseClient(earlier.http ?? createHttpClient(scope, settings, journeyCookies(resources)), resources, settings.maxBodyBytes),
+    createSseClient(earlier.http ?? createHttpClient(scope, journeyPool(resources, settings.tlsFor), journeyCookies(resources)), resources, settings.maxBodyBytes),
 };
 
 export function createSseClient(http: HttpClient, resources: JourneyResources, maxBytes: number): SseClient {
