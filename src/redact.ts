@@ -16,6 +16,12 @@ const PATTERNS: [RegExp, string][] = [
   [/(\bjwt\.)[A-Za-z0-9!#$%&*+.^_`|~-]+/gi, `$1${REDACTED}`],
 ];
 
+/**
+ * Matches every string one of PATTERNS could match (and more): most strings in a result (names, statuses, times)
+ * match none, and skip the five replacements.
+ */
+const MAY_MATCH = /bearer|eyJ|[?&](?:access_token|token|password|key|secret|auth|code)=|jwt\./i;
+
 // Terminal colour codes (Playwright's call log dims its lines with them): raw, and as JSON writes them in a log line.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is the character this pattern exists to find.
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\\u001[bB]\[[0-9;?]*[A-Za-z]/g;
@@ -64,6 +70,7 @@ export class Redactor {
     for (const v of this.ordered) {
       if (out.includes(v)) out = out.split(v).join(REDACTED);
     }
+    if (!MAY_MATCH.test(out)) return out;
     for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
     return out;
   }
@@ -76,9 +83,14 @@ export class Redactor {
 
 function walk(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fn(k), walk(v, fn)]));
+  if (value === null || typeof value !== 'object') return value;
+  // Loops rather than entries/map/fromEntries: this copies every run's whole result, and the copies were its cost.
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], fn);
+    return out;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[fn(key)] = walk((value as Record<string, unknown>)[key], fn);
+  return out;
 }

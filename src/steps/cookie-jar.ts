@@ -7,6 +7,8 @@ import type { JourneyResources } from '../journey/step-ports.js';
  * collected with the run. HTTP, SSE and the WebSocket upgrade share it.
  */
 const jars = new WeakMap<JourneyResources, CookieJar>();
+/** Jars that were ever offered a cookie: most API journeys get none, and need not ask tough-cookie on each request. */
+const offered = new WeakSet<CookieJar>();
 
 export function journeyCookies(resources: JourneyResources): CookieJar {
   let jar = jars.get(resources);
@@ -19,7 +21,7 @@ export function journeyCookies(resources: JourneyResources): CookieJar {
 
 /** The `Cookie` header for `url`: the probe's own header first, then the jar's matching cookies. */
 export async function cookieHeader(jar: CookieJar | undefined, url: string, given: string | undefined): Promise<string | undefined> {
-  const stored = jar === undefined ? '' : await jar.getCookieString(url);
+  const stored = jar === undefined || !offered.has(jar) ? '' : await jar.getCookieString(url);
   const parts = [given, stored].filter((p): p is string => p !== undefined && p !== '');
   return parts.length === 0 ? undefined : parts.join('; ');
 }
@@ -37,6 +39,8 @@ export async function storeCookies(
   for (const cookie of Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie]) {
     const value = cookie.split(';')[0]?.split('=').slice(1).join('=');
     if (value !== undefined && value !== '') markSecret(value);
-    await jar?.setCookie(cookie, url, { ignoreError: true });
+    if (jar === undefined) continue;
+    offered.add(jar);
+    await jar.setCookie(cookie, url, { ignoreError: true });
   }
 }

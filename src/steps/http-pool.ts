@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
-import { buildConnector, Client, Dispatcher } from 'undici';
+import { buildConnector, Client, Dispatcher, errors } from 'undici';
 import type { JourneyResources } from '../journey/step-ports.js';
+
+/**
+ * The one error every connection still open at a run's end is destroyed with. Left to itself undici makes a new
+ * ClientDestroyedError per connection, and Node's stream `destroy(err)` formats its stack (source-mapped, when the
+ * process has source maps on): on the success path of every run. Its stack is formatted once, here.
+ */
+const RUN_ENDED = new errors.ClientDestroyedError();
+void RUN_ENDED.stack;
 
 /** The connect of one client's current socket, waiting for the request that opened it to claim it. */
 interface ConnectTiming {
@@ -109,7 +117,7 @@ export class JourneyPool extends Dispatcher {
 
   override async destroy(): Promise<void> {
     this.ended = true;
-    await Promise.all(this.take().map((c) => c.destroy()));
+    await Promise.all(this.take().map((c) => c.destroy(RUN_ENDED)));
   }
 
   private take(): TimedClient[] {
