@@ -2,8 +2,9 @@
  * What a user pays for an API journey, against a cheap loopback target in its own process (bench/cheap-target.mjs):
  * the bundled golden path through the prober vs the same requests in a bare undici + ws script
  * (bench/bare-journey.mjs). Paired and interleaved; medians and ratios; CPU is the client process's only.
- *   1. warm: one journey per request in two long-lived worker processes (`createProber()` once, then `prober.run()`
- *      per journey, vs the bare script);
+ *   1. warm: one journey per request in long-lived worker processes: `createProber()` once, then `prober.run()` per
+ *      journey, vs the bare script with a fresh undici Agent per journey (the same exchange: a prober run opens its
+ *      own connections to time them) and vs the bare script on undici's global dispatcher (connections kept);
  *   2. cold: whole processes, `prober run golden-path-api` vs `node bench/bare-journey.mjs`, timed by GNU time.
  *   npm run bench:api -- [warmIterations=300] [coldRuns=15]
  */
@@ -19,19 +20,24 @@ const env = { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '
 const target = await startCheapTarget(root);
 try {
   const { auth, backend } = target.urls;
-  const prober = forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env);
-  const bare = forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email], env);
-  const warm: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
+  const workers = {
+    prober: forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env),
+    fresh: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'fresh'], env),
+    shared: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'shared'], env),
+  };
+  const sides = Object.keys(workers) as (keyof typeof workers)[];
+  const warm: Record<keyof typeof workers, Sample[]> = { prober: [], fresh: [], shared: [] };
   try {
-    for (let i = 0; i < 30; i++) { await prober.once(); await bare.once(); } // JIT warm-up, sockets
+    for (let i = 0; i < 30; i++) for (const side of sides) await workers[side].once(); // JIT warm-up
     for (let i = 0; i < warmIterations; i++) {
-      // Alternate which side goes first, so drift and GC pauses hit both equally.
-      if (i % 2 === 0) { warm.p.push(await prober.once()); warm.b.push(await bare.once()); }
-      else { warm.b.push(await bare.once()); warm.p.push(await prober.once()); }
+      // Rotate which side goes first, so drift and GC pauses hit every side equally.
+      for (let k = 0; k < sides.length; k++) {
+        const side = sides[(i + k) % sides.length]!;
+        warm[side].push(await workers[side].once());
+      }
     }
   } finally {
-    prober.stop();
-    bare.stop();
+    for (const w of Object.values(workers)) w.stop();
   }
   const cold: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
   const proberArgv = [process.execPath, `${root}bin/prober.js`, 'run', 'golden-path-api', '--config', `${root}bench/cheap.config.ts`,
@@ -44,8 +50,9 @@ try {
   }
   console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
   console.log('|---|---|---|---|');
-  console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
-  console.log(row('warm, one `prober.run()` in a running process (`createProber()` once)', warm.p, warm.b, 'ms'));
+  if (coldRuns > 0) console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
+  console.log(row('warm, one `prober.run()` (`createProber()` once) vs bare, fresh connections per journey', warm.prober, warm.fresh, 'ms'));
+  console.log(row('warm, the same prober runs vs bare reusing connections across journeys', warm.prober, warm.shared, 'ms'));
 } finally {
   await target.stop();
 }

@@ -4,15 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import WebSocket from 'ws';
 
-export async function bareJourney(auth, backend, email, password) {
+export async function bareJourney(auth, backend, email, password, dispatcher) {
   const login = await request(`${auth}/auth/login`, {
+    dispatcher,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
   const { access_token: token } = await login.body.json();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const created = await request(`${backend}/api/sessions`, { method: 'POST', headers, body: '{}' });
+  const created = await request(`${backend}/api/sessions`, { method: 'POST', headers, body: '{}', dispatcher });
   const { session_id: sessionId } = await created.body.json();
   const ws = new WebSocket(`${backend.replace(/^http/, 'ws')}/ws?session_id=${sessionId}`, { headers });
   const nonce = randomUUID();
@@ -25,7 +26,7 @@ export async function bareJourney(auth, backend, email, password) {
     });
   });
   ws.close();
-  const closed = await request(`${backend}/api/sessions/${sessionId}`, { method: 'DELETE', headers });
+  const closed = await request(`${backend}/api/sessions/${sessionId}`, { method: 'DELETE', headers, dispatcher });
   await closed.body.dump();
 }
 
