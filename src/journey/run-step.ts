@@ -48,16 +48,13 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
   const io = run.ioForStep(step.scope);
   const ctx = makeStepContext(s, step, io, run);
   let outcome: StepOutcome;
-  // Unref'd deadline timers alone would let Node exit (code 13) under a step that awaits a promise with no I/O
-  // behind it; this one keeps the process alive until the deadline can report the timeout.
-  const keepAlive = setTimeout(() => undefined, Math.max(0, step.scope.deadline - Date.now()) + 1_000);
   try {
     await settleBody(() => s.run(ctx), step.scope, run);
     outcome = passedOutcome(step.elapsedMs(), run.budgetMs);
   } catch (err) {
     outcome = await thrownOutcome(s, err, { step, io, ...run });
   } finally {
-    clearTimeout(keepAlive);
+    step.close();
     run.onFault(undefined);
   }
   // Measured before evidence is collected: a screenshot's time is not the service's latency.

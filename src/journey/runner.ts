@@ -5,6 +5,7 @@ import type { JourneyResult, StepResult } from './result-schema.js';
 import type { JourneyDefinition } from './define.js';
 import type { JourneyResources, StepIoFactory, StepScope } from './step-ports.js';
 import type { ProbeScope } from './containment.js';
+import { deadlineSignal } from './deadline-signal.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { runStep } from './run-step.js';
 import { round, skippedResult } from './step-result.js';
@@ -66,8 +67,10 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const traceId = randomBytes(16).toString('hex');
   const outer = opts.signal ?? new AbortController().signal;
   const journeyTimeoutMs = opts.timeoutMs ?? def.timeoutMs;
-  const journeyTimeout = AbortSignal.timeout(journeyTimeoutMs);
-  const journeySignal = AbortSignal.any([outer, journeyTimeout]);
+  // Unreferenced, as AbortSignal.timeout's: each step's own timer keeps the process alive while it runs.
+  const journeyBound = deadlineSignal(outer, journeyTimeoutMs, { ref: false });
+  const journeyTimeout = journeyBound.timedOut;
+  const journeySignal = journeyBound.signal;
   const journeyDeadline = Date.now() + journeyTimeoutMs;
   const vars = makeVars();
   // Faults of this journey's code (an unhandled rejection, a throw from a timer, process.exit) end its running
@@ -134,6 +137,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       if (s.name === opts.untilStep) stoppedAfter = s.name;
     }
   } finally {
+    journeyBound.close();
     await closeAll();
   }
   const durationMs = performance.now() - t0;

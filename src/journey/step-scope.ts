@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redactor } from '../redact.js';
 import type { HttpEvidence } from './result-schema.js';
 import type { StepScope } from './step-ports.js';
+import { deadlineSignal } from './deadline-signal.js';
 
 /** What opening a step needs from its journey run. */
 export interface StepScopeInput {
@@ -31,14 +32,17 @@ export interface OpenStep {
   readonly http: HttpEvidence[];
   readonly metrics: Record<string, number>;
   elapsedMs(): number;
+  /** Ends the step's clock: its timer stops and its signal no longer follows the journey's. */
+  close(): void;
 }
 
 /** Starts a step's clock and derives its signal and deadline: the step's timeout, never past the journey's. */
 export function openStep(input: StepScopeInput): OpenStep {
   const startedAt = new Date();
   const t0 = performance.now();
-  const stepTimeout = AbortSignal.timeout(input.timeoutMs);
-  const signal = AbortSignal.any([input.parent, stepTimeout]);
+  // A referenced timer: it also keeps the process alive until the deadline can report the timeout.
+  const bound = deadlineSignal(input.parent, input.timeoutMs, { ref: true });
+  const signal = bound.signal;
   const startMs = Date.now();
   const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
   const http: HttpEvidence[] = [];
@@ -58,11 +62,12 @@ export function openStep(input: StepScopeInput): OpenStep {
   return {
     scope,
     startedAt,
-    stepTimeout,
+    stepTimeout: bound.timedOut,
     effectiveTimeoutMs: Math.max(0, deadline - startMs),
     spanId,
     http,
     metrics: {},
     elapsedMs: () => performance.now() - t0,
+    close: bound.close,
   };
 }

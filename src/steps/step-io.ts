@@ -16,7 +16,14 @@ export function apiStepIo(settings: StepKindSettings): StepIoFactory {
     );
     return (scope) => {
       const clients: Record<string, unknown> = {};
-      for (const [name, make] of kinds) clients[name] = make(scope, clients as Partial<StepClients>);
+      // Made when a step first uses one (most steps use one kind), then kept for the rest of the step.
+      for (const [name, make] of kinds) {
+        let made: { client: unknown } | undefined;
+        Object.defineProperty(clients, name, {
+          enumerable: true,
+          get: () => (made ??= { client: make(scope, clients as Partial<StepClients>) }).client,
+        });
+      }
       return Object.defineProperty(clients as unknown as StepClients, 'page', {
         enumerable: true,
         get(): never {
