@@ -64,12 +64,11 @@ export interface Worker {
 export function forkWorker(argv: readonly string[], env: NodeJS.ProcessEnv): Worker {
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   let pending: { resolve(s: Sample): void; reject(e: Error): void } | undefined;
-  let markReady: () => void = () => undefined;
-  let failReady: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failReady = reject)));
+  const readiness: { resolve?: () => void; reject?: (e: Error) => void } = {};
+  const ready = new Promise<void>((resolve, reject) => Object.assign(readiness, { resolve, reject }));
   ready.catch(() => undefined);
   child.on('message', (msg: Sample | { error: string } | { ready: true }) => {
-    if ('ready' in msg) return markReady();
+    if ('ready' in msg) return readiness.resolve?.();
     if ('error' in msg) pending?.reject(new Error(msg.error));
     else pending?.resolve(msg);
     pending = undefined;
@@ -77,7 +76,7 @@ export function forkWorker(argv: readonly string[], env: NodeJS.ProcessEnv): Wor
   // A worker that dies (a bad config, a crash) must end the bench, not leave it waiting for an answer.
   child.on('exit', (code) => {
     const err = new Error(`worker ${argv.join(' ')} exited with ${String(code)}`);
-    failReady(err);
+    readiness.reject?.(err);
     pending?.reject(err);
   });
   return {

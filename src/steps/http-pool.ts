@@ -102,10 +102,13 @@ export class JourneyPool extends Dispatcher {
       void client.close().catch(() => undefined);
       return accepted;
     }
-    let list = this.clients.get(origin);
-    if (list === undefined) this.clients.set(origin, (list = []));
+    const list = this.clients.get(origin) ?? [];
+    this.clients.set(origin, list);
     let client = list.find((c) => !c.closed && !c.destroyed && c.stats.size === 0);
-    if (client === undefined) list.push((client = new TimedClient(origin, {}, this.tlsFor?.(origin))));
+    if (client === undefined) {
+      client = new TimedClient(origin, {}, this.tlsFor?.(origin));
+      list.push(client);
+    }
     client.dispatch(options, handler);
     return true;
   }

@@ -21,7 +21,10 @@ export function apiStepIo(settings: StepKindSettings): StepIoFactory {
         let made: { client: unknown } | undefined;
         Object.defineProperty(clients, name, {
           enumerable: true,
-          get: () => (made ??= { client: make(scope, clients as Partial<StepClients>) }).client,
+          get: () => {
+            made ??= { client: make(scope, clients as Partial<StepClients>) };
+            return made.client;
+          },
         });
       }
       return Object.defineProperty(clients as unknown as StepClients, 'page', {

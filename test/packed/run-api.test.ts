@@ -94,3 +94,34 @@ describe('run() in this process', () => {
     expect((err as InstanceType<typeof ProberSetupError>).problems.join('\n')).toMatch(/targets\.auth/);
   });
 });
+
+describe('createProber() in this process', () => {
+  it('loads the config once and runs its journeys as often as asked, each run with its own id, connections and result', async () => {
+    const { createProber } = await import('../../src/index.js');
+    const prober = await createProber({
+      config: {
+        environment: 'warm-test',
+        targets: { auth: sandbox.urls.auth, backend: sandbox.urls.backend, web: sandbox.urls.web },
+        probes: ['probes/golden-path-api.ts'],
+        secrets: { password: '${env:RUN_API_PASSWORD}' },
+        variables: { email: 'probe@sandbox.test' },
+      },
+      cwd: ROOT,
+      env: { RUN_API_PASSWORD: password },
+    });
+    expect(prober.journeys).toContain('golden-path-api');
+    const first = RunResult.parse(await prober.run({ journeys: ['golden-path-api'] }));
+    const second = RunResult.parse(await prober.run({ journeys: ['golden-path-api'] }));
+    expect([first.status, second.status]).toEqual(['pass', 'pass']);
+    expect(first.runId).not.toBe(second.runId);
+    // Each run opened its own connection for its first request, so each measured a connect.
+    for (const r of [first, second]) {
+      const login = r.journeys[0]!.steps[0]!.evidence!.http![0]!;
+      expect(login.reused).toBeUndefined();
+      expect(login.timings.connectMs).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify([first, second])).not.toContain(password);
+    await expect(prober.run({ journeys: ['no-such-journey'] })).rejects.toThrow(/no-such-journey: no such journey/);
+  });
+});
+
