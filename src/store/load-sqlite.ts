@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ProberSetupError } from '../journey/errors.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
+export type SqliteStatement = BetterSqlite3.Statement;
 
 let cached: typeof BetterSqlite3 | undefined;
 
@@ -23,4 +24,17 @@ export function openSqlite(file: string): SqliteDatabase {
     }
   }
   return new cached(file);
+}
+
+/** `db.prepare` once per SQL text: preparing is most of the cost of a small statement run per step or per run. */
+export function statementCache(db: SqliteDatabase): (sql: string) => SqliteStatement {
+  const statements = new Map<string, SqliteStatement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
 }

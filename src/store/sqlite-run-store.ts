@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { openSqlite, type SqliteDatabase } from './load-sqlite.js';
+import { openSqlite, statementCache, type SqliteDatabase, type SqliteStatement } from './load-sqlite.js';
 import { RunResult } from '../journey/result-schema.js';
 import type {
   AlertStateRecord,
@@ -40,12 +40,15 @@ export class SqliteRunStore implements RunStore {
   /** The file this handle has open: a path that now names another file (or none) means the store was deleted. */
   private identity: { dev: number; ino: number };
 
+  /** Statements prepared once per connection: a scheduled run updates its in-flight marker at every step. */
+  private prepared: (sql: string) => SqliteStatement;
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.file = resolve(path);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     this.onInvalid = options.onInvalid ?? (() => undefined);
     mkdirSync(dirname(this.file), { recursive: true });
     this.db = this.open();
+    this.prepared = statementCache(this.db);
     this.write = batchWriter(this.db);
     this.identity = fileIdentity(this.file);
   }
@@ -110,6 +113,7 @@ export class SqliteRunStore implements RunStore {
     const db = this.open();
     const old = this.db;
     this.db = db;
+    this.prepared = statementCache(db);
     this.write = batchWriter(db);
     this.identity = fileIdentity(this.file);
     try {
@@ -123,9 +127,8 @@ export class SqliteRunStore implements RunStore {
     const limit = Math.max(0, Math.floor(query.limit));
     const rows =
       query.journey === undefined
-        ? this.db.prepare('SELECT run_id, document FROM runs ORDER BY started_ms DESC, rowid DESC LIMIT ?').all(limit)
-        : this.db
-            .prepare(
+        ? this.prepared('SELECT run_id, document FROM runs ORDER BY started_ms DESC, rowid DESC LIMIT ?').all(limit)
+        : this.prepared(
               `SELECT r.run_id, r.document FROM journey_runs j JOIN runs r ON r.run_id = j.run_id
                WHERE j.journey = ? ORDER BY j.started_ms DESC, r.rowid DESC LIMIT ?`,
             )
@@ -140,12 +143,11 @@ export class SqliteRunStore implements RunStore {
   }
 
   async listJourneys(): Promise<string[]> {
-    return (this.db.prepare('SELECT DISTINCT journey FROM journey_runs ORDER BY journey').pluck().all() as string[]).slice();
+    return (this.prepared('SELECT DISTINCT journey FROM journey_runs ORDER BY journey').pluck().all() as string[]).slice();
   }
 
   async uptime(journey: string, since: Date): Promise<UptimeCounts> {
-    const row = this.db
-      .prepare(
+    const row = this.prepared(
         `SELECT SUM(status IN ('pass', 'degraded', 'flaky')) AS up, SUM(status = 'fail') AS down
          FROM journey_runs WHERE journey = ? AND started_ms >= ?`,
       )
@@ -155,9 +157,8 @@ export class SqliteRunStore implements RunStore {
 
   async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
     const prune = this.db.transaction(() => {
-      const old = this.db.prepare('DELETE FROM runs WHERE started_ms < ?').run(now.getTime() - policy.maxAgeDays * DAY_MS).changes;
-      const excess = this.db
-        .prepare(
+      const old = this.prepared('DELETE FROM runs WHERE started_ms < ?').run(now.getTime() - policy.maxAgeDays * DAY_MS).changes;
+      const excess = this.prepared(
           `DELETE FROM runs WHERE run_id IN (
              SELECT run_id FROM (
                SELECT run_id, ROW_NUMBER() OVER (PARTITION BY journey ORDER BY started_ms DESC) AS rn FROM journey_runs
@@ -170,25 +171,25 @@ export class SqliteRunStore implements RunStore {
   }
 
   async markInFlight(marker: InFlightRun): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO in_flight (run_id, journey, environment, started_at, step) VALUES (?, ?, ?, ?, ?)')
+    this
+      .prepared('INSERT OR REPLACE INTO in_flight (run_id, journey, environment, started_at, step) VALUES (?, ?, ?, ?, ?)')
       .run(marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step));
   }
 
   async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
-    this.db.prepare('UPDATE in_flight SET step = ? WHERE run_id = ?').run(JSON.stringify(step), runId);
+    this.prepared('UPDATE in_flight SET step = ? WHERE run_id = ?').run(JSON.stringify(step), runId);
   }
 
   async takeInFlight(): Promise<InFlightRun[]> {
     const take = this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT run_id, journey, environment, started_at, step FROM in_flight ORDER BY started_at').all() as {
+      const rows = this.prepared('SELECT run_id, journey, environment, started_at, step FROM in_flight ORDER BY started_at').all() as {
         run_id: string;
         journey: string;
         environment: string;
         started_at: string;
         step: string | null;
       }[];
-      this.db.prepare('DELETE FROM in_flight').run();
+      this.prepared('DELETE FROM in_flight').run();
       return rows.map((r) => ({
         runId: r.run_id,
         journey: r.journey,
