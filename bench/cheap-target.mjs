@@ -1,9 +1,11 @@
 // A cheap loopback chat target in its own process, speaking the sandbox's golden-path protocol without its scrypt
 // password check, fault hooks or SQLite: what the benches measure against, so the figures show what the *client*
-// pays. Prints one JSON line {"auth","backend"} when listening; stops on SIGTERM or when stdin closes.
+// pays. It also serves the sandbox's two web pages (from dist/, so build first) on the same origin, for the browser
+// bench. Prints one JSON line {"auth","backend","web"} when listening; stops on SIGTERM or when stdin closes.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
+import { chatPage, loginPage } from '../dist/sandbox/web-pages.js';
 
 const sessions = new Set();
 const tokens = new Set();
@@ -14,9 +16,17 @@ function json(res, status, body) {
   res.end(text);
 }
 
+// Browsers cannot set Authorization on a WebSocket: the web page sends its token as a `bearer.<token>` subprotocol.
 function authorized(req) {
   const auth = req.headers.authorization ?? '';
-  return tokens.has(auth.replace(/^Bearer /, ''));
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const fromProtocol = offered.find((p) => p.startsWith('bearer.'))?.slice('bearer.'.length);
+  return tokens.has(auth.replace(/^Bearer /, '')) || (fromProtocol !== undefined && tokens.has(fromProtocol));
+}
+
+function page(res, html) {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+  res.end(html);
 }
 
 const server = createServer((req, res) => {
@@ -24,6 +34,9 @@ const server = createServer((req, res) => {
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     const url = new URL(req.url, 'http://x');
+    const base = `http://${req.headers.host}`;
+    if (req.method === 'GET' && url.pathname === '/login') return page(res, loginPage({ auth: base, backend: base }));
+    if (req.method === 'GET' && url.pathname === '/chat') return page(res, chatPage({ auth: base, backend: base }));
     if (req.method === 'POST' && url.pathname === '/auth/login') {
       const { email, password } = JSON.parse(body || '{}');
       if (!email || !password) return json(res, 401, { error: 'invalid_credentials' });
@@ -32,6 +45,11 @@ const server = createServer((req, res) => {
       return json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 900 });
     }
     if (!authorized(req)) return json(res, 401, { error: 'unauthorized' });
+    if (req.method === 'POST' && url.pathname === '/auth/logout') {
+      tokens.delete((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      res.writeHead(204);
+      return res.end();
+    }
     if (req.method === 'POST' && url.pathname === '/api/sessions') {
       const id = randomUUID();
       sessions.add(id);
@@ -47,7 +65,8 @@ const server = createServer((req, res) => {
   });
 });
 
-const wss = new WebSocketServer({ noServer: true });
+// The page offers ['chat.v1', 'bearer.<token>']: answer with chat.v1, as the sandbox does.
+const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('chat.v1') ? 'chat.v1' : false) });
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname !== '/ws' || !authorized(req) || !sessions.has(url.searchParams.get('session_id'))) {
@@ -72,7 +91,7 @@ server.on('upgrade', (req, socket, head) => {
 server.keepAliveTimeout = 5_000;
 server.listen(0, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${server.address().port}`;
-  process.stdout.write(`${JSON.stringify({ auth: base, backend: base })}\n`);
+  process.stdout.write(`${JSON.stringify({ auth: base, backend: base, web: base })}\n`);
 });
 const stop = () => {
   for (const c of wss.clients) c.terminate();

@@ -37,12 +37,15 @@ export async function timeProcess(argv: readonly string[], options: { cwd: strin
   });
 }
 
+/** The cheap target serves auth, backend and the web pages on one origin. */
+export type CheapUrls = Record<'auth' | 'backend' | 'web', string>;
+
 /** Starts the cheap loopback target in its own process and waits for its URL line. */
-export async function startCheapTarget(root: string): Promise<{ urls: { auth: string; backend: string }; child: ChildProcess; stop(): Promise<void> }> {
+export async function startCheapTarget(root: string): Promise<{ urls: CheapUrls; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [`${root}bench/cheap-target.mjs`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return {
-    urls: JSON.parse(line) as { auth: string; backend: string },
+    urls: JSON.parse(line) as CheapUrls,
     child,
     async stop() {
       child.kill('SIGTERM');
