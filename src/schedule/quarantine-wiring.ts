@@ -30,7 +30,9 @@ export function wireQuarantine(
   deps: { loaded: LoadedConfig; log: Logger; registry: Registry },
 ): QuarantineWiring {
   const { loaded, log } = deps;
-  const { held, lifted } = quarantine?.load(loaded.journeys) ?? { held: [], lifted: [] };
+  // A journey the config disables is lifted like a removed one: re-enabling it is the operator's way to clear it.
+  const probed = loaded.journeys.filter((j) => loaded.config.journeys[j.name]?.enabled !== false);
+  const { held, lifted } = quarantine?.load(probed) ?? { held: [], lifted: [] };
   for (const e of lifted)
     log.warn(
       { journey: e.journey, file: quarantine?.file },

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AlertPolicySchema } from '../../src/alert/policy-config.js';
 import { evaluateProberHealth, loopCondition } from '../../src/alert/prober-health.js';
@@ -9,6 +11,8 @@ import { ProberSetupError } from '../../src/journey/errors.js';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { journeyFingerprint, sourceFile } from '../../src/schedule/journey-fingerprint.js';
 import { LoopQuarantine, quarantineFile } from '../../src/schedule/loop-quarantine.js';
+import { wireQuarantine } from '../../src/schedule/quarantine-wiring.js';
+import type { LoadedConfig } from '../../src/config/load-config.js';
 
 const looping = journey({
   name: 'loops',
@@ -106,6 +110,29 @@ describe('LoopQuarantine: a journey that blocked the event loop, across restarts
     expect(thrown).toBeInstanceOf(ProberSetupError);
     expect((thrown as Error).message).toMatch(why);
     expect((thrown as Error).message).toMatch(/fix or delete it/);
+  });
+});
+
+describe('wireQuarantine: what the daemon sees at start', () => {
+  it.each([
+    ['enabled', true, true, 1],
+    ['disabled in the config (re-enabling it later is a way to clear it)', false, false, 0],
+  ])('a blocked journey %s is held: %s', async (_label, enabled, held, gauge) => {
+    const q = fresh();
+    block(q);
+    // The two fields of a loaded config the quarantine reads: the journeys and their `enabled` settings.
+    const loaded = {
+      journeys: [looping, other],
+      config: { journeys: { loops: { enabled } } },
+    } as unknown as LoadedConfig;
+    const registry = new Registry();
+    const wired = wireQuarantine(new LoopQuarantine(q.file, context), {
+      loaded,
+      log: pino({ level: 'silent' }),
+      registry,
+    });
+    expect([wired.holds('loops'), wired.owns('run-1'), wired.healthz().length]).toEqual([held, held, held ? 1 : 0]);
+    expect(await registry.metrics()).toMatch(new RegExp(`prober_journey_quarantined\\{journey="loops"\\} ${gauge}`));
   });
 });
 
