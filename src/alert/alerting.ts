@@ -9,7 +9,7 @@ import { AlertPipeline } from './alert-pipeline.js';
 import type { ChannelSender } from './channels/channel.js';
 import { createSender } from './channels/registry.js';
 import { OutboxDeliverer, type DeliveryEvent } from './outbox-deliverer.js';
-import { resolveRefs } from './secret-ref.js';
+import { resolveRefs } from '../config/env-refs.js';
 
 export interface Alerting {
   pipeline: AlertPipeline;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ProberSetupError } from '../journey/errors.js';
-
-const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+import { envRefName } from './env-refs.js';
 
 /**
  * OpenTelemetry export (off unless this section is present): one span per journey run and per step, sent over
@@ -26,7 +25,7 @@ export function resolveOtlpHeaders(headers: Readonly<Record<string, string>>, en
   const out: Record<string, string> = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    const ref = ENV_REF.exec(value)?.[1];
+    const ref = envRefName(value);
     if (ref === undefined) out[name] = value;
     else if (env[ref] === undefined || env[ref] === '') problems.push(`otlp.headers.${name}: environment variable ${ref} is not set; export it before running`);
     else out[name] = env[ref];

@@ -1,13 +1,12 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { OtlpConfigSchema } from './otlp-config.js';
+import { envRefString } from './env-refs.js';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
 import { MAX_TIMER_MS } from './check-definitions.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
 
-/** `${env:NAME}`: the only way a secret enters a config, so a config file can be committed and shared. */
-export const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 const Ms = z.number().int().positive();
 /** A timeout or budget: Node's timers cannot wait longer than 2^31 − 1 ms (a longer delay fires after 1 ms). */
@@ -72,7 +71,7 @@ export const ConfigSchema = z
     secrets: z
       .record(
         z.string(),
-        z.string().regex(ENV_REF, 'must be an ${env:NAME} reference; literal secrets are refused in config files'),
+        envRefString('must be an ${env:NAME} reference; literal secrets are refused in config files'),
       )
       .default({}),
     /** Non-secret values journeys read with `ctx.variable(name)`. */
@@ -151,8 +150,3 @@ export const ConfigSchema = z
 export type ProberConfigInput = z.input<typeof ConfigSchema>;
 /** A validated config with defaults applied; secrets are still references. */
 export type ProberConfig = z.output<typeof ConfigSchema>;
-
-/** Typed helper for TypeScript config files; validation happens when the prober loads the file. */
-export function defineConfig(config: ProberConfigInput): ProberConfigInput {
-  return config;
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_STORE_PATH } from '../store/run-store.js';
 import { scheduleBudgetProblem } from '../config/check-schedule.js';
+import { ENV_REF } from '../config/env-refs.js';
 
 /** Kept here for the callers that import it with the schedule sections; it lives with the other config checks. */
 export { scheduleBudgetProblem };
@@ -8,8 +9,6 @@ export { scheduleBudgetProblem };
 /** The config sections `prober schedule` adds; `src/config/schema.ts` composes them into the config. */
 
 const Positive = z.number().int().positive();
-/** `${env:NAME}` (as in src/config/schema.ts, which imports this file: repeated to avoid an import cycle). */
-const ENV_REF_PATTERN = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 function hasPassword(url: string): boolean {
   try {
@@ -29,8 +28,8 @@ export const StoreConfigSchema = z
      */
     url: z
       .string()
-      .refine((u) => ENV_REF_PATTERN.test(u) || /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL or an ${env:NAME} reference to one')
-      .refine((u) => ENV_REF_PATTERN.test(u) || !hasPassword(u), 'carries a password: put the whole URL in an environment variable and write ${env:NAME}')
+      .refine((u) => ENV_REF.test(u) || /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL or an ${env:NAME} reference to one')
+      .refine((u) => ENV_REF.test(u) || !hasPassword(u), 'carries a password: put the whole URL in an environment variable and write ${env:NAME}')
       .optional(),
     /** Runs older than this are deleted. @defaultValue 30 */
     retentionDays: Positive.default(30),

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
+import { envRefName } from '../config/env-refs.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunStore } from './run-store.js';
 
-const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -13,7 +13,7 @@ export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres';
 export function storeTarget(config: { path: string; url?: string | undefined }, flag: string | undefined, env: NodeJS.ProcessEnv): { target: StoreTarget; secrets: string[] } {
   const chosen = flag ?? config.url;
   if (chosen === undefined) return { target: { kind: 'sqlite', path: resolve(config.path) }, secrets: [] };
-  const ref = ENV_REF.exec(chosen)?.[1];
+  const ref = envRefName(chosen);
   const source = flag === undefined ? 'store.url' : '--store';
   let url = chosen;
   if (ref !== undefined) {
