@@ -4,7 +4,7 @@ export type { JourneyDefinition, StepContext, StepDefinition, StepOptions, Vars 
 export { StepFailure } from './journey/errors.js';
 export type { RunResult, JourneyResult, StepResult, Category } from './journey/result-schema.js';
 export { RunResult as RunResultSchema } from './journey/result-schema.js';
-export { defineConfig } from './config/schema.js';
+export { defineConfig } from './config/define-config.js';
 export type { ProberConfig } from './config/schema.js';
 export { z } from 'zod';
 

@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { networkReason, outcomeForStatus, type AttemptOutcome } from './delivery-outcome.js';
 
 export interface PostRequest {
@@ -26,12 +27,6 @@ export async function postJson(req: PostRequest, ctx: SendContext): Promise<Atte
   const deadline = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, deadline]);
   try {
-    // Loaded on first use, not at import: the config schema imports the channel files, journey files import the
-    // config schema through tsx, and a second (CommonJS) copy of undici fails to initialise there.
-    // The bundled CLI (scripts/bundle.mjs) makes undici a chunk whose only export is `default` (esbuild's CommonJS
-    // interop), where Node's loader gives named exports: without this every delivery was a "network error".
-    const undici = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
-    const request = undici.default?.request ?? undici.request;
     const res = await request(req.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'golden-path-prober', ...req.headers },
