@@ -20,24 +20,27 @@ const env = { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '
 const target = await startCheapTarget(root);
 try {
   const { auth, backend } = target.urls;
-  const workers = {
-    prober: forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env),
-    fresh: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'fresh'], env),
-    shared: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'shared'], env),
-  };
-  const sides = Object.keys(workers) as (keyof typeof workers)[];
-  const warm: Record<keyof typeof workers, Sample[]> = { prober: [], fresh: [], shared: [] };
-  try {
-    for (let i = 0; i < 30; i++) for (const side of sides) await workers[side].once(); // JIT warm-up
-    for (let i = 0; i < warmIterations; i++) {
-      // Rotate which side goes first, so drift and GC pauses hit every side equally.
-      for (let k = 0; k < sides.length; k++) {
-        const side = sides[(i + k) % sides.length]!;
-        warm[side].push(await workers[side].once());
+  const warm: Record<'prober' | 'fresh' | 'shared', Sample[]> = { prober: [], fresh: [], shared: [] };
+  // warmIterations 0 skips the warm rows (the cold row alone: `npm run bench:api -- 0 15`).
+  if (warmIterations > 0) {
+    const workers = {
+      prober: forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env),
+      fresh: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'fresh'], env),
+      shared: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'shared'], env),
+    };
+    const sides = Object.keys(workers) as (keyof typeof workers)[];
+    try {
+      for (let i = 0; i < 30; i++) for (const side of sides) await workers[side].once(); // JIT warm-up
+      for (let i = 0; i < warmIterations; i++) {
+        // Rotate which side goes first, so drift and GC pauses hit every side equally.
+        for (let k = 0; k < sides.length; k++) {
+          const side = sides[(i + k) % sides.length]!;
+          warm[side].push(await workers[side].once());
+        }
       }
+    } finally {
+      for (const w of Object.values(workers)) w.stop();
     }
-  } finally {
-    for (const w of Object.values(workers)) w.stop();
   }
   const cold: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
   const proberArgv = [process.execPath, `${root}bin/prober.js`, 'run', 'golden-path-api', '--config', `${root}bench/cheap.config.ts`,
@@ -51,8 +54,10 @@ try {
   console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
   console.log('|---|---|---|---|');
   if (coldRuns > 0) console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
-  console.log(row('warm, one `prober.run()` (`createProber()` once) vs bare, fresh connections per journey', warm.prober, warm.fresh, 'ms'));
-  console.log(row('warm, the same prober runs vs bare reusing connections across journeys', warm.prober, warm.shared, 'ms'));
+  if (warmIterations > 0) {
+    console.log(row('warm, one `prober.run()` (`createProber()` once) vs bare, fresh connections per journey', warm.prober, warm.fresh, 'ms'));
+    console.log(row('warm, the same prober runs vs bare reusing connections across journeys', warm.prober, warm.shared, 'ms'));
+  }
 } finally {
   await target.stop();
 }
