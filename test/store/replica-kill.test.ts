@@ -66,7 +66,17 @@ describe('replicas without duplicates', () => {
     if (!faultOff) sandbox.faults.clear();
     // Let the last notifications go out, then stop cleanly; ticks from here on are not counted (a claimed tick may
     // be cut short by the shutdown).
-    await waitFor('a resolved notification', () => (receiver.requests.some((r) => json(r).state === 'resolved') ? true : undefined), 60_000, 250);
+    await waitFor('a resolved notification', () => (receiver.requests.some((r) => json(r).state === 'resolved') ? true : undefined), 60_000, 250).catch(async (err: unknown) => {
+      // What the store and the replicas knew, so a failure here says where the notification stopped.
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      const outbox = (await db.query('SELECT alert_key, payload->>\'state\' AS state, attempts, delivered_ms, dead_reason, last_error, lease_until_ms FROM prober_outbox ORDER BY seq')).rows;
+      const states = (await db.query('SELECT key, state FROM prober_alert_state')).rows;
+      await db.end();
+      const alertLines = replicas.flatMap((r) => r!.stderr().split('\n').filter((l) => l.includes('alert/')).slice(-5));
+      console.log(JSON.stringify({ received: receiver.requests.map((r) => json(r).state), outbox, states, alertLines }, null, 1));
+      throw err;
+    });
     const stopAt = Date.now();
     for (const r of replicas) expect((await r!.stop('SIGTERM')).code).toBe(0);
     const kills = killedAt.length;
