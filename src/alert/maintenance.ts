@@ -1,5 +1,6 @@
 import { createTask, validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { CronSchema } from '../config/cron.js';
 
 const MINUTE_MS = 60_000;
 /** Windows longer than a week are a silence, not maintenance; the bound also bounds the scan below. */
@@ -8,10 +9,7 @@ const MAX_DURATION_MS = 7 * 24 * 3_600_000;
 export const MaintenanceWindowSchema = z
   .object({
     /** When a window opens (node-cron syntax, optional seconds field), e.g. `0 2 * * 0` = Sundays 02:00. */
-    cron: z.string().superRefine((expr, ctx) => {
-      const check = validateDetailed(expr);
-      if (!check.valid) ctx.addIssue({ code: 'custom', message: `invalid cron expression "${expr}": ${check.errors.map((e) => e.message).join('; ')}` });
-    }),
+    cron: CronSchema,
     /** How long it stays open. */
     durationMs: z.number().int().positive().max(MAX_DURATION_MS),
     /** IANA time zone of `cron`. @defaultValue the host's */

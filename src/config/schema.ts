@@ -1,6 +1,6 @@
-import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { OtlpConfigSchema } from './otlp-config.js';
+import { CronSchema } from './cron.js';
 import { envRefString } from './env-refs.js';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
@@ -15,14 +15,6 @@ const TimerMs = z
   .int('must be a whole number of milliseconds')
   .positive('must be at least 1 ms')
   .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (2^31 − 1, about 24.8 days): Node's timers cannot wait longer`);
-
-const Cron = z.string().superRefine((expr, ctx) => {
-  const check = validateDetailed(expr);
-  if (!check.valid) {
-    const why = check.errors.map((e) => e.message).join('; ');
-    ctx.addIssue({ code: 'custom', message: `invalid cron expression "${expr}"${why === '' ? '' : `: ${why}`}` });
-  }
-});
 
 export const StepOverrideSchema = z
   .object({
@@ -43,13 +35,30 @@ export const JourneySettingsSchema = z
     /** @defaultValue true */
     enabled: z.boolean().default(true),
     /** Cron expression (optional seconds field) for `prober schedule`. */
-    schedule: Cron.optional(),
+    schedule: CronSchema.optional(),
     /** Whole-journey deadline in ms. @defaultValue the sum of its step timeouts */
     timeoutMs: TimerMs.optional(),
     budgetMs: TimerMs.optional(),
     steps: z.record(z.string(), StepOverrideSchema).default({}),
   })
   .strict();
+
+export const BrowserConfigSchema = z
+  .object({
+    /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */
+    executablePath: z.string().min(1).optional(),
+    headless: z.boolean().default(true),
+    args: z.array(z.string()).default([]),
+    /** Keep a Playwright trace (secrets scrubbed): of a failed journey, of every journey (`on`), or none. @defaultValue 'off' */
+    trace: z.enum(['off', 'on-failure', 'on']).default('off'),
+    /** Where screenshots and traces of failed steps go, as `<artifactsDir>/<runId>/`; relative to the working directory. @defaultValue 'artifacts' */
+    artifactsDir: z.string().min(1).default('artifacts'),
+    /** Run folders under `artifactsDir` older than this are deleted before each browser run. @defaultValue 72 */
+    artifactRetentionHours: z.number().positive().default(72),
+  })
+  .strict();
+/** The `browser` section with its defaults applied, derived from the schema (an absent section means all defaults). */
+export type BrowserSettings = z.output<typeof BrowserConfigSchema>;
 
 export const ConfigSchema = z
   .object({
@@ -84,7 +93,7 @@ export const ConfigSchema = z
         maxBodyBytes: Ms.default(10 * 1024 * 1024),
       })
       .strict()
-      .default({ maxBodyBytes: 10 * 1024 * 1024 }),
+      .prefault({}),
     /**
      * TLS per target name. Verification is always on; `ca` adds a trusted CA (PEM file, relative to the config
      * file); `insecure: true` turns verification off for that target only and is logged as a warning on every run.
@@ -103,7 +112,7 @@ export const ConfigSchema = z
         olderThanMs: z.number().int().nonnegative().default(600_000),
       })
       .strict()
-      .default({ enabled: true, olderThanMs: 600_000 }),
+      .prefault({}),
     /**
      * Targets whose version is read before each run and recorded in the result (`--expect-version` waits for it).
      * Only targets listed here are asked (`{}` means `{ path: '/version', field: 'version' }`); none by default.
@@ -114,21 +123,7 @@ export const ConfigSchema = z
         z.object({ path: z.string().startsWith('/').default('/version'), field: z.string().min(1).default('version'), enabled: z.boolean().default(true) }).strict(),
       )
       .default({}),
-    browser: z
-      .object({
-        /** Chromium to launch. @defaultValue Playwright's own browser if installed, else /usr/bin/chromium */
-        executablePath: z.string().min(1).optional(),
-        headless: z.boolean().default(true),
-        args: z.array(z.string()).default([]),
-        /** Keep a Playwright trace (secrets scrubbed): of a failed journey, of every journey (`on`), or none. @defaultValue 'off' */
-        trace: z.enum(['off', 'on-failure', 'on']).default('off'),
-        /** Where screenshots and traces of failed steps go, as `<artifactsDir>/<runId>/`; relative to the working directory. @defaultValue 'artifacts' */
-        artifactsDir: z.string().min(1).default('artifacts'),
-        /** Run folders under `artifactsDir` older than this are deleted before each browser run. @defaultValue 72 */
-        artifactRetentionHours: z.number().positive().default(72),
-      })
-      .strict()
-      .optional(),
+    browser: BrowserConfigSchema.optional(),
     /** OpenTelemetry: OTLP/HTTP export of a span per journey run and per step. Off unless present. */
     otlp: OtlpConfigSchema.optional(),
     /** When and where to notify: policy, named channels (secrets as `${env:NAME}`), maintenance windows, delivery. */

@@ -37,7 +37,7 @@ export const StoreConfigSchema = z
     maxRunsPerJourney: Positive.default(20_000),
   })
   .strict()
-  .default({ path: DEFAULT_STORE_PATH, retentionDays: 30, maxRunsPerJourney: 20_000 });
+  .prefault({});
 
 export const DEFAULT_SERVER_PORT = 9470;
 
@@ -57,7 +57,7 @@ export const ServerConfigSchema = z
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s):// URL' }).optional(),
   })
   .strict()
-  .default({ host: '127.0.0.1', port: DEFAULT_SERVER_PORT, refreshSeconds: 30 });
+  .prefault({});
 
 export const SchedulerConfigSchema = z
   .object({
@@ -70,7 +70,7 @@ export const SchedulerConfigSchema = z
     cleanupOnShutdownMs: Positive.max(8_000).default(3_000),
   })
   .strict()
-  .default({ maxRandomDelayMs: 1_000, cleanupOnShutdownMs: 3_000 });
+  .prefault({});
 
 interface BudgetInput {
   journeys: Record<string, { schedule?: string | undefined; timeoutMs?: number | undefined }>;

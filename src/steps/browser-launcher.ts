@@ -1,19 +1,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserType } from 'playwright-core';
-import type { ProberConfig } from '../config/schema.js';
+import { BrowserConfigSchema, type BrowserSettings, type ProberConfig } from '../config/schema.js';
 import { StepFailure } from '../journey/errors.js';
 import { oneLineOf } from './browser-failure.js';
 
-/** The `browser` config section with its defaults applied (the section itself is optional). */
-export interface BrowserSettings {
-  executablePath: string | undefined;
-  headless: boolean;
-  args: readonly string[];
-  trace: 'off' | 'on-failure' | 'on';
-  artifactsDir: string;
-  artifactRetentionHours: number;
-}
+export type { BrowserSettings } from '../config/schema.js';
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
@@ -39,15 +31,9 @@ export const INSTALL_HINT =
 // the GPU is useless headless and its process is the first to crash in containers.
 const ALWAYS_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
 
+/** The section as configured, or the schema's defaults when it is absent. */
 export function browserSettings(section: ProberConfig['browser'] | undefined): BrowserSettings {
-  return {
-    executablePath: section?.executablePath,
-    headless: section?.headless ?? true,
-    args: section?.args ?? [],
-    trace: section?.trace ?? 'off',
-    artifactsDir: section?.artifactsDir ?? 'artifacts',
-    artifactRetentionHours: section?.artifactRetentionHours ?? 72,
-  };
+  return section ?? BrowserConfigSchema.parse({});
 }
 
 export interface ExecutableChoice {
