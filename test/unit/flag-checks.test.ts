@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duration, oneOf, pairs, parseDurationMs, wholeNumber } from '../../src/cli/flag-checks.js';
+import { LOG_LEVEL_NAMES } from '../../src/cli/tables/shared.js';
+import { LOG_LEVELS } from '../../src/log.js';
 
 describe('parseDurationMs: a unit is required', () => {
   it.each([
@@ -44,4 +46,8 @@ describe('flag checks: what a table row turns a typed value into', () => {
   ])('%s', (_name, check, raw, expected) => {
     expect(run(check, raw)).toEqual(expected);
   });
+});
+
+it('--log-level offers exactly the levels the logger knows', () => {
+  expect([...LOG_LEVEL_NAMES]).toEqual([...LOG_LEVELS]);
 });

@@ -1,9 +1,15 @@
-import { LOG_LEVELS } from '../../log.js';
+import type { Level } from 'pino';
 import { LOG_FORMATS } from '../../log-format.js';
 import type { FlagSpec } from '../command-table.js';
 import { list, oneOf, pairs, text } from '../flag-checks.js';
 
 /** Flags several commands share: one definition each, so their help and checks are the same everywhere. */
+
+/**
+ * pino's levels, spelled here rather than imported from log.ts so that help and argument parsing do not load pino
+ * (test/unit/flag-checks.test.ts checks the two lists are the same).
+ */
+export const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly (Level | 'silent')[];
 
 export const config = {
   type: 'string',
@@ -23,8 +29,8 @@ export const target = {
 export const logLevel = {
   type: 'string',
   arg: 'L',
-  help: `log level on stderr: ${LOG_LEVELS.join(', ')} (default warn)`,
-  check: oneOf(LOG_LEVELS, undefined),
+  help: `log level on stderr: ${LOG_LEVEL_NAMES.join(', ')} (default warn)`,
+  check: oneOf(LOG_LEVEL_NAMES, undefined),
 } satisfies FlagSpec;
 
 export const logFormat = {
