@@ -1,3 +1,5 @@
+import { errorCodes } from '../journey/error-codes.js';
+
 /** What one delivery attempt came to; the outbox decides what happens next from this alone. */
 export type AttemptOutcome =
   | { kind: 'accepted'; status: number }
@@ -33,15 +35,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 /** Why a request failed without a response, as an error code (never a message: it could carry the URL). */
 export function networkReason(err: unknown, timedOut: boolean): string {
   if (timedOut) return 'attempt timed out';
-  const codes = new Set<string>();
-  // fetch wraps the socket error in `cause`; happy-eyeballs connects wrap several in AggregateError.errors.
-  const visit = (e: unknown, depth: number): void => {
-    if (depth > 4 || e === null || typeof e !== 'object') return;
-    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string') codes.add(code);
-    visit(cause, depth + 1);
-    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
-  };
-  visit(err, 0);
-  return codes.size > 0 ? `network error ${[...codes].join('/')}` : 'network error';
+  // undici wraps the socket error in `cause`; happy-eyeballs connects wrap several in AggregateError.errors.
+  const codes = errorCodes(err);
+  return codes.length > 0 ? `network error ${codes.join('/')}` : 'network error';
 }

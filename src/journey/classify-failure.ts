@@ -1,3 +1,4 @@
+import { collectErrors, type ErrnoLike } from './error-codes.js';
 import { stripAnsi } from '../redact.js';
 import type { Category } from './result-schema.js';
 import { isStepFailure } from './errors.js';
@@ -35,26 +36,6 @@ const TLS_MESSAGES: Record<string, string> = {
   CERT_NOT_YET_VALID: 'TLS certificate is not yet valid',
 };
 
-interface ErrnoLike {
-  code?: unknown;
-  address?: unknown;
-  port?: unknown;
-  hostname?: unknown;
-  name?: unknown;
-  message?: unknown;
-  issues?: unknown;
-}
-
-/** Every error in the `cause` chain and inside AggregateErrors, outermost first (as Checkly's collectErrorCodes). */
-export function collectErrors(err: unknown, seen = new Set<unknown>()): ErrnoLike[] {
-  if (typeof err !== 'object' || err === null || seen.has(err)) return [];
-  seen.add(err);
-  const out: ErrnoLike[] = [err as ErrnoLike];
-  const nested = (err as { errors?: unknown }).errors;
-  if (Array.isArray(nested)) for (const e of nested) out.push(...collectErrors(e, seen));
-  out.push(...collectErrors((err as { cause?: unknown }).cause, seen));
-  return out;
-}
 
 function networkMessage(e: ErrnoLike, code: string): string | undefined {
   const where = typeof e.address === 'string' ? ` (${e.address}${typeof e.port === 'number' ? `:${e.port}` : ''})` : '';

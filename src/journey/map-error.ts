@@ -1,5 +1,6 @@
 import { classifyFailure, oneLine } from './classify-failure.js';
 import { StepFailure, isStepFailure } from './errors.js';
+import { withDeadline } from './with-deadline.js';
 import type { Category } from './result-schema.js';
 import { checkReachable, endpointOf, type Reachability } from './service-reachability.js';
 
@@ -80,12 +81,6 @@ export async function judgeStepError(
 /** A deferred cleanup that cannot hold the journey open: it gets `boundMs`, then the journey ends without it. */
 export function boundedCleanup(close: () => unknown, boundMs: number): () => Promise<void> {
   return async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, boundMs);
-      timer.unref();
-    });
-    await Promise.race([Promise.resolve().then(close).then(() => undefined, () => undefined), bound]);
-    clearTimeout(timer);
+    await withDeadline(Promise.resolve().then(close).then(() => undefined, () => undefined), boundMs, () => undefined, { unref: true });
   };
 }

@@ -25,6 +25,7 @@ import { RunAborts } from './run-aborts.js';
 import { planSchedule, scheduleTable } from './schedule-plan.js';
 import type { LoopQuarantine } from './loop-quarantine.js';
 import { wireQuarantine, type QuarantineWiring } from './quarantine-wiring.js';
+import { withDeadline } from '../journey/with-deadline.js';
 
 export interface DaemonOptions {
   loaded: LoadedConfig;
@@ -229,12 +230,5 @@ async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: R
 
 async function settleWithin(work: readonly Promise<unknown>[], ms: number): Promise<boolean> {
   if (work.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const done = Promise.allSettled(work).then(() => true as const);
-  try {
-    return await Promise.race([done, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withDeadline(Promise.allSettled(work).then(() => true), ms, () => false);
 }

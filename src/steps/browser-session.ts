@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { USER_AGENT_TOKEN } from '../version.js';
 import { launchChromium, type BrowserSettings, type LaunchOptions } from './browser-launcher.js';
+import { withDeadline } from '../journey/with-deadline.js';
 
 interface Launched {
   browser: Browser;
@@ -68,13 +69,8 @@ export class BrowserSession {
     if (pending === undefined) return;
     const launched = await pending.catch(() => undefined);
     if (launched === undefined) return;
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.closeTimeoutMs ?? 10_000);
-    });
     // If the graceful close hangs, Playwright still kills the browser's process group when this process exits.
-    await Promise.race([launched.browser.close().catch(() => undefined), bound]);
-    clearTimeout(timer);
+    await withDeadline(launched.browser.close().catch(() => undefined), this.options.closeTimeoutMs ?? 10_000, () => undefined);
   }
 
   private async launch(): Promise<Launched> {

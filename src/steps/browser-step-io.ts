@@ -8,6 +8,7 @@ import { classifyBrowserError, oneLineOf, type IsTimeout } from './browser-failu
 import type { BrowserSettings } from './browser-launcher.js';
 import { followDeadline, PageWatch, playwrightMargin } from './browser-page-watch.js';
 import type { BrowserSession } from './browser-session.js';
+import { withDeadline } from '../journey/with-deadline.js';
 
 /** What a browser journey's steps see: the page, evidence for a failed step, and the reading of Playwright's errors. */
 export type BrowserStepIo = Pick<StepIo, 'page' | 'collectArtifacts' | 'explainFailure'>;
@@ -146,9 +147,7 @@ function timeoutErrorCheck(): IsTimeout {
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepFailure('prober', `${what} within ${ms} ms`)), ms);
+  return withDeadline(work, ms, (): never => {
+    throw new StepFailure('prober', `${what} within ${ms} ms`);
   });
-  return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }

@@ -13,6 +13,7 @@ import { framingFor } from './ws-frames.js';
 import { requestHeaders, headerValue } from './http.js';
 import { statusFailure } from './response-checks.js';
 import { remainingMs, safeUrl } from './scope.js';
+import { withDeadline } from '../journey/with-deadline.js';
 
 export type { WsClient, WsConnection, WsConnectOptions } from '../journey/step-clients.js';
 
@@ -55,7 +56,7 @@ export function createWsClient(
         closedByUs = true;
         if (socket.readyState === WebSocket.OPEN) socket.close(1000);
         else socket.terminate();
-        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+        await withDeadline(closed, 1000, () => undefined, { unref: true });
         socket.terminate();
       };
       resources.onClose(close);
