@@ -23,7 +23,12 @@ export const LocationQuorumSchema = z
     staleAfterMs: z.number().int().positive().optional(),
   })
   .strict()
-  .refine((q) => q.of === undefined || q.failing <= new Set(q.of).size, { message: 'locations.failing must not exceed the number of locations in locations.of' });
+  .superRefine((q, ctx) => {
+    const named = q.of === undefined ? undefined : new Set(q.of).size;
+    if (named !== undefined && q.failing > named) {
+      ctx.addIssue({ code: 'custom', path: ['failing'], message: `${q.failing} locations can never fail at once: \`of\` names ${named}; lower failing or list more locations` });
+    }
+  });
 export type LocationQuorum = z.output<typeof LocationQuorumSchema>;
 
 /**
