@@ -50,7 +50,7 @@ describe('deployment examples', () => {
     expect(pod.volumes.find((v: Obj) => v.name === 'state').persistentVolumeClaim.claimName).toBe(pvc!.metadata.name);
   });
 
-  it('Kubernetes Deployment: schedule mode with /healthz probes on the served port and scrape annotations', () => {
+  it('Kubernetes Deployment: schedule mode with /livez and /healthz probes on the served port and scrape annotations', () => {
     const [dep, svc] = k8s('kubernetes/deployment.yaml');
     expect([dep!.kind, dep!.apiVersion, svc!.kind]).toEqual(['Deployment', 'apps/v1', 'Service']);
     const tpl = dep!.spec.template;
@@ -60,7 +60,9 @@ describe('deployment examples', () => {
     expect(c.args[0]).toBe('schedule');
     const port = c.ports[0];
     expect(c.args[c.args.indexOf('--port') + 1]).toBe(String(port.containerPort));
-    for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.httpGet).toEqual({ path: '/healthz', port: port.name });
+    // Liveness restarts only a stalled scheduler (/livez); readiness also drops a prober whose store fails (/healthz).
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: port.name });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: port.name });
     expect(tpl.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port.containerPort), 'prometheus.io/path': '/metrics' });
   });
 
