@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveJourneyOutcome, summarizeRun } from '../../src/journey/derive-verdict.js';
-import { CATEGORIES, type StepResult } from '../../src/journey/result-schema.js';
+import { CATEGORIES, type JourneyStatus, type StepResult } from '../../src/journey/result-schema.js';
 
 const stepArb: fc.Arbitrary<StepResult> = fc
   .record({
@@ -59,14 +59,16 @@ describe('deriveJourneyOutcome', () => {
 describe('summarizeRun', () => {
   it('counts always add up and the run status follows them ("FAILED - 0 failed" is impossible)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ status: fc.constantFrom('pass', 'degraded', 'fail', 'error') as fc.Arbitrary<'pass' | 'degraded' | 'fail' | 'error'> }), { maxLength: 10 }), (journeys) => {
+      fc.property(fc.array(fc.record({ status: fc.constantFrom<JourneyStatus>('pass', 'degraded', 'flaky', 'fail', 'error') }), { maxLength: 10 }), (journeys) => {
         const { status, summary } = summarizeRun(journeys);
-        expect(summary.passed + summary.degraded + summary.failed + summary.errored).toBe(summary.journeys);
+        expect(summary.passed + summary.degraded + summary.flaky + summary.failed + summary.errored).toBe(summary.journeys);
         expect(summary.journeys).toBe(journeys.length);
         expect(status === 'fail').toBe(summary.failed > 0);
         expect(status === 'pass').toBe(journeys.length > 0 && summary.passed === journeys.length);
         if (status === 'error') expect(summary.errored > 0 || journeys.length === 0).toBe(true);
         if (status === 'degraded') expect(summary.degraded).toBeGreaterThan(0);
+        // A pass that needed a retry outranks degraded and never hides a failure or an error.
+        expect(status === 'flaky').toBe(summary.flaky > 0 && summary.failed === 0 && summary.errored === 0);
       }),
       { numRuns: 2000 },
     );
