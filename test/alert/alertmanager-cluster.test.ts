@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResult, type Outcome } from './fake-results.js';
 import { alertHarness, FAST_DELIVERY, type Harness } from './harness.js';
 import { json, Receiver } from './receiver.js';
+import { poll } from '../support/poll.js';
 
 /**
  * The standard Alertmanager HA setup: every prober sends to every Alertmanager; the Alertmanagers gossip their
@@ -31,14 +32,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${ams.map((a) => a.log().slice(-2000)).join('\n---\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return poll(what, check, { timeoutMs, ignoreErrors: true, context: () => ams.map((a) => a.log().slice(-2000)).join('\n---\n') });
 }
 
 function startAlertmanager(name: string, webPort: number, clusterPort: number, peerPort: number): { child: ChildProcess; url: string; log: () => string } {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { poll } from '../support/poll.js';
 
 const BIN = '/usr/bin/prometheus-alertmanager';
 
@@ -31,14 +32,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns a value; bounded, never waits forever. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, context: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, context: () => string = () => ''): Promise<T> {
+  return poll(what, check, { timeoutMs, ignoreErrors: true, context });
 }
 
 /** Starts Alertmanager with `routeYaml` (its `route:` and `receivers:`), ready once /-/ready answers. */

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunResult, type JourneyResult } from '../../src/journey/result-schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
+import { poll } from '../support/poll.js';
+
+/** A daemon with a browser journey starts slowly on a loaded machine. */
+const SLOW = { timeoutMs: 60_000, everyMs: 200 };
 import { hasStackTrace } from '../support/cli.js';
 import { packedProject, type PackedProject } from '../support/packed-project.js';
 import { expectNoSecrets } from '../support/secrets.js';
@@ -209,11 +213,15 @@ export default journey({ name: 'typed', description: 'd', capability: 'c', needs
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = once(child, 'close');
     try {
-      const url = await poll('the daemon to print its URL', () => /status page (http:\/\/[^\s/]+)\//.exec(out)?.[1]);
-      const metrics = await poll('prober_journey_up to say 0', async () => {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        return /prober_journey_up\{[^}]*journey="plain-browser"[^}]*\} 0\b/.test(text) ? text : undefined;
-      });
+      const url = await poll('the daemon to print its URL', () => /status page (http:\/\/[^\s/]+)\//.exec(out)?.[1], SLOW);
+      const metrics = await poll(
+        'prober_journey_up to say 0',
+        async () => {
+          const text = await (await fetch(`${url}/metrics`)).text();
+          return /prober_journey_up\{[^}]*journey="plain-browser"[^}]*\} 0\b/.test(text) ? text : undefined;
+        },
+        SLOW,
+      );
       expect(metrics).toMatch(/prober_journey_up\{[^}]*journey="plain-browser"[^}]*\} 0\b/);
       const page = await (await fetch(`${url}/`)).text();
       expect(page).toContain('plain-browser');
@@ -230,14 +238,3 @@ export default journey({ name: 'typed', description: 'd', capability: 'c', needs
     expect(child.exitCode).toBe(0);
   }, 120_000);
 });
-
-/** Polls until `check` yields a value; bounded, never a sleep standing in for a condition. */
-async function poll<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -2,14 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runPage, type FakePage } from './fake-dom.js';
 import { USER, call } from './helpers.js';
+import { poll } from '../support/poll.js';
 
 /** Waits on a condition the page's own event handlers will make true; bounded so a broken page fails. */
 async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await poll(what, () => (check() ? true : undefined), { timeoutMs, everyMs: 0 });
 }
 
 describe('web UI scripts against the real sandbox', () => {

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { BIN, ROOT } from '../support/cli.js';
+import { poll } from '../support/poll.js';
 
 /** A `prober schedule` child process, as an operator or a container runtime would start it. */
 export interface DaemonProcess {
@@ -79,14 +80,8 @@ export async function startDaemonProcess(
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes; never an unbounded wait. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  return poll(what, check, { timeoutMs, everyMs });
 }
 
 export async function getText(url: string): Promise<{ status: number; type: string; body: string }> {
