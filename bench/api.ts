@@ -24,7 +24,7 @@ try {
   // warmIterations 0 skips the warm rows (the cold row alone: `npm run bench:api -- 0 15`).
   if (warmIterations > 0) {
     const workers = {
-      prober: forkWorker(['--import', 'tsx', `${root}bench/warm-prober.ts`, auth, backend], env),
+      prober: forkWorker([`${root}bench/warm-prober.mjs`, auth, backend], env),
       fresh: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'fresh'], env),
       shared: forkWorker([`${root}bench/warm-bare.mjs`, auth, backend, email, 'shared'], env),
     };

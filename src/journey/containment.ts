@@ -18,9 +18,13 @@ export interface ProbeScope {
 
 const probes = new AsyncLocalStorage<ProbeScope>();
 
-/** Runs `fn` (and everything it schedules) attributed to `scope`. */
+/**
+ * Runs `fn` (and everything it schedules) attributed to `scope`. Only once the guards are installed (the CLI and the
+ * daemon install them): before that nothing reads the scope, and on Node 20 entering an `AsyncLocalStorage` turns on
+ * promise hooks that every promise in the process then pays for (the programmatic API's warm runs among them).
+ */
 export function runInProbeScope<T>(scope: ProbeScope, fn: () => T): T {
-  return probes.run(scope, fn);
+  return installed ? probes.run(scope, fn) : fn();
 }
 
 export function currentProbeScope(): ProbeScope | undefined {

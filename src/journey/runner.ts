@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { randomHexId } from './random-id.js';
 import type { Redactor } from '../redact.js';
 import type { JourneyResult, StepResult } from './result-schema.js';
 import type { JourneyDefinition } from './define.js';
@@ -64,7 +64,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   });
   const startedAt = new Date();
   const t0 = performance.now();
-  const traceId = randomBytes(16).toString('hex');
+  const traceId = randomHexId(16);
   const outer = opts.signal ?? new AbortController().signal;
   const journeyTimeoutMs = opts.timeoutMs ?? def.timeoutMs;
   // Unreferenced, as AbortSignal.timeout's: each step's own timer keeps the process alive while it runs.

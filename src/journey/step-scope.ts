@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { randomHexId } from './random-id.js';
 import type { Redactor } from '../redact.js';
 import type { HttpEvidence } from './result-schema.js';
 import type { StepScope } from './step-ports.js';
@@ -46,7 +46,7 @@ export function openStep(input: StepScopeInput): OpenStep {
   const startMs = Date.now();
   const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
   const http: HttpEvidence[] = [];
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHexId(8);
   const scope: StepScope = {
     signal,
     deadline,
