@@ -59,7 +59,17 @@ export function createWsClient(
         await withDeadline(closed, 1000, () => undefined, { unref: true });
         socket.terminate();
       };
-      resources.onClose(close);
+      // At the run's end the closing handshake is started, not waited for: the server's answer is not evidence, and
+      // waiting for it put a round trip (and the server's turn on a busy machine) into every run's duration. A server
+      // that does not finish it within a second has the connection cut.
+      resources.onClose(() => {
+        if (socket.readyState === WebSocket.CLOSED) return;
+        closedByUs = true;
+        if (socket.readyState !== WebSocket.OPEN) return socket.terminate();
+        socket.close(1000);
+        const cut = setTimeout(() => socket.terminate(), 1_000).unref();
+        socket.once('close', () => clearTimeout(cut));
+      });
       const onAbort = () => socket.terminate();
       scope.signal.addEventListener('abort', onAbort, { once: true });
       const record = (status: number | undefined, requestId?: string) =>
