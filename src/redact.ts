@@ -77,20 +77,29 @@ export class Redactor {
 
   /** A deep copy with every string scrubbed (keys included: header names are not secret, but cheap to be safe). */
   scrubDeep<T>(value: T): T {
-    return walk(value, (s) => this.scrub(s)) as T;
+    // Keys repeat (every step has a `status`, every request `timings`): each distinct one is scrubbed once per copy.
+    const keys = new Map<string, string>();
+    const scrubKey = (k: string) => {
+      const known = keys.get(k);
+      if (known !== undefined) return known;
+      const out = this.scrub(k);
+      keys.set(k, out);
+      return out;
+    };
+    return walk(value, (s) => this.scrub(s), scrubKey) as T;
   }
 }
 
-function walk(value: unknown, fn: (s: string) => string): unknown {
+function walk(value: unknown, fn: (s: string) => string, key: (k: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (value === null || typeof value !== 'object') return value;
   // Loops rather than entries/map/fromEntries: this copies every run's whole result, and the copies were its cost.
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], fn);
+    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], fn, key);
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[fn(key)] = walk((value as Record<string, unknown>)[key], fn);
+  for (const k of Object.keys(value)) out[key(k)] = walk((value as Record<string, unknown>)[k], fn, key);
   return out;
 }

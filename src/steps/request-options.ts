@@ -49,7 +49,36 @@ export const WsOptionsSchema = z.strictObject({
  * or a wrong type throws a `prober` failure naming the call and the key.
  */
 export function checkOptions<O extends object>(schema: z.ZodType, options: O | undefined, call: string): O {
-  const parsed = schema.safeParse(options ?? {});
-  if (parsed.success) return options ?? ({} as O);
+  if (options === undefined) return {} as O;
+  if (schema === HttpOptionsSchema && plainHttpOptions(options)) return options;
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return options;
   throw new StepFailure('prober', `${call}: invalid options: ${zodSummary(parsed.error.issues)}`);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+const isStatus = (v: unknown) => Number.isSafeInteger(v);
+
+/**
+ * The shapes nearly every request passes (`{ json }`, `{ bearer, json }`, `{ expect: [204, 404] }`), accepted
+ * without zod, which costs a request more than the rest of its checks. Never more lenient than `HttpOptionsSchema`:
+ * anything else (form, query, basic, or any doubt) goes to the schema, which also words the error.
+ */
+export function plainHttpOptions(options: object): boolean {
+  if (!isPlainObject(options)) return false;
+  let bodies = 0;
+  for (const key of Object.keys(options)) {
+    const v = options[key];
+    if (key === 'json') bodies += v === undefined ? 0 : 1;
+    else if (key === 'body' || key === 'bearer') {
+      if (v !== undefined && typeof v !== 'string') return false;
+      if (key === 'body' && v !== undefined) bodies++;
+    } else if (key === 'headers') {
+      if (v !== undefined && !(isPlainObject(v) && Object.values(v).every((h) => typeof h === 'string'))) return false;
+    } else if (key === 'expect') {
+      if (!(v === undefined || v === '2xx' || v === 'any' || isStatus(v) || (Array.isArray(v) && v.every(isStatus)))) return false;
+    } else return false;
+  }
+  return bodies <= 1;
 }
