@@ -1,7 +1,7 @@
 /**
- * The documented fault names. This table is the single source of truth: parseFault validates
- * against it, and the README / `prober sandbox --help` render it, so a new effect only needs a row here
- * plus its handler.
+ * The documented fault names. parseFault validates against this table and the control service serves it at
+ * `GET /catalog`; the README's fault tables are written by hand. A new effect needs a row here, its handler in the
+ * service that injects it, and a README row.
  */
 
 export type SandboxService = 'auth' | 'backend' | 'web';

@@ -1,7 +1,7 @@
 import type { RunResult } from '../journey/result-schema.js';
 
 /**
- * The state store: run history, per-journey alert state and (for the alerting issue) the outbox. The scheduler,
+ * The state store: run history, per-journey alert state and the alert outbox. The scheduler,
  * `prober run --store` and the status page talk only to this interface, so a shared store (Postgres) can be added
  * as another implementation without touching the runner. Results given to `saveRun` are already redacted.
  */
@@ -17,7 +17,7 @@ export interface RunStore {
   /** Deletes runs older than the age limit and beyond the per-journey count limit; returns how many runs went. */
   prune(policy: RetentionPolicy, now?: Date): Promise<number>;
 
-  /** Written when a run starts, so a run cut short by SIGKILL is found at the next start (FAULTS F23). */
+  /** Written when a run starts, so a run cut short by SIGKILL is found at the next start and recorded as aborted. */
   markInFlight(marker: InFlightRun): Promise<void>;
   /** Progress of an in-flight run: the step that is running now. */
   updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void>;
@@ -122,7 +122,10 @@ export interface AlertStateRecord {
   updatedAt: string;
 }
 
-/** A notification for one channel, written before its first delivery attempt (FAULTS F21, F23). */
+/**
+ * A notification for one channel, written before its first delivery attempt: a receiver that is down, or a killed
+ * prober, loses nothing, and a retry keeps the same id.
+ */
 export interface OutboxEntry {
   /** The delivery id: the same on every attempt (`webhook-id`). */
   id: string;

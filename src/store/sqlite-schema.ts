@@ -53,8 +53,8 @@ const MIGRATIONS: readonly string[] = [
     updated_at  TEXT NOT NULL
   );
 
-  -- Placeholder for the alerting issue: notifications are written here before the first delivery attempt,
-  -- so a restart redelivers them with the same id (FAULTS F21, F23).
+  -- Notifications are written here before the first delivery attempt, so a receiver that is down or a restart
+  -- of the prober redelivers them with the same id.
   CREATE TABLE outbox (
     id              TEXT PRIMARY KEY,
     channel         TEXT NOT NULL,

@@ -99,7 +99,7 @@ describe('SqliteRunStore', () => {
     expect(await store.takeInFlight()).toEqual([]);
   });
 
-  it('keeps alert state per key and has the outbox table ready for the alerting issue', async () => {
+  it('keeps alert state per key and has the outbox table', async () => {
     expect(await store.getAlertState('test:golden-path-api')).toBeUndefined();
     await store.putAlertState('test:golden-path-api', { state: 'firing', failures: 2 });
     await store.putAlertState('test:golden-path-api', { state: 'resolved', failures: 0 });
