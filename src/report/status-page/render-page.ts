@@ -43,7 +43,10 @@ ${model.journeys.map(journeySection).join('\n')}
 }
 
 function journeySection(j: JourneyPanel): string {
-  const caption = `Step latency of ${j.journey}, last ${Math.max(0, ...j.latency.map((s) => s.points.length))} runs`;
+  const charted = Math.max(0, ...j.latency.map((s) => s.points.length));
+  const caption = `Step latency of ${j.journey}, last ${charted} runs (times in UTC, as everywhere on this page)`;
+  // The chart's runs are the strip's latest ones (the model cuts both from the same history, oldest first).
+  const chartTimes = j.runs.slice(-charted).map((r) => r.startedAt);
   return `<section class="journey" id="${escapeHtml(slug(j.journey))}" data-journey="${escapeHtml(j.journey)}" data-status="${j.status}">
 <h2><span class="badge" style="background:${STATUS_COLOR[j.status]}">${escapeHtml(LABEL[j.status])}</span> ${escapeHtml(j.journey)}</h2>
 <p class="verdict">${escapeHtml(j.verdict)}</p>
@@ -53,7 +56,7 @@ ${locationList(j)}<p class="desc">${escapeHtml(j.description)}${j.schedule === u
 ${runStrip(j.runs, STRIP_SLOTS)}
 <p class="key">${Object.keys(STATUS_COLOR).filter((s) => s !== 'unknown').map((s) => `<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`).join(' ')}</p>
 <h3>Step latency</h3>
-${latencyChart(j.latency, caption)}
+${latencyChart(j.latency, caption, chartTimes)}
 <h3>Last failures</h3>
 ${failureTable(j.failures)}
 </section>`;

@@ -1,3 +1,4 @@
+import { scaleLinear, scaleUtc } from 'd3-scale';
 import type { JourneyStatus } from '../../journey/result-schema.js';
 import { escapeHtml } from './html.js';
 import type { RunMark, StepSeries } from './page-model.js';
@@ -20,21 +21,37 @@ const W = 720;
 const H = 200;
 const PAD = { left: 56, right: 12, top: 12, bottom: 24 };
 
+/** About this many gridlines and time labels; d3 picks round values near it (10, 20, 50 ms; whole hours). */
+const TICKS = 4;
+
 /**
- * Per-step latency over the last runs: one polyline per step (a gap where the step did not run), y in ms from 0,
- * with each step's p50 and p95 in the legend and its p95 as a dashed guide. Plain SVG: no script, no fonts to load.
+ * Per-step latency over the last runs: one polyline per step (a gap where the step did not run), y in ms from 0 on
+ * round ticks, x on a UTC time axis (when each run started), with each step's p50 and p95 in the legend and its p95 as
+ * a dashed guide. Plain SVG: no script, no fonts to load. `times[i]` is when run i (of every series) started.
  */
-export function latencyChart(series: readonly StepSeries[], caption: string): string {
+export function latencyChart(series: readonly StepSeries[], caption: string, times: readonly string[]): string {
   const runs = Math.max(0, ...series.map((s) => s.points.length));
   if (runs === 0) return '<p class="empty">No latency data yet.</p>';
-  const max = niceCeil(Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null))));
-  const x = (i: number) => PAD.left + (runs === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (runs - 1));
-  const y = (ms: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - ms / max);
-  const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => {
-      const ms = max * f;
-      return `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`;
-    })
+  const highest = Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null)));
+  const yScale = scaleLinear().domain([0, highest]).nice(TICKS).range([H - PAD.bottom, PAD.top]);
+  const at = times.map((t) => new Date(t));
+  const first = at[0] ?? new Date(0);
+  const xScale = scaleUtc()
+    .domain([first, at.at(-1) ?? first])
+    .range([PAD.left, W - PAD.right]);
+  // One run (or runs at one instant) sits in the middle, as d3 maps an empty domain.
+  const x = (i: number) => xScale(at[i] ?? first);
+  const y = (ms: number) => yScale(ms);
+  const grid = yScale
+    .ticks(TICKS)
+    .map(
+      (ms) =>
+        `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`,
+    )
+    .join('');
+  const timeLabel = xScale.tickFormat();
+  const timeAxis = (at.length > 1 && first.getTime() !== at.at(-1)?.getTime() ? xScale.ticks(TICKS) : [first])
+    .map((t) => `<text class="axis time" x="${xScale(t).toFixed(1)}" y="${H - 6}" text-anchor="middle">${escapeHtml(timeLabel(t))}</text>`)
     .join('');
   const lines = series
     .map((s, k) => {
@@ -56,7 +73,7 @@ export function latencyChart(series: readonly StepSeries[], caption: string): st
     .join('');
   return (
     `<figure class="chart"><svg class="latency-chart" role="img" aria-label="${escapeHtml(caption)}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">` +
-    `${grid}${lines}<text class="axis" x="${PAD.left}" y="${H - 6}">oldest</text><text class="axis" x="${W - PAD.right}" y="${H - 6}" text-anchor="end">latest (${runs} runs)</text></svg>` +
+    `${grid}${lines}${timeAxis}</svg>` +
     `<figcaption>${escapeHtml(caption)}</figcaption><ul class="legend">${legend}</ul></figure>`
   );
 }
@@ -94,11 +111,4 @@ function splitSegments(points: readonly (number | null)[]): [number, number][][]
   if (current.length > 0) out.push(current);
   // A lone point is drawn as a tiny segment so it stays visible as part of its series.
   return out.map((seg) => (seg.length === 1 ? [seg[0]!, [seg[0]![0] + 0.0001, seg[0]![1]]] : seg));
-}
-
-/** 1, 2, 5 × 10^n at or above the value, so the axis labels are round numbers. */
-function niceCeil(v: number): number {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
 }
