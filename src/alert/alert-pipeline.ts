@@ -1,14 +1,15 @@
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
-import type { AlertStateWrite, JsonValue, OutboxRecord, RunStore, StoreBatch } from '../store/run-store.js';
+import type { RunStore, StoreBatch } from '../store/run-store.js';
 import type { AlertsConfig } from './alert-config.js';
+import { type AlertBatch, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
 import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
-import { outboxEntries } from './outbox.js';
 import { quorumStatus, staleAfter, type LocationsSummary } from './policy-locations.js';
-import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyAlertState, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
-import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, loopCondition, PROBER_STATE_FORMAT, storeCondition, type ConditionChanges, type StoreFault } from './prober-health.js';
+import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
+import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, PROBER_STATE_FORMAT, type StoreFault } from './prober-health.js';
+import { runConditions } from './run-conditions.js';
 
 export interface AlertPipelineOptions {
   store: RunStore;
@@ -32,12 +33,6 @@ export interface AlertPipelineOptions {
   quarantined?: (journey: string) => string | undefined;
   /** A journey's schedule interval (the daemon knows it): a location quorum's default freshness bound is three. */
   intervalMs?: (journey: string) => number | undefined;
-}
-
-/** What one call writes, in one transaction: the alert states (the newest per key) and the outbox rows they caused. */
-interface AlertBatch {
-  states: Map<string, AlertStateWrite>;
-  outbox: OutboxRecord[];
 }
 
 /** Which journeys are still probed: the names the config knows and those it disables. */
@@ -146,7 +141,16 @@ export class AlertPipeline {
 
       const pKey = proberAlertKey(result.environment);
       const pRead = await this.load(pKey, PROBER_STATE_FORMAT, batch);
-      out.push(...this.save(batch, pKey, evaluateProberHealth(pRead.state, run, now, config, this.conditions(journey.journey, jRead, pRead, jOut.state, config)), now, config));
+      const conditions = runConditions({
+        journey: journey.journey,
+        journeyStateQuarantined: jRead.quarantined,
+        proberStateQuarantined: pRead.quarantined,
+        fresh: jOut.state,
+        successThreshold: config.successThreshold,
+        storeFault: this.options.storeFault,
+        blocked: this.options.quarantined?.(journey.journey),
+      });
+      out.push(...this.save(batch, pKey, evaluateProberHealth(pRead.state, run, now, config, conditions), now, config));
     }
     await this.commit(batch, record ? [result] : []);
     return out;
@@ -156,23 +160,6 @@ export class AlertPipeline {
     const write: StoreBatch = { runs, alertStates: [...batch.states.values()], outbox: batch.outbox };
     await (this.options.commit ?? ((b: StoreBatch) => this.options.store.commit(b)))(write);
     if (batch.outbox.length > 0) this.options.onEnqueued?.();
-  }
-
-  /**
-   * A quarantined state opens a condition on `prober:<env>`; it closes once the journey's fresh state knows again
-   * whether the journey fails (it fired anew, or passed `successThreshold` times), so the incident is not lost twice.
-   */
-  private conditions(journey: string, jRead: Loaded<unknown>, pRead: Loaded<unknown>, fresh: JourneyAlertState, config: PolicyConfig): ConditionChanges {
-    const ids = { journey: `journey-state:${journey}`, prober: `prober-state:${journey}` };
-    const raise: Record<string, string> = {};
-    if (jRead.quarantined !== undefined) raise[ids.journey] = `the alert state of ${journey} was unreadable (${jRead.quarantined}) and was quarantined; an open incident may have been lost until it fires again`;
-    if (pRead.quarantined !== undefined) raise[ids.prober] = `the prober's own alert state was unreadable (${pRead.quarantined}) and was quarantined`;
-    const known = fresh.phase !== 'ok' || fresh.okStreak >= config.successThreshold;
-    const store = this.options.storeFault === undefined ? {} : storeCondition(this.options.storeFault());
-    // A run of a journey that is not quarantined (any more) closes its loop condition.
-    const blocked = this.options.quarantined?.(journey);
-    if (blocked !== undefined) raise[loopCondition(journey)] = blocked;
-    return { raise: { ...raise, ...store.raise }, clear: [...(known ? [ids.journey, ids.prober] : []), ...(store.clear ?? []), ...(blocked === undefined ? [loopCondition(journey)] : [])] };
   }
 
   private async retireAll(environment: string, probed: ProbedJourneys): Promise<AlertEvent[]> {
@@ -200,57 +187,18 @@ export class AlertPipeline {
     return out;
   }
 
-  private async load<S>(key: string, format: StateFormat<S>, batch: AlertBatch): Promise<Loaded<S>> {
-    const { store, log } = this.options;
-    // A key already evaluated in this call (prober:<env> once per journey) continues from that state.
-    const pending = batch.states.get(key);
-    if (pending !== undefined) return { state: pending.state as S };
-    const stored = await store.getAlertState(key);
-    const read = readState(format, stored?.raw);
-    switch (read.kind) {
-      case 'absent':
-        return {};
-      case 'current':
-        return { state: read.state };
-      case 'migrated':
-        log.info({ alert: key, from: read.from, to: format.version }, `alert/state-migrated: ${format.name} upgraded from format ${read.from} to ${format.version}`);
-        return { state: read.state };
-      case 'unreadable':
-        // Never dropped in silence: the text is kept aside, the error is logged, and prober:<env> fires.
-        await store.quarantineAlertState(key, read.reason);
-        log.error(
-          { alert: key, reason: read.reason },
-          `alert/state-quarantined: the ${format.name} of ${key} could not be read (${read.reason}); it was kept in the store's alert_state_quarantine table and this alert starts afresh`,
-        );
-        return { quarantined: read.reason };
-    }
+  private load<S>(key: string, format: StateFormat<S>, batch: AlertBatch): Promise<Loaded<S>> {
+    return loadState(this.options.store, this.options.log, key, format, batch);
   }
 
   private save<S>(batch: AlertBatch, key: string, outcome: PolicyOutcome<S>, now: Date, config: PolicyConfig): AlertEvent[] {
-    const { log } = this.options;
-    const entries = outboxEntries(outcome.notifications, this.options.channels, now.getTime(), undefined, new Set(this.options.keepAlive?.keys() ?? []));
-    batch.states.set(key, { key, state: outcome.state as JsonValue, updatedAt: now.toISOString() });
-    batch.outbox.push(...entries.map((e) => ({ ...e, attempts: 0 })));
-    for (const n of outcome.notifications) {
-      const fields = { alert: n.id, state: n.state, severity: n.severity, reminder: n.reminder, journey: n.journey, step: n.failure?.step, category: n.failure?.category, muted: config.muted };
-      if (n.keepAlive === true) log.debug(fields, 'alert/keep-alive');
-      else log.warn(fields, `alert/${n.state}`);
-    }
-    return outcome.notifications;
+    const { channels, keepAlive, log } = this.options;
+    const keepAliveChannels = new Set(keepAlive?.keys() ?? []);
+    return saveOutcome(batch, key, outcome, { now, muted: config.muted, channels, keepAliveChannels, log });
   }
-}
-
-interface Loaded<S> {
-  state?: S;
-  /** Why the stored state was quarantined. */
-  quarantined?: string;
 }
 
 /** The journeys a config still probes: every journey file's name, minus those with `enabled: false`. */
 export function probedJourneys(known: readonly string[], settings: Readonly<Record<string, { enabled: boolean }>>): ProbedJourneys {
   return { known, disabled: new Set(Object.entries(settings).flatMap(([name, s]) => (s.enabled ? [] : [name]))) };
-}
-
-function newBatch(): AlertBatch {
-  return { states: new Map(), outbox: [] };
 }
