@@ -3,6 +3,7 @@ import pg from 'pg';
 import { RunResult } from '../journey/result-schema.js';
 import { migratePostgres } from './migrations/postgres-migrations.js';
 import { claimOutbox, claimTick, pruneTicks, type TickClaim } from './postgres-fleet.js';
+import { markInFlightIn, OWNER_LOCK_NS, takeDeadInFlightIn, updateInFlightIn } from './postgres-in-flight.js';
 import { insertOutboxIn, listOutboxIn, saveIn, updateOutboxIn } from './postgres-writes.js';
 import type {
   AlertStateRecord,
@@ -31,12 +32,8 @@ export interface PostgresStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** Advisory-lock namespace of replica liveness locks (the second key is hashtext(owner)). */
-const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
 /** Advisory-lock namespace of `exclusive` sections (alert evaluation). */
 const EXCLUSIVE_NS = 0x616c7274; // "alrt"
-
-type Marker = { run_id: string; journey: string; environment: string; started_at: string; step: InFlightRun['step'] | null; owner: string; location: string | null };
 
 /**
  * The fleet store: every replica and location shares one Postgres. Same contract as the SQLite store (one shared
@@ -147,46 +144,18 @@ export class PostgresRunStore implements RunStore {
     });
   }
 
+  // In-flight markers: the statements are in postgres-in-flight.ts.
   async markInFlight(marker: InFlightRun): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO prober_in_flight (run_id, journey, environment, started_at, step, owner, location) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (run_id) DO UPDATE SET journey = excluded.journey, environment = excluded.environment, started_at = excluded.started_at, step = excluded.step, owner = excluded.owner, location = excluded.location`,
-      [marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step), this.owner, marker.location ?? null],
-    );
+    await markInFlightIn(this.pool, marker, this.owner);
   }
 
   async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
-    await this.pool.query('UPDATE prober_in_flight SET step = $1 WHERE run_id = $2', [JSON.stringify(step), runId]);
+    await updateInFlightIn(this.pool, runId, step);
   }
 
-  /**
-   * Markers whose owner is dead (its liveness lock is free), taken once: rows are locked FOR UPDATE SKIP LOCKED,
-   * so two replicas recovering at the same moment never both record the same run as aborted. Runs of live
-   * replicas (and this one's own) are left alone.
-   */
+  /** Markers whose owner is dead, taken once (see takeDeadInFlightIn). */
   async takeInFlight(): Promise<InFlightRun[]> {
-    return this.tx(async (c) => {
-      const { rows } = await c.query<Marker>(
-        'SELECT run_id, journey, environment, started_at, step, owner, location FROM prober_in_flight WHERE owner <> $1 ORDER BY started_at FOR UPDATE SKIP LOCKED',
-        [this.owner],
-      );
-      const dead = new Set<string>();
-      for (const owner of new Set(rows.map((r) => r.owner))) {
-        // Transaction-scoped: released at COMMIT, so it never blocks the owner if it were to come back.
-        const { rows: got } = await c.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free', [OWNER_LOCK_NS, owner]);
-        if (got[0]?.free === true) dead.add(owner);
-      }
-      const taken = rows.filter((r) => dead.has(r.owner));
-      if (taken.length > 0) await c.query('DELETE FROM prober_in_flight WHERE run_id = ANY($1)', [taken.map((r) => r.run_id)]);
-      return taken.map((r) => ({
-        runId: r.run_id,
-        journey: r.journey,
-        environment: r.environment,
-        startedAt: r.started_at,
-        step: r.step ?? undefined,
-        ...(r.location === null ? {} : { location: r.location }),
-      }));
-    });
+    return this.tx((c) => takeDeadInFlightIn(c, this.owner));
   }
 
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
