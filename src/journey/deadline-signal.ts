@@ -7,8 +7,8 @@
 export interface DeadlineSignal {
   /** Aborts with the parent's reason, or with a `TimeoutError` DOMException (as `AbortSignal.timeout`) at `ms`. */
   readonly signal: AbortSignal;
-  /** Aborted only when the time ran out: classification asks which of the two ended the work. */
-  readonly timedOut: AbortSignal;
+  /** Set only when the time ran out: classification asks which of the two ended the work. */
+  readonly timedOut: { readonly aborted: boolean };
   /** Stops the timer and unhooks the parent; the signal never aborts after this. */
   close(): void;
 }
@@ -19,19 +19,19 @@ export interface DeadlineSignal {
  */
 export function deadlineSignal(parent: AbortSignal, ms: number, options: { ref: boolean }): DeadlineSignal {
   const combined = new AbortController();
-  const timeout = new AbortController();
+  // A flag, not a second AbortController: each signal costs Node an EventTarget, and nothing listens to this one.
+  const timedOut = { aborted: false };
   const onParent = () => combined.abort(parent.reason);
   const timer = setTimeout(() => {
-    const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    timeout.abort(reason);
-    combined.abort(reason);
+    timedOut.aborted = true;
+    combined.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }, ms);
   if (!options.ref) timer.unref();
   if (parent.aborted) combined.abort(parent.reason);
   else parent.addEventListener('abort', onParent, { once: true });
   return {
     signal: combined.signal,
-    timedOut: timeout.signal,
+    timedOut,
     close: () => {
       clearTimeout(timer);
       parent.removeEventListener('abort', onParent);

@@ -30,7 +30,7 @@ export interface StepRun {
   budgetMs: number | undefined;
   parent: AbortSignal;
   parentDeadline: number;
-  journeyTimeout: AbortSignal | undefined;
+  journeyTimeout: { readonly aborted: boolean } | undefined;
   outer: AbortSignal;
   probeScope: ProbeScope;
   /** Where this journey's probe faults go while the step runs (undefined once it ended). */

@@ -19,7 +19,7 @@ export interface ThrownContext {
   step: OpenStep;
   io: StepIo;
   /** The journey's own timeout signal (absent for a cleanup step, which outlives it). */
-  journeyTimeout: AbortSignal | undefined;
+  journeyTimeout: { readonly aborted: boolean } | undefined;
   /** Cancellation from outside the run (shutdown). */
   outer: AbortSignal;
   journeyMapError: ErrorMapper | undefined;

@@ -24,7 +24,7 @@ export interface OpenStep {
   readonly scope: StepScope;
   readonly startedAt: Date;
   /** The step's own timeout, apart from the journey's: classification asks which of the two fired. */
-  readonly stepTimeout: AbortSignal;
+  readonly stepTimeout: { readonly aborted: boolean };
   /** What "timed out after N ms" reports: the step's own timeout, or what was left of the journey's. */
   readonly effectiveTimeoutMs: number;
   /** The step's span id: the parent of every request it sends (traceparent), and of the step span OTLP exports. */
