@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { RunResult } from '../journey/result-schema.js';
+import { escapeText } from './html-template.js';
 import type { Reporter } from './reporter.js';
 
 const ICON: Record<string, string> = { pass: '✅', degraded: '🐢', flaky: '⚠️', fail: '❌', error: '⛔', skipped: '⏭️' };
@@ -7,7 +8,7 @@ const ICON: Record<string, string> = { pass: '✅', degraded: '🐢', flaky: '�
 /** Markdown for `$GITHUB_STEP_SUMMARY`: the verdict first, then one table per journey. */
 export function renderGithubSummary(result: RunResult): string {
   // Markdown renders inline HTML, so a message like "<b>" must be escaped as well as table pipes.
-  const cell = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const cell = (t: string) => escapeText(t).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const lines = [`## ${ICON[result.status] ?? ''} golden-path-prober: ${result.status.toUpperCase()} (${cell(result.environment)})`, ''];
   for (const j of result.journeys) {
     lines.push(`### ${ICON[j.status] ?? ''} ${cell(j.journey)}`, '', `**${cell(j.verdict)}**`, '');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { latencyChart } from '../../src/report/status-page/svg-charts.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 1, minute)).toISOString();
-const labels = (svg: string, cls: string) => [...svg.matchAll(new RegExp(`<text class="${cls}" x="([\\d.]+)"[^>]*>([^<]*)<`, 'g'))].map((m) => ({ x: Number(m[1]), text: m[2] }));
+const labels = (chart: { toString(): string }, cls: string) => [...String(chart).matchAll(new RegExp(`<text class="${cls}" x="([\\d.]+)"[^>]*>([^<]*)<`, 'g'))].map((m) => ({ x: Number(m[1]), text: m[2] }));
 
 describe('status page latency chart scales (d3-scale)', () => {
   it.each([

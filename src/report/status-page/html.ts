@@ -1,10 +1,3 @@
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Every value from a result (verdicts, messages, step names) is escaped: a failing service can echo anything. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-
 /** Artifacts are local paths (screenshots, traces); link them so a reader of the static report can open them. */
 export function artifactHref(path: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return path;

@@ -1,4 +1,5 @@
-import { artifactHref, escapeHtml, percentText } from './html.js';
+import { html, joinHtml, type Html } from '../html-template.js';
+import { artifactHref, percentText } from './html.js';
 import type { FailureRow, JourneyPanel, StatusPageModel } from './page-model.js';
 import { STATUS_COLOR, latencyChart, runStrip } from './svg-charts.js';
 
@@ -21,40 +22,41 @@ const LABEL: Record<JourneyPanel['status'], string> & Record<string, string> = {
 export function renderStatusPage(model: StatusPageModel): string {
   const worst = model.journeys.find((j) => j.status === 'fail') ?? model.journeys.find((j) => j.status === 'error' || j.status === 'degraded');
   const headline = model.journeys.length === 0 ? 'No journeys yet' : worst === undefined ? 'All journeys operational' : `${worst.journey}: ${LABEL[worst.status]}`;
-  const refresh = model.refreshSeconds === undefined ? '' : `<meta http-equiv="refresh" content="${model.refreshSeconds}">`;
-  return `<!doctype html>
+  const refresh = model.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${model.refreshSeconds}">`;
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${refresh}
-<title>${escapeHtml(`${headline} · ${model.environment} · prober`)}</title>
+<title>${`${headline} · ${model.environment} · prober`}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${escapeHtml(model.environment)}</h1><p class="headline">${escapeHtml(headline)}</p>
-<p class="meta">Generated ${escapeHtml(model.generatedAt)}${model.refreshSeconds === undefined ? '' : ` · refreshes every ${model.refreshSeconds} s`}${model.refreshSeconds === undefined ? '' : ' · <a href="api/results?limit=20">JSON</a> · <a href="metrics">metrics</a>'}</p></header>
+<header><h1>${model.environment}</h1><p class="headline">${headline}</p>
+<p class="meta">Generated ${model.generatedAt}${model.refreshSeconds === undefined ? '' : ` · refreshes every ${model.refreshSeconds} s`}${model.refreshSeconds === undefined ? '' : html` · <a href="api/results?limit=20">JSON</a> · <a href="metrics">metrics</a>`}</p></header>
 <main>
-${model.journeys.map(journeySection).join('\n')}
+${joinHtml(model.journeys.map(journeySection), '\n')}
 </main>
 </body>
 </html>
-`;
+`.toString();
 }
 
-function journeySection(j: JourneyPanel): string {
+function journeySection(j: JourneyPanel): Html {
   const charted = Math.max(0, ...j.latency.map((s) => s.points.length));
   const caption = `Step latency of ${j.journey}, last ${charted} runs (times in UTC, as everywhere on this page)`;
   // The chart's runs are the strip's latest ones (the model cuts both from the same history, oldest first).
   const chartTimes = j.runs.slice(-charted).map((r) => r.startedAt);
-  return `<section class="journey" id="${escapeHtml(slug(j.journey))}" data-journey="${escapeHtml(j.journey)}" data-status="${j.status}">
-<h2><span class="badge" style="background:${STATUS_COLOR[j.status]}">${escapeHtml(LABEL[j.status])}</span> ${escapeHtml(j.journey)}</h2>
-<p class="verdict">${escapeHtml(j.verdict)}</p>
-${locationList(j)}<p class="desc">${escapeHtml(j.description)}${j.schedule === undefined ? '' : ` · schedule <code>${escapeHtml(j.schedule)}</code>`}${j.lastRunAt === undefined ? '' : ` · last run ${escapeHtml(j.lastRunAt)}`}</p>
+  const statuses = Object.keys(STATUS_COLOR).filter((s) => s !== 'unknown');
+  return html`<section class="journey" id="${slug(j.journey)}" data-journey="${j.journey}" data-status="${j.status}">
+<h2><span class="badge" style="background:${STATUS_COLOR[j.status]}">${LABEL[j.status]}</span> ${j.journey}</h2>
+<p class="verdict">${j.verdict}</p>
+${locationList(j)}<p class="desc">${j.description}${j.schedule === undefined ? '' : html` · schedule <code>${j.schedule}</code>`}${j.lastRunAt === undefined ? '' : ` · last run ${j.lastRunAt}`}</p>
 <dl class="uptime"><div><dt>Uptime 24 h</dt><dd data-window="24h">${percentText(j.uptime24h)}</dd></div><div><dt>Uptime 7 d</dt><dd data-window="7d">${percentText(j.uptime7d)}</dd></div><div><dt>Runs shown</dt><dd>${j.runs.length}</dd></div></dl>
 <h3>Last ${j.runs.length} runs</h3>
 ${runStrip(j.runs, STRIP_SLOTS)}
-<p class="key">${Object.keys(STATUS_COLOR).filter((s) => s !== 'unknown').map((s) => `<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`).join(' ')}</p>
+<p class="key">${joinHtml(statuses.map((s) => html`<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`), ' ')}</p>
 <h3>Step latency</h3>
 ${latencyChart(j.latency, caption, chartTimes)}
 <h3>Last failures</h3>
@@ -63,29 +65,27 @@ ${failureTable(j.failures)}
 }
 
 /** Fleet: what each location saw last, so "fails from eu only" is visible at a glance. */
-function locationList(j: JourneyPanel): string {
+function locationList(j: JourneyPanel): Html {
   const q = j.quorum;
   const quorum =
     q === undefined
-      ? ''
-      : `<p class="quorum" data-alert="${q.firing ? 'firing' : 'ok'}">Alert ${q.firing ? 'firing' : 'not firing'}: fires while ${q.required} of ${q.failing.length + q.passing.length + q.stale.length} locations fail · failing: ${escapeHtml(q.failing.join(', ') || 'none')}${q.stale.length === 0 ? '' : ` · no recent result: ${escapeHtml(q.stale.join(', '))}`}</p>\n`;
+      ? html``
+      : html`<p class="quorum" data-alert="${q.firing ? 'firing' : 'ok'}">Alert ${q.firing ? 'firing' : 'not firing'}: fires while ${q.required} of ${q.failing.length + q.passing.length + q.stale.length} locations fail · failing: ${q.failing.join(', ') || 'none'}${q.stale.length === 0 ? '' : ` · no recent result: ${q.stale.join(', ')}`}</p>\n`;
   if (j.locations.length === 0) return quorum;
   const items = j.locations.map(
-    (l) => `<li data-location="${escapeHtml(l.location)}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${escapeHtml(l.location)}</b> ${escapeHtml(LABEL[l.status])} · ${escapeHtml(l.startedAt)}</li>`,
+    (l) => html`<li data-location="${l.location}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${l.location}</b> ${LABEL[l.status]} · ${l.startedAt}</li>`,
   );
-  return `${quorum}<ul class="locations" aria-label="Latest result per location">${items.join('')}</ul>\n`;
+  return html`${quorum}<ul class="locations" aria-label="Latest result per location">${items}</ul>\n`;
 }
 
-function failureTable(rows: readonly FailureRow[]): string {
-  if (rows.length === 0) return '<p class="empty">No failures among the runs shown.</p>';
-  const body = rows
-    .map((f) => {
-      const links = f.artifacts.map((a, i) => `<a href="${escapeHtml(artifactHref(a))}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`).join(' ');
-      const where = f.location === undefined ? '' : ` <span class="svc">(${escapeHtml(f.location)})</span>`;
-      return `<tr class="${f.status}"><td>${escapeHtml(f.startedAt)}${where}</td><td><code>${escapeHtml(f.step)}</code></td><td>${escapeHtml(f.service)}</td><td>${escapeHtml(f.category)}</td><td>${escapeHtml(f.message)}</td><td>${links || '–'}</td></tr>`;
-    })
-    .join('');
-  return `<table class="failures"><thead><tr><th>When</th><th>Step</th><th>Service</th><th>Category</th><th>Message</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table>`;
+function failureTable(rows: readonly FailureRow[]): Html {
+  if (rows.length === 0) return html`<p class="empty">No failures among the runs shown.</p>`;
+  const body = rows.map((f) => {
+    const links = f.artifacts.map((a, i) => html`<a href="${artifactHref(a)}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`);
+    const where = f.location === undefined ? '' : html` <span class="svc">(${f.location})</span>`;
+    return html`<tr class="${f.status}"><td>${f.startedAt}${where}</td><td><code>${f.step}</code></td><td>${f.service}</td><td>${f.category}</td><td>${f.message}</td><td>${links.length === 0 ? '–' : joinHtml(links, ' ')}</td></tr>`;
+  });
+  return html`<table class="failures"><thead><tr><th>When</th><th>Step</th><th>Service</th><th>Category</th><th>Message</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function slug(name: string): string {
@@ -93,7 +93,7 @@ function slug(name: string): string {
 }
 
 
-const CSS = `
+const CSS = html`
 :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;background:#f7f8fa}
 body{margin:0 auto;max-width:960px;padding:16px}
 header h1{margin:0;font-size:1.5rem}

@@ -1,6 +1,6 @@
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import type { JourneyStatus } from '../../journey/result-schema.js';
-import { escapeHtml } from './html.js';
+import { html, type Html } from '../html-template.js';
 import type { RunMark, StepSeries } from './page-model.js';
 
 /** Status colours shared by the strip, the badges and the failure table (CSS uses the same values). */
@@ -29,9 +29,9 @@ const TICKS = 4;
  * round ticks, x on a UTC time axis (when each run started), with each step's p50 and p95 in the legend and its p95 as
  * a dashed guide. Plain SVG: no script, no fonts to load. `times[i]` is when run i (of every series) started.
  */
-export function latencyChart(series: readonly StepSeries[], caption: string, times: readonly string[]): string {
+export function latencyChart(series: readonly StepSeries[], caption: string, times: readonly string[]): Html {
   const runs = Math.max(0, ...series.map((s) => s.points.length));
-  if (runs === 0) return '<p class="empty">No latency data yet.</p>';
+  if (runs === 0) return html`<p class="empty">No latency data yet.</p>`;
   const highest = Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null)));
   const yScale = scaleLinear().domain([0, highest]).nice(TICKS).range([H - PAD.bottom, PAD.top]);
   const at = times.map((t) => new Date(t));
@@ -46,51 +46,41 @@ export function latencyChart(series: readonly StepSeries[], caption: string, tim
     .ticks(TICKS)
     .map(
       (ms) =>
-        `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`,
-    )
-    .join('');
+        html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`,
+    );
   const timeLabel = xScale.tickFormat();
   const timeAxis = (at.length > 1 && first.getTime() !== at.at(-1)?.getTime() ? xScale.ticks(TICKS) : [first])
-    .map((t) => `<text class="axis time" x="${xScale(t).toFixed(1)}" y="${H - 6}" text-anchor="middle">${escapeHtml(timeLabel(t))}</text>`)
-    .join('');
+    .map((t) => html`<text class="axis time" x="${xScale(t).toFixed(1)}" y="${H - 6}" text-anchor="middle">${timeLabel(t)}</text>`);
   const lines = series
     .map((s, k) => {
       const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
       const segments = splitSegments(s.points).map(
         (seg) =>
-          `<polyline class="series" data-step="${escapeHtml(s.step)}" fill="none" stroke="${color}" stroke-width="1.8" points="${seg.map(([i, ms]) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"><title>${escapeHtml(s.step)} (${escapeHtml(s.service)})</title></polyline>`,
+          html`<polyline class="series" data-step="${s.step}" fill="none" stroke="${color}" stroke-width="1.8" points="${seg.map(([i, ms]) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"><title>${s.step} (${s.service})</title></polyline>`,
       );
-      const guide = s.p95 === undefined ? '' : `<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
-      return `<g class="step" data-step="${escapeHtml(s.step)}">${guide}${segments.join('')}</g>`;
-    })
-    .join('');
+      const guide = s.p95 === undefined ? '' : html`<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
+      return html`<g class="step" data-step="${s.step}">${guide}${segments}</g>`;
+    });
   const legend = series
     .map((s, k) => {
       const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
       const stats = `p50 ${s.p50 === undefined ? '–' : formatMs(s.p50)} · p95 ${s.p95 === undefined ? '–' : formatMs(s.p95)}`;
-      return `<li data-step="${escapeHtml(s.step)}"><span class="swatch" style="background:${color}"></span><code>${escapeHtml(s.step)}</code> <span class="svc">${escapeHtml(s.service)}</span> <span class="pct">${stats}</span></li>`;
-    })
-    .join('');
-  return (
-    `<figure class="chart"><svg class="latency-chart" role="img" aria-label="${escapeHtml(caption)}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">` +
-    `${grid}${lines}${timeAxis}</svg>` +
-    `<figcaption>${escapeHtml(caption)}</figcaption><ul class="legend">${legend}</ul></figure>`
-  );
+      return html`<li data-step="${s.step}"><span class="swatch" style="background:${color}"></span><code>${s.step}</code> <span class="svc">${s.service}</span> <span class="pct">${stats}</span></li>`;
+    });
+  return html`<figure class="chart"><svg class="latency-chart" role="img" aria-label="${caption}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">${grid}${lines}${timeAxis}</svg><figcaption>${caption}</figcaption><ul class="legend">${legend}</ul></figure>`;
 }
 
 /** The last runs as coloured bars, oldest left; each bar's tooltip says when, how long and what status. */
-export function runStrip(runs: readonly RunMark[], slots: number): string {
+export function runStrip(runs: readonly RunMark[], slots: number): Html {
   const bar = 7;
   const gap = 2;
   const width = slots * (bar + gap);
   const offset = (slots - runs.length) * (bar + gap); // right-aligned: the newest run is always at the right edge
-  const bars = runs
-    .map(
-      (r, i) =>
-        `<rect class="run ${r.status}" data-status="${r.status}" x="${offset + i * (bar + gap)}" y="0" width="${bar}" height="28" rx="1.5" fill="${STATUS_COLOR[r.status]}"><title>${escapeHtml(`${r.startedAt} · ${r.status} · ${formatMs(r.durationMs)}`)}</title></rect>`,
-    )
-    .join('');
-  return `<svg class="run-strip" role="img" aria-label="last ${runs.length} runs" viewBox="0 0 ${width} 28" width="100%" height="28" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0" width="${width}" height="28" fill="#eef1f4"/>${bars}</svg>`;
+  const bars = runs.map(
+    (r, i) =>
+      html`<rect class="run ${r.status}" data-status="${r.status}" x="${offset + i * (bar + gap)}" y="0" width="${bar}" height="28" rx="1.5" fill="${STATUS_COLOR[r.status]}"><title>${`${r.startedAt} · ${r.status} · ${formatMs(r.durationMs)}`}</title></rect>`,
+  );
+  return html`<svg class="run-strip" role="img" aria-label="last ${runs.length} runs" viewBox="0 0 ${width} 28" width="100%" height="28" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0" width="${width}" height="28" fill="#eef1f4"/>${bars}</svg>`;
 }
 
 export function formatMs(ms: number): string {
