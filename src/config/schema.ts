@@ -5,7 +5,7 @@ import { envRefString } from './env-refs.js';
 import { AlertsConfigSchema } from '../alert/alert-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
 import { MAX_TIMER_MS } from './check-definitions.js';
-import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from '../schedule/schedule-config.js';
+import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from './daemon-config.js';
 
 
 const Ms = z.number().int().positive();

@@ -154,5 +154,5 @@ export interface OutboxQuery {
   limit: number;
 }
 
-/** The default store location, relative to the working directory (ignored by git). */
-export const DEFAULT_STORE_PATH = '.prober/state.db';
+/** The default store location (the config's `store.path` default), for the callers that import it from here. */
+export { DEFAULT_STORE_PATH } from '../config/daemon-config.js';

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { DEFAULT_STORE_PATH } from '../store/run-store.js';
-import { scheduleBudgetProblem } from '../config/check-schedule.js';
-import { ENV_REF } from '../config/env-refs.js';
+import { scheduleBudgetProblem } from './check-schedule.js';
+import { ENV_REF } from './env-refs.js';
 
-/** Kept here for the callers that import it with the schedule sections; it lives with the other config checks. */
-export { scheduleBudgetProblem };
 
-/** The config sections `prober schedule` adds; `src/config/schema.ts` composes them into the config. */
+/**
+ * The config sections `prober schedule` reads (store, server, scheduler); `schema.ts` composes them into the config.
+ * They live in config/ (not schedule/) so the config imports nothing above it.
+ */
+
+/** The default store location, relative to the working directory (ignored by git). */
+export const DEFAULT_STORE_PATH = '.prober/state.db';
 
 const Positive = z.number().int().positive();
 
