@@ -26,15 +26,23 @@ export function openSqlite(file: string): SqliteDatabase {
   return new cached(file);
 }
 
-/** `db.prepare` once per SQL text: preparing is most of the cost of a small statement run per step or per run. */
+const caches = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+
+/** `db.prepare` once per connection and SQL text: preparing is most of the cost of a small statement run per step or per run. */
+export function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
+  let statements = caches.get(db);
+  if (statements === undefined) {
+    statements = new Map();
+    caches.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
 export function statementCache(db: SqliteDatabase): (sql: string) => SqliteStatement {
-  const statements = new Map<string, SqliteStatement>();
-  return (sql) => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
+  return (sql) => prepared(db, sql);
 }

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './load-sqlite.js';
+import { prepared, type SqliteDatabase } from './load-sqlite.js';
 import type { AlertStateRecord, JsonValue, OutboxChange, OutboxEntry, OutboxQuery, OutboxRecord } from './run-store.js';
 
 // The SQLite store's alert tables: alert state (one row per alert key), its quarantine, and the delivery outbox.
@@ -26,7 +26,7 @@ function parseJson(text: string): JsonValue | undefined {
 }
 
 export function getAlertState(db: SqliteDatabase, key: string): AlertStateRecord | undefined {
-  const row = db.prepare('SELECT key, state, updated_at FROM alert_state WHERE key = ?').get(key) as
+  const row = prepared(db, 'SELECT key, state, updated_at FROM alert_state WHERE key = ?').get(key) as
     | {
         key: string;
         state: string;
@@ -40,14 +40,14 @@ export function getAlertState(db: SqliteDatabase, key: string): AlertStateRecord
 
 export function listAlertStateKeys(db: SqliteDatabase, prefix: string): string[] {
   // substr, not LIKE: a key may contain `%` or `_`.
-  return db
-    .prepare('SELECT key FROM alert_state WHERE substr(key, 1, ?) = ? ORDER BY key')
+  return prepared(db, 'SELECT key FROM alert_state WHERE substr(key, 1, ?) = ? ORDER BY key')
     .pluck()
     .all(prefix.length, prefix) as string[];
 }
 
 export function quarantineAlertState(db: SqliteDatabase, key: string, reason: string): void {
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO alert_state_quarantine (key, state, updated_at, reason, quarantined_at) SELECT key, state, updated_at, ?, ? FROM alert_state WHERE key = ?',
   ).run(reason, new Date().toISOString(), key);
 }
@@ -60,10 +60,12 @@ export function putAlertState(
 ): void {
   // Enqueueing is insert-only (a delivery id already queued fails the whole write, state included); `commit`,
   // which replays held rows with their delivery status, is the upsert.
-  const put = db.prepare(
+  const put = prepared(
+    db,
     'INSERT INTO alert_state (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
   );
-  const add = db.prepare(
+  const add = prepared(
+    db,
     'INSERT INTO outbox (id, channel, alert_key, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)',
   );
   db.transaction(() => {
@@ -80,11 +82,10 @@ export function listOutbox(db: SqliteDatabase, query: OutboxQuery): OutboxRecord
     dead: 'WHERE dead_reason IS NOT NULL',
     all: '',
   }[query.status];
-  const rows = db
-    .prepare(
-      `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM outbox ${where} ORDER BY rowid LIMIT ?`,
-    )
-    .all(Math.max(0, Math.floor(query.limit))) as OutboxRow[];
+  const rows = prepared(
+    db,
+    `SELECT id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error FROM outbox ${where} ORDER BY rowid LIMIT ?`,
+  ).all(Math.max(0, Math.floor(query.limit))) as OutboxRow[];
   return rows.map((r) => ({
     id: r.id,
     channel: r.channel,
@@ -100,7 +101,8 @@ export function listOutbox(db: SqliteDatabase, query: OutboxQuery): OutboxRecord
 }
 
 export function updateOutbox(db: SqliteDatabase, id: string, change: OutboxChange): void {
-  db.prepare(
+  prepared(
+    db,
     'UPDATE outbox SET attempts = ?, next_attempt_ms = ?, delivered_ms = ?, dead_reason = ?, last_error = ? WHERE id = ?',
   ).run(
     change.attempts,
