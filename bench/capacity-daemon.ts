@@ -4,12 +4,22 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+export interface Plan {
+  copies: number;
+  /** Each clone runs every this many seconds; clone i at second offset i mod interval, so the seconds share them. */
+  intervalSeconds: number;
+  /** node-cron start jitter: spreads each second's runs over this window. */
+  jitterMs: number;
+  timeoutMs: number;
+}
+
 /**
- * The capacity bench's daemon: a real `prober schedule` process (bin/prober.js, as a user starts it) with `copies`
- * clones of the bundled API golden path, each every second, from a throwaway project whose `golden-path-prober`
- * is this checkout (a symlink, so the journeys import the very build the CLI runs).
+ * The capacity bench's daemon: a real `prober schedule` process (bin/prober.js, as a user starts it) with
+ * `plan.copies` clones of the bundled API golden path, from a throwaway project whose `golden-path-prober` is this
+ * checkout (a symlink, so the journeys import the very build the CLI runs).
  */
-export function writeProject(dir: string, root: string, copies: number, jitterMs: number): string {
+export function writeProject(dir: string, root: string, plan: Plan): string {
+  const { copies, intervalSeconds: n, jitterMs, timeoutMs } = plan;
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   symlinkSync(root, join(dir, 'node_modules', 'golden-path-prober'));
   const names = Array.from({ length: copies }, (_, i) => `api-${i}`);
@@ -21,8 +31,8 @@ export function writeProject(dir: string, root: string, copies: number, jitterMs
       ...names.map((n, i) => `export const j${i} = journey({ ...api, name: '${n}' });`),
     ].join('\n'),
   );
-  // Timeout + start jitter must stay below the 1 s interval (the config check refuses more), so no tick can overlap.
-  const settings = { schedule: '* * * * * *', timeoutMs: 600 };
+  // Timeout + start jitter must stay below the interval (the config check refuses more), so no tick can overlap.
+  const settings = (i: number) => ({ schedule: n === 1 ? '* * * * * *' : `${i % n}/${n} * * * * *`, timeoutMs });
   const config = {
     environment: 'capacity',
     targets: { auth: 'http://127.0.0.1:1', backend: 'http://127.0.0.1:1', web: 'http://127.0.0.1:1' },
@@ -34,7 +44,7 @@ export function writeProject(dir: string, root: string, copies: number, jitterMs
     server: { port: 0 },
     // A bounded history: a week-long daemon prunes too, and an ever-growing file would be measured as "RSS growth".
     store: { path: join(dir, 'state.db'), maxRunsPerJourney: 50 },
-    journeys: Object.fromEntries(names.map((n) => [n, settings])),
+    journeys: Object.fromEntries(names.map((name, i) => [name, settings(i)])),
   };
   const file = join(dir, 'prober.config.ts');
   writeFileSync(file, `import { defineConfig } from 'golden-path-prober';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`);
@@ -76,6 +86,8 @@ export async function startSchedule(root: string, config: string, targets: { aut
 export interface Scrape {
   at: number;
   runs: number;
+  /** Runs whose status was not pass (a timeout under load is a failed run, not a held rate). */
+  notPassed: number;
   skipped: number;
   /** Cumulative tick-lag histogram: upper bound in seconds → count. */
   lag: Map<string, number>;
@@ -89,6 +101,7 @@ export async function scrape(url: string): Promise<Scrape> {
   return {
     at: Date.now(),
     runs: sum(/^prober_runs_total\{[^}]*\} (\S+)$/gm),
+    notPassed: sum(/^prober_runs_total\{[^}]*status="(?!pass")[^}]*\} (\S+)$/gm),
     skipped: sum(/^prober_ticks_skipped_total\{[^}]*\} (\S+)$/gm),
     lag: new Map([...text.matchAll(/^prober_tick_lag_seconds_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])])),
     durationSum: sum(/^prober_journey_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
