@@ -32,7 +32,7 @@ export function writeProject(dir: string, root: string, plan: Plan): string {
     ].join('\n'),
   );
   // Timeout + start jitter must stay below the interval (the config check refuses more), so no tick can overlap.
-  const settings = (i: number) => ({ schedule: n === 1 ? '* * * * * *' : `${i % n}/${n} * * * * *`, timeoutMs });
+  const settings = (i: number) => ({ schedule: n === 1 ? '* * * * * *' : `${i % n}-59/${n} * * * * *`, timeoutMs });
   const config = {
     environment: 'capacity',
     targets: { auth: 'http://127.0.0.1:1', backend: 'http://127.0.0.1:1', web: 'http://127.0.0.1:1' },

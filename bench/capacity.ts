@@ -8,7 +8,7 @@
  *     --sample-seconds; prints the least-squares RSS slope after warm-up, as growth over --runs runs in % of RSS.
  *   npm run build && node --import tsx bench/capacity.ts [--ramp 42,84,126,168] [--stage-seconds 30]
  *     [--journeys 84] [--runs 50000] [--max-minutes 15] [--interval 1] [--jitter 700] [--timeout 250]
- * (K clones every --interval seconds is K x 60 / interval journeys per minute.)
+ * (K clones every --interval seconds, a divisor of 60, is K x 60 / interval journeys per minute.)
  * A bench, run by hand: nothing here is asserted in the tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
