@@ -109,15 +109,27 @@ export async function scrape(url: string): Promise<Scrape> {
   };
 }
 
-/** The histogram bucket holding the 99th percentile of the ticks between two scrapes (an upper bound, "≤ 25 ms"). */
-export function lagP99(a: Scrape, b: Scrape): { bound: string; under100ms: boolean; ticks: number } {
+/**
+ * The 99th percentile of the ticks between two scrapes: the histogram bucket holding it ("≤ 25 ms") and, as
+ * Prometheus' histogram_quantile does, an estimate interpolated linearly inside that bucket.
+ */
+export function lagP99(a: Scrape, b: Scrape): { bound: string; estimateMs: number; under100ms: boolean; ticks: number } {
   const ticks = (b.lag.get('+Inf') ?? 0) - (a.lag.get('+Inf') ?? 0);
+  const rank = 0.99 * ticks;
+  let lower = 0;
+  let below = 0;
   for (const [le, count] of b.lag) {
-    if (ticks > 0 && (count - (a.lag.get(le) ?? 0)) / ticks >= 0.99) {
-      return { bound: le === '+Inf' ? '> 5 s' : `≤ ${Number(le) * 1000} ms`, under100ms: le !== '+Inf' && Number(le) <= 0.1, ticks };
+    const cumulative = count - (a.lag.get(le) ?? 0);
+    if (ticks > 0 && cumulative >= rank) {
+      if (le === '+Inf') return { bound: '> 5 s', estimateMs: Number.POSITIVE_INFINITY, under100ms: false, ticks };
+      const upper = Number(le);
+      const estimate = cumulative === below ? upper : lower + ((upper - lower) * (rank - below)) / (cumulative - below);
+      return { bound: `≤ ${upper * 1000} ms`, estimateMs: estimate * 1000, under100ms: estimate < 0.1, ticks };
     }
+    if (le !== '+Inf') lower = Number(le);
+    below = cumulative;
   }
-  return { bound: 'no ticks', under100ms: false, ticks };
+  return { bound: 'no ticks', estimateMs: Number.NaN, under100ms: false, ticks };
 }
 
 /** Resident set (bytes) and CPU time (ms, all threads) of a process, from /proc. */
