@@ -1,5 +1,10 @@
-import type { VersionEndpoint } from '../steps/version-probe.js';
 import type { LoadedConfig } from './load-config.js';
+
+/** Where a service reports its version: a URL and the JSON field to read there (config `versions`). */
+export interface VersionEndpoint {
+  url: string;
+  field: string;
+}
 
 /**
  * The version endpoints to ask: only targets listed under config `versions` (path default `/version`, field

@@ -1,9 +1,7 @@
 import { Agent, request } from 'undici';
+import type { VersionEndpoint } from '../config/version-endpoints.js';
 
-export interface VersionEndpoint {
-  url: string;
-  field: string;
-}
+export type { VersionEndpoint };
 
 /** What a service says it runs, or why it could not say (never throws: versions are evidence, not a verdict). */
 export type ObservedVersion = { version: string } | { unavailable: string };
