@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Level } from 'pino';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import type { JourneyDefinition } from '../journey/define.js';
-import { ProberSetupError } from '../journey/errors.js';
 import type { RunResult } from '../journey/result-schema.js';
 import type { RunOptions } from '../journey/run.js';
 import { createLogger, type Logger } from '../log.js';
@@ -18,6 +16,7 @@ import { dropBrowserJourneysIfNoBrowser } from '../steps/browser-run.js';
 import { apiStepIo } from '../steps/step-io.js';
 import { USER_AGENT_TOKEN } from '../version.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { checkUntilStep, filterJourneys, type JourneyFilter, selectJourneys } from './select-journeys.js';
 import { versionEndpoints, waitForVersions } from './version-gate.js';
 import { logRunEvent } from './log-events.js';
 import { otlpSink } from '../report/otlp-sink.js';
@@ -192,55 +191,4 @@ async function recorder(flag: string, loaded: LoadedConfig, log: Logger, redacto
     if (pending > 0) log.warn({ pending, boundMs: loaded.config.alerts.delivery.flushMs }, 'alert/outbox-pending: left for the next invocation');
   };
   return { store, alerting, deliver };
-}
-
-/** `--until STEP` must name a step of a selected journey: a typo would otherwise silently run everything. */
-export function checkUntilStep(step: string | undefined, selected: readonly JourneyDefinition[]): void {
-  if (step === undefined || selected.some((j) => j.steps.some((s) => s.name === step))) return;
-  const known = [...new Set(selected.flatMap((j) => j.steps.map((s) => s.name)))].join(', ');
-  throw new ProberSetupError([`--until: no selected journey has a step "${step}" (steps: ${known})`]);
-}
-
-export interface JourneyFilter {
-  /** A regular expression matched against the journey's name and description. */
-  grep?: string | undefined;
-  /** Journeys carrying any of these tags. */
-  tags?: readonly string[] | undefined;
-}
-
-/** `--grep` and `--tag`; a filter that leaves nothing to run is a usage error, not a silent pass. */
-export function filterJourneys(journeys: readonly JourneyDefinition[], filter: JourneyFilter): JourneyDefinition[] {
-  let re: RegExp | undefined;
-  try {
-    re = filter.grep === undefined ? undefined : new RegExp(filter.grep);
-  } catch {
-    throw new ProberSetupError([`--grep: "${filter.grep}" is not a valid regular expression`]);
-  }
-  const tags = filter.tags ?? [];
-  const out = journeys.filter(
-    (j) => (re === undefined || re.test(j.name) || re.test(j.description)) && (tags.length === 0 || j.tags.some((t) => tags.includes(t))),
-  );
-  if (out.length === 0) {
-    const what = [filter.grep === undefined ? '' : `--grep ${filter.grep}`, tags.length === 0 ? '' : `--tag ${tags.join(',')}`].filter(Boolean).join(' ');
-    throw new ProberSetupError([`${what}: no journey matches (journeys: ${journeys.map((j) => j.name).join(', ')})`]);
-  }
-  return out;
-}
-
-/** Named journeys must exist; with no names, every enabled journey runs. */
-export function selectJourneys(
-  all: readonly JourneyDefinition[],
-  names: readonly string[],
-  enabled: (name: string) => boolean,
-): JourneyDefinition[] {
-  if (names.length === 0) {
-    const list = all.filter((j) => enabled(j.name));
-    if (list.length === 0) throw new ProberSetupError(['journeys: no enabled journey to run']);
-    return list;
-  }
-  const unknown = names.filter((n) => !all.some((j) => j.name === n));
-  if (unknown.length > 0) {
-    throw new ProberSetupError(unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`));
-  }
-  return all.filter((j) => names.includes(j.name));
 }

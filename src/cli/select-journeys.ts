@@ -1,0 +1,65 @@
+import type { JourneyDefinition } from '../journey/define.js';
+import { ProberSetupError } from '../journey/errors.js';
+
+// Which journeys a run runs: the names given, `--grep` and `--tag`, and a check that `--until` names a step of one
+// of them. Each refusal is one line naming the flag, so a typo never silently runs everything (or nothing).
+
+/** `--until STEP` must name a step of a selected journey: a typo would otherwise silently run everything. */
+export function checkUntilStep(step: string | undefined, selected: readonly JourneyDefinition[]): void {
+  if (step === undefined || selected.some((j) => j.steps.some((s) => s.name === step))) return;
+  const known = [...new Set(selected.flatMap((j) => j.steps.map((s) => s.name)))].join(', ');
+  throw new ProberSetupError([`--until: no selected journey has a step "${step}" (steps: ${known})`]);
+}
+
+export interface JourneyFilter {
+  /** A regular expression matched against the journey's name and description. */
+  grep?: string | undefined;
+  /** Journeys carrying any of these tags. */
+  tags?: readonly string[] | undefined;
+}
+
+/** `--grep` and `--tag`; a filter that leaves nothing to run is a usage error, not a silent pass. */
+export function filterJourneys(journeys: readonly JourneyDefinition[], filter: JourneyFilter): JourneyDefinition[] {
+  let re: RegExp | undefined;
+  try {
+    re = filter.grep === undefined ? undefined : new RegExp(filter.grep);
+  } catch {
+    throw new ProberSetupError([`--grep: "${filter.grep}" is not a valid regular expression`]);
+  }
+  const tags = filter.tags ?? [];
+  const out = journeys.filter(
+    (j) =>
+      (re === undefined || re.test(j.name) || re.test(j.description)) &&
+      (tags.length === 0 || j.tags.some((t) => tags.includes(t))),
+  );
+  if (out.length === 0) {
+    const what = [
+      filter.grep === undefined ? '' : `--grep ${filter.grep}`,
+      tags.length === 0 ? '' : `--tag ${tags.join(',')}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+    throw new ProberSetupError([`${what}: no journey matches (journeys: ${journeys.map((j) => j.name).join(', ')})`]);
+  }
+  return out;
+}
+
+/** Named journeys must exist; with no names, every enabled journey runs. */
+export function selectJourneys(
+  all: readonly JourneyDefinition[],
+  names: readonly string[],
+  enabled: (name: string) => boolean,
+): JourneyDefinition[] {
+  if (names.length === 0) {
+    const list = all.filter((j) => enabled(j.name));
+    if (list.length === 0) throw new ProberSetupError(['journeys: no enabled journey to run']);
+    return list;
+  }
+  const unknown = names.filter((n) => !all.some((j) => j.name === n));
+  if (unknown.length > 0) {
+    throw new ProberSetupError(
+      unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`),
+    );
+  }
+  return all.filter((j) => names.includes(j.name));
+}
