@@ -12,9 +12,11 @@ let server: Server;
 let base: string;
 const sockets: Socket[] = [];
 let waiting: ServerResponse[] = [];
+const seen: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
     if (req.url === '/pair') {
       // Answers only once two requests are in flight at the same time: a pool that queued the second behind the
       // first would never get here, and the step would time out.
@@ -25,6 +27,9 @@ beforeAll(async () => {
     res.end('{"ok":true}');
   });
   server.on('connection', (s: Socket) => sockets.push(s));
+  // Idle connections would otherwise be closed by the keep-alive timeouts (5 s here, 4 s in undici) within a test's
+  // time: closing them is the prober's job, and the tests below wait for it.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -59,10 +64,11 @@ describe('one connection pool per journey run', () => {
       // One TCP connection per run, as the server counted them.
       expect(sockets).toHaveLength(run + 1);
     }
-    // Both runs' connections were closed when their runs ended: no socket outlives its journey run.
+    // Both runs' connections were closed when their runs ended: no socket outlives its journey run (the server
+    // would keep them for 60 s; the test's bound is 20 s).
     await Promise.all(sockets.filter((s) => !s.closed).map((s) => once(s, 'close')));
     expect(sockets.every((s) => s.closed)).toBe(true);
-  });
+  }, 20_000);
 
   it('concurrent requests in one step open a connection each, each with its connect measured', async () => {
     sockets.length = 0;
@@ -88,3 +94,29 @@ describe('one connection pool per journey run', () => {
     expect(sockets).toHaveLength(2);
   });
 });
+
+describe('a ctx.defer cleanup at journey end', () => {
+  it('still sends its request after the run closed its pool, on a connection of its own that is closed after it', async () => {
+    sockets.length = 0;
+    seen.length = 0;
+    const deferred = journey({
+      name: 'deferred',
+      description: 'd',
+      capability: 'c',
+      steps: [
+        step('create', { service: 'svc' }, async (ctx) => {
+          // Registered before the first request, so it runs after the run's pool was destroyed.
+          ctx.defer(async () => void (await (await ctx.http.delete(`${ctx.target('svc')}/cleanup`)).text()));
+          await (await ctx.http.get(`${ctx.target('svc')}/a`)).text();
+        }),
+      ],
+    });
+    const result = RunResult.parse(await runInProcess([deferred], { svc: base }));
+    expect(result.status).toBe('pass');
+    expect(seen).toEqual(['GET /a', 'DELETE /cleanup']);
+    expect(sockets).toHaveLength(2);
+    // Only the prober closes these before the test's bound: the server keeps idle connections for 60 s.
+    await Promise.all(sockets.filter((s) => !s.closed).map((s) => once(s, 'close')));
+  }, 20_000);
+});
+
