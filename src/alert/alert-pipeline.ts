@@ -1,7 +1,7 @@
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
 import type { RunStore, StoreBatch } from '../store/run-store.js';
-import type { AlertsConfig } from './alert-config.js';
+import type { AlertsConfig } from '../config/alerts-config.js';
 import { type AlertBatch, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
 import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';

@@ -4,7 +4,7 @@ import type { Redactor } from '../redact.js';
 import { ResilientStore } from '../store/resilient-store.js';
 import type { RunStore, StoreBatch } from '../store/run-store.js';
 import type { StoreFault } from './prober-health.js';
-import type { AlertsConfig } from './alert-config.js';
+import type { AlertsConfig } from '../config/alerts-config.js';
 import { AlertPipeline } from './alert-pipeline.js';
 import type { ChannelSender } from './channels/channel.js';
 import { createSender } from './channels/registry.js';

@@ -1,24 +1,9 @@
 import { createTask, validateDetailed } from 'node-cron';
-import { z } from 'zod';
-import { CronSchema } from '../config/cron.js';
+import type { MaintenanceWindow } from '../config/alerts-config.js';
 
 const MINUTE_MS = 60_000;
-/** Windows longer than a week are a silence, not maintenance; the bound also bounds the scan below. */
-const MAX_DURATION_MS = 7 * 24 * 3_600_000;
 
-export const MaintenanceWindowSchema = z
-  .object({
-    /** When a window opens (node-cron syntax, optional seconds field), e.g. `0 2 * * 0` = Sundays 02:00. */
-    cron: CronSchema,
-    /** How long it stays open. */
-    durationMs: z.number().int().positive().max(MAX_DURATION_MS),
-    /** IANA time zone of `cron`. @defaultValue the host's */
-    timezone: z.string().min(1).optional(),
-    /** Journeys it mutes. @defaultValue all */
-    journeys: z.array(z.string().min(1)).optional(),
-  })
-  .strict();
-export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>;
+export type { MaintenanceWindow };
 
 /**
  * Whether a window covers `journey` at `now`: some fire time t of its cron has t <= now < t + duration. node-cron

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { OutboxRecord, RunStore } from '../store/run-store.js';
-import type { DeliverySettings } from './alert-config.js';
+import type { DeliverySettings } from '../config/alerts-config.js';
 import type { ChannelSender } from './channels/channel.js';
 import { AlertNotification } from './notification.js';
 import { queueHeads, retryDelayMs } from './outbox.js';

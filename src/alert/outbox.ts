@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue, OutboxEntry, OutboxRecord } from '../store/run-store.js';
-import type { DeliverySettings } from './alert-config.js';
+import type { DeliverySettings } from '../config/alerts-config.js';
 import { toNotification, type AlertEvent } from './notification.js';
 
 /**

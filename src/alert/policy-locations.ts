@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JourneyStatus } from '../journey/result-schema.js';
-import type { LocationQuorum } from './policy-config.js';
+import type { LocationQuorum } from '../config/alert-policy.js';
 
 /** The location of a result that names none (one unnamed prober); the metrics label it the same way. */
 export const DEFAULT_LOCATION = 'default';

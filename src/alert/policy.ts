@@ -3,7 +3,7 @@ import { Failure, type JourneyResult } from '../journey/result-schema.js';
 import type { StateFormat } from './alert-state-format.js';
 import { nextAnnouncement, Phase } from './announce.js';
 import { journeyAlertKey, LastResult, type AlertEvent } from './notification.js';
-import type { AlertPolicy, LocationQuorum } from './policy-config.js';
+import type { AlertPolicy, LocationQuorum } from '../config/alert-policy.js';
 import { DEFAULT_LOCATION, judgeLocation, LocationJudgement, locationKept, quorumStatus, staleAfter, type QuorumStatus } from './policy-locations.js';
 
 /**

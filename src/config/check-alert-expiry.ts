@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { KEEP_ALIVE_FRACTION } from '../alert/channels/alertmanager.js';
+import { KEEP_ALIVE_FRACTION } from './alert-channels.js';
 import { cronIntervalMs, formatInterval } from './cron-interval.js';
 
 interface ExpiryInput {

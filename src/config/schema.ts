@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OtlpConfigSchema } from './otlp-config.js';
 import { CronSchema } from './cron.js';
 import { envRefString } from './env-refs.js';
-import { AlertsConfigSchema } from '../alert/alert-config.js';
+import { AlertsConfigSchema } from './alerts-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
 import { MAX_TIMER_MS } from './check-definitions.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from './daemon-config.js';

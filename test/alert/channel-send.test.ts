@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertsConfigSchema } from '../../src/alert/alert-config.js';
+import { AlertsConfigSchema } from '../../src/config/alerts-config.js';
 import { resolveSenders } from '../../src/alert/alerting.js';
 import { testNotification } from '../../src/alert/test-notification.js';
 import { ConfigSchema } from '../../src/config/schema.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { AlertsConfigSchema, type AlertsConfig } from '../../src/alert/alert-config.js';
+import { AlertsConfigSchema, type AlertsConfig } from '../../src/config/alerts-config.js';
 import { createAlerting, type Alerting } from '../../src/alert/alerting.js';
 import type { DeliveryEvent } from '../../src/alert/outbox-deliverer.js';
 import type { Logger } from '../../src/log.js';

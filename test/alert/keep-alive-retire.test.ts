@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/alert/notification.js';
 import { outboxEntries } from '../../src/alert/outbox.js';
 import { evaluateJourney, retireJourney, type JourneyAlertState, type PolicyConfig } from '../../src/alert/policy.js';
-import { DEFAULT_POLICY } from '../../src/alert/policy-config.js';
+import { DEFAULT_POLICY } from '../../src/config/alert-policy.js';
 import { evaluateProberHealth, forgetJourney, type ProberHealthState } from '../../src/alert/prober-health.js';
 import { alertExpiryProblem } from '../../src/config/check-alert-expiry.js';
 import { journeyRun, type Outcome } from './fake-results.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../src/alert/channels/describe.js';
-import { AlertPolicySchema } from '../../src/alert/policy-config.js';
+import { AlertPolicySchema } from '../../src/config/alert-policy.js';
 import { judgeLocation, quorumStatus, staleAfter } from '../../src/alert/policy-locations.js';
 import { evaluateJourney, type JourneyAlertState, type PolicyConfig } from '../../src/alert/policy.js';
 import { toNotification, type AlertEvent } from '../../src/alert/notification.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateJourney, type JourneyAlertState, type PolicyConfig } from '../../src/alert/policy.js';
-import { DEFAULT_POLICY } from '../../src/alert/policy-config.js';
+import { DEFAULT_POLICY } from '../../src/config/alert-policy.js';
 import { evaluateProberHealth, type ProberHealthState } from '../../src/alert/prober-health.js';
 import type { AlertEvent } from '../../src/alert/notification.js';
 import { journeyRun, type Outcome } from './fake-results.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AlertPolicySchema } from '../../src/alert/policy-config.js';
+import { AlertPolicySchema } from '../../src/config/alert-policy.js';
 import { evaluateProberHealth, loopCondition } from '../../src/alert/prober-health.js';
 import { journey, step } from '../../src/journey/define.js';
 import { ProberSetupError } from '../../src/journey/errors.js';

@@ -1,35 +1,14 @@
-import { z } from 'zod';
+import { KEEP_ALIVE_FRACTION, AlertmanagerChannelSchema, type AlertmanagerChannelConfig } from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
-import { SecretRef } from '../secret-ref.js';
 import type { AlertChannelType } from './channel.js';
 import { headline } from './describe.js';
 
-const HOUR_MS = 3_600_000;
-/**
- * An open alert is re-sent after a quarter of its TTL, as Prometheus sets `endsAt` to 4 × its resend interval:
- * three missed refreshes (a slow run, a receiver restart) still leave it active.
- */
-export const KEEP_ALIVE_FRACTION = 4;
+export { KEEP_ALIVE_FRACTION, AlertmanagerChannelSchema, type AlertmanagerChannelConfig };
+
 /** A test alert must not linger in Alertmanager. */
 const TEST_TTL_MS = 5 * 60_000;
 
-export const AlertmanagerChannelSchema = z
-  .object({
-    type: z.literal('alertmanager'),
-    /** Base URL, e.g. `http://alertmanager:9093`; `/api/v2/alerts` is appended. A reference if it carries credentials. */
-    url: z.union([SecretRef, z.url({ protocol: /^https?$/ })]),
-    /**
-     * A firing alert carries `endsAt = now + firingTtlMs`; Alertmanager resolves it by itself if the prober stops
-     * refreshing it (the prober died). While it fires it is re-sent every `firingTtlMs / 4` at the next run, with or
-     * without reminders; so every scheduled journey must run at least that often (validation checks). @defaultValue 6 h
-     */
-    firingTtlMs: z.number().int().min(1_000).default(6 * HOUR_MS),
-    /** @defaultValue `GoldenPathJourneyFailing` */
-    alertname: z.string().min(1).default('GoldenPathJourneyFailing'),
-  })
-  .strict();
-export type AlertmanagerChannelConfig = z.infer<typeof AlertmanagerChannelSchema>;
 
 export interface AlertmanagerAlert {
   labels: Record<string, string>;

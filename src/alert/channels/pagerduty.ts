@@ -1,22 +1,12 @@
-import { z } from 'zod';
+import { PAGERDUTY_EVENTS_URL, PagerDutyChannelSchema, type PagerDutyChannelConfig } from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
-import { SecretRef } from '../secret-ref.js';
 import type { AlertChannelType } from './channel.js';
 import { clip, headline } from './describe.js';
 
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export { PAGERDUTY_EVENTS_URL, PagerDutyChannelSchema, type PagerDutyChannelConfig };
 
-export const PagerDutyChannelSchema = z
-  .object({
-    type: z.literal('pagerduty'),
-    /** Events v2 integration key (a secret). */
-    routingKey: SecretRef,
-    /** Events API endpoint; change only for a proxy or a test receiver. @defaultValue PagerDuty's */
-    url: z.url({ protocol: /^https?$/ }).default(PAGERDUTY_EVENTS_URL),
-  })
-  .strict();
-export type PagerDutyChannelConfig = z.infer<typeof PagerDutyChannelSchema>;
+
 
 /** An Events v2 event without `routing_key`: the key is added by `send`, so payloads (and their goldens) hold no secret. */
 export type PagerDutyEvent =

@@ -1,20 +1,11 @@
-import { z } from 'zod';
+import { SlackChannelSchema, type SlackChannelConfig } from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
-import { SecretRef } from '../secret-ref.js';
 import type { AlertChannelType } from './channel.js';
 import { clip, failedAt, headline } from './describe.js';
 
-export const SlackChannelSchema = z
-  .object({
-    type: z.literal('slack'),
-    /** Incoming-webhook URL (a secret: it is the credential). */
-    url: SecretRef,
-    /** Where "Open" points, e.g. the daemon's status page; not a secret. */
-    link: z.url({ protocol: /^https?$/ }).optional(),
-  })
-  .strict();
-export type SlackChannelConfig = z.infer<typeof SlackChannelSchema>;
+export { SlackChannelSchema, type SlackChannelConfig };
+
 
 export interface SlackMessage {
   text: string;

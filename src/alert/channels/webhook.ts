@@ -1,20 +1,11 @@
-import { z } from 'zod';
+import { WebhookChannelSchema, type WebhookChannelConfig } from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
-import { SecretRef } from '../secret-ref.js';
 import { signedHeaders } from '../webhook-signature.js';
 import type { AlertChannelType } from './channel.js';
 
-export const WebhookChannelSchema = z
-  .object({
-    type: z.literal('webhook'),
-    /** Receiver URL (a secret: tokens often live in the path). */
-    url: SecretRef,
-    /** Standard Webhooks secret (`whsec_<base64>`); when set, every delivery is signed. */
-    secret: SecretRef.optional(),
-  })
-  .strict();
-export type WebhookChannelConfig = z.infer<typeof WebhookChannelSchema>;
+export { WebhookChannelSchema, type WebhookChannelConfig };
+
 
 /** Pure: the generic webhook body is the `prober.alert/v1` contract itself. */
 export function buildPayload(notification: AlertNotification): AlertNotification {

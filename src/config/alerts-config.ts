@@ -1,7 +1,24 @@
 import { z } from 'zod';
-import { ChannelConfigSchema } from './channels/registry.js';
-import { MaintenanceWindowSchema } from './maintenance.js';
-import { AlertPolicySchema } from './policy-config.js';
+import { ChannelConfigSchema } from './alert-channels.js';
+import { AlertPolicySchema } from './alert-policy.js';
+import { CronSchema } from './cron.js';
+
+/** Windows longer than a week are a silence, not maintenance; the bound also bounds the scan in alert/maintenance.ts. */
+const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
+export const MaintenanceWindowSchema = z
+  .object({
+    /** When a window opens (node-cron syntax, optional seconds field), e.g. `0 2 * * 0` = Sundays 02:00. */
+    cron: CronSchema,
+    /** How long it stays open. */
+    durationMs: z.number().int().positive().max(MAX_DURATION_MS),
+    /** IANA time zone of `cron`. @defaultValue the host's */
+    timezone: z.string().min(1).optional(),
+    /** Journeys it mutes. @defaultValue all */
+    journeys: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>;
 
 export const DeliverySchema = z
   .object({
