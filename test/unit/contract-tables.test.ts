@@ -24,7 +24,8 @@ describe('exitCodeFor: the documented exit codes are the contract', () => {
 
   it("the README's exit-code table lists exactly the codes EXIT defines", () => {
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-    const table = readme.slice(readme.indexOf('| exit | meaning |'));
+    const start = readme.indexOf('| exit | meaning |');
+    const table = readme.slice(start, readme.indexOf('\n\n', start));
     const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     expect(documented).toEqual(Object.values(EXIT).sort((a, b) => a - b));
   });
