@@ -83,9 +83,18 @@ module.exports = {
     {
       name: 'config-no-adapter-packages',
       severity: 'error',
-      comment: 'Loading a config (which every journey file does through defineConfig) must not load node-cron, undici, channels or the store.',
+      comment:
+        'Loading a config loads no HTTP client, WebSocket, browser, store driver, metrics or logging library. node-cron is the one exception, under the next rule.',
       from: { path: '^src/config/' },
-      to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
+      to: { path: ADAPTER_PACKAGES, pathNot: '^node_modules/node-cron/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'config-cron-in-one-place',
+      severity: 'error',
+      comment:
+        "Allowed exception: config/cron.ts (the one cron schema) and config/cron-interval.ts check cron expressions with node-cron itself, so the config accepts exactly what the scheduler runs (a second parser could disagree). No other config/ file loads it; journey files' defineConfig (config/define-config.ts) does not reach it (test/packed/light-imports.test.ts).",
+      from: { path: '^src/config/', pathNot: '^src/config/cron(-interval)?\\.ts$' },
+      to: { path: '^node_modules/node-cron/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'cli-is-the-top',
