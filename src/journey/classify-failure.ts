@@ -36,6 +36,10 @@ const TLS_MESSAGES: Record<string, string> = {
   CERT_NOT_YET_VALID: 'TLS certificate is not yet valid',
 };
 
+/** A timeout anywhere in the error's cause chain (undici's connect, headers and body timeouts, ETIMEDOUT). */
+export function isTimeoutError(err: unknown): boolean {
+  return collectErrors(err).some((e) => typeof e.code === 'string' && TIMEOUT_CODES.has(e.code));
+}
 
 function networkMessage(e: ErrnoLike, code: string): string | undefined {
   const where = typeof e.address === 'string' ? ` (${e.address}${typeof e.port === 'number' ? `:${e.port}` : ''})` : '';

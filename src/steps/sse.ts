@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { isTimeoutError } from '../journey/classify-failure.js';
 import { StepFailure } from '../journey/errors.js';
 import type { HttpClient, SseClient, SseEvent, WaitOptions } from '../journey/step-clients.js';
 import type { JourneyResources, StepKind } from '../journey/step-ports.js';
@@ -45,7 +46,7 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
           }
           queue.end(new StepFailure('contract', `event stream ended after ${queue.received.length} events without the expected event`));
         } catch (err) {
-          queue.end(err instanceof StepFailure ? err : new StepFailure('network', 'event stream was interrupted', { cause: err }));
+          queue.end(streamFailure(err));
           body.destroy();
         }
       })();
@@ -58,6 +59,17 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       };
     },
   };
+}
+
+/**
+ * Why an event stream stopped, as a step failure. undici's body timeout is set to the step's remaining budget, so it
+ * and the step deadline fire at about the same moment; on a loaded machine undici's can come first. A silent stream
+ * is a timeout either way, never `network` (which would blame the connection for a server that said nothing).
+ */
+export function streamFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailure) return err;
+  if (isTimeoutError(err)) return new StepFailure('timeout', 'event stream went silent until the step deadline', { cause: err });
+  return new StepFailure('network', 'event stream was interrupted', { cause: err });
 }
 
 function parseData(data: string): unknown {
