@@ -9,7 +9,8 @@
 
 /** The prober's own folders a rule speaks about, as path regexes relative to the repo root. */
 const SRC = '^src/';
-const ADAPTER_PACKAGES = '^node_modules/(undici|ws|playwright-core|node-cron|better-sqlite3|pg|prom-client|pino|@opentelemetry)/';
+const ADAPTER_PACKAGES =
+  '^node_modules/(undici|ws|playwright-core|node-cron|better-sqlite3|pg|prom-client|pino|@opentelemetry)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -17,7 +18,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Import cycles (type-only imports included) make load order and ownership ambiguous: break the cycle by moving the shared part down.',
+      comment:
+        'Import cycles (type-only imports included) make load order and ownership ambiguous: break the cycle by moving the shared part down.',
       from: { path: '^(src|probes|examples)/' },
       to: { circular: true },
     },
@@ -32,7 +34,8 @@ module.exports = {
     {
       name: 'journey-no-adapter-packages',
       severity: 'error',
-      comment: 'src/journey/ loads no I/O library (undici, ws, playwright, node-cron, SQLite, Postgres, metrics, logging); step kinds in src/steps/ do. Type-only imports are allowed: the ports name the types they hand over.',
+      comment:
+        'src/journey/ loads no I/O library (undici, ws, playwright, node-cron, SQLite, Postgres, metrics, logging); step kinds in src/steps/ do. Type-only imports are allowed: the ports name the types they hand over.',
       from: { path: '^src/journey/' },
       to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
     },
@@ -68,7 +71,8 @@ module.exports = {
     {
       name: 'probes-use-public-api',
       severity: 'error',
-      comment: "Probes and examples import only what users can import: 'golden-path-prober' (src/index.ts) and 'golden-path-prober/browser' (src/browser.ts).",
+      comment:
+        "Probes and examples import only what users can import: 'golden-path-prober' (src/index.ts) and 'golden-path-prober/browser' (src/browser.ts).",
       from: { path: '^(probes|examples)/' },
       to: { path: SRC, pathNot: '^src/(index|browser)\\.ts$' },
     },
@@ -99,7 +103,8 @@ module.exports = {
     {
       name: 'cli-is-the-top',
       severity: 'error',
-      comment: 'src/cli/ parses arguments and wires commands; nothing below it imports it (move the shared part down instead).',
+      comment:
+        'src/cli/ parses arguments and wires commands; nothing below it imports it (move the shared part down instead).',
       from: { path: SRC, pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
     },

@@ -43,20 +43,48 @@ try {
     }
   }
   const cold: { p: Sample[]; b: Sample[] } = { p: [], b: [] };
-  const proberArgv = [process.execPath, `${root}bin/prober.js`, 'run', 'golden-path-api', '--config', `${root}bench/cheap.config.ts`,
-    '--target', `auth=${auth}`, '--target', `backend=${backend}`, '--reporter', 'json=/dev/null'];
+  const proberArgv = [
+    process.execPath,
+    `${root}bin/prober.js`,
+    'run',
+    'golden-path-api',
+    '--config',
+    `${root}bench/cheap.config.ts`,
+    '--target',
+    `auth=${auth}`,
+    '--target',
+    `backend=${backend}`,
+    '--reporter',
+    'json=/dev/null',
+  ];
   const bareArgv = [process.execPath, `${root}bench/bare-journey.mjs`, auth, backend, email];
   const bareEnv = { ...env, SANDBOX_PASSWORD: env.BENCH_PASSWORD };
   for (let i = 0; i < coldRuns; i++) {
-    if (i % 2 === 0) { cold.p.push(await timeProcess(proberArgv, { cwd: root, env })); cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv })); }
-    else { cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv })); cold.p.push(await timeProcess(proberArgv, { cwd: root, env })); }
+    if (i % 2 === 0) {
+      cold.p.push(await timeProcess(proberArgv, { cwd: root, env }));
+      cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv }));
+    } else {
+      cold.b.push(await timeProcess(bareArgv, { cwd: root, env: bareEnv }));
+      cold.p.push(await timeProcess(proberArgv, { cwd: root, env }));
+    }
   }
-  console.log(`| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`);
+  console.log(
+    `| API journey vs bare undici + ws (medians; ${warmIterations} warm pairs, ${coldRuns} cold pairs) | prober | bare | ratio |`,
+  );
   console.log('|---|---|---|---|');
   if (coldRuns > 0) console.log(row('cold process (`prober run`)', cold.p, cold.b, 's'));
   if (warmIterations > 0) {
-    console.log(row('warm, one `prober.run()` (`createProber()` once) vs bare, fresh connections per journey', warm.prober, warm.fresh, 'ms'));
-    console.log(row('warm, the same prober runs vs bare reusing connections across journeys', warm.prober, warm.shared, 'ms'));
+    console.log(
+      row(
+        'warm, one `prober.run()` (`createProber()` once) vs bare, fresh connections per journey',
+        warm.prober,
+        warm.fresh,
+        'ms',
+      ),
+    );
+    console.log(
+      row('warm, the same prober runs vs bare reusing connections across journeys', warm.prober, warm.shared, 'ms'),
+    );
   }
 } finally {
   await target.stop();

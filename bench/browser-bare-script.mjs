@@ -9,7 +9,11 @@ const [web, email, executablePath] = process.argv.slice(2);
 const password = process.env.BENCH_PASSWORD ?? '';
 // As root Chromium cannot use its sandbox; anyone else keeps it (the prober does the same).
 const isRoot = process.getuid?.() === 0;
-const browser = await chromium.launch({ executablePath, args: isRoot ? ['--no-sandbox'] : [], chromiumSandbox: !isRoot });
+const browser = await chromium.launch({
+  executablePath,
+  args: isRoot ? ['--no-sandbox'] : [],
+  chromiumSandbox: !isRoot,
+});
 try {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -5,7 +5,12 @@ import type { Browser } from 'playwright-core';
  * The baseline: the same clicks as probes/golden-path-browser.ts written straight against Playwright, with no
  * runner, deadlines, evidence, error translation or artifacts. A fresh context per journey, as the prober does.
  */
-export async function bareBrowserJourney(browser: Browser, web: string, email: string, password: string): Promise<void> {
+export async function bareBrowserJourney(
+  browser: Browser,
+  web: string,
+  email: string,
+  password: string,
+): Promise<void> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

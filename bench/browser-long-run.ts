@@ -38,13 +38,20 @@ async function proberJourney(sandbox: Sandbox, session: BrowserSession, artifact
   const api = apiStepIo({ maxBodyBytes: 1 << 20 });
   const result = await withBrowserRun({ settings, runId, journeys: [browserJourney], redactor, api, session }, (io) =>
     runJourneys([browserJourney], {
-      runId, environment: 'bench', redactor, io, userAgent: 'bench', maxBodyBytes: 1 << 20,
+      runId,
+      environment: 'bench',
+      redactor,
+      io,
+      userAgent: 'bench',
+      maxBodyBytes: 1 << 20,
       targets: { auth: urls.auth, backend: urls.backend, web: urls.web },
-      secrets: { password }, variables: { email },
+      secrets: { password },
+      variables: { email },
     }),
   );
   // Degraded still did every click: on a loaded two-core box budgets are noise, only failures matter here.
-  if (result.status !== 'pass' && result.status !== 'degraded') throw new Error(`prober journey failed: ${result.journeys[0]?.verdict}`);
+  if (result.status !== 'pass' && result.status !== 'degraded')
+    throw new Error(`prober journey failed: ${result.journeys[0]?.verdict}`);
 }
 
 const sandbox = await startSandbox({ users: [{ email, password }] });
@@ -57,15 +64,22 @@ const bare = await launchChromium(settings, { env: { ...process.env, BENCH_BROWS
 try {
   const prober = () => proberJourney(sandbox, session, artifactsDir);
   const bareRun = () => bareBrowserJourney(bare, sandbox.urls.web, email, password);
-  for (let i = 0; i < 3; i++) { await prober(); await bareRun(); } // warm-up: first renderers, JIT, caches
+  for (let i = 0; i < 3; i++) {
+    await prober();
+    await bareRun();
+  } // warm-up: first renderers, JIT, caches
 
   type Row = { wall: number[]; chromium: number[]; pss: number[]; node: number[] };
   const rows: Record<'prober' | 'bare', Row> = {
     prober: { wall: [], chromium: [], pss: [], node: [] },
     bare: { wall: [], chromium: [], pss: [], node: [] },
   };
-  for (let i = 0; i < pairs; i++) { // interleaved so drift hits both equally
-    for (const [name, run, tag] of [['prober', prober, proberTag], ['bare', bareRun, bareTag]] as const) {
+  for (let i = 0; i < pairs; i++) {
+    // interleaved so drift hits both equally
+    for (const [name, run, tag] of [
+      ['prober', prober, proberTag],
+      ['bare', bareRun, bareTag],
+    ] as const) {
       let peakPss = 0;
       const sampleTree = () => {
         const tree = chromiumTree(tag);
@@ -73,7 +87,10 @@ try {
         return tree.rssBytes;
       };
       const t0 = performance.now();
-      const node = await withPeak(() => process.memoryUsage.rss(), async () => (await withPeak(sampleTree, run)).peak);
+      const node = await withPeak(
+        () => process.memoryUsage.rss(),
+        async () => (await withPeak(sampleTree, run)).peak,
+      );
       rows[name].wall.push(performance.now() - t0);
       rows[name].chromium.push(node.value);
       rows[name].pss.push(peakPss);
@@ -82,9 +99,15 @@ try {
   }
   const m = (name: 'prober' | 'bare', k: keyof Row) => median(rows[name][k]);
   console.log(`per journey, ${pairs} interleaved pairs (median):`);
-  console.log(`  prober  wall ${m('prober', 'wall').toFixed(0)} ms  peak Chromium RSS ${(m('prober', 'chromium') / MB).toFixed(0)} MB  PSS ${(m('prober', 'pss') / MB).toFixed(0)} MB  peak node RSS ${(m('prober', 'node') / MB).toFixed(0)} MB`);
-  console.log(`  bare    wall ${m('bare', 'wall').toFixed(0)} ms  peak Chromium RSS ${(m('bare', 'chromium') / MB).toFixed(0)} MB  PSS ${(m('bare', 'pss') / MB).toFixed(0)} MB  (node process shared)`);
-  console.log(`  ratio   wall ${(m('prober', 'wall') / m('bare', 'wall')).toFixed(2)}x  Chromium RSS ${(m('prober', 'chromium') / m('bare', 'chromium')).toFixed(2)}x  PSS ${(m('prober', 'pss') / m('bare', 'pss')).toFixed(2)}x`);
+  console.log(
+    `  prober  wall ${m('prober', 'wall').toFixed(0)} ms  peak Chromium RSS ${(m('prober', 'chromium') / MB).toFixed(0)} MB  PSS ${(m('prober', 'pss') / MB).toFixed(0)} MB  peak node RSS ${(m('prober', 'node') / MB).toFixed(0)} MB`,
+  );
+  console.log(
+    `  bare    wall ${m('bare', 'wall').toFixed(0)} ms  peak Chromium RSS ${(m('bare', 'chromium') / MB).toFixed(0)} MB  PSS ${(m('bare', 'pss') / MB).toFixed(0)} MB  (node process shared)`,
+  );
+  console.log(
+    `  ratio   wall ${(m('prober', 'wall') / m('bare', 'wall')).toFixed(2)}x  Chromium RSS ${(m('prober', 'chromium') / m('bare', 'chromium')).toFixed(2)}x  PSS ${(m('prober', 'pss') / m('bare', 'pss')).toFixed(2)}x`,
+  );
   await bare.close();
 
   const rss: number[] = [];
@@ -102,15 +125,27 @@ try {
   }
   const steady = (xs: number[]) => xs.slice(Math.min(20, Math.floor(xs.length / 10))); // skip warm-up growth
   const kbPerRun = (xs: number[]) => (slope(steady(xs)) / 1024).toFixed(1);
-  console.log(`long run: ${rss.length} consecutive journeys, one browser, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`  node RSS      first ${(rss[0]! / MB).toFixed(0)} MB  last ${(rss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(rss)} KB/run`);
-  console.log(`  Chromium RSS  first ${(chromiumRss[0]! / MB).toFixed(0)} MB  last ${(chromiumRss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(chromiumRss)} KB/run`);
-  console.log(`  Chromium PSS  first ${(chromiumPss[0]! / MB).toFixed(0)} MB  last ${(chromiumPss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(chromiumPss)} KB/run`);
-  console.log(`  Chromium processes after each run: min ${Math.min(...counts)}  max ${Math.max(...counts)}  last ${counts.at(-1)}  slope ${slope(steady(counts)).toFixed(4)}/run`);
+  console.log(
+    `long run: ${rss.length} consecutive journeys, one browser, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  console.log(
+    `  node RSS      first ${(rss[0]! / MB).toFixed(0)} MB  last ${(rss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(rss)} KB/run`,
+  );
+  console.log(
+    `  Chromium RSS  first ${(chromiumRss[0]! / MB).toFixed(0)} MB  last ${(chromiumRss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(chromiumRss)} KB/run`,
+  );
+  console.log(
+    `  Chromium PSS  first ${(chromiumPss[0]! / MB).toFixed(0)} MB  last ${(chromiumPss.at(-1)! / MB).toFixed(0)} MB  slope ${kbPerRun(chromiumPss)} KB/run`,
+  );
+  console.log(
+    `  Chromium processes after each run: min ${Math.min(...counts)}  max ${Math.max(...counts)}  last ${counts.at(-1)}  slope ${slope(steady(counts)).toFixed(4)}/run`,
+  );
 } finally {
   await bare.close().catch(() => undefined);
   await session.close();
   await sandbox.close();
   rmSync(artifactsDir, { recursive: true, force: true });
 }
-console.log(`after close: ${chromiumTree(proberTag).processes} prober Chromium processes, ${chromiumTree(bareTag).processes} bare`);
+console.log(
+  `after close: ${chromiumTree(proberTag).processes} prober Chromium processes, ${chromiumTree(bareTag).processes} bare`,
+);

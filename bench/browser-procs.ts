@@ -34,7 +34,11 @@ export function chromiumTree(tag: string): TreeSample {
   }
   const groups = new Set(procs.filter((p) => p.tagged).map((p) => p.pgid));
   const ours = procs.filter((p) => p.tagged || groups.has(p.pgid));
-  return { processes: ours.length, rssBytes: ours.reduce((sum, p) => sum + p.rss, 0), pssBytes: ours.reduce((sum, p) => sum + pss(p.pid), 0) };
+  return {
+    processes: ours.length,
+    rssBytes: ours.reduce((sum, p) => sum + p.rss, 0),
+    pssBytes: ours.reduce((sum, p) => sum + pss(p.pid), 0),
+  };
 }
 
 function pss(pid: string): number {
@@ -47,7 +51,11 @@ function pss(pid: string): number {
 }
 
 /** Samples `sample()` every `everyMs` while `work` runs and returns the work's value with the peak seen. */
-export async function withPeak<T>(sample: () => number, work: () => Promise<T>, everyMs = 50): Promise<{ value: T; peak: number }> {
+export async function withPeak<T>(
+  sample: () => number,
+  work: () => Promise<T>,
+  everyMs = 50,
+): Promise<{ value: T; peak: number }> {
   let peak = sample();
   const timer = setInterval(() => {
     peak = Math.max(peak, sample());

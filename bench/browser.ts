@@ -19,8 +19,22 @@ const env = { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '
 const target = await startCheapTarget(root);
 try {
   const { auth, backend, web } = target.urls;
-  const proberArgv = [process.execPath, `${root}bin/prober.js`, 'run', 'golden-path-browser', '--config', `${root}bench/cheap-browser.config.ts`,
-    '--target', `auth=${auth}`, '--target', `backend=${backend}`, '--target', `web=${web}`, '--reporter', 'json=/dev/null'];
+  const proberArgv = [
+    process.execPath,
+    `${root}bin/prober.js`,
+    'run',
+    'golden-path-browser',
+    '--config',
+    `${root}bench/cheap-browser.config.ts`,
+    '--target',
+    `auth=${auth}`,
+    '--target',
+    `backend=${backend}`,
+    '--target',
+    `web=${web}`,
+    '--reporter',
+    'json=/dev/null',
+  ];
   const bareArgv = [process.execPath, `${root}bench/browser-bare-script.mjs`, web, 'probe@bench.test', chromium];
   const prober = () => timeProcess(proberArgv, { cwd: root, env });
   const bare = () => timeProcess(bareArgv, { cwd: root, env });
@@ -30,8 +44,13 @@ try {
   const p: Sample[] = [];
   const b: Sample[] = [];
   for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 0) { p.push(await prober()); b.push(await bare()); }
-    else { b.push(await bare()); p.push(await prober()); }
+    if (i % 2 === 0) {
+      p.push(await prober());
+      b.push(await bare());
+    } else {
+      b.push(await bare());
+      p.push(await prober());
+    }
   }
   console.log(`| browser journey vs bare Playwright (medians; ${pairs} cold pairs) | prober | bare | ratio |`);
   console.log('|---|---|---|---|');

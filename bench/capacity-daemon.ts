@@ -47,7 +47,10 @@ export function writeProject(dir: string, root: string, plan: Plan): string {
     journeys: Object.fromEntries(names.map((name, i) => [name, settings(i)])),
   };
   const file = join(dir, 'prober.config.ts');
-  writeFileSync(file, `import { defineConfig } from 'golden-path-prober';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`);
+  writeFileSync(
+    file,
+    `import { defineConfig } from 'golden-path-prober';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`,
+  );
   return file;
 }
 
@@ -58,11 +61,31 @@ export interface Daemon {
 }
 
 /** Starts `prober schedule` and waits for the line naming its metrics URL. */
-export async function startSchedule(root: string, config: string, targets: { auth: string; backend: string }, cwd: string): Promise<Daemon> {
+export async function startSchedule(
+  root: string,
+  config: string,
+  targets: { auth: string; backend: string },
+  cwd: string,
+): Promise<Daemon> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(root, 'bin/prober.js'), 'schedule', '--config', config, '--target', `auth=${targets.auth}`, '--target', `backend=${targets.backend}`, '--log-level', 'error'],
-    { cwd, env: { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      join(root, 'bin/prober.js'),
+      'schedule',
+      '--config',
+      config,
+      '--target',
+      `auth=${targets.auth}`,
+      '--target',
+      `backend=${targets.backend}`,
+      '--log-level',
+      'error',
+    ],
+    {
+      cwd,
+      env: { ...process.env, BENCH_PASSWORD: 'bench-password-1234', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   const exited = once(child, 'exit');
   let url: string | undefined;
@@ -103,7 +126,12 @@ export async function scrape(url: string): Promise<Scrape> {
     runs: sum(/^prober_runs_total\{[^}]*\} (\S+)$/gm),
     notPassed: sum(/^prober_runs_total\{[^}]*status="(?!pass")[^}]*\} (\S+)$/gm),
     skipped: sum(/^prober_ticks_skipped_total\{[^}]*\} (\S+)$/gm),
-    lag: new Map([...text.matchAll(/^prober_tick_lag_seconds_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])])),
+    lag: new Map(
+      [...text.matchAll(/^prober_tick_lag_seconds_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => [
+        m[1]!,
+        Number(m[2]),
+      ]),
+    ),
     durationSum: sum(/^prober_journey_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
     durationCount: sum(/^prober_journey_duration_seconds_count\{[^}]*\} (\S+)$/gm),
   };
@@ -113,7 +141,10 @@ export async function scrape(url: string): Promise<Scrape> {
  * The 99th percentile of the ticks between two scrapes: the histogram bucket holding it ("≤ 25 ms") and, as
  * Prometheus' histogram_quantile does, an estimate interpolated linearly inside that bucket.
  */
-export function lagP99(a: Scrape, b: Scrape): { bound: string; estimateMs: number; under100ms: boolean; ticks: number } {
+export function lagP99(
+  a: Scrape,
+  b: Scrape,
+): { bound: string; estimateMs: number; under100ms: boolean; ticks: number } {
   const ticks = (b.lag.get('+Inf') ?? 0) - (a.lag.get('+Inf') ?? 0);
   const rank = 0.99 * ticks;
   let lower = 0;

@@ -63,7 +63,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function daemonWith(copies: number): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'prober-capacity-'));
   dirs.push(dir);
-  running = await startSchedule(root, writeProject(dir, root, { copies, intervalSeconds, jitterMs, timeoutMs }), target.urls, dir);
+  running = await startSchedule(
+    root,
+    writeProject(dir, root, { copies, intervalSeconds, jitterMs, timeoutMs }),
+    target.urls,
+    dir,
+  );
   return running;
 }
 
@@ -74,8 +79,12 @@ async function stopDaemon(d: Daemon): Promise<void> {
 
 try {
   if (ramp.length > 0) {
-    console.log(`ramp: K journeys, each every ${intervalSeconds} s (timeout ${timeoutMs} ms), start jitter up to ${jitterMs} ms; ${warmupSeconds} s warm-up, then ${stageSeconds} s measured`);
-    console.log('| K | journeys/min | tick lag p99 | skipped ticks | not passed | mean journey | daemon CPU | target CPU | daemon RSS |');
+    console.log(
+      `ramp: K journeys, each every ${intervalSeconds} s (timeout ${timeoutMs} ms), start jitter up to ${jitterMs} ms; ${warmupSeconds} s warm-up, then ${stageSeconds} s measured`,
+    );
+    console.log(
+      '| K | journeys/min | tick lag p99 | skipped ticks | not passed | mean journey | daemon CPU | target CPU | daemon RSS |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|');
   }
   let capacity = 0;
@@ -97,13 +106,20 @@ try {
     const notPassed = b.notPassed - a.notPassed;
     const cpu = (x: { cpuMs: number }, y: { cpuMs: number }) => `${((y.cpuMs - x.cpuMs) / 10 / seconds).toFixed(0)} %`;
     const meanMs = ((b.durationSum - a.durationSum) / Math.max(1, b.durationCount - a.durationCount)) * 1000;
-    console.log(`| ${k} | ${perMin.toFixed(0)} | ${p99.estimateMs.toFixed(0)} ms (bucket ${p99.bound}, ${p99.ticks} ticks) | ${skipped} | ${notPassed} | ${meanMs.toFixed(0)} ms | ${cpu(pa, pb)} | ${cpu(ta, tb)} | ${(pb.rss / MB).toFixed(0)} MB |`);
+    console.log(
+      `| ${k} | ${perMin.toFixed(0)} | ${p99.estimateMs.toFixed(0)} ms (bucket ${p99.bound}, ${p99.ticks} ticks) | ${skipped} | ${notPassed} | ${meanMs.toFixed(0)} ms | ${cpu(pa, pb)} | ${cpu(ta, tb)} | ${(pb.rss / MB).toFixed(0)} MB |`,
+    );
     if (p99.under100ms && skipped === 0 && notPassed === 0) capacity = Math.max(capacity, perMin);
   }
-  if (ramp.length > 0) console.log(`highest rate held (tick lag p99 < 100 ms, 0 skipped ticks, every run passed): ${capacity.toFixed(0)} journeys/min`);
+  if (ramp.length > 0)
+    console.log(
+      `highest rate held (tick lag p99 < 100 ms, 0 skipped ticks, every run passed): ${capacity.toFixed(0)} journeys/min`,
+    );
 
   if (soakRuns > 0) {
-    console.log(`soak: ${soakJourneys} journeys, each every ${intervalSeconds} s, until ${soakRuns} runs or ${maxMinutes} min`);
+    console.log(
+      `soak: ${soakJourneys} journeys, each every ${intervalSeconds} s, until ${soakRuns} runs or ${maxMinutes} min`,
+    );
     const d = await daemonWith(soakJourneys);
     await pause(warmupSeconds * 1_000);
     const first = await scrape(d.url);
@@ -115,7 +131,8 @@ try {
       last = await scrape(d.url);
       const { rss } = procSample(d.pid);
       samples.push({ runs: last.runs - first.runs, rss });
-      if (samples.length % 6 === 0) console.log(`  ${String(last.runs - first.runs).padStart(6)} runs  rss ${(rss / MB).toFixed(1)} MB`);
+      if (samples.length % 6 === 0)
+        console.log(`  ${String(last.runs - first.runs).padStart(6)} runs  rss ${(rss / MB).toFixed(1)} MB`);
     }
     await stopDaemon(d);
     const minutes = (last.at - first.at) / 60_000;
@@ -128,7 +145,9 @@ try {
       steady.map((s) => s.rss),
     );
     const meanRss = steady.reduce((s, x) => s + x.rss, 0) / Math.max(1, steady.length);
-    console.log(`soak: ${runs} runs in ${minutes.toFixed(1)} min (${(runs / minutes).toFixed(0)}/min), tick lag p99 ${p99.estimateMs.toFixed(0)} ms (bucket ${p99.bound}), skipped ticks ${last.skipped - first.skipped}, not passed ${last.notPassed - first.notPassed}`);
+    console.log(
+      `soak: ${runs} runs in ${minutes.toFixed(1)} min (${(runs / minutes).toFixed(0)}/min), tick lag p99 ${p99.estimateMs.toFixed(0)} ms (bucket ${p99.bound}), skipped ticks ${last.skipped - first.skipped}, not passed ${last.notPassed - first.notPassed}`,
+    );
     console.log(
       `  RSS ${(samples[0]!.rss / MB).toFixed(0)} → ${(samples.at(-1)!.rss / MB).toFixed(0)} MB; slope after warm-up ${(bytesPerRun / 1024).toFixed(2)} KB/run = ` +
         `${((bytesPerRun * soakRuns) / MB).toFixed(1)} MB over ${soakRuns} runs (${((100 * bytesPerRun * soakRuns) / meanRss).toFixed(2)} % of the mean RSS ${(meanRss / MB).toFixed(0)} MB)`,

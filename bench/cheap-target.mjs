@@ -25,7 +25,11 @@ function authorized(req) {
 }
 
 function page(res, html) {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+  });
   res.end(html);
 }
 
@@ -66,7 +70,10 @@ const server = createServer((req, res) => {
 });
 
 // The page offers ['chat.v1', 'bearer.<token>']: answer with chat.v1, as the sandbox does.
-const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('chat.v1') ? 'chat.v1' : false) });
+const wss = new WebSocketServer({
+  noServer: true,
+  handleProtocols: (protocols) => (protocols.has('chat.v1') ? 'chat.v1' : false),
+});
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname !== '/ws' || !authorized(req) || !sessions.has(url.searchParams.get('session_id'))) {

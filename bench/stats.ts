@@ -27,13 +27,22 @@ export function row(label: string, prober: readonly Sample[], bare: readonly Sam
  * Wall and CPU (user + system, all threads) of one whole child process, read by GNU time, so module loading,
  * loader threads and exit are counted exactly as a cron job pays them.
  */
-export async function timeProcess(argv: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Sample> {
+export async function timeProcess(
+  argv: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    execFile('/usr/bin/time', ['-f', 'GNUTIME %e %U %S', ...argv], { cwd: options.cwd, env: options.env, maxBuffer: 64 << 20 }, (err, _out, stderr) => {
-      const m = stderr.match(/GNUTIME ([\d.]+) ([\d.]+) ([\d.]+)/);
-      if (err !== null || m === null) return reject(new Error(`${argv.join(' ')} failed: ${err?.message ?? ''}\n${stderr.slice(-2000)}`));
-      resolve({ wall: Number(m[1]) * 1000, cpu: (Number(m[2]) + Number(m[3])) * 1000 });
-    });
+    execFile(
+      '/usr/bin/time',
+      ['-f', 'GNUTIME %e %U %S', ...argv],
+      { cwd: options.cwd, env: options.env, maxBuffer: 64 << 20 },
+      (err, _out, stderr) => {
+        const m = stderr.match(/GNUTIME ([\d.]+) ([\d.]+) ([\d.]+)/);
+        if (err !== null || m === null)
+          return reject(new Error(`${argv.join(' ')} failed: ${err?.message ?? ''}\n${stderr.slice(-2000)}`));
+        resolve({ wall: Number(m[1]) * 1000, cpu: (Number(m[2]) + Number(m[3])) * 1000 });
+      },
+    );
   });
 }
 
@@ -41,7 +50,9 @@ export async function timeProcess(argv: readonly string[], options: { cwd: strin
 export type CheapUrls = Record<'auth' | 'backend' | 'web', string>;
 
 /** Starts the cheap loopback target in its own process and waits for its URL line. */
-export async function startCheapTarget(root: string): Promise<{ urls: CheapUrls; child: ChildProcess; stop(): Promise<void> }> {
+export async function startCheapTarget(
+  root: string,
+): Promise<{ urls: CheapUrls; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [`${root}bench/cheap-target.mjs`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return {

@@ -17,7 +17,9 @@ import { bareJourney } from './bare-journey.mjs';
 const [side = 'prober', runsArg = '1000'] = process.argv.slice(2);
 const runs = Number(runsArg);
 // The cheap target in its own process, as bench/api.ts starts it (stats.ts is TypeScript; this file runs on plain node).
-const target = spawn(process.execPath, [fileURLToPath(new URL('./cheap-target.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+const target = spawn(process.execPath, [fileURLToPath(new URL('./cheap-target.mjs', import.meta.url))], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 const [line] = await once(createInterface({ input: target.stdout }), 'line');
 const { auth, backend } = JSON.parse(line);
 const password = 'bench-password-1234';
@@ -54,7 +56,9 @@ try {
   const c = process.cpuUsage(c0);
   const wall = performance.now() - t0;
   if (process.env.PROF) writeFileSync(process.env.PROF, JSON.stringify((await session.post('Profiler.stop')).profile));
-  console.log(`${side}: ${runs} journeys, per journey ${(wall / runs).toFixed(2)} ms wall, ${((c.user + c.system) / 1000 / runs).toFixed(2)} ms CPU`);
+  console.log(
+    `${side}: ${runs} journeys, per journey ${(wall / runs).toFixed(2)} ms wall, ${((c.user + c.system) / 1000 / runs).toFixed(2)} ms CPU`,
+  );
 } finally {
   target.kill('SIGTERM');
 }

@@ -27,8 +27,10 @@ const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntr
 const bundled = mtime('../dist/cli.js');
 const compiled = mtime('../dist/.tsbuildinfo');
 let entry;
-if (bundled !== undefined && (compiled === undefined || bundled >= compiled)) entry = new URL('../dist/cli.js', import.meta.url).href;
-else if (existsSync(new URL('../dist/cli/main.js', import.meta.url))) entry = new URL('../dist/cli/main.js', import.meta.url).href;
+if (bundled !== undefined && (compiled === undefined || bundled >= compiled))
+  entry = new URL('../dist/cli.js', import.meta.url).href;
+else if (existsSync(new URL('../dist/cli/main.js', import.meta.url)))
+  entry = new URL('../dist/cli/main.js', import.meta.url).href;
 else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -11,11 +11,20 @@ type Frame = z.infer<typeof Frame>;
 
 interface AgentSocket {
   send(message: unknown): void;
-  waitFor<T>(predicate: (message: T, receivedAt: number) => boolean, options?: { timeoutMs?: number; describe?: string }): Promise<T>;
+  waitFor<T>(
+    predicate: (message: T, receivedAt: number) => boolean,
+    options?: { timeoutMs?: number; describe?: string },
+  ): Promise<T>;
 }
 
 /** The events of one answer, in order; tool_executing/tool_completed pairs and agent_thinking may repeat. */
-export const AGENT_SEQUENCE = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'] as const;
+export const AGENT_SEQUENCE = [
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_completed',
+  'agent_completed',
+] as const;
 /**
  * How long the agent may go quiet between two events of our answer: at most this, and at most a third of the reply
  * step's time (a config may shorten its deadline), so a stalled sequence is reported by the event that never came
@@ -48,7 +57,8 @@ export function checkSequence(events: readonly SeenEvent[]): SequenceCheck {
   const openTools: (string | undefined)[] = [];
   for (const event of events) {
     const { type } = event;
-    if (type === 'error') return { status: 'broken', category: 'contract', message: 'the agent answered our message with an error event' };
+    if (type === 'error')
+      return { status: 'broken', category: 'contract', message: 'the agent answered our message with an error event' };
     if (!(AGENT_SEQUENCE as readonly string[]).includes(type)) continue;
     if (type === 'agent_completed') {
       const missing = AGENT_SEQUENCE.filter((t) => t !== type && !seen.has(t));
@@ -56,12 +66,16 @@ export function checkSequence(events: readonly SeenEvent[]): SequenceCheck {
       if (openTools.length > 0) return broken('agent_completed arrived while a tool_executing had not completed', seen);
       return { status: 'complete' };
     }
-    if (type !== 'agent_started' && !seen.has('agent_started')) return broken(`${type} arrived before agent_started`, seen);
+    if (type !== 'agent_started' && !seen.has('agent_started'))
+      return broken(`${type} arrived before agent_started`, seen);
     if (type === 'agent_started' && seen.has('agent_started')) return broken('agent_started arrived twice', seen);
-    if (type === 'tool_executing' && !seen.has('agent_thinking')) return broken('tool_executing arrived before agent_thinking', seen);
+    if (type === 'tool_executing' && !seen.has('agent_thinking'))
+      return broken('tool_executing arrived before agent_thinking', seen);
     if (type === 'tool_executing') openTools.push(event.toolCallId);
     if (type === 'tool_completed') {
-      const i = openTools.findIndex((id) => id === event.toolCallId || id === undefined || event.toolCallId === undefined);
+      const i = openTools.findIndex(
+        (id) => id === event.toolCallId || id === undefined || event.toolCallId === undefined,
+      );
       if (i === -1) return broken('tool_completed arrived before its tool_executing', seen);
       openTools.splice(i, 1);
     }
@@ -95,7 +109,8 @@ const category = (err: unknown): string | undefined => (err as { category?: unkn
  */
 export default journey({
   name: 'golden-path-agent',
-  description: 'log in, open the agent WebSocket (jwt-auth subprotocol), send a message and check agent_started → … → agent_completed for it',
+  description:
+    'log in, open the agent WebSocket (jwt-auth subprotocol), send a message and check agent_started → … → agent_completed for it',
   capability: 'log in and get an answer from the agent',
   tags: ['api', 'agent', 'golden-path'],
   needs: { secrets: ['password'], variables: ['email'] },
@@ -112,7 +127,9 @@ export default journey({
 
     step('agent.connect', { service: 'backend', timeoutMs: 5_000, budgetMs: 2_000 }, async (ctx) => {
       // The token travels as a subprotocol value; it is registered as a secret above and redacted as `jwt.<token>`.
-      const socket = await ctx.ws.connect(agentUrl(ctx.target('backend')), { protocols: ['jwt-auth', `jwt.${ctx.vars.get('token')}`] });
+      const socket = await ctx.ws.connect(agentUrl(ctx.target('backend')), {
+        protocols: ['jwt-auth', `jwt.${ctx.vars.get('token')}`],
+      });
       ctx.vars.set('socket', socket);
       await socket.waitFor<Frame>((m) => Frame.safeParse(m).success && (m as Frame).type === 'connection_established', {
         describe: 'connection_established',
@@ -123,7 +140,10 @@ export default journey({
       const socket = ctx.vars.get<AgentSocket>('socket');
       const messageId = randomUUID();
       const sentAt = performance.now();
-      socket.send({ type: 'user_message', payload: { message_id: messageId, content: `golden-path agent probe ${messageId}` } });
+      socket.send({
+        type: 'user_message',
+        payload: { message_id: messageId, content: `golden-path agent probe ${messageId}` },
+      });
       await followAnswer(ctx, socket, messageId, sentAt);
     }),
 
@@ -178,10 +198,14 @@ function stalled(
 ): unknown {
   if (ctx.signal.aborted) return err;
   const after = ours.length === 0 ? 'before any event for our message' : `after ${ours.map((e) => e.type).join(', ')}`;
-  if (category(err) === 'network') ctx.fail('network', `the agent socket closed ${after}, before ${next}: ${(err as Error).message}`);
+  if (category(err) === 'network')
+    ctx.fail('network', `the agent socket closed ${after}, before ${next}: ${(err as Error).message}`);
   if (category(err) !== 'timeout') return err;
   if (ours.length === 0 && others.size > 0) {
-    ctx.fail('assertion', `no ${next} for our message within ${stallMs} ms; the agent answered another message (${[...others].join(', ')})`);
+    ctx.fail(
+      'assertion',
+      `no ${next} for our message within ${stallMs} ms; the agent answered another message (${[...others].join(', ')})`,
+    );
   }
   // Nothing at all is an agent that did not answer (timeout); a sequence that starts and stops is a broken answer.
   if (ours.length === 0) return err;

@@ -32,7 +32,8 @@ const isEvent = (m: unknown): m is ChatEvent => ChatEvent.safeParse(m).success;
  */
 export default journey({
   name: 'golden-path-api',
-  description: 'log in through the auth service, open a chat session, send a message and receive the reply over the WebSocket',
+  description:
+    'log in through the auth service, open a chat session, send a message and receive the reply over the WebSocket',
   capability: 'log in and chat',
   tags: ['api', 'golden-path'],
   needs: { secrets: ['password'], variables: ['email'] },
@@ -48,16 +49,22 @@ export default journey({
     }),
 
     step('session.create', { service: 'backend', timeoutMs: 5_000, budgetMs: 2_000 }, async (ctx) => {
-      const res = await ctx.http.post(`${ctx.target('backend')}/api/sessions`, { bearer: ctx.vars.get('token'), json: {} });
+      const res = await ctx.http.post(`${ctx.target('backend')}/api/sessions`, {
+        bearer: ctx.vars.get('token'),
+        json: {},
+      });
       const session = await res.json(ChatSession);
       ctx.vars.set('sessionId', session.session_id);
     }),
 
     step('chat.connect', { service: 'backend', timeoutMs: 5_000, budgetMs: 2_000 }, async (ctx) => {
       const sessionId = ctx.vars.get('sessionId');
-      const socket = await ctx.ws.connect(wsUrl(ctx.target('backend'), `/ws?session_id=${encodeURIComponent(sessionId)}`), {
-        bearer: ctx.vars.get('token'),
-      });
+      const socket = await ctx.ws.connect(
+        wsUrl(ctx.target('backend'), `/ws?session_id=${encodeURIComponent(sessionId)}`),
+        {
+          bearer: ctx.vars.get('token'),
+        },
+      );
       ctx.vars.set('socket', socket);
       await socket.waitFor((m) => isEvent(m) && m.type === 'ready', { describe: 'ready event' });
     }),
@@ -105,10 +112,15 @@ export default journey({
       json: { email: ctx.variable('email'), password: ctx.secret('password') },
     });
     const { access_token: token } = await login.json(Token);
-    const { sessions } = await (await ctx.http.get(`${ctx.target('backend')}/api/sessions`, { bearer: token })).json(SessionList);
+    const { sessions } = await (await ctx.http.get(`${ctx.target('backend')}/api/sessions`, { bearer: token })).json(
+      SessionList,
+    );
     const stale = sessions.filter((s) => s.synthetic !== null && Date.now() - Date.parse(s.created_at) >= olderThanMs);
     for (const s of stale) {
-      await ctx.http.delete(`${ctx.target('backend')}/api/sessions/${encodeURIComponent(s.session_id)}`, { bearer: token, expect: [204, 404] });
+      await ctx.http.delete(`${ctx.target('backend')}/api/sessions/${encodeURIComponent(s.session_id)}`, {
+        bearer: token,
+        expect: [204, 404],
+      });
     }
     return stale.length;
   }),

@@ -36,6 +36,8 @@ await build({
   target: 'node20.18',
   external,
   // Bundled CommonJS (undici, ws, pino) calls require() for Node's built-ins.
-  banner: { js: "import { createRequire as __gppCreateRequire } from 'node:module'; const require = __gppCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __gppCreateRequire } from 'node:module'; const require = __gppCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

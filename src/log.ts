@@ -19,7 +19,16 @@ export function createLogger(redactor: Redactor, level: Level | 'silent' = 'info
       level,
       base: { pid: process.pid },
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'headers.cookie', '*.headers.cookie'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.cookie',
+          '*.headers.cookie',
+        ],
         censor: '[REDACTED]',
       },
       hooks: { streamWrite: (line) => redactor.scrub(line) },

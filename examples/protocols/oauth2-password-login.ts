@@ -18,16 +18,24 @@ export default journey({
   steps: [
     step('auth.token', { service: 'auth' }, async (ctx) => {
       const res = await ctx.http.post(`${ctx.target('auth')}/oauth/token`, {
-        form: { grant_type: 'password', username: ctx.variable('username'), password: ctx.secret('password'), scope: 'openid' },
+        form: {
+          grant_type: 'password',
+          username: ctx.variable('username'),
+          password: ctx.secret('password'),
+          scope: 'openid',
+        },
         basic: { username: ctx.variable('clientId'), password: ctx.secret('clientSecret') },
       });
       const token = await res.json(Token);
       ctx.markSecret(token.access_token);
-      if (token.token_type.toLowerCase() !== 'bearer') ctx.fail('contract', `token_type is ${token.token_type}, not Bearer`);
+      if (token.token_type.toLowerCase() !== 'bearer')
+        ctx.fail('contract', `token_type is ${token.token_type}, not Bearer`);
       ctx.vars.set('token', token.access_token);
     }),
     step('api.me', { service: 'api' }, async (ctx) => {
-      const me = await (await ctx.http.get(`${ctx.target('api')}/userinfo`, { bearer: ctx.vars.get('token') })).json(z.object({ sub: z.string() }));
+      const me = await (await ctx.http.get(`${ctx.target('api')}/userinfo`, { bearer: ctx.vars.get('token') })).json(
+        z.object({ sub: z.string() }),
+      );
       if (me.sub !== ctx.variable('username')) ctx.fail('assertion', 'the token belongs to another user');
     }),
   ],

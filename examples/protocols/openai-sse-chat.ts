@@ -7,7 +7,9 @@
  */
 import { journey, step, z } from 'golden-path-prober';
 
-const Chunk = z.object({ choices: z.array(z.object({ delta: z.object({ content: z.string().nullish() }).passthrough() })) });
+const Chunk = z.object({
+  choices: z.array(z.object({ delta: z.object({ content: z.string().nullish() }).passthrough() })),
+});
 
 export default journey({
   name: 'llm-stream',
@@ -38,7 +40,8 @@ export default journey({
           return chunk.data.choices[0]?.delta.content ?? '';
         })
         .join('');
-      if (!text.includes(nonce)) ctx.fail('assertion', `the streamed answer (${text.length} chars) does not contain our word`);
+      if (!text.includes(nonce))
+        ctx.fail('assertion', `the streamed answer (${text.length} chars) does not contain our word`);
     }),
   ],
 });

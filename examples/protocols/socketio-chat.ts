@@ -37,7 +37,8 @@ export default journey({
   // refused connection as `network`.
   mapError: (err) => {
     const e = err as { type?: string; data?: unknown; message?: string };
-    if (e.type !== 'TransportError' && e.data !== undefined) return { category: 'auth', message: `Socket.IO handshake refused: ${e.message}` };
+    if (e.type !== 'TransportError' && e.data !== undefined)
+      return { category: 'auth', message: `Socket.IO handshake refused: ${e.message}` };
     return undefined;
   },
   steps: [

@@ -29,7 +29,9 @@ export default journey({
     }),
     step('xmpp.login', { service: 'xmpp' }, async (ctx) => {
       const ws = xmpp(ctx);
-      const credentials = Buffer.from(`\0${ctx.variable('xmppUser')}\0${ctx.secret('xmppPassword')}`).toString('base64');
+      const credentials = Buffer.from(`\0${ctx.variable('xmppUser')}\0${ctx.secret('xmppPassword')}`).toString(
+        'base64',
+      );
       ctx.markSecret(credentials);
       ws.send(`<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${credentials}</auth>`);
       const outcome = await ws.waitFor((f) => /^<(success|failure)\b/.test(f), { describe: 'SASL outcome' });
@@ -39,11 +41,18 @@ export default journey({
       }
       // After SASL the stream restarts; then the client binds a resource and gets its full JID.
       ws.send(openStream(ctx.variable('xmppDomain')));
-      await ws.waitFor((f) => f.startsWith('<stream:features') && f.includes('xmpp-bind'), { describe: 'bind feature' });
-      ws.send(`<iq type="set" id="bind" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>prober</resource></bind></iq>`);
-      const bound = await ws.waitFor((f) => f.startsWith('<iq') && /id=["']bind["']/.test(f), { describe: 'bind result' });
+      await ws.waitFor((f) => f.startsWith('<stream:features') && f.includes('xmpp-bind'), {
+        describe: 'bind feature',
+      });
+      ws.send(
+        `<iq type="set" id="bind" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>prober</resource></bind></iq>`,
+      );
+      const bound = await ws.waitFor((f) => f.startsWith('<iq') && /id=["']bind["']/.test(f), {
+        describe: 'bind result',
+      });
       const jid = /<jid>([^<]+)<\/jid>/.exec(bound)?.[1];
-      if (jid === undefined || !/type=["']result["']/.test(bound)) return ctx.fail('contract', 'resource binding did not return a JID');
+      if (jid === undefined || !/type=["']result["']/.test(bound))
+        return ctx.fail('contract', 'resource binding did not return a JID');
       ctx.vars.set('jid', jid);
     }),
     step('xmpp.message', { service: 'xmpp' }, async (ctx) => {
@@ -51,8 +60,12 @@ export default journey({
       const jid = ctx.vars.get('jid');
       const nonce = `probe-${ctx.runId.slice(0, 8)}-${Date.now()}`;
       // To our own full JID: the server routes it back to this connection, which proves delivery end to end.
-      ws.send(`<message xmlns="jabber:client" to="${escapeXml(jid)}" type="chat" id="${nonce}"><body>${nonce}</body></message>`);
-      await ws.waitFor((f) => f.startsWith('<message') && f.includes(`<body>${nonce}</body>`), { describe: 'our message delivered back' });
+      ws.send(
+        `<message xmlns="jabber:client" to="${escapeXml(jid)}" type="chat" id="${nonce}"><body>${nonce}</body></message>`,
+      );
+      await ws.waitFor((f) => f.startsWith('<message') && f.includes(`<body>${nonce}</body>`), {
+        describe: 'our message delivered back',
+      });
       ctx.record('roundTripMs', ctx.elapsedMs());
     }),
     step('xmpp.close', { service: 'xmpp', always: true }, async (ctx) => {

@@ -8,11 +8,27 @@ import type { DeliveryEvent } from './outbox-deliverer.js';
  */
 export function alertMetrics(registry: Registry): (event: DeliveryEvent) => void {
   const registers = [registry];
-  const attempts = new Counter({ name: 'prober_alert_deliveries_total', help: 'Alert delivery attempts by outcome', labelNames: ['channel', 'outcome'], registers });
-  const dead = new Counter({ name: 'prober_alert_dead_letters_total', help: 'Alert notifications given up on (refused, expired, channel disabled)', labelNames: ['channel'], registers });
-  const disabled = new Counter({ name: 'prober_alert_channels_disabled_total', help: 'Channels disabled after HTTP 410 Gone', labelNames: ['channel'], registers });
+  const attempts = new Counter({
+    name: 'prober_alert_deliveries_total',
+    help: 'Alert delivery attempts by outcome',
+    labelNames: ['channel', 'outcome'],
+    registers,
+  });
+  const dead = new Counter({
+    name: 'prober_alert_dead_letters_total',
+    help: 'Alert notifications given up on (refused, expired, channel disabled)',
+    labelNames: ['channel'],
+    registers,
+  });
+  const disabled = new Counter({
+    name: 'prober_alert_channels_disabled_total',
+    help: 'Channels disabled after HTTP 410 Gone',
+    labelNames: ['channel'],
+    registers,
+  });
   return (event) => {
-    if (event.type === 'attempt') attempts.inc({ channel: event.channel, outcome: event.outcome === 'accepted' ? 'accepted' : 'failed' });
+    if (event.type === 'attempt')
+      attempts.inc({ channel: event.channel, outcome: event.outcome === 'accepted' ? 'accepted' : 'failed' });
     else if (event.type === 'dead-letter') dead.inc({ channel: event.channel });
     else if (event.type === 'channel-disabled') disabled.inc({ channel: event.channel });
   };

@@ -7,8 +7,21 @@ import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { quorumStatus, staleAfter, type LocationsSummary } from './policy-locations.js';
-import { evaluateJourney, JOURNEY_STATE_FORMAT, retireJourney, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
-import { evaluateProberHealth, evaluateStoreHealth, forgetJourney, PROBER_STATE_FORMAT, type StoreFault } from './prober-health.js';
+import {
+  evaluateJourney,
+  JOURNEY_STATE_FORMAT,
+  retireJourney,
+  type JourneyRun,
+  type PolicyConfig,
+  type PolicyOutcome,
+} from './policy.js';
+import {
+  evaluateProberHealth,
+  evaluateStoreHealth,
+  forgetJourney,
+  PROBER_STATE_FORMAT,
+  type StoreFault,
+} from './prober-health.js';
 import { runConditions } from './run-conditions.js';
 
 export interface AlertPipelineOptions {
@@ -79,7 +92,13 @@ export class AlertPipeline {
       const pKey = proberAlertKey(environment);
       const read = await this.load(pKey, PROBER_STATE_FORMAT, batch);
       const config = this.policy(pKey, now);
-      const out = this.save(batch, pKey, evaluateStoreHealth(read.state, environment, this.options.storeFault?.(), now, config), now, config);
+      const out = this.save(
+        batch,
+        pKey,
+        evaluateStoreHealth(read.state, environment, this.options.storeFault?.(), now, config),
+        now,
+        config,
+      );
       await this.commit(batch);
       return out;
     });
@@ -108,9 +127,21 @@ export class AlertPipeline {
   async locations(environment: string, journey: string): Promise<(LocationsSummary & { firing: boolean }) | undefined> {
     const quorum = this.options.alerts.policy.locations;
     if (quorum === undefined) return undefined;
-    const read = readState(JOURNEY_STATE_FORMAT, (await this.options.store.getAlertState(journeyAlertKey(environment, journey)))?.raw);
+    const read = readState(
+      JOURNEY_STATE_FORMAT,
+      (await this.options.store.getAlertState(journeyAlertKey(environment, journey)))?.raw,
+    );
     if (read.kind !== 'current' && read.kind !== 'migrated') return undefined;
-    const { met: _met, since: _since, ...summary } = quorumStatus(read.state.locations ?? {}, quorum, staleAfter(quorum, this.options.intervalMs?.(journey)), this.clock());
+    const {
+      met: _met,
+      since: _since,
+      ...summary
+    } = quorumStatus(
+      read.state.locations ?? {},
+      quorum,
+      staleAfter(quorum, this.options.intervalMs?.(journey)),
+      this.clock(),
+    );
     return { firing: read.state.announced === 'critical', ...summary };
   }
 
@@ -124,7 +155,12 @@ export class AlertPipeline {
 
   private policy(journey: string, now: Date): PolicyConfig {
     const { alerts } = this.options;
-    return { ...alerts.policy, muted: inMaintenance(alerts.maintenance, journey, now), keepAliveMs: this.keepAliveMs, intervalMs: this.options.intervalMs?.(journey) };
+    return {
+      ...alerts.policy,
+      muted: inMaintenance(alerts.maintenance, journey, now),
+      keepAliveMs: this.keepAliveMs,
+      intervalMs: this.options.intervalMs?.(journey),
+    };
   }
 
   private async apply(result: RunResult, record: boolean): Promise<AlertEvent[]> {
@@ -132,7 +168,12 @@ export class AlertPipeline {
     const out: AlertEvent[] = [];
     const batch = newBatch();
     for (const journey of result.journeys) {
-      const run: JourneyRun = { runId: result.runId, environment: result.environment, location: result.location, result: journey };
+      const run: JourneyRun = {
+        runId: result.runId,
+        environment: result.environment,
+        location: result.location,
+        result: journey,
+      };
       const config = this.policy(journey.journey, now);
       const jKey = journeyAlertKey(result.environment, journey.journey);
       const jRead = await this.load(jKey, JOURNEY_STATE_FORMAT, batch);
@@ -177,11 +218,15 @@ export class AlertPipeline {
       const read = await this.load(key, JOURNEY_STATE_FORMAT, batch);
       if (read.state !== undefined) {
         const outcome = retireJourney(read.state, environment, journey, why, now, config);
-        if (outcome.notifications.length > 0) log.warn({ alert: key, journey, why }, `alert/retired: ${journey} is ${why}; its open alert is resolved`);
+        if (outcome.notifications.length > 0)
+          log.warn({ alert: key, journey, why }, `alert/retired: ${journey} is ${why}; its open alert is resolved`);
         out.push(...this.save(batch, key, outcome, now, config));
       }
       const health = await this.load(pKey, PROBER_STATE_FORMAT, batch);
-      if (health.state !== undefined) out.push(...this.save(batch, pKey, forgetJourney(health.state, environment, journey, now, config), now, config));
+      if (health.state !== undefined)
+        out.push(
+          ...this.save(batch, pKey, forgetJourney(health.state, environment, journey, now, config), now, config),
+        );
     }
     await this.commit(batch);
     return out;
@@ -191,7 +236,13 @@ export class AlertPipeline {
     return loadState(this.options.store, this.options.log, key, format, batch);
   }
 
-  private save<S>(batch: AlertBatch, key: string, outcome: PolicyOutcome<S>, now: Date, config: PolicyConfig): AlertEvent[] {
+  private save<S>(
+    batch: AlertBatch,
+    key: string,
+    outcome: PolicyOutcome<S>,
+    now: Date,
+    config: PolicyConfig,
+  ): AlertEvent[] {
     const { channels, keepAlive, log } = this.options;
     const keepAliveChannels = new Set(keepAlive?.keys() ?? []);
     return saveOutcome(batch, key, outcome, { now, muted: config.muted, channels, keepAliveChannels, log });
@@ -199,6 +250,9 @@ export class AlertPipeline {
 }
 
 /** The journeys a config still probes: every journey file's name, minus those with `enabled: false`. */
-export function probedJourneys(known: readonly string[], settings: Readonly<Record<string, { enabled: boolean }>>): ProbedJourneys {
+export function probedJourneys(
+  known: readonly string[],
+  settings: Readonly<Record<string, { enabled: boolean }>>,
+): ProbedJourneys {
   return { known, disabled: new Set(Object.entries(settings).flatMap(([name, s]) => (s.enabled ? [] : [name]))) };
 }

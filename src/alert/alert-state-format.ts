@@ -30,10 +30,16 @@ export function readState<S>(format: StateFormat<S>, raw: string | undefined): S
   } catch {
     return { kind: 'unreadable', reason: 'not valid JSON' };
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return { kind: 'unreadable', reason: 'not a JSON object' };
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    return { kind: 'unreadable', reason: 'not a JSON object' };
   const from = (doc as { version?: unknown }).version;
-  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) return { kind: 'unreadable', reason: 'no format version' };
-  if (from > format.version) return { kind: 'unreadable', reason: `written by a newer prober (format ${from}, this prober knows ${format.version})` };
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1)
+    return { kind: 'unreadable', reason: 'no format version' };
+  if (from > format.version)
+    return {
+      kind: 'unreadable',
+      reason: `written by a newer prober (format ${from}, this prober knows ${format.version})`,
+    };
   let upgraded = doc as Record<string, unknown>;
   for (let v = from; v < format.version; v++) {
     const upgrade = format.upgrades[v];
@@ -44,7 +50,12 @@ export function readState<S>(format: StateFormat<S>, raw: string | undefined): S
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
-    return { kind: 'unreadable', reason: `format ${from}${from === format.version ? '' : ` upgraded to ${format.version}`} does not validate (${where}${issue?.message ?? 'invalid'})` };
+    return {
+      kind: 'unreadable',
+      reason: `format ${from}${from === format.version ? '' : ` upgraded to ${format.version}`} does not validate (${where}${issue?.message ?? 'invalid'})`,
+    };
   }
-  return from === format.version ? { kind: 'current', state: parsed.data } : { kind: 'migrated', state: parsed.data, from };
+  return from === format.version
+    ? { kind: 'current', state: parsed.data }
+    : { kind: 'migrated', state: parsed.data, from };
 }

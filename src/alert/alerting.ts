@@ -21,7 +21,11 @@ export interface Alerting {
  * Resolves each channel's `${env:…}` references (every value goes to the Redactor before anything can log it) and
  * builds senders. A missing variable is a config problem (exit 2), listed per channel path.
  */
-export function resolveSenders(alerts: AlertsConfig, env: NodeJS.ProcessEnv, redactor: Redactor): Map<string, ChannelSender> {
+export function resolveSenders(
+  alerts: AlertsConfig,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor,
+): Map<string, ChannelSender> {
   const senders = new Map<string, ChannelSender>();
   const problems: string[] = [];
   for (const [name, channel] of Object.entries(alerts.channels)) {
@@ -52,7 +56,9 @@ export interface AlertingOptions {
 /** A ResilientStore's health as the prober's own alert sees it. */
 export function storeFault(store: ResilientStore): StoreFault | undefined {
   const h = store.health();
-  return h.ok ? undefined : { location: h.store, error: h.error ?? 'failing', since: h.since ?? new Date().toISOString() };
+  return h.ok
+    ? undefined
+    : { location: h.store, error: h.error ?? 'failing', since: h.since ?? new Date().toISOString() };
 }
 
 /** The policy pipeline and the deliverer over one store: what `prober run --store` and `prober schedule` share. */
@@ -66,7 +72,11 @@ export function createAlerting(options: AlertingOptions): Alerting {
     log,
     ...(options.onDeliveryEvent === undefined ? {} : { onEvent: options.onDeliveryEvent }),
   });
-  const keepAlive = new Map([...senders].flatMap(([name, sender]) => (sender.keepAliveMs === undefined ? [] : [[name, sender.keepAliveMs] as const])));
+  const keepAlive = new Map(
+    [...senders].flatMap(([name, sender]) =>
+      sender.keepAliveMs === undefined ? [] : [[name, sender.keepAliveMs] as const],
+    ),
+  );
   const pipeline = new AlertPipeline({
     store,
     alerts,

@@ -52,7 +52,9 @@ export function nextAnnouncement(s: Announceable, now: Date, config: AnnounceCon
   if (s.phase === 'ok') {
     delete s.lastNotifiedAt;
     delete s.lastRefreshedAt;
-    return config.sendResolved ? { state: 'resolved', severity: previous === 'warning' ? 'warning' : 'critical' } : undefined;
+    return config.sendResolved
+      ? { state: 'resolved', severity: previous === 'warning' ? 'warning' : 'critical' }
+      : undefined;
   }
   s.lastNotifiedAt = s.lastRefreshedAt = now.toISOString();
   return { state: 'firing', severity: s.phase, reminder: due };
@@ -66,5 +68,10 @@ function keepAliveDue(s: Announceable, now: Date, intervalMs: number): boolean {
 
 function refresh(s: Announceable, now: Date): Announcement {
   s.lastRefreshedAt = now.toISOString();
-  return { state: 'firing', severity: s.announced === 'warning' ? 'warning' : 'critical', reminder: false, keepAlive: true };
+  return {
+    state: 'firing',
+    severity: s.announced === 'warning' ? 'warning' : 'critical',
+    reminder: false,
+    keepAlive: true,
+  };
 }

@@ -14,7 +14,8 @@ export type AttemptOutcome =
 export function outcomeForStatus(status: number, retryAfter: string | null, nowMs: number): AttemptOutcome {
   if (status >= 200 && status < 300) return { kind: 'accepted', status };
   if (status === 410) return { kind: 'gone', status, reason: 'HTTP 410 Gone' };
-  if (status >= 300 && status < 400) return { kind: 'retry', status, reason: `HTTP ${status} redirect (not followed; fix the channel URL)` };
+  if (status >= 300 && status < 400)
+    return { kind: 'retry', status, reason: `HTTP ${status} redirect (not followed; fix the channel URL)` };
   if (status === 429 || status === 503) {
     const wait = parseRetryAfter(retryAfter, nowMs);
     return { kind: 'retry', status, reason: `HTTP ${status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) };

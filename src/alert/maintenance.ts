@@ -17,10 +17,17 @@ export function inMaintenance(windows: readonly MaintenanceWindow[], journey: st
 function covers(w: MaintenanceWindow, now: Date): boolean {
   const fields = validateDetailed(w.cron).fields;
   const seconds = [...(fields?.second ?? [0])].sort((a, b) => b - a);
-  const task = createTask(w.cron, () => undefined, { name: `maintenance:${w.cron}`, ...(w.timezone === undefined ? {} : { timezone: w.timezone }) });
+  const task = createTask(w.cron, () => undefined, {
+    name: `maintenance:${w.cron}`,
+    ...(w.timezone === undefined ? {} : { timezone: w.timezone }),
+  });
   try {
     const earliest = now.getTime() - w.durationMs;
-    for (let minute = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS; minute + 59_999 > earliest; minute -= MINUTE_MS) {
+    for (
+      let minute = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+      minute + 59_999 > earliest;
+      minute -= MINUTE_MS
+    ) {
       for (const sec of seconds) {
         const t = minute + sec * 1000;
         if (t <= now.getTime() && t > earliest && task.match(new Date(t))) return true;

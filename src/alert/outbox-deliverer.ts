@@ -59,23 +59,33 @@ export class OutboxDeliverer {
   }
 
   /** One pass over every key's oldest pending row that is due. Returns what is still pending and when the next row is due. */
-  async deliverDue(signal: AbortSignal = this.stopper.signal): Promise<{ pending: number; nextDueMs: number | undefined }> {
+  async deliverDue(
+    signal: AbortSignal = this.stopper.signal,
+  ): Promise<{ pending: number; nextDueMs: number | undefined }> {
     const { store } = this.options;
     const now = this.clock();
     const due = queueHeads(await store.listOutbox({ status: 'pending', limit: BATCH })).filter((r) => dueAt(r) <= now);
     await Promise.all(due.map((row) => this.attempt(row, signal)));
     const pending = await store.listOutbox({ status: 'pending', limit: BATCH });
-    const next = queueHeads(pending).reduce<number | undefined>((min, r) => (min === undefined || dueAt(r) < min ? dueAt(r) : min), undefined);
+    const next = queueHeads(pending).reduce<number | undefined>(
+      (min, r) => (min === undefined || dueAt(r) < min ? dueAt(r) : min),
+      undefined,
+    );
     return { pending: pending.length, nextDueMs: next };
   }
 
   /** Delivers until nothing is pending or `boundMs` has passed (a CLI run leaves the rest for the next invocation). */
   async flush(boundMs: number, signal?: AbortSignal): Promise<{ pending: number }> {
     const deadline = this.clock() + boundMs;
-    const bounded = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(Math.max(1, boundMs)), ...(signal === undefined ? [] : [signal])]);
+    const bounded = AbortSignal.any([
+      this.stopper.signal,
+      AbortSignal.timeout(Math.max(1, boundMs)),
+      ...(signal === undefined ? [] : [signal]),
+    ]);
     for (;;) {
       // Already stopped (SIGTERM before the flush): attempts would only fail and count against the rows.
-      if (bounded.aborted) return { pending: (await this.options.store.listOutbox({ status: 'pending', limit: BATCH })).length };
+      if (bounded.aborted)
+        return { pending: (await this.options.store.listOutbox({ status: 'pending', limit: BATCH })).length };
       const { pending, nextDueMs } = await this.deliverDue(bounded);
       if (pending === 0 || nextDueMs === undefined || nextDueMs > deadline || bounded.aborted) return { pending };
       await this.sleep(Math.max(0, nextDueMs - this.clock()), bounded);
@@ -121,17 +131,30 @@ export class OutboxDeliverer {
     const { store, settings, log } = this.options;
     const sender = this.options.senders.get(row.channel);
     const parsed = AlertNotification.safeParse(row.payload);
-    if (sender === undefined) return this.deadLetter(row, row.attempts, `channel "${row.channel}" is no longer configured`);
-    if (this.disabled.has(row.channel)) return this.deadLetter(row, row.attempts, 'channel disabled after HTTP 410 Gone');
-    if (!parsed.success) return this.deadLetter(row, row.attempts, 'stored notification is not a valid prober.alert/v1 payload');
-    if (this.clock() - row.createdMs > settings.maxAgeMs) return this.deadLetter(row, row.attempts, `not delivered within ${settings.maxAgeMs} ms`, row.lastError);
+    if (sender === undefined)
+      return this.deadLetter(row, row.attempts, `channel "${row.channel}" is no longer configured`);
+    if (this.disabled.has(row.channel))
+      return this.deadLetter(row, row.attempts, 'channel disabled after HTTP 410 Gone');
+    if (!parsed.success)
+      return this.deadLetter(row, row.attempts, 'stored notification is not a valid prober.alert/v1 payload');
+    if (this.clock() - row.createdMs > settings.maxAgeMs)
+      return this.deadLetter(row, row.attempts, `not delivered within ${settings.maxAgeMs} ms`, row.lastError);
     const n = parsed.data;
     // A shared store (fleet): another replica may be sending this row right now; if its lease runs out (it died
     // mid-attempt) a later pass here takes the row over and sends it again with the same id.
-    if (store.claimOutbox !== undefined && !(await store.claimOutbox(row.id, settings.attemptTimeoutMs + LEASE_MARGIN_MS))) return;
+    if (
+      store.claimOutbox !== undefined &&
+      !(await store.claimOutbox(row.id, settings.attemptTimeoutMs + LEASE_MARGIN_MS))
+    )
+      return;
     const outcome = await sender.send(n, { signal, now: new Date(this.clock()), timeoutMs: settings.attemptTimeoutMs });
     const attempts = row.attempts + 1;
-    this.options.onEvent?.({ type: 'attempt', channel: row.channel, deliveryId: row.id, outcome: outcome.kind === 'accepted' ? 'accepted' : outcome.reason });
+    this.options.onEvent?.({
+      type: 'attempt',
+      channel: row.channel,
+      deliveryId: row.id,
+      outcome: outcome.kind === 'accepted' ? 'accepted' : outcome.reason,
+    });
     const fields = { channel: row.channel, alert: n.id, state: n.state, deliveryId: row.id, attempts };
     switch (outcome.kind) {
       case 'accepted':
@@ -143,12 +166,16 @@ export class OutboxDeliverer {
         return this.deadLetter(row, attempts, `receiver refused it (${outcome.reason}); not retried`);
       case 'gone':
         this.disabled.add(row.channel);
-        log.error({ channel: row.channel, type: sender.type }, `alert/channel-disabled: channel "${row.channel}" answered 410 Gone; it gets no more notifications until its config is fixed and the prober restarted`);
+        log.error(
+          { channel: row.channel, type: sender.type },
+          `alert/channel-disabled: channel "${row.channel}" answered 410 Gone; it gets no more notifications until its config is fixed and the prober restarted`,
+        );
         this.options.onEvent?.({ type: 'channel-disabled', channel: row.channel });
         return this.deadLetter(row, attempts, 'receiver answered 410 Gone; channel disabled');
       case 'retry': {
         const next = this.clock() + retryDelayMs(attempts, settings, this.random, outcome.retryAfterMs);
-        if (next - row.createdMs > settings.maxAgeMs) return this.deadLetter(row, attempts, `not delivered within ${settings.maxAgeMs} ms`, outcome.reason);
+        if (next - row.createdMs > settings.maxAgeMs)
+          return this.deadLetter(row, attempts, `not delivered within ${settings.maxAgeMs} ms`, outcome.reason);
         await store.updateOutbox(row.id, { attempts, nextAttemptMs: next, lastError: outcome.reason });
         log.warn({ ...fields, reason: outcome.reason, retryInMs: next - this.clock() }, 'alert/retry');
       }
@@ -156,8 +183,16 @@ export class OutboxDeliverer {
   }
 
   private async deadLetter(row: OutboxRecord, attempts: number, reason: string, lastError?: string): Promise<void> {
-    await this.options.store.updateOutbox(row.id, { attempts, nextAttemptMs: row.nextAttemptMs, deadReason: reason, lastError: lastError ?? row.lastError });
-    this.options.log.error({ channel: row.channel, alertKey: row.alertKey, deliveryId: row.id, attempts, reason, lastError }, 'alert/dead-letter');
+    await this.options.store.updateOutbox(row.id, {
+      attempts,
+      nextAttemptMs: row.nextAttemptMs,
+      deadReason: reason,
+      lastError: lastError ?? row.lastError,
+    });
+    this.options.log.error(
+      { channel: row.channel, alertKey: row.alertKey, deliveryId: row.id, attempts, reason, lastError },
+      'alert/dead-letter',
+    );
     this.options.onEvent?.({ type: 'dead-letter', channel: row.channel, deliveryId: row.id, reason });
   }
 }

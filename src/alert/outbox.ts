@@ -16,11 +16,13 @@ export function outboxEntries(
   keepAliveChannels: ReadonlySet<string> = new Set(),
 ): OutboxEntry[] {
   return events.flatMap((event) =>
-    channels.filter((channel) => event.keepAlive !== true || keepAliveChannels.has(channel)).map((channel) => {
-      const id = newId();
-      const payload = JSON.parse(JSON.stringify(toNotification(event, id))) as JsonValue;
-      return { id, channel, alertKey: event.id, payload, createdMs: nowMs, nextAttemptMs: nowMs };
-    }),
+    channels
+      .filter((channel) => event.keepAlive !== true || keepAliveChannels.has(channel))
+      .map((channel) => {
+        const id = newId();
+        const payload = JSON.parse(JSON.stringify(toNotification(event, id))) as JsonValue;
+        return { id, channel, alertKey: event.id, payload, createdMs: nowMs, nextAttemptMs: nowMs };
+      }),
   );
 }
 
@@ -28,8 +30,16 @@ export function outboxEntries(
  * Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, initial·2^(n-1))], so
  * many probers retrying one receiver spread out. A `Retry-After` is a floor the receiver asked for.
  */
-export function retryDelayMs(attempts: number, settings: Pick<DeliverySettings, 'initialBackoffMs' | 'maxBackoffMs'>, random: () => number, retryAfterMs?: number): number {
-  const ceiling = Math.min(settings.maxBackoffMs, settings.initialBackoffMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
+export function retryDelayMs(
+  attempts: number,
+  settings: Pick<DeliverySettings, 'initialBackoffMs' | 'maxBackoffMs'>,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const ceiling = Math.min(
+    settings.maxBackoffMs,
+    settings.initialBackoffMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)),
+  );
   const jittered = Math.floor(random() * ceiling);
   return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
 }

@@ -57,9 +57,17 @@ interface StreakRules {
  * Pure: a location's judgement after one of its judged runs (`error`/`aborted` never reach here). A location whose
  * previous judgement had gone stale starts afresh: evidence from before its silence says nothing about now.
  */
-export function judgeLocation(previous: LocationJudgement | undefined, status: Exclude<JourneyStatus, 'error'>, startedAt: string, rules: StreakRules, staleAfterMs: number): LocationJudgement {
+export function judgeLocation(
+  previous: LocationJudgement | undefined,
+  status: Exclude<JourneyStatus, 'error'>,
+  startedAt: string,
+  rules: StreakRules,
+  staleAfterMs: number,
+): LocationJudgement {
   const fresh = previous !== undefined && Date.parse(startedAt) - Date.parse(previous.lastJudgedAt) <= staleAfterMs;
-  const j: LocationJudgement = fresh ? structuredClone(previous) : { failing: false, failStreak: 0, okStreak: 0, window: [], lastJudgedAt: startedAt };
+  const j: LocationJudgement = fresh
+    ? structuredClone(previous)
+    : { failing: false, failStreak: 0, okStreak: 0, window: [], lastJudgedAt: startedAt };
   j.lastJudgedAt = startedAt;
   const failed = status === 'fail';
   if (failed) {
@@ -73,7 +81,8 @@ export function judgeLocation(previous: LocationJudgement | undefined, status: E
   const size = rules.window?.of ?? 0;
   j.window = size === 0 ? [] : [...j.window, failed ? ('F' as const) : ('S' as const)].slice(-size);
   const failures = j.window.filter((o) => o === 'F').length;
-  const reached = rules.window === undefined ? j.failStreak >= rules.failureThreshold : failures >= rules.window.failures;
+  const reached =
+    rules.window === undefined ? j.failStreak >= rules.failureThreshold : failures >= rules.window.failures;
   if (reached) j.failing = true;
   else if (j.failing && j.okStreak >= rules.successThreshold) {
     j.failing = false;
@@ -89,7 +98,12 @@ export function judgeLocation(previous: LocationJudgement | undefined, status: E
  * run started more than `staleAfterMs` ago counts neither as failing nor as passing, so a dead prober's last
  * failure cannot hold an alert open (or open one) for ever; the shipped `ProberStuck` rule says it is dead.
  */
-export function quorumStatus(locations: Readonly<Record<string, LocationJudgement>>, quorum: LocationQuorum, staleAfterMs: number, now: Date): QuorumStatus {
+export function quorumStatus(
+  locations: Readonly<Record<string, LocationJudgement>>,
+  quorum: LocationQuorum,
+  staleAfterMs: number,
+  now: Date,
+): QuorumStatus {
   const names = quorum.of ?? Object.keys(locations);
   const failing: string[] = [];
   const passing: string[] = [];
@@ -110,7 +124,10 @@ export function quorumStatus(locations: Readonly<Record<string, LocationJudgemen
 
 /** The freshness bound in force: the configured one, else three schedule intervals, else 15 minutes. */
 export function staleAfter(quorum: LocationQuorum, intervalMs: number | undefined): number {
-  return quorum.staleAfterMs ?? (intervalMs === undefined || !Number.isFinite(intervalMs) ? DEFAULT_STALE_AFTER_MS : STALE_INTERVALS * intervalMs);
+  return (
+    quorum.staleAfterMs ??
+    (intervalMs === undefined || !Number.isFinite(intervalMs) ? DEFAULT_STALE_AFTER_MS : STALE_INTERVALS * intervalMs)
+  );
 }
 
 /** Keeps only what the quorum can use: locations it names (all, when it names none). */

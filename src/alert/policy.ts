@@ -4,7 +4,15 @@ import type { StateFormat } from './alert-state-format.js';
 import { nextAnnouncement, Phase } from './announce.js';
 import { journeyAlertKey, LastResult, type AlertEvent } from './notification.js';
 import type { AlertPolicy, LocationQuorum } from '../config/alert-policy.js';
-import { DEFAULT_LOCATION, judgeLocation, LocationJudgement, locationKept, quorumStatus, staleAfter, type QuorumStatus } from './policy-locations.js';
+import {
+  DEFAULT_LOCATION,
+  judgeLocation,
+  LocationJudgement,
+  locationKept,
+  quorumStatus,
+  staleAfter,
+  type QuorumStatus,
+} from './policy-locations.js';
 
 /**
  * A journey's alert state: plain JSON, stored after every run so a restart continues the same streaks and the
@@ -67,7 +75,16 @@ export interface PolicyOutcome<S> {
 }
 
 export function initialJourneyState(): JourneyAlertState {
-  return { version: 3, phase: 'ok', announced: 'ok', failStreak: 0, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [] };
+  return {
+    version: 3,
+    phase: 'ok',
+    announced: 'ok',
+    failStreak: 0,
+    okStreak: 0,
+    passStreak: 0,
+    degradedStreak: 0,
+    window: [],
+  };
 }
 
 /** Pure: the next state and the notifications one journey result causes. `error` (and `aborted`) move no counter. */
@@ -85,8 +102,13 @@ export function evaluateJourney(
     if (config.locations !== undefined) judgeIn(s, run, config, config.locations);
   }
   // Location quorum: the locations' own judgements decide, not the interleaved stream of all their results.
-  const quorum = config.locations === undefined ? undefined : quorumStatus(s.locations ?? {}, config.locations, staleAfter(config.locations, config.intervalMs), now);
-  const failing = quorum?.met ?? (config.window === undefined ? s.failStreak >= config.failureThreshold : failures(s) >= config.window.failures);
+  const quorum =
+    config.locations === undefined
+      ? undefined
+      : quorumStatus(s.locations ?? {}, config.locations, staleAfter(config.locations, config.intervalMs), now);
+  const failing =
+    quorum?.met ??
+    (config.window === undefined ? s.failStreak >= config.failureThreshold : failures(s) >= config.window.failures);
   if (failing) {
     if (s.phase !== 'critical') open(s, 'critical', quorum?.since ?? s.failingSince ?? result.startedAt, result);
   } else if (s.phase === 'critical' && (quorum !== undefined || s.okStreak >= config.successThreshold)) {
@@ -105,12 +127,19 @@ export function evaluateJourney(
     delete s.failure;
   }
   if (said === undefined) return { state: s, notifications: [] };
-  if (said.state === 'resolved') return { state: s, notifications: [{ ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() }] };
+  if (said.state === 'resolved')
+    return {
+      state: s,
+      notifications: [{ ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() }],
+    };
   return { state: s, notifications: [firingEvent(base, said)] };
 }
 
 /** A firing event as announced: a reminder or keep-alive says it is a repeat; a keep-alive goes only to expiring channels. */
-export function firingEvent<E extends object>(base: E, said: { severity: AlertEvent['severity']; reminder: boolean; keepAlive?: true }) {
+export function firingEvent<E extends object>(
+  base: E,
+  said: { severity: AlertEvent['severity']; reminder: boolean; keepAlive?: true },
+) {
   return {
     ...base,
     state: 'firing' as const,
@@ -168,7 +197,10 @@ function judgeIn(s: JourneyAlertState, run: JourneyRun, config: PolicyConfig, qu
   const status = run.result.status;
   if (status === 'error' || !locationKept(quorum, where)) return;
   const previous = s.locations?.[where];
-  s.locations = { ...s.locations, [where]: judgeLocation(previous, status, run.result.startedAt, config, staleAfter(quorum, config.intervalMs)) };
+  s.locations = {
+    ...s.locations,
+    [where]: judgeLocation(previous, status, run.result.startedAt, config, staleAfter(quorum, config.intervalMs)),
+  };
 }
 
 function event(s: JourneyAlertState, run: JourneyRun, quorum?: QuorumStatus): Omit<AlertEvent, 'state' | 'severity'> {
@@ -177,7 +209,16 @@ function event(s: JourneyAlertState, run: JourneyRun, quorum?: QuorumStatus): Om
     id: journeyAlertKey(run.environment, run.result.journey),
     environment: run.environment,
     ...(run.location === undefined ? {} : { location: run.location }),
-    ...(quorum === undefined ? {} : { locations: { required: quorum.required, failing: quorum.failing, passing: quorum.passing, stale: quorum.stale } }),
+    ...(quorum === undefined
+      ? {}
+      : {
+          locations: {
+            required: quorum.required,
+            failing: quorum.failing,
+            passing: quorum.passing,
+            stale: quorum.stale,
+          },
+        }),
     journey: run.result.journey,
     verdict: last.verdict,
     ...(s.failure === undefined ? {} : { failure: s.failure }),
@@ -188,7 +229,13 @@ function event(s: JourneyAlertState, run: JourneyRun, quorum?: QuorumStatus): Om
 
 function lastResult(run: JourneyRun): LastResult {
   const r = run.result;
-  return { runId: run.runId, status: r.status, startedAt: r.startedAt, verdict: r.verdict, ...(r.failure === undefined ? {} : { failure: r.failure }) };
+  return {
+    runId: run.runId,
+    status: r.status,
+    startedAt: r.startedAt,
+    verdict: r.verdict,
+    ...(r.failure === undefined ? {} : { failure: r.failure }),
+  };
 }
 
 /**
@@ -196,7 +243,14 @@ function lastResult(run: JourneyRun): LastResult {
  * passing runs that would resolve its alert. An open alert is resolved at once, and the notification says why, so
  * nobody mistakes it for a recovery; the state starts afresh should the journey come back.
  */
-export function retireJourney(previous: JourneyAlertState, environment: string, journey: string, why: string, now: Date, config: PolicyConfig): PolicyOutcome<JourneyAlertState> {
+export function retireJourney(
+  previous: JourneyAlertState,
+  environment: string,
+  journey: string,
+  why: string,
+  now: Date,
+  config: PolicyConfig,
+): PolicyOutcome<JourneyAlertState> {
   const state = initialJourneyState();
   if (previous.announced === 'ok' || !config.sendResolved) return { state, notifications: [] };
   const last = previous.last;

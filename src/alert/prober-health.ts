@@ -36,7 +36,11 @@ export const PROBER_STATE_FORMAT: StateFormat<ProberHealthState> = {
   version: 2,
   schema: ProberHealthState,
   upgrades: {
-    1: (v1) => ({ ...v1, conditions: {}, ...(typeof v1.lastNotifiedAt === 'string' ? { lastRefreshedAt: v1.lastNotifiedAt } : {}) }),
+    1: (v1) => ({
+      ...v1,
+      conditions: {},
+      ...(typeof v1.lastNotifiedAt === 'string' ? { lastRefreshedAt: v1.lastNotifiedAt } : {}),
+    }),
   },
 };
 
@@ -62,7 +66,8 @@ export function evaluateProberHealth(
   const r = run.result;
   const name = r.journey;
   for (const id of changes.clear ?? []) delete s.conditions[id];
-  for (const [id, message] of Object.entries(changes.raise ?? {})) s.conditions[id] ??= { since: now.toISOString(), message };
+  for (const [id, message] of Object.entries(changes.raise ?? {}))
+    s.conditions[id] ??= { since: now.toISOString(), message };
   if (r.status === 'error' && r.failure?.category !== 'aborted') {
     s.streaks[name] = (s.streaks[name] ?? 0) + 1;
     if (s.journey === undefined || s.journey === name) s.last = lastResult(run);
@@ -75,7 +80,13 @@ export function evaluateProberHealth(
 }
 
 /** Pure: a journey that is no longer probed (disabled or removed) stops counting towards the prober alert. */
-export function forgetJourney(previous: ProberHealthState, environment: string, journey: string, now: Date, config: PolicyConfig): PolicyOutcome<ProberHealthState> {
+export function forgetJourney(
+  previous: ProberHealthState,
+  environment: string,
+  journey: string,
+  now: Date,
+  config: PolicyConfig,
+): PolicyOutcome<ProberHealthState> {
   const s = structuredClone(previous);
   delete s.streaks[journey];
   for (const id of Object.keys(s.conditions)) if (id.endsWith(`:${journey}`)) delete s.conditions[id];
@@ -100,25 +111,47 @@ export interface StoreFault {
 /** The condition change a store's health makes: raised while it fails (naming where and why), cleared once it works. */
 export function storeCondition(fault: StoreFault | undefined): ConditionChanges {
   if (fault === undefined) return { clear: [STORE_CONDITION] };
-  return { raise: { [STORE_CONDITION]: `the state store is failing (${fault.location}: ${fault.error}); results are held in memory and probing goes on` } };
+  return {
+    raise: {
+      [STORE_CONDITION]: `the state store is failing (${fault.location}: ${fault.error}); results are held in memory and probing goes on`,
+    },
+  };
 }
 
 /**
  * Pure: the store's health changed between runs. Only the conditions move (no streak is counted); with no run to
  * show, the fault itself stands in as the last result.
  */
-export function evaluateStoreHealth(previous: ProberHealthState | undefined, environment: string, fault: StoreFault | undefined, now: Date, config: PolicyConfig): PolicyOutcome<ProberHealthState> {
+export function evaluateStoreHealth(
+  previous: ProberHealthState | undefined,
+  environment: string,
+  fault: StoreFault | undefined,
+  now: Date,
+  config: PolicyConfig,
+): PolicyOutcome<ProberHealthState> {
   const s: ProberHealthState = structuredClone(previous ?? initialProberHealthState());
   const changes = storeCondition(fault);
   for (const id of changes.clear ?? []) delete s.conditions[id];
-  for (const [id, message] of Object.entries(changes.raise ?? {})) s.conditions[id] ??= { since: fault?.since ?? now.toISOString(), message };
+  for (const [id, message] of Object.entries(changes.raise ?? {}))
+    s.conditions[id] ??= { since: fault?.since ?? now.toISOString(), message };
   if (Object.keys(s.conditions).length > 0 || s.announced !== 'ok') {
-    s.last ??= { runId: STORE_CONDITION, status: 'error', startedAt: fault?.since ?? now.toISOString(), verdict: fault === undefined ? 'The state store works again' : `The state store is failing: ${fault.error}` };
+    s.last ??= {
+      runId: STORE_CONDITION,
+      status: 'error',
+      startedAt: fault?.since ?? now.toISOString(),
+      verdict: fault === undefined ? 'The state store works again' : `The state store is failing: ${fault.error}`,
+    };
   }
   return { state: s, notifications: announce(s, environment, STORE_CONDITION, now, config) };
 }
 
-function announce(s: ProberHealthState, environment: string, current: string, now: Date, config: PolicyConfig): AlertEvent[] {
+function announce(
+  s: ProberHealthState,
+  environment: string,
+  current: string,
+  now: Date,
+  config: PolicyConfig,
+): AlertEvent[] {
   const erroring = Object.entries(s.streaks).find(([, n]) => n >= config.proberErrorThreshold)?.[0];
   const condition = Object.values(s.conditions)[0];
   if ((erroring !== undefined || condition !== undefined) && s.phase === 'ok') {
@@ -142,7 +175,11 @@ function announce(s: ProberHealthState, environment: string, current: string, no
       since: s.since ?? now.toISOString(),
       lastResult: last,
     };
-    out.push(said.state === 'resolved' ? { ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() } : firingEvent(base, said));
+    out.push(
+      said.state === 'resolved'
+        ? { ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() }
+        : firingEvent(base, said),
+    );
   }
   if (s.phase === 'ok' && s.announced === 'ok') {
     delete s.since;
@@ -152,7 +189,14 @@ function announce(s: ProberHealthState, environment: string, current: string, no
   return out;
 }
 
-function verdictOf(s: ProberHealthState, state: 'firing' | 'resolved', environment: string, journey: string, last: LastResult, config: PolicyConfig): string {
+function verdictOf(
+  s: ProberHealthState,
+  state: 'firing' | 'resolved',
+  environment: string,
+  journey: string,
+  last: LastResult,
+  config: PolicyConfig,
+): string {
   if (state === 'resolved') return `The prober can judge ${environment} again`;
   const streak = s.streaks[journey];
   const conditions = Object.values(s.conditions).map((c) => c.message);
@@ -165,5 +209,11 @@ function verdictOf(s: ProberHealthState, state: 'firing' | 'resolved', environme
 
 function lastResult(run: JourneyRun): LastResult {
   const r = run.result;
-  return { runId: run.runId, status: r.status, startedAt: r.startedAt, verdict: r.verdict, ...(r.failure === undefined ? {} : { failure: r.failure }) };
+  return {
+    runId: run.runId,
+    status: r.status,
+    startedAt: r.startedAt,
+    verdict: r.verdict,
+    ...(r.failure === undefined ? {} : { failure: r.failure }),
+  };
 }

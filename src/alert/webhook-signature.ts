@@ -29,7 +29,13 @@ export function signedHeaders(secret: string, id: string, now: Date, body: strin
  * A receiver's check, as the spec describes it: any of the space-separated `v1,` signatures matches (constant
  * time), and the timestamp is within `toleranceSec` of now (replay protection). For tests and for users' receivers.
  */
-export function verifyWebhook(secret: string, headers: Partial<Record<string, string>>, body: string, now: Date, toleranceSec = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: Partial<Record<string, string>>,
+  body: string,
+  now: Date,
+  toleranceSec = 300,
+): boolean {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sigs = headers['webhook-signature'];

@@ -61,7 +61,10 @@ export interface Prober {
  * lines `prober validate` would print; a failing environment is not an exception, it is `result.status === 'fail'`.
  */
 export async function createProber(input: ProberInput): Promise<Prober> {
-  const options = { ...(input.env === undefined ? {} : { env: input.env }), ...(input.targets === undefined ? {} : { targets: input.targets }) };
+  const options = {
+    ...(input.env === undefined ? {} : { env: input.env }),
+    ...(input.targets === undefined ? {} : { targets: input.targets }),
+  };
   const loaded =
     typeof input.config === 'string'
       ? await loadConfig(resolve(input.cwd ?? process.cwd(), input.config), options)
@@ -70,7 +73,8 @@ export async function createProber(input: ProberInput): Promise<Prober> {
   const base = new Redactor();
   for (const value of Object.values(loaded.secrets)) base.add(value);
   const log = createLogger(base, input.logLevel ?? 'warn');
-  for (const target of loaded.tls.insecureTargets) log.warn({ target }, `TLS verification is disabled for target ${target}`);
+  for (const target of loaded.tls.insecureTargets)
+    log.warn({ target }, `TLS verification is disabled for target ${target}`);
   const userAgent = `node/${process.versions.node} ${USER_AGENT_TOKEN}`;
   const endpoints = versionEndpoints(loaded);
   const api = apiStepIo({ maxBodyBytes: loaded.config.http.maxBodyBytes, tlsFor: loaded.tls.tlsFor });
@@ -84,7 +88,10 @@ export async function createProber(input: ProberInput): Promise<Prober> {
     maxBodyBytes: loaded.config.http.maxBodyBytes,
     janitorOlderThanMs: loaded.config.janitor.enabled ? loaded.config.janitor.olderThanMs : undefined,
     overrides: Object.fromEntries(
-      Object.entries(loaded.config.journeys).map(([name, s]) => [name, { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps }]),
+      Object.entries(loaded.config.journeys).map(([name, s]) => [
+        name,
+        { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps },
+      ]),
     ),
   };
   return {
@@ -94,7 +101,9 @@ export async function createProber(input: ProberInput): Promise<Prober> {
       const runId = randomUUID();
       const redactor = base.copy();
       const observed = await readVersions(endpoints, 2_000, { 'user-agent': userAgent, 'x-synthetic-probe': runId });
-      const versions = Object.fromEntries(Object.entries(observed).map(([k, v]) => [k, 'version' in v ? v.version : null]));
+      const versions = Object.fromEntries(
+        Object.entries(observed).map(([k, v]) => [k, 'version' in v ? v.version : null]),
+      );
       const browserRun = { settings: browserSettings(loaded.config.browser), runId, journeys: selected, redactor, api };
       return withBrowserRun(browserRun, (io) =>
         runJourneys(selected, {
@@ -121,6 +130,9 @@ function selectJourneys(loaded: LoadedConfig, names: readonly string[]): Journey
     return enabled;
   }
   const unknown = names.filter((n) => !all.some((j) => j.name === n));
-  if (unknown.length > 0) throw new ProberSetupError(unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`));
+  if (unknown.length > 0)
+    throw new ProberSetupError(
+      unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`),
+    );
   return all.filter((j) => names.includes(j.name));
 }

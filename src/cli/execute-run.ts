@@ -68,7 +68,9 @@ export interface PreparedRun {
 }
 
 /** Loads the config and builds the redactor, logger and run options once, for `run`, `demo` and `janitor`. */
-export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'reporters' | 'failOnDegraded'>): Promise<PreparedRun> {
+export async function prepareRun(
+  options: Omit<ExecuteOptions, 'journeys' | 'reporters' | 'failOnDegraded'>,
+): Promise<PreparedRun> {
   const redactor = new Redactor();
   scrubStrayFaultsWith(redactor);
   const runId = randomUUID();
@@ -84,7 +86,11 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
   const runOptions: RunOptions = {
     runId,
     environment: loaded.config.environment,
-    location: resolveLocation({ flag: options.location, env: options.env ?? process.env, config: loaded.config.location }),
+    location: resolveLocation({
+      flag: options.location,
+      env: options.env ?? process.env,
+      config: loaded.config.location,
+    }),
     targets: loaded.config.targets,
     secrets: loaded.secrets,
     variables: loaded.config.variables,
@@ -95,7 +101,10 @@ export async function prepareRun(options: Omit<ExecuteOptions, 'journeys' | 'rep
     signal: options.signal,
     janitorOlderThanMs: loaded.config.janitor.enabled ? loaded.config.janitor.olderThanMs : undefined,
     overrides: Object.fromEntries(
-      Object.entries(settings).map(([name, s]) => [name, { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps }]),
+      Object.entries(settings).map(([name, s]) => [
+        name,
+        { timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, steps: s.steps },
+      ]),
     ),
   };
   return { loaded, redactor, log, runOptions };
@@ -113,7 +122,13 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   const endpoints = versionEndpoints(loaded, Object.keys(options.expectVersions ?? {}));
   const headers = { 'user-agent': runOptions.userAgent, 'x-synthetic-probe': runOptions.runId ?? '' };
   if (options.expectVersions !== undefined && Object.keys(options.expectVersions).length > 0) {
-    const gate = await waitForVersions(options.expectVersions, endpoints, options.waitReadyMs ?? 0, headers, options.signal);
+    const gate = await waitForVersions(
+      options.expectVersions,
+      endpoints,
+      options.waitReadyMs ?? 0,
+      headers,
+      options.signal,
+    );
     if (!gate.ok) {
       process.stderr.write(`prober: ${gate.message}\n`);
       return { exitCode: EXIT.versionGate };
@@ -121,11 +136,19 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   }
   const browser = { ...browserSettings(loaded.config.browser), ...options.browser };
   checkUntilStep(options.untilStep, selected);
-  if (options.onBrowserMissing !== undefined) selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
+  if (options.onBrowserMissing !== undefined)
+    selected = dropBrowserJourneysIfNoBrowser(selected, browser, options.onBrowserMissing);
   const runId = runOptions.runId ?? randomUUID();
   // One store handle for the whole run: the run, its alert state and the outbox go through it.
-  const recording = options.store === undefined ? undefined : await recorder(options.store, loaded, log, redactor, options);
-  const watch = watchRun({ journeys: selected, runId, environment: loaded.config.environment, redactor, reporters: options.reporters });
+  const recording =
+    options.store === undefined ? undefined : await recorder(options.store, loaded, log, redactor, options);
+  const watch = watchRun({
+    journeys: selected,
+    runId,
+    environment: loaded.config.environment,
+    redactor,
+    reporters: options.reporters,
+  });
   try {
     const result = await runSelected({
       loaded,
@@ -149,7 +172,9 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       log,
       reporters,
       ...(otlp === undefined ? {} : { others: [otlp] }),
-      ...(recording === undefined ? {} : { record: { store: recording.store, alerts: recording.alerting.pipeline }, deliver: recording.deliver }),
+      ...(recording === undefined
+        ? {}
+        : { record: { store: recording.store, alerts: recording.alerting.pipeline }, deliver: recording.deliver }),
     });
     const failures = await writeToSinks(sinks, result, (f) => process.stderr.write(`${failureLine(f)}\n`));
     const code = exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true);
@@ -177,18 +202,41 @@ async function recorder(flag: string, loaded: LoadedConfig, log: Logger, redacto
   });
   let onHealth: () => void = () => undefined;
   const store = new ResilientStore(inner, { label: storeLabel(target), log, onHealthChange: () => onHealth() });
-  const alerting = createAlerting({ alerts: loaded.config.alerts, store, log, redactor, env: options.env ?? process.env, storeFault: () => storeFault(store) });
-  onHealth = () => void alerting.pipeline.storeHealthChanged(environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
+  const alerting = createAlerting({
+    alerts: loaded.config.alerts,
+    store,
+    log,
+    redactor,
+    env: options.env ?? process.env,
+    storeFault: () => storeFault(store),
+  });
+  onHealth = () =>
+    void alerting.pipeline
+      .storeHealthChanged(environment)
+      .catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
   // Journeys disabled or removed while firing are resolved first (serialised before this run's alerting).
   alerting.pipeline
-    .retire(environment, probedJourneys(loaded.journeys.map((j) => j.name), loaded.config.journeys))
+    .retire(
+      environment,
+      probedJourneys(
+        loaded.journeys.map((j) => j.name),
+        loaded.config.journeys,
+      ),
+    )
     .catch((err: unknown) => log.error({ err: String(err) }, 'alert/retire-failed'));
-  const retention = { maxAgeDays: loaded.config.store.retentionDays, maxRunsPerJourney: loaded.config.store.maxRunsPerJourney };
+  const retention = {
+    maxAgeDays: loaded.config.store.retentionDays,
+    maxRunsPerJourney: loaded.config.store.maxRunsPerJourney,
+  };
   const deliver = async () => {
     await alerting.pipeline.idle();
     await store.prune(retention);
     const { pending } = await alerting.deliverer.flush(loaded.config.alerts.delivery.flushMs, options.signal);
-    if (pending > 0) log.warn({ pending, boundMs: loaded.config.alerts.delivery.flushMs }, 'alert/outbox-pending: left for the next invocation');
+    if (pending > 0)
+      log.warn(
+        { pending, boundMs: loaded.config.alerts.delivery.flushMs },
+        'alert/outbox-pending: left for the next invocation',
+      );
   };
   return { store, alerting, deliver };
 }

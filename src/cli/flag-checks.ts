@@ -29,13 +29,22 @@ export function duration(fallback: number) {
     .transform((value, ctx) => {
       if (value === undefined) return fallback;
       const ms = parseDurationMs(value);
-      if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration with a unit such as 500ms, 30s or 5m, got "${value}"` });
+      if (ms === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration with a unit such as 500ms, 30s or 5m, got "${value}"`,
+        });
       return ms ?? fallback;
     });
 }
 
 /** A whole number within `[min, max]` (absent: `fallback`, which may be undefined for "use the config's"). */
-export function wholeNumber<D extends number | undefined>(options: { min: number; max: number; fallback: D; expected?: string }) {
+export function wholeNumber<D extends number | undefined>(options: {
+  min: number;
+  max: number;
+  fallback: D;
+  expected?: string;
+}) {
   const expected = options.expected ?? `a whole number from ${options.min} to ${options.max}`;
   return z
     .string()
@@ -50,7 +59,10 @@ export function wholeNumber<D extends number | undefined>(options: { min: number
 }
 
 /** One of a fixed set of words (absent: `fallback`). */
-export function oneOf<const T extends readonly [string, ...string[]], D extends T[number] | undefined>(values: T, fallback: D) {
+export function oneOf<const T extends readonly [string, ...string[]], D extends T[number] | undefined>(
+  values: T,
+  fallback: D,
+) {
   const words = values.length === 1 ? `"${values[0]}"` : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
   return z
     .string()

@@ -10,7 +10,8 @@ const COLUMN = 24;
 /** `prober run [JOURNEY...] [options]`. */
 export function usageLine(table: CommandTable): string {
   const p = table.positional;
-  const positional = p === undefined || table.sub !== undefined ? '' : ` [${p.name}${p.multiple === true ? '...' : ''}]`;
+  const positional =
+    p === undefined || table.sub !== undefined ? '' : ` [${p.name}${p.multiple === true ? '...' : ''}]`;
   const options = Object.keys(table.flags).length === 0 ? '' : ' [options]';
   return `prober ${table.name}${table.sub === undefined ? '' : ` ${table.sub}`}${positional}${options}`;
 }
@@ -30,17 +31,23 @@ function defaultNote(flag: FlagSpec): string {
 }
 
 function row(label: string, text: string): string {
-  return label.length + 2 >= COLUMN ? `  ${label}\n${' '.repeat(COLUMN + 2)}${text}` : `  ${label.padEnd(COLUMN)}${text}`;
+  return label.length + 2 >= COLUMN
+    ? `  ${label}\n${' '.repeat(COLUMN + 2)}${text}`
+    : `  ${label.padEnd(COLUMN)}${text}`;
 }
 
 export function renderCommandHelp(table: CommandTable): string {
   const lines = [`Usage: ${usageLine(table)}`, '', ...table.description];
   const p = table.positional;
-  if (p !== undefined && table.sub === undefined) lines.push('', 'Arguments:', row(`${p.name}${p.multiple === true ? '...' : ''}`, p.help));
+  if (p !== undefined && table.sub === undefined)
+    lines.push('', 'Arguments:', row(`${p.name}${p.multiple === true ? '...' : ''}`, p.help));
   const sections = new Map<string, string[]>([['Options', []]]);
   for (const [name, flag] of Object.entries(table.flags)) {
     const heading = flag.section ?? 'Options';
-    sections.set(heading, [...(sections.get(heading) ?? []), row(flagLabel(name, flag), `${flag.help}${defaultNote(flag)}`)]);
+    sections.set(heading, [
+      ...(sections.get(heading) ?? []),
+      row(flagLabel(name, flag), `${flag.help}${defaultNote(flag)}`),
+    ]);
   }
   sections.get('Options')!.push(row('-h, --help', 'this help'));
   for (const [heading, rows] of sections) lines.push('', `${heading}:`, ...rows);

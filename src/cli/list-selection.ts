@@ -3,7 +3,12 @@ import { filterJourneys, selectJourneys, type JourneyFilter } from './select-jou
 import { describePlan } from './describe-plan.js';
 
 /** `prober run --list`: what would run, after names, `--grep` and `--tag`; runs nothing and needs no secrets. */
-export async function listSelection(configPath: string, names: readonly string[], filter: JourneyFilter, targets: Record<string, string>): Promise<number> {
+export async function listSelection(
+  configPath: string,
+  names: readonly string[],
+  filter: JourneyFilter,
+  targets: Record<string, string>,
+): Promise<number> {
   const loaded = await loadConfig(configPath, { skipSecrets: true, targets });
   const selected = filterJourneys(
     selectJourneys(loaded.journeys, names, (name) => loaded.config.journeys[name]?.enabled !== false),

@@ -25,7 +25,10 @@ interface Entry {
 }
 
 /** Ties a command's function to its table at compile time: it receives exactly the values that table parses. */
-function entry<F extends Flags>(table: CommandTable<F>, load: () => Promise<(args: ParsedArgs<F>) => Promise<number>>): Entry {
+function entry<F extends Flags>(
+  table: CommandTable<F>,
+  load: () => Promise<(args: ParsedArgs<F>) => Promise<number>>,
+): Entry {
   return { table: table as CommandTable, load: load as unknown as Entry['load'] };
 }
 
@@ -69,7 +72,9 @@ export async function main(argv: string[]): Promise<number> {
   if (found === undefined) {
     const near = nearestName(command, COMMAND_NAMES);
     const hint = near === undefined ? '' : `did you mean "${near}"? `;
-    process.stderr.write(`prober: unknown command "${command}" (${hint}use one of: ${COMMAND_NAMES.join(', ')}; see prober --help)\n`);
+    process.stderr.write(
+      `prober: unknown command "${command}" (${hint}use one of: ${COMMAND_NAMES.join(', ')}; see prober --help)\n`,
+    );
     return EXIT.error;
   }
   if (wantsHelp(rest)) {
@@ -85,7 +90,9 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of err.problems) process.stderr.write(`prober: ${p}\n`);
     } else {
       const e = err as Error;
-      process.stderr.write(`prober: internal error: ${e?.name ?? 'Error'}: ${String(e?.message ?? err).split('\n')[0]} (set PROBER_DEBUG=1 for the stack trace)\n`);
+      process.stderr.write(
+        `prober: internal error: ${e?.name ?? 'Error'}: ${String(e?.message ?? err).split('\n')[0]} (set PROBER_DEBUG=1 for the stack trace)\n`,
+      );
       if (process.env.PROBER_DEBUG === '1') process.stderr.write(`${e?.stack ?? ''}\n`);
     }
     return EXIT.error;

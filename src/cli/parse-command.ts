@@ -11,7 +11,11 @@ import type { CommandTable, Flags, FlagValues, ParsedArgs } from './command-tabl
 export function parseCommand<F extends Flags>(table: CommandTable<F>, argv: readonly string[]): ParsedArgs<F> {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, f] of Object.entries(table.flags)) {
-    options[name] = { type: f.type, ...(f.multiple === true ? { multiple: true } : {}), ...(f.short === undefined ? {} : { short: f.short }) };
+    options[name] = {
+      type: f.type,
+      ...(f.multiple === true ? { multiple: true } : {}),
+      ...(f.short === undefined ? {} : { short: f.short }),
+    };
   }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
@@ -20,7 +24,9 @@ export function parseCommand<F extends Flags>(table: CommandTable<F>, argv: read
     throw new ProberSetupError([usageProblem(table, err)]);
   }
   if (table.positional?.multiple !== true && parsed.positionals.length > 1) {
-    throw new ProberSetupError([`prober ${table.name}: expected one ${table.positional?.name}, got ${parsed.positionals.length} (see prober ${table.name} --help)`]);
+    throw new ProberSetupError([
+      `prober ${table.name}: expected one ${table.positional?.name}, got ${parsed.positionals.length} (see prober ${table.name} --help)`,
+    ]);
   }
   const problems: string[] = [];
   const values: Record<string, unknown> = {};

@@ -4,7 +4,9 @@ export const VERSION_POLL_MS = 500;
 
 export { versionEndpoints } from '../config/version-endpoints.js';
 
-export type GateOutcome = { ok: true; observed: Record<string, ObservedVersion> } | { ok: false; message: string; observed: Record<string, ObservedVersion> };
+export type GateOutcome =
+  | { ok: true; observed: Record<string, ObservedVersion> }
+  | { ok: false; message: string; observed: Record<string, ObservedVersion> };
 
 /**
  * Before judging a deploy, waits until every named service reports the expected version, so a rollout still in

@@ -28,7 +28,10 @@ function foldersUnder(root: string, depth = 4): string[] {
   } catch {
     return []; // a glob's folder that does not exist yet is not watched
   }
-  const subs = depth === 0 ? [] : entries.filter((e) => e.isDirectory() && !IGNORED.test(`/${e.name}/`) && !e.name.startsWith('.'));
+  const subs =
+    depth === 0
+      ? []
+      : entries.filter((e) => e.isDirectory() && !IGNORED.test(`/${e.name}/`) && !e.name.startsWith('.'));
   return [root, ...subs.flatMap((e) => foldersUnder(join(root, e.name), depth - 1))];
 }
 
@@ -41,7 +44,11 @@ export function isRelevantChange(file: string | null): boolean {
  * `prober run --watch`: runs the journeys in a fresh child process (so edited journey modules are loaded anew),
  * then waits for a change to the config or a journey file and runs again, until SIGINT or SIGTERM.
  */
-export async function watchRuns(runArgs: readonly string[], configPath: string, bin: string = process.argv[1] ?? ''): Promise<number> {
+export async function watchRuns(
+  runArgs: readonly string[],
+  configPath: string,
+  bin: string = process.argv[1] ?? '',
+): Promise<number> {
   let stopped = false;
   let wake: (() => void) | undefined;
   let child: ReturnType<typeof spawn> | undefined;
@@ -59,7 +66,10 @@ export async function watchRuns(runArgs: readonly string[], configPath: string, 
         child.on('close', (c) => done(c));
       });
       if (stopped) break;
-      const probes = await loadConfig(configPath, { skipSecrets: true }).then((l) => l.config.probes, () => [] as string[]);
+      const probes = await loadConfig(configPath, { skipSecrets: true }).then(
+        (l) => l.config.probes,
+        () => [] as string[],
+      );
       const roots = watchRoots(configPath, probes);
       await new Promise<void>((resolveWait) => {
         const watchers: FSWatcher[] = [];
@@ -76,7 +86,9 @@ export async function watchRuns(runArgs: readonly string[], configPath: string, 
           }
         }
         // Said only once the watchers are in place, so a change made after reading this line is never missed.
-        process.stderr.write(`prober: run ${round} ended (exit ${code}); watching ${roots.join(', ')} for changes (Ctrl-C to stop)\n`);
+        process.stderr.write(
+          `prober: run ${round} ended (exit ${code}); watching ${roots.join(', ')} for changes (Ctrl-C to stop)\n`,
+        );
         if (stopped) wake(); // a signal that came while the watchers were being set up
       });
       if (!stopped) process.stderr.write('prober: change detected, running again\n');

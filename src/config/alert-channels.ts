@@ -8,7 +8,9 @@ import { envRefString } from './env-refs.js';
  */
 
 /** A webhook URL, routing key or signing secret: only ever a reference, so the config file can be committed. */
-export const SecretRef = envRefString('must be an ${env:NAME} reference; webhook URLs, keys and secrets are never literal in config files');
+export const SecretRef = envRefString(
+  'must be an ${env:NAME} reference; webhook URLs, keys and secrets are never literal in config files',
+);
 
 const HOUR_MS = 3_600_000;
 /**
@@ -62,7 +64,11 @@ export const AlertmanagerChannelSchema = z
      * refreshing it (the prober died). While it fires it is re-sent every `firingTtlMs / 4` at the next run, with or
      * without reminders; so every scheduled journey must run at least that often (validation checks). @defaultValue 6 h
      */
-    firingTtlMs: z.number().int().min(1_000).default(6 * HOUR_MS),
+    firingTtlMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .default(6 * HOUR_MS),
     /** @defaultValue `GoldenPathJourneyFailing` */
     alertname: z.string().min(1).default('GoldenPathJourneyFailing'),
   })
@@ -70,5 +76,10 @@ export const AlertmanagerChannelSchema = z
 export type AlertmanagerChannelConfig = z.infer<typeof AlertmanagerChannelSchema>;
 
 /** Every channel type, by its `type`. */
-export const ChannelConfigSchema = z.discriminatedUnion('type', [WebhookChannelSchema, SlackChannelSchema, PagerDutyChannelSchema, AlertmanagerChannelSchema]);
+export const ChannelConfigSchema = z.discriminatedUnion('type', [
+  WebhookChannelSchema,
+  SlackChannelSchema,
+  PagerDutyChannelSchema,
+  AlertmanagerChannelSchema,
+]);
 export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;

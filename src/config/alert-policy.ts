@@ -26,7 +26,11 @@ export const LocationQuorumSchema = z
   .superRefine((q, ctx) => {
     const named = q.of === undefined ? undefined : new Set(q.of).size;
     if (named !== undefined && q.failing > named) {
-      ctx.addIssue({ code: 'custom', path: ['failing'], message: `${q.failing} locations can never fail at once: \`of\` names ${named}; lower failing or list more locations` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['failing'],
+        message: `${q.failing} locations can never fail at once: \`of\` names ${named}; lower failing or list more locations`,
+      });
     }
   });
 export type LocationQuorum = z.output<typeof LocationQuorumSchema>;
@@ -53,7 +57,11 @@ export const AlertPolicySchema = z
     /** Fire on "at least K of M locations failing" instead of on the interleaved results of all of them. */
     locations: LocationQuorumSchema.optional(),
     /** Reminder interval while firing; 0 turns reminders off. @defaultValue 4 h */
-    repeatIntervalMs: z.number().int().min(0).default(4 * HOUR_MS),
+    repeatIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(4 * HOUR_MS),
     /** Send `resolved` notifications. @defaultValue true */
     sendResolved: z.boolean().default(true),
     /** `degraded` runs (slow but working) fire a `warning` after `failureThreshold` in a row. @defaultValue false */

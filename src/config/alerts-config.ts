@@ -41,7 +41,12 @@ export const AlertsConfigSchema = z
   .object({
     policy: AlertPolicySchema.prefault({}),
     /** Name → channel; every notification goes to every channel. */
-    channels: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'), ChannelConfigSchema).default({}),
+    channels: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'),
+        ChannelConfigSchema,
+      )
+      .default({}),
     /** Windows that mute notifications (state is still kept and caught up afterwards). */
     maintenance: z.array(MaintenanceWindowSchema).default([]),
     delivery: DeliverySchema.prefault({}),

@@ -17,7 +17,8 @@ export function checkAlertExpiry(config: ExpiryInput, ctx: z.RefinementCtx): voi
   for (const [name, channel] of Object.entries(config.alerts.channels)) {
     if (channel.type !== 'alertmanager' || channel.firingTtlMs === undefined) continue;
     const problem = alertExpiryProblem(channel.firingTtlMs, config.journeys);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', name, 'firingTtlMs'], message: problem });
+    if (problem !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', name, 'firingTtlMs'], message: problem });
   }
 }
 
@@ -28,7 +29,8 @@ export function alertExpiryProblem(firingTtlMs: number, journeys: ExpiryInput['j
   for (const [journey, j] of Object.entries(journeys)) {
     if (j.enabled === false || j.schedule === undefined) continue;
     const intervalMs = cronIntervalMs(j.schedule);
-    if (intervalMs !== undefined && intervalMs > keepAliveMs && (worst === undefined || intervalMs > worst.intervalMs)) worst = { journey, schedule: j.schedule, intervalMs };
+    if (intervalMs !== undefined && intervalMs > keepAliveMs && (worst === undefined || intervalMs > worst.intervalMs))
+      worst = { journey, schedule: j.schedule, intervalMs };
   }
   if (worst === undefined) return undefined;
   return (

@@ -9,7 +9,8 @@ export function timerProblem(ms: number): string | undefined {
   if (typeof ms !== 'number' || Number.isNaN(ms)) return `${String(ms)} is not a number of milliseconds`;
   if (!Number.isInteger(ms)) return `${ms} is not a whole number of milliseconds`;
   if (ms <= 0) return `${ms} must be at least 1 ms`;
-  if (ms > MAX_TIMER_MS) return `${ms} ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`;
+  if (ms > MAX_TIMER_MS)
+    return `${ms} ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`;
   return undefined;
 }
 
@@ -19,13 +20,15 @@ export function timerProblem(ms: number): string | undefined {
  */
 export function definitionProblems(def: JourneyDefinition, file: string): Problem[] {
   const problems: Problem[] = [];
-  if (def.steps.length === 0) problems.push(problem(file, `journey ${def.name} has no steps`, 'a journey that checks nothing would always pass'));
+  if (def.steps.length === 0)
+    problems.push(problem(file, `journey ${def.name} has no steps`, 'a journey that checks nothing would always pass'));
   const check = (where: string, ms: number | undefined) => {
     const why = ms === undefined ? undefined : timerProblem(ms);
     if (why !== undefined) problems.push(problem(file, `${where}: ${why}`));
   };
   // The journey's default timeout is the sum of its steps' timeouts: only an explicit bad value is its own problem.
-  if (def.steps.length > 0 && def.steps.every((s) => timerProblem(s.timeoutMs) === undefined)) check(`journey ${def.name} timeoutMs`, def.timeoutMs);
+  if (def.steps.length > 0 && def.steps.every((s) => timerProblem(s.timeoutMs) === undefined))
+    check(`journey ${def.name} timeoutMs`, def.timeoutMs);
   check(`journey ${def.name} budgetMs`, def.budgetMs);
   for (const s of def.steps) {
     check(`journey ${def.name} step ${s.name} timeoutMs`, s.timeoutMs);

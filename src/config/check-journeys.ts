@@ -6,11 +6,15 @@ import { nearestName } from '../journey/nearest-name.js';
 import type { ProberConfig } from './schema.js';
 
 /** Cross-checks between the config and the journeys it loads: names, targets, secrets and budgets. */
-export function checkJourneys(config: ProberConfig, found: readonly { def: JourneyDefinition; file: string }[]): Problem[] {
+export function checkJourneys(
+  config: ProberConfig,
+  found: readonly { def: JourneyDefinition; file: string }[],
+): Problem[] {
   const problems: Problem[] = [];
   const byName = new Map<string, JourneyDefinition>();
   for (const { def, file } of found) {
-    if (byName.has(def.name)) problems.push(problem(file, `journey name "${def.name}" is used twice`, 'names must be unique'));
+    if (byName.has(def.name))
+      problems.push(problem(file, `journey name "${def.name}" is used twice`, 'names must be unique'));
     byName.set(def.name, def);
     problems.push(...definitionProblems(def, file));
     const stepNames = new Set<string>();
@@ -23,34 +27,66 @@ export function checkJourneys(config: ProberConfig, found: readonly { def: Journ
       }
       // A timeout that is itself invalid is reported once, by definitionProblems.
       if (s.budgetMs !== undefined && s.budgetMs >= s.timeoutMs && timerProblem(s.timeoutMs) === undefined) {
-        problems.push(problem(file, `step ${s.name} has budgetMs ${s.budgetMs} not below its timeoutMs ${s.timeoutMs}`));
+        problems.push(
+          problem(file, `step ${s.name} has budgetMs ${s.budgetMs} not below its timeoutMs ${s.timeoutMs}`),
+        );
       }
     }
     for (const name of def.needs.secrets) {
       if (config.secrets[name] === undefined) {
-        problems.push(problem(formatPath(['secrets', name]), `journey ${def.name} needs this secret${didYouMean(name, Object.keys(config.secrets))}`, 'add it as an ${env:NAME} reference'));
+        problems.push(
+          problem(
+            formatPath(['secrets', name]),
+            `journey ${def.name} needs this secret${didYouMean(name, Object.keys(config.secrets))}`,
+            'add it as an ${env:NAME} reference',
+          ),
+        );
       }
     }
     for (const name of def.needs.variables) {
-      if (config.variables[name] === undefined) problems.push(problem(formatPath(['variables', name]), `journey ${def.name} needs this variable${didYouMean(name, Object.keys(config.variables))}`));
+      if (config.variables[name] === undefined)
+        problems.push(
+          problem(
+            formatPath(['variables', name]),
+            `journey ${def.name} needs this variable${didYouMean(name, Object.keys(config.variables))}`,
+          ),
+        );
     }
   }
   for (const [name, settings] of Object.entries(config.journeys)) {
     const def = byName.get(name);
     if (def === undefined) {
-      problems.push(problem(formatPath(['journeys', name]), `no journey named "${name}" was found in probes${didYouMean(name, byName.keys())} (found: ${[...byName.keys()].join(', ') || 'none'})`));
+      problems.push(
+        problem(
+          formatPath(['journeys', name]),
+          `no journey named "${name}" was found in probes${didYouMean(name, byName.keys())} (found: ${[...byName.keys()].join(', ') || 'none'})`,
+        ),
+      );
       continue;
     }
     for (const [stepName, o] of Object.entries(settings.steps)) {
       const s = def.steps.find((x) => x.name === stepName);
       if (s === undefined) {
-        problems.push(problem(formatPath(['journeys', name, 'steps', stepName]), `journey ${name} has no step "${stepName}"${didYouMean(stepName, def.steps.map((x) => x.name))}`));
+        problems.push(
+          problem(
+            formatPath(['journeys', name, 'steps', stepName]),
+            `journey ${name} has no step "${stepName}"${didYouMean(
+              stepName,
+              def.steps.map((x) => x.name),
+            )}`,
+          ),
+        );
         continue;
       }
       const timeoutMs = o.timeoutMs ?? s.timeoutMs;
       const budgetMs = o.budgetMs ?? s.budgetMs;
       if (budgetMs !== undefined && budgetMs >= timeoutMs) {
-        problems.push(problem(formatPath(['journeys', name, 'steps', stepName, 'budgetMs']), `${budgetMs} must be below the step timeout ${timeoutMs}`));
+        problems.push(
+          problem(
+            formatPath(['journeys', name, 'steps', stepName, 'budgetMs']),
+            `${budgetMs} must be below the step timeout ${timeoutMs}`,
+          ),
+        );
       }
     }
   }
@@ -61,7 +97,12 @@ export function checkJourneys(config: ProberConfig, found: readonly { def: Journ
 export function shortSecretProblems(secrets: Readonly<Record<string, string>>): Problem[] {
   return Object.entries(secrets)
     .filter(([, v]) => v.length < MIN_SECRET_LENGTH)
-    .map(([k]) => problem(formatPath(['secrets', k]), `the value is shorter than ${MIN_SECRET_LENGTH} characters and could not be redacted reliably`));
+    .map(([k]) =>
+      problem(
+        formatPath(['secrets', k]),
+        `the value is shorter than ${MIN_SECRET_LENGTH} characters and could not be redacted reliably`,
+      ),
+    );
 }
 
 function didYouMean(name: string, known: Iterable<string>): string {

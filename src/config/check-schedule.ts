@@ -4,7 +4,15 @@ import { formatPath, problem, warning, type Problem } from './problems.js';
 
 /** What the schedule check reads: the parsed config's journey settings and the scheduler's start jitter. */
 interface ScheduleInput {
-  journeys: Record<string, { enabled?: boolean | undefined; schedule?: string | undefined; timeoutMs?: number | undefined; steps?: Record<string, { timeoutMs?: number | undefined }> }>;
+  journeys: Record<
+    string,
+    {
+      enabled?: boolean | undefined;
+      schedule?: string | undefined;
+      timeoutMs?: number | undefined;
+      steps?: Record<string, { timeoutMs?: number | undefined }>;
+    }
+  >;
   scheduler: { maxRandomDelayMs: number };
 }
 
@@ -34,12 +42,15 @@ export function scheduleProblems(config: ScheduleInput, journeys: readonly Journ
     const path = formatPath(['journeys', def.name, 'timeoutMs']);
     const budget = scheduleBudgetProblem(settings.schedule, timeoutMs, jitter);
     if (budget !== undefined) {
-      const source = settings.timeoutMs === undefined ? ` (the journey's default: the sum of its step timeouts; set ${path})` : '';
+      const source =
+        settings.timeoutMs === undefined ? ` (the journey's default: the sum of its step timeouts; set ${path})` : '';
       problems.push(problem(path, `${budget}${source}`));
       continue;
     }
     const intervalMs = cronIntervalMs(settings.schedule) ?? Number.POSITIVE_INFINITY;
-    const cleanupMs = def.steps.filter((s) => s.always).reduce((sum, s) => sum + (settings.steps?.[s.name]?.timeoutMs ?? s.timeoutMs), 0);
+    const cleanupMs = def.steps
+      .filter((s) => s.always)
+      .reduce((sum, s) => sum + (settings.steps?.[s.name]?.timeoutMs ?? s.timeoutMs), 0);
     const worstCaseMs = timeoutMs + cleanupMs + jitter;
     if (worstCaseMs >= intervalMs) {
       problems.push(

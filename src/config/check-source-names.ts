@@ -27,7 +27,11 @@ export function namesUsedInSource(source: string): NamesUsed {
  * `ctx.variable('x')` in a journey file must name a key of the config's `targets`, `secrets` or `variables`, so a
  * typo is a validation line, not a `prober` error in the middle of a run at 3 a.m.
  */
-export function sourceNameProblems(config: Pick<ProberConfig, 'targets' | 'secrets' | 'variables'>, files: readonly string[], read: (file: string) => string = (f) => readFileSync(resolve(f), 'utf8')): Problem[] {
+export function sourceNameProblems(
+  config: Pick<ProberConfig, 'targets' | 'secrets' | 'variables'>,
+  files: readonly string[],
+  read: (file: string) => string = (f) => readFileSync(resolve(f), 'utf8'),
+): Problem[] {
   const sections = { target: config.targets, secret: config.secrets, variable: config.variables } as const;
   const problems: Problem[] = [];
   for (const file of new Set(files)) {
@@ -43,7 +47,13 @@ export function sourceNameProblems(config: Pick<ProberConfig, 'targets' | 'secre
       for (const name of used[kind]) {
         if (known.includes(name)) continue;
         const near = nearestName(name, known);
-        problems.push(problem(file, `ctx.${kind}('${name}') names no ${kind} in the config${near === undefined ? '' : ` (did you mean "${near}"?)`}`, `known: ${known.join(', ') || 'none'}`));
+        problems.push(
+          problem(
+            file,
+            `ctx.${kind}('${name}') names no ${kind} in the config${near === undefined ? '' : ` (did you mean "${near}"?)`}`,
+            `known: ${known.join(', ') || 'none'}`,
+          ),
+        );
       }
     }
   }

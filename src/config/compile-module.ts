@@ -69,7 +69,12 @@ const pinPackages = (resolveAsNode: (specifier: string, parent: string) => strin
         return { path: url, external: true };
       } catch {
         // Not a package Node can find: a tsconfig `paths` alias of the user's own files, which esbuild bundles.
-        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: PINNING });
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: PINNING,
+        });
         return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
       }
     });
@@ -89,7 +94,10 @@ const ownImportMeta: Plugin = {
         .replaceAll('import.meta.filename', JSON.stringify(args.path))
         .replaceAll('import.meta.dirname', JSON.stringify(args.path.replace(/\/[^/]*$/, '')));
       const ts = /\.[cm]?tsx?$/.test(args.path);
-      return { contents, loader: ts ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js' };
+      return {
+        contents,
+        loader: ts ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js',
+      };
     });
   },
 };
@@ -98,6 +106,8 @@ function describeBuildFailure(err: unknown): string {
   const errors = (err as { errors?: Message[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return String((err as Error)?.message ?? err);
   return errors
-    .map((e) => (e.location === null ? e.text : `${e.location.file}:${e.location.line}:${e.location.column + 1}: ERROR: ${e.text}`))
+    .map((e) =>
+      e.location === null ? e.text : `${e.location.file}:${e.location.line}:${e.location.column + 1}: ERROR: ${e.text}`,
+    )
     .join('\n');
 }

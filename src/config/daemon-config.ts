@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { scheduleBudgetProblem } from './check-schedule.js';
 import { ENV_REF } from './env-refs.js';
 
-
 /**
  * The config sections `prober schedule` reads (store, server, scheduler); `schema.ts` composes them into the config.
  * They live in config/ (not schedule/) so the config imports nothing above it.
@@ -31,8 +30,14 @@ export const StoreConfigSchema = z
      */
     url: z
       .string()
-      .refine((u) => ENV_REF.test(u) || /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL or an ${env:NAME} reference to one')
-      .refine((u) => ENV_REF.test(u) || !hasPassword(u), 'carries a password: put the whole URL in an environment variable and write ${env:NAME}')
+      .refine(
+        (u) => ENV_REF.test(u) || /^postgres(ql)?:\/\//.test(u),
+        'must be a postgres:// URL or an ${env:NAME} reference to one',
+      )
+      .refine(
+        (u) => ENV_REF.test(u) || !hasPassword(u),
+        'carries a password: put the whole URL in an environment variable and write ${env:NAME}',
+      )
       .optional(),
     /** Runs older than this are deleted. @defaultValue 30 */
     retentionDays: Positive.default(30),
@@ -89,6 +94,7 @@ export function checkScheduleBudgets(config: BudgetInput, ctx: z.RefinementCtx):
   for (const [name, j] of Object.entries(config.journeys)) {
     if (j.schedule === undefined || j.timeoutMs === undefined) continue;
     const problem = scheduleBudgetProblem(j.schedule, j.timeoutMs, config.scheduler.maxRandomDelayMs);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['journeys', name, 'timeoutMs'], message: problem });
+    if (problem !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['journeys', name, 'timeoutMs'], message: problem });
   }
 }

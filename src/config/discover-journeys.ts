@@ -23,7 +23,8 @@ export async function discoverJourneys(patterns: readonly string[], baseDir: str
       try {
         const mod = await importContained(file, shown);
         const found = Object.values(mod).filter(isJourneyDefinition);
-        if (found.length === 0) problems.push(`${shown}: exports no journey; write \`export default journey({ ... })\``);
+        if (found.length === 0)
+          problems.push(`${shown}: exports no journey; write \`export default journey({ ... })\``);
         for (const def of new Set(found)) journeys.push({ def, file: shown });
       } catch (err) {
         problems.push(`${shown}: could not load: ${loadErrorMessage(err)}`);

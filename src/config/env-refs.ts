@@ -31,7 +31,9 @@ export function resolveSecrets(refs: Readonly<Record<string, string>>, env: Node
     if (envName === undefined) continue; // the schema already reported it
     const value = env[envName];
     if (value === undefined || value === '') {
-      problems.push(`${formatPath(['secrets', name])}: environment variable ${envName} is not set; export it before running`);
+      problems.push(
+        `${formatPath(['secrets', name])}: environment variable ${envName} is not set; export it before running`,
+      );
     } else {
       values[name] = value;
     }
@@ -63,7 +65,8 @@ export function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, path: string): 
       return resolved;
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}[${i}]`));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${at}.${k}`)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${at}.${k}`)]));
     return v;
   };
   return { value: walk(value, path) as T, secrets, problems };

@@ -3,7 +3,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ProberSetupError } from '../journey/errors.js';
 
 /** The names `prober` looks for, in this order, in the working directory and then each parent. */
-export const CONFIG_NAMES = ['prober.config.ts', 'prober.config.mts', 'prober.config.js', 'prober.config.mjs', 'prober.config.json'] as const;
+export const CONFIG_NAMES = [
+  'prober.config.ts',
+  'prober.config.mts',
+  'prober.config.js',
+  'prober.config.mjs',
+  'prober.config.json',
+] as const;
 
 /**
  * The nearest config: the first name found in `cwd`, else in its parent, up to the filesystem root, as ESLint,

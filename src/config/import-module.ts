@@ -17,7 +17,10 @@ export async function importContained(path: string, shown: string): Promise<Reco
   let fail: (err: Error) => void = () => undefined;
   const faulted = new Promise<never>((_, reject) => (fail = reject));
   faulted.catch(() => undefined);
-  const scope = { owner: `${shown} (while loading)`, fault: (message: string) => fail(Object.assign(new Error(message), { name: 'ProbeFault' })) };
+  const scope = {
+    owner: `${shown} (while loading)`,
+    fault: (message: string) => fail(Object.assign(new Error(message), { name: 'ProbeFault' })),
+  };
   return Promise.race([runInProbeScope(scope, () => importModule(path)), faulted]);
 }
 

@@ -7,7 +7,11 @@ const LOCATION = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * file is usually shared by every location of a fleet and each deployment says where it runs. Undefined: one
  * unnamed location (metrics label it `default`).
  */
-export function resolveLocation(sources: { flag?: string | undefined; env?: NodeJS.ProcessEnv | undefined; config?: string | undefined }): string | undefined {
+export function resolveLocation(sources: {
+  flag?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  config?: string | undefined;
+}): string | undefined {
   const candidates: [string, string | undefined][] = [
     ['--location', sources.flag],
     ['PROBER_LOCATION', sources.env?.PROBER_LOCATION],
@@ -15,7 +19,10 @@ export function resolveLocation(sources: { flag?: string | undefined; env?: Node
   ];
   for (const [source, value] of candidates) {
     if (value === undefined || value === '') continue;
-    if (!LOCATION.test(value)) throw new ProberSetupError([`${source}: "${value}" is not a location name; use letters, digits, ".", "_" or "-" (e.g. eu-west-1)`]);
+    if (!LOCATION.test(value))
+      throw new ProberSetupError([
+        `${source}: "${value}" is not a location name; use letters, digits, ".", "_" or "-" (e.g. eu-west-1)`,
+      ]);
     return value;
   }
   return undefined;

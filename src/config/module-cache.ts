@@ -79,6 +79,7 @@ function cacheDir(): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const s = statSync(dir);
   // A folder someone else made (or opened up) is not trusted: compile into a private one for this process instead.
-  made = s.uid === process.getuid?.() && (s.mode & 0o077) === 0 ? dir : mkdtempSync(join(tmpdir(), 'golden-path-prober-'));
+  made =
+    s.uid === process.getuid?.() && (s.mode & 0o077) === 0 ? dir : mkdtempSync(join(tmpdir(), 'golden-path-prober-'));
   return made;
 }

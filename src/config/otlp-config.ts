@@ -9,7 +9,10 @@ import { envRefName } from './env-refs.js';
 export const OtlpConfigSchema = z
   .object({
     /** The OTLP/HTTP traces URL of a collector, Tempo or Jaeger, e.g. `http://127.0.0.1:4318/v1/traces`. */
-    endpoint: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s):// URL such as http://collector:4318/v1/traces' }),
+    endpoint: z.url({
+      protocol: /^https?$/,
+      error: 'must be an absolute http(s):// URL such as http://collector:4318/v1/traces',
+    }),
     /** Request headers (an API key as an `${env:NAME}` reference; literal values are sent as they are). */
     headers: z.record(z.string(), z.string()).default({}),
     /** `service.name` of the exported spans. @defaultValue 'golden-path-prober' */
@@ -21,13 +24,17 @@ export const OtlpConfigSchema = z
 export type OtlpConfig = z.output<typeof OtlpConfigSchema>;
 
 /** Header values with `${env:NAME}` references resolved; a missing variable is a setup error naming it. */
-export function resolveOtlpHeaders(headers: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): Record<string, string> {
+export function resolveOtlpHeaders(
+  headers: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     const ref = envRefName(value);
     if (ref === undefined) out[name] = value;
-    else if (env[ref] === undefined || env[ref] === '') problems.push(`otlp.headers.${name}: environment variable ${ref} is not set; export it before running`);
+    else if (env[ref] === undefined || env[ref] === '')
+      problems.push(`otlp.headers.${name}: environment variable ${ref} is not set; export it before running`);
     else out[name] = env[ref];
   }
   if (problems.length > 0) throw new ProberSetupError(problems);

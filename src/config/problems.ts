@@ -43,11 +43,16 @@ export function lineToProblem(line: string, severity: Problem['severity'] = 'err
 }
 
 /** zod issues as typed problems, one per issue (an unknown key each). */
-export function issuesToTypedProblems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): Problem[] {
+export function issuesToTypedProblems(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): Problem[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => problem(formatPath([...path, key]), 'unknown key (check the spelling; unknown keys are refused)'));
+      return issue.keys.map((key) =>
+        problem(formatPath([...path, key]), 'unknown key (check the spelling; unknown keys are refused)'),
+      );
     }
     if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
       // zod drops `input` from finished issues, so a missing value is told by zod's own wording, not by `input`.

@@ -7,14 +7,16 @@ import { checkAlertExpiry } from './check-alert-expiry.js';
 import { MAX_TIMER_MS } from './check-definitions.js';
 import { checkScheduleBudgets, SchedulerConfigSchema, ServerConfigSchema, StoreConfigSchema } from './daemon-config.js';
 
-
 const Ms = z.number().int().positive();
 /** A timeout or budget: Node's timers cannot wait longer than 2^31 − 1 ms (a longer delay fires after 1 ms). */
 const TimerMs = z
   .number()
   .int('must be a whole number of milliseconds')
   .positive('must be at least 1 ms')
-  .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (2^31 − 1, about 24.8 days): Node's timers cannot wait longer`);
+  .max(
+    MAX_TIMER_MS,
+    `must be at most ${MAX_TIMER_MS} ms (2^31 − 1, about 24.8 days): Node's timers cannot wait longer`,
+  );
 
 export const StepOverrideSchema = z
   .object({
@@ -26,7 +28,11 @@ export const StepOverrideSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if (s.timeoutMs !== undefined && s.budgetMs !== undefined && s.budgetMs >= s.timeoutMs) {
-      ctx.addIssue({ code: 'custom', path: ['budgetMs'], message: `budgetMs (${s.budgetMs}) must be below timeoutMs (${s.timeoutMs})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budgetMs'],
+        message: `budgetMs (${s.budgetMs}) must be below timeoutMs (${s.timeoutMs})`,
+      });
     }
   });
 
@@ -68,20 +74,17 @@ export const ConfigSchema = z
      * Where this prober stands (a region, a data centre), on every result, metric and alert. Usually set per
      * deployment with `PROBER_LOCATION` or `--location`, which override this. @defaultValue none (metrics say `default`)
      */
-    location: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"').optional(),
+    location: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"')
+      .optional(),
     /** Service name → base URL. Step `service` names must be keys here. */
-    targets: z.record(
-      z.string(),
-      z.url({ protocol: /^(https?|wss?)$/, error: 'must be an absolute http(s):// URL' }),
-    ),
+    targets: z.record(z.string(), z.url({ protocol: /^(https?|wss?)$/, error: 'must be an absolute http(s):// URL' })),
     /** Globs of journey files, relative to the config file. */
     probes: z.array(z.string().min(1)).min(1),
     /** Name → `${env:NAME}` reference. Literal values are refused. */
     secrets: z
-      .record(
-        z.string(),
-        envRefString('must be an ${env:NAME} reference; literal secrets are refused in config files'),
-      )
+      .record(z.string(), envRefString('must be an ${env:NAME} reference; literal secrets are refused in config files'))
       .default({}),
     /** Non-secret values journeys read with `ctx.variable(name)`. */
     variables: z.record(z.string(), z.string()).default({}),
@@ -99,10 +102,7 @@ export const ConfigSchema = z
      * file); `insecure: true` turns verification off for that target only and is logged as a warning on every run.
      */
     tls: z
-      .record(
-        z.string(),
-        z.object({ ca: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict(),
-      )
+      .record(z.string(), z.object({ ca: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict())
       .default({}),
     /** Deletes synthetic leftovers (sessions of killed runs) after each passing journey and in `prober janitor`. */
     janitor: z
@@ -120,7 +120,13 @@ export const ConfigSchema = z
     versions: z
       .record(
         z.string(),
-        z.object({ path: z.string().startsWith('/').default('/version'), field: z.string().min(1).default('version'), enabled: z.boolean().default(true) }).strict(),
+        z
+          .object({
+            path: z.string().startsWith('/').default('/version'),
+            field: z.string().min(1).default('version'),
+            enabled: z.boolean().default(true),
+          })
+          .strict(),
       )
       .default({}),
     browser: BrowserConfigSchema.optional(),

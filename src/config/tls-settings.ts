@@ -21,7 +21,9 @@ export function resolveTls(config: Pick<ProberConfig, 'tls' | 'targets'>, baseDi
   for (const [name, settings] of Object.entries(config.tls)) {
     const url = config.targets[name];
     if (url === undefined) {
-      problems.push(`${formatPath(['tls', name])}: no target named "${name}" (targets: ${Object.keys(config.targets).join(', ')})`);
+      problems.push(
+        `${formatPath(['tls', name])}: no target named "${name}" (targets: ${Object.keys(config.targets).join(', ')})`,
+      );
       continue;
     }
     const options: ConnectionOptions = {};

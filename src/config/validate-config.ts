@@ -48,7 +48,10 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) return { problems: issuesToTypedProblems(parsed.error.issues), loaded: undefined };
   const config = parsed.data;
-  const secrets = options.skipSecrets === true ? { values: {}, problems: [] } : resolveSecrets(config.secrets, options.env ?? process.env);
+  const secrets =
+    options.skipSecrets === true
+      ? { values: {}, problems: [] }
+      : resolveSecrets(config.secrets, options.env ?? process.env);
   const discovered = await discoverJourneys(config.probes, dirname(file));
   const tls = resolveTls(config, dirname(file));
   const journeys = discovered.journeys.map((j) => j.def);
@@ -58,10 +61,17 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     ...tls.problems.map((line) => lineToProblem(line)),
     ...discovered.problems.map((line) => lineToProblem(line)),
     ...checkJourneys(config, discovered.journeys),
-    ...sourceNameProblems(config, discovered.journeys.map((j) => j.file)),
+    ...sourceNameProblems(
+      config,
+      discovered.journeys.map((j) => j.file),
+    ),
     ...scheduleProblems(config, journeys),
     ...tls.insecureTargets.map((target) =>
-      warning(formatPath(['tls', target, 'insecure']), `TLS verification is disabled for target ${target}`, 'results cannot prove the certificate is valid'),
+      warning(
+        formatPath(['tls', target, 'insecure']),
+        `TLS verification is disabled for target ${target}`,
+        'results cannot prove the certificate is valid',
+      ),
     ),
   ];
   if (problems.some((p) => p.severity === 'error')) return { problems, loaded: undefined };

@@ -24,7 +24,8 @@ export class RunProgress {
   onEvent(event: RunEvent): void {
     if (event.type === 'journey/start') {
       const def = this.journeys.find((j) => j.name === event.journey);
-      if (def !== undefined) this.inFlight.set(def.name, { def, startedAt: new Date().toISOString(), steps: [], current: undefined });
+      if (def !== undefined)
+        this.inFlight.set(def.name, { def, startedAt: new Date().toISOString(), steps: [], current: undefined });
     } else if (event.type === 'step/start') {
       const run = this.inFlight.get(event.journey);
       if (run !== undefined) run.current = { name: event.step, startedAt: new Date().toISOString() };
@@ -44,8 +45,15 @@ export class RunProgress {
   }
 
   /** The run as it stands, with `blocker` (a journey name, if known) blamed for the blocked event loop. */
-  blockedResult(base: { runId: string; environment: string; proberVersion: string; startedAt: Date }, blocker: string | undefined, stalledMs: number, now = new Date()): RunResult {
-    const cut = [...this.inFlight.values()].map((run) => cutShort(run, run.def.name === blocker, stalledMs, blocker, now));
+  blockedResult(
+    base: { runId: string; environment: string; proberVersion: string; startedAt: Date },
+    blocker: string | undefined,
+    stalledMs: number,
+    now = new Date(),
+  ): RunResult {
+    const cut = [...this.inFlight.values()].map((run) =>
+      cutShort(run, run.def.name === blocker, stalledMs, blocker, now),
+    );
     const journeys = [...this.finished, ...cut];
     const { status, summary } = summarizeRun(journeys);
     return {
@@ -63,7 +71,13 @@ export class RunProgress {
   }
 }
 
-function cutShort(run: InFlight, isBlocker: boolean, stalledMs: number, blocker: string | undefined, now: Date): JourneyResult {
+function cutShort(
+  run: InFlight,
+  isBlocker: boolean,
+  stalledMs: number,
+  blocker: string | undefined,
+  now: Date,
+): JourneyResult {
   const message = isBlocker
     ? `probe bug in journey ${run.def.name}: its code blocked the event loop for over ${stalledMs} ms (a synchronous loop?); the prober stopped the run`
     : `the prober stopped this run because ${blocker === undefined ? 'probe code' : `journey ${blocker}`} blocked the event loop`;
@@ -81,7 +95,15 @@ function cutShort(run: InFlight, isBlocker: boolean, stalledMs: number, blocker:
   const done = new Set([...run.steps.map((s) => s.name), blocked.name]);
   const skipped: StepResult[] = run.def.steps
     .filter((s) => !done.has(s.name))
-    .map((s) => ({ name: s.name, service: s.service, status: 'skipped', skipReason: `not run: step ${blocked.name} did not finish`, startedAt: now.toISOString(), durationMs: 0, timeoutMs: s.timeoutMs }));
+    .map((s) => ({
+      name: s.name,
+      service: s.service,
+      status: 'skipped',
+      skipReason: `not run: step ${blocked.name} did not finish`,
+      startedAt: now.toISOString(),
+      durationMs: 0,
+      timeoutMs: s.timeoutMs,
+    }));
   const steps = [...run.steps, blocked, ...skipped];
   const durationMs = Math.max(0, now.getTime() - Date.parse(run.startedAt));
   const outcome = deriveJourneyOutcome({ capability: run.def.capability, steps, durationMs });

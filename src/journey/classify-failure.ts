@@ -71,8 +71,10 @@ function networkMessage(e: ErrnoLike, code: string): string | undefined {
  * Anything unrecognised is the probe's own bug: status `error`, category `prober`, so it can never page as an outage.
  */
 export function classifyFailure(err: unknown, ctx: ClassifyContext): Classified {
-  if (ctx.aborted) return { category: 'aborted', message: 'the prober was stopped before the step finished', status: 'error' };
-  if (ctx.deadlineExceeded) return { category: 'timeout', message: `timed out after ${ctx.timeoutMs} ms`, status: 'fail' };
+  if (ctx.aborted)
+    return { category: 'aborted', message: 'the prober was stopped before the step finished', status: 'error' };
+  if (ctx.deadlineExceeded)
+    return { category: 'timeout', message: `timed out after ${ctx.timeoutMs} ms`, status: 'fail' };
   if (isStepFailure(err)) {
     const status = err.category === 'prober' || err.category === 'aborted' ? 'error' : 'fail';
     return {
@@ -84,7 +86,8 @@ export function classifyFailure(err: unknown, ctx: ClassifyContext): Classified 
   }
   for (const e of collectErrors(err)) {
     const code = typeof e.code === 'string' ? e.code : undefined;
-    if (code !== undefined && TIMEOUT_CODES.has(code)) return { category: 'timeout', message: `timed out (${code})`, status: 'fail' };
+    if (code !== undefined && TIMEOUT_CODES.has(code))
+      return { category: 'timeout', message: `timed out (${code})`, status: 'fail' };
     const net = code === undefined ? undefined : networkMessage(e, code);
     if (net !== undefined) return { category: 'network', message: net, status: 'fail' };
     if (code === 'ERR_ASSERTION') return { category: 'assertion', message: oneLine(String(e.message)), status: 'fail' };

@@ -88,7 +88,9 @@ export function installProbeContainment(onStray: StrayFault): void {
   process.exit = function exit(code?: string | number | null): never {
     const scope = probes.getStore();
     if (scope === undefined) return realExit(code);
-    scope.fault(`probe bug in ${scope.owner}: the probe called process.exit(${code === undefined ? '' : String(code)}), which a probe may not do`);
+    scope.fault(
+      `probe bug in ${scope.owner}: the probe called process.exit(${code === undefined ? '' : String(code)}), which a probe may not do`,
+    );
     throw new ProbeExitRefused(code);
   } as typeof process.exit;
 }

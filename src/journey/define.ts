@@ -122,7 +122,8 @@ export function janitor(options: { service: string; timeoutMs?: number }, run: J
   return Object.freeze({ kind: 'janitor', service: options.service, timeoutMs: options.timeoutMs ?? 10_000, run });
 }
 
-export interface JourneyDefinition extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor' | 'mapError'>> {
+export interface JourneyDefinition
+  extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor' | 'mapError'>> {
   readonly mapError: ErrorMapper | undefined;
   readonly kind: 'journey';
   readonly budgetMs: number | undefined;
@@ -154,7 +155,11 @@ export function journey(options: JourneyOptions): JourneyDefinition {
     tags: options.tags ?? [],
     timeoutMs: options.timeoutMs ?? options.steps.reduce((sum, s) => sum + s.timeoutMs, 0),
     budgetMs: options.budgetMs,
-    needs: { secrets: options.needs?.secrets ?? [], variables: options.needs?.variables ?? [], browser: options.needs?.browser ?? false },
+    needs: {
+      secrets: options.needs?.secrets ?? [],
+      variables: options.needs?.variables ?? [],
+      browser: options.needs?.browser ?? false,
+    },
     steps: [...options.steps],
     janitor: options.janitor,
     mapError: options.mapError,

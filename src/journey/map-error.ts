@@ -49,7 +49,9 @@ export async function judgeStepError(
     try {
       mapped = mapper(err);
     } catch (thrown) {
-      return new StepFailure('prober', oneLine(`mapError threw ${describe(thrown)} while mapping ${describe(err)}`), { cause: err });
+      return new StepFailure('prober', oneLine(`mapError threw ${describe(thrown)} while mapping ${describe(err)}`), {
+        cause: err,
+      });
     }
     if (mapped === undefined) continue;
     const { category, message } = typeof mapped === 'string' ? { category: mapped, message: undefined } : mapped;
@@ -64,9 +66,17 @@ export async function judgeStepError(
   const what = oneLine(describe(err), 200);
   switch (reach.kind) {
     case 'refused':
-      return new StepFailure('network', `${what}; service ${options.service} at ${where} refuses connections (${reach.code})`, { cause: err });
+      return new StepFailure(
+        'network',
+        `${what}; service ${options.service} at ${where} refuses connections (${reach.code})`,
+        { cause: err },
+      );
     case 'silent':
-      return new StepFailure('timeout', `${what}; service ${options.service} at ${where} did not accept a connection within ${REACHABILITY_CHECK_MS} ms`, { cause: err });
+      return new StepFailure(
+        'timeout',
+        `${what}; service ${options.service} at ${where} did not accept a connection within ${REACHABILITY_CHECK_MS} ms`,
+        { cause: err },
+      );
     case 'reachable':
       return new StepFailure(
         'prober',
@@ -81,6 +91,16 @@ export async function judgeStepError(
 /** A deferred cleanup that cannot hold the journey open: it gets `boundMs`, then the journey ends without it. */
 export function boundedCleanup(close: () => unknown, boundMs: number): () => Promise<void> {
   return async () => {
-    await withDeadline(Promise.resolve().then(close).then(() => undefined, () => undefined), boundMs, () => undefined, { unref: true });
+    await withDeadline(
+      Promise.resolve()
+        .then(close)
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+      boundMs,
+      () => undefined,
+      { unref: true },
+    );
   };
 }

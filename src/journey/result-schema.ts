@@ -61,7 +61,10 @@ export const StepEvidence = z
   .object({
     traceId: z.string().regex(/^[0-9a-f]{32}$/),
     /** The step's span id: the parent id in the traceparent of each request it sent. */
-    spanId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+    spanId: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .optional(),
     requestIds: z.array(z.string()).optional(),
     http: z.array(HttpEvidence).optional(),
     /** Named measurements a probe recorded, e.g. `firstDeltaMs`. */

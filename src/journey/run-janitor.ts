@@ -6,7 +6,11 @@ import { runJourney, type JourneyRunOptions } from './runner.js';
  * Runs a journey's janitor through the ordinary runner (deadline, classification, redaction all apply) as a
  * one-step journey, and keeps only what the janitor reports: how many leftovers it deleted, or why it could not.
  */
-export async function runJanitor(def: JourneyDefinition, olderThanMs: number, options: JourneyRunOptions): Promise<JanitorResult | undefined> {
+export async function runJanitor(
+  def: JourneyDefinition,
+  olderThanMs: number,
+  options: JourneyRunOptions,
+): Promise<JanitorResult | undefined> {
   const janitor = def.janitor;
   if (janitor === undefined) return undefined;
   const cleanup = journey({
@@ -19,9 +23,19 @@ export async function runJanitor(def: JourneyDefinition, olderThanMs: number, op
       }),
     ],
   });
-  const { steps } = await runJourney(cleanup, { ...options, timeoutMs: janitor.timeoutMs, budgetMs: undefined, steps: undefined, onEvent: undefined });
+  const { steps } = await runJourney(cleanup, {
+    ...options,
+    timeoutMs: janitor.timeoutMs,
+    budgetMs: undefined,
+    steps: undefined,
+    onEvent: undefined,
+  });
   const s = steps[0];
   if (s === undefined) return undefined;
   const deleted = s.evidence?.metrics?.deleted;
-  return { status: s.status, ...(deleted === undefined ? {} : { deleted }), ...(s.error === undefined ? {} : { error: s.error }) };
+  return {
+    status: s.status,
+    ...(deleted === undefined ? {} : { deleted }),
+    ...(s.error === undefined ? {} : { error: s.error }),
+  };
 }

@@ -60,7 +60,8 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
   // Measured before evidence is collected: a screenshot's time is not the service's latency.
   const durationMs = round(step.elapsedMs());
   const failed = outcome.status === 'fail' || outcome.status === 'error';
-  const artifacts = io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
+  const artifacts =
+    io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
   return stepResult(s, step, run, { outcome, durationMs, artifacts });
 }
 
@@ -68,7 +69,11 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
  * Waits for the step body inside the journey's probe scope; it rejects on the step's deadline (even when the body
  * ignores its signal) and on a fault of the journey's code (an unhandled rejection) while it runs.
  */
-async function settleBody(body: () => unknown, scope: StepScope, run: Pick<StepRun, 'probeScope' | 'onFault'>): Promise<void> {
+async function settleBody(
+  body: () => unknown,
+  scope: StepScope,
+  run: Pick<StepRun, 'probeScope' | 'onFault'>,
+): Promise<void> {
   let failWithFault: (err: StepFailure) => void = () => undefined;
   const faulted = new Promise<never>((_, reject) => (failWithFault = reject));
   faulted.catch(() => undefined); // settles the race below, or nobody is waiting any more

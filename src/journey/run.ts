@@ -41,9 +41,13 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
       const attempts = [await runJourney(def, journeyOptions)];
       // Only a `fail` is retried: a prober error would fail the same way, and a stopped prober must stop. Each
       // attempt is a fresh runJourney: fresh variables, connections and (through the io factory) browser context.
-      const again = () => attempts.at(-1)?.status === 'fail' && attempts.length <= (options.retries ?? 0) && options.signal?.aborted !== true;
+      const again = () =>
+        attempts.at(-1)?.status === 'fail' &&
+        attempts.length <= (options.retries ?? 0) &&
+        options.signal?.aborted !== true;
       while (again()) {
-        if ((options.retryDelayMs ?? 0) > 0) await sleep(options.retryDelayMs, undefined, { signal: options.signal }).catch(() => undefined);
+        if ((options.retryDelayMs ?? 0) > 0)
+          await sleep(options.retryDelayMs, undefined, { signal: options.signal }).catch(() => undefined);
         if (options.signal?.aborted === true) break;
         attempts.push(await runJourney(def, journeyOptions));
       }

@@ -58,10 +58,12 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   };
   // Journey-scoped set-up (a fresh browser context) happens before the clock starts: it is the prober's work, not
   // the environment's, and must not eat the journey's deadline or budget on a loaded machine.
-  const ioForStep = await Promise.resolve(opts.io(resources, { runId: opts.runId, journey: def.name })).catch(async (err: unknown) => {
-    await closeAll();
-    throw err;
-  });
+  const ioForStep = await Promise.resolve(opts.io(resources, { runId: opts.runId, journey: def.name })).catch(
+    async (err: unknown) => {
+      await closeAll();
+      throw err;
+    },
+  );
   const startedAt = new Date();
   const t0 = performance.now();
   const traceId = randomHexId(16);

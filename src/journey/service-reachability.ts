@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 
-export type Reachability = { kind: 'reachable' } | { kind: 'refused'; code: string } | { kind: 'silent' } | { kind: 'unknown' };
+export type Reachability =
+  | { kind: 'reachable' }
+  | { kind: 'refused'; code: string }
+  | { kind: 'silent' }
+  | { kind: 'unknown' };
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
 
@@ -28,6 +32,8 @@ export function checkReachable(endpoint: { host: string; port: number }, timeout
     };
     const timer = setTimeout(() => done({ kind: 'silent' }), timeoutMs);
     socket.once('connect', () => done({ kind: 'reachable' }));
-    socket.once('error', (err: Error & { code?: string }) => done(err.code === undefined ? { kind: 'unknown' } : { kind: 'refused', code: err.code }));
+    socket.once('error', (err: Error & { code?: string }) =>
+      done(err.code === undefined ? { kind: 'unknown' } : { kind: 'refused', code: err.code }),
+    );
   });
 }

@@ -104,7 +104,11 @@ export interface WsConnection<M = unknown> {
    * schema parsed it, typed: `const done = await ws.waitFor(Completed, (m) => m.nonce === nonce)`. Messages the
    * schema refuses are skipped, not failures: a chat stream interleaves many kinds of event.
    */
-  waitFor<T>(schema: ZodType<T>, predicate?: (message: T, receivedAt: number) => boolean, options?: WaitOptions): Promise<T>;
+  waitFor<T>(
+    schema: ZodType<T>,
+    predicate?: (message: T, receivedAt: number) => boolean,
+    options?: WaitOptions,
+  ): Promise<T>;
   /** Every message received so far. */
   readonly messages: readonly M[];
   /** The subprotocol the server chose ('' when none). */
@@ -116,7 +120,10 @@ export interface WsClient {
   connect(url: string, options?: WsConnectOptions<'json'>): Promise<WsConnection<unknown>>;
   connect(url: string, options: WsConnectOptions<'text'> & { frames: 'text' }): Promise<WsConnection<string>>;
   connect(url: string, options: WsConnectOptions<'binary'> & { frames: 'binary' }): Promise<WsConnection<Buffer>>;
-  connect<T>(url: string, options: WsConnectOptions & { frames: (data: Buffer, isBinary: boolean) => T | undefined }): Promise<WsConnection<T>>;
+  connect<T>(
+    url: string,
+    options: WsConnectOptions & { frames: (data: Buffer, isBinary: boolean) => T | undefined },
+  ): Promise<WsConnection<T>>;
 }
 
 export interface SseEvent<T = unknown> {

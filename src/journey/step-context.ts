@@ -23,36 +23,42 @@ export interface StepContextInput {
 /** The `ctx` a step function receives: the run's values, the step's scope, and every step kind's client from `io`. */
 export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, run: StepContextInput): StepContext {
   const { scope } = step;
-  return withClients<Omit<StepContext, keyof StepIo>>({
-    runId: run.runId,
-    journey: run.journey,
-    step: s.name,
-    signal: scope.signal,
-    deadline: scope.deadline,
-    tagHeaders: scope.tagHeaders,
-    defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
-    vars: run.vars,
-    target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
-    secret: (name) => lookup(run.secrets, name, 'secret'),
-    variable: (name) => lookup(run.variables, name, 'variable'),
-    markSecret: scope.markSecret,
-    record: (metric, value) => {
-      step.metrics[metric] = round(value);
+  return withClients<Omit<StepContext, keyof StepIo>>(
+    {
+      runId: run.runId,
+      journey: run.journey,
+      step: s.name,
+      signal: scope.signal,
+      deadline: scope.deadline,
+      tagHeaders: scope.tagHeaders,
+      defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
+      vars: run.vars,
+      target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
+      secret: (name) => lookup(run.secrets, name, 'secret'),
+      variable: (name) => lookup(run.variables, name, 'variable'),
+      markSecret: scope.markSecret,
+      record: (metric, value) => {
+        step.metrics[metric] = round(value);
+      },
+      elapsedMs: step.elapsedMs,
+      skip: (reason) => {
+        throw new StepSkipped(reason);
+      },
+      fail: (category, message) => {
+        throw new StepFailure(category, message);
+      },
     },
-    elapsedMs: step.elapsedMs,
-    skip: (reason) => {
-      throw new StepSkipped(reason);
-    },
-    fail: (category, message) => {
-      throw new StepFailure(category, message);
-    },
-  }, io);
+    io,
+  );
 }
 
 function lookup(map: Readonly<Record<string, string>>, name: string, kind: string): string {
   const value = map[name];
   if (value === undefined) {
-    throw new StepFailure('prober', `the probe asked for ${kind} "${name}", which the config does not define${suggestName(name, Object.keys(map))}`);
+    throw new StepFailure(
+      'prober',
+      `the probe asked for ${kind} "${name}", which the config does not define${suggestName(name, Object.keys(map))}`,
+    );
   }
   return value;
 }

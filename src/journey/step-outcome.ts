@@ -35,14 +35,21 @@ export async function thrownOutcome(s: StepDefinition, err: unknown, c: ThrownCo
   // Read before the step kind explains the error: its explanation must not turn a late error into a timeout.
   const deadlineExceeded = c.step.stepTimeout.aborted || c.journeyTimeout?.aborted === true;
   const aborted = c.outer.aborted;
-  const explained = deadlineExceeded || aborted ? err : await judgeStepError(c.io.explainFailure === undefined ? err : await c.io.explainFailure(err), {
-    mappers: [s.mapError, c.journeyMapError],
-    serviceUrl: c.targets[s.service],
-    service: s.service,
-  });
+  const explained =
+    deadlineExceeded || aborted
+      ? err
+      : await judgeStepError(c.io.explainFailure === undefined ? err : await c.io.explainFailure(err), {
+          mappers: [s.mapError, c.journeyMapError],
+          serviceUrl: c.targets[s.service],
+          service: s.service,
+        });
   const f = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: c.step.effectiveTimeoutMs });
   return {
     status: f.status,
-    error: { category: f.category, message: f.message, ...(f.httpStatus === undefined ? {} : { httpStatus: f.httpStatus }) },
+    error: {
+      category: f.category,
+      message: f.message,
+      ...(f.httpStatus === undefined ? {} : { httpStatus: f.httpStatus }),
+    },
   };
 }

@@ -103,7 +103,10 @@ export type StepIoFactory = (
  * `target` with every client of `io` as a getter (not a copy: `page` throws when no browser is configured, and must
  * only do so when a step uses it). `collectArtifacts` stays the runner's.
  */
-export function withClients<T extends object>(target: T, io: StepIo): T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'> {
+export function withClients<T extends object>(
+  target: T,
+  io: StepIo,
+): T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'> {
   for (const key of Object.keys(io)) {
     if (RUNNER_HOOKS.has(key)) continue;
     Object.defineProperty(target, key, { get: () => io[key as keyof StepIo], enumerable: true });

@@ -11,7 +11,10 @@ export function makeVars(): Vars {
       if (!values.has(name)) {
         const near = nearestName(name, values.keys());
         const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
-        throw new StepFailure('prober', `variable "${name}" was never set by an earlier step (a bug in the probe)${hint}`);
+        throw new StepFailure(
+          'prober',
+          `variable "${name}" was never set by an earlier step (a bug in the probe)${hint}`,
+        );
       }
       return values.get(name) as T;
     },

@@ -3,7 +3,12 @@
  * as soon as either settles; with `unref` it never holds the process open on its own (a best-effort close). `work`
  * is not cancelled: pass it a signal if it can stop.
  */
-export function withDeadline<T, U>(work: PromiseLike<T>, ms: number, onTimeout: () => U, options: { unref?: boolean } = {}): Promise<T | U> {
+export function withDeadline<T, U>(
+  work: PromiseLike<T>,
+  ms: number,
+  onTimeout: () => U,
+  options: { unref?: boolean } = {},
+): Promise<T | U> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<U>((resolve, reject) => {
     timer = setTimeout(() => {

@@ -45,11 +45,22 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
   const startedAt = new Date();
   const environment = o.loaded.config.environment;
   const headers = { 'user-agent': o.base.userAgent, 'x-synthetic-probe': o.runId };
-  const versions = readVersions(versionEndpoints(o.loaded, o.versionTargets ?? []), o.versionTimeoutMs ?? 2_000, headers)
+  const versions = readVersions(
+    versionEndpoints(o.loaded, o.versionTargets ?? []),
+    o.versionTimeoutMs ?? 2_000,
+    headers,
+  )
     .then((seen) => Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, 'version' in v ? v.version : null])))
     .catch(() => ({}) as Record<string, string | null>);
   o.log.info({ runId: o.runId, journeys: o.journeys.map((j) => j.name) }, 'run/start');
-  const browserRun = { settings: { ...browserSettings(o.loaded.config.browser), ...o.browser }, session: o.session, runId: o.runId, journeys: o.journeys, redactor: o.redactor, api: o.base.io };
+  const browserRun = {
+    settings: { ...browserSettings(o.loaded.config.browser), ...o.browser },
+    session: o.session,
+    runId: o.runId,
+    journeys: o.journeys,
+    redactor: o.redactor,
+    api: o.base.io,
+  };
   try {
     const result = await withBrowserRun(browserRun, (io) =>
       runJourneys(o.journeys, {
@@ -74,7 +85,14 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
       ? `the prober was stopped (${signalReason(o.signal)}) before the run could finish`
       : `the run could not start: ${reason.split('\n')[0]}`;
     return o.redactor.scrubDeep(
-      unfinishedRunResult(o.journeys, { runId: o.runId, environment, startedAt, category: aborted ? 'aborted' : 'prober', message, versions: await versions }),
+      unfinishedRunResult(o.journeys, {
+        runId: o.runId,
+        environment,
+        startedAt,
+        category: aborted ? 'aborted' : 'prober',
+        message,
+        versions: await versions,
+      }),
     );
   }
 }

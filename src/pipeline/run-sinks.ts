@@ -37,11 +37,13 @@ export function runSinks(setup: RunSinksSetup): Sink[] {
       where,
       write: async (r) => {
         const written = await record.store.commitOrHold({ runs: [r] });
-        if (!written) throw new Error(`not written, held in memory: ${record.store.health().error ?? 'the store is failing'}`);
+        if (!written)
+          throw new Error(`not written, held in memory: ${record.store.health().error ?? 'the store is failing'}`);
       },
     });
   }
-  for (const { reporter, where } of setup.reporters ?? []) sinks.push({ name: reporter.name, where, write: (r) => reporter.report(r) });
+  for (const { reporter, where } of setup.reporters ?? [])
+    sinks.push({ name: reporter.name, where, write: (r) => reporter.report(r) });
   sinks.push(...(setup.others ?? []));
   if (setup.deliver !== undefined) {
     const deliver = setup.deliver;
@@ -61,7 +63,9 @@ export function logRunEnd(log: Logger, result: RunResult): void {
     status: j.status,
     durationMs: j.durationMs,
     verdict: j.verdict,
-    ...(j.failure === undefined ? {} : { step: j.failure.step, service: j.failure.service, category: j.failure.category }),
+    ...(j.failure === undefined
+      ? {}
+      : { step: j.failure.step, service: j.failure.service, category: j.failure.category }),
   }));
   const [only] = journeys;
   log.info(

@@ -23,13 +23,21 @@ export interface SinkFailure {
  * where it writes, and the next sink still runs: one unwritable report path must not lose the stored run, the
  * alert or the verdict. Returns the failures, so the caller decides the exit code only after every sink ran.
  */
-export async function writeToSinks(sinks: readonly Sink[], result: RunResult, onFailure: (failure: SinkFailure) => void): Promise<SinkFailure[]> {
+export async function writeToSinks(
+  sinks: readonly Sink[],
+  result: RunResult,
+  onFailure: (failure: SinkFailure) => void,
+): Promise<SinkFailure[]> {
   const failures: SinkFailure[] = [];
   for (const sink of sinks) {
     try {
       await sink.write(result);
     } catch (err) {
-      const failure = { sink: sink.name, ...(sink.where === undefined ? {} : { where: sink.where }), error: oneLine(err) };
+      const failure = {
+        sink: sink.name,
+        ...(sink.where === undefined ? {} : { where: sink.where }),
+        error: oneLine(err),
+      };
       failures.push(failure);
       try {
         onFailure(failure);

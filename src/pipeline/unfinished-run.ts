@@ -1,6 +1,12 @@
 import type { JourneyDefinition } from '../journey/define.js';
 import { deriveJourneyOutcome, summarizeRun } from '../journey/derive-verdict.js';
-import { RUN_SCHEMA, type Category, type JourneyResult, type RunResult, type StepResult } from '../journey/result-schema.js';
+import {
+  RUN_SCHEMA,
+  type Category,
+  type JourneyResult,
+  type RunResult,
+  type StepResult,
+} from '../journey/result-schema.js';
 import { PROBER_VERSION } from '../version.js';
 
 export interface Unfinished {
@@ -17,7 +23,11 @@ export interface Unfinished {
  * navigation, a crash in the run's set-up) is still a result: every selected journey is `error` at its first step,
  * with the category saying why, so it is reported, stored and (being `error`) never counted against the environment.
  */
-export function unfinishedRunResult(journeys: readonly JourneyDefinition[], u: Unfinished, now: Date = new Date()): RunResult {
+export function unfinishedRunResult(
+  journeys: readonly JourneyDefinition[],
+  u: Unfinished,
+  now: Date = new Date(),
+): RunResult {
   const startedAt = u.startedAt.toISOString();
   const durationMs = Math.max(0, now.getTime() - u.startedAt.getTime());
   const results: JourneyResult[] = journeys.map((def) => {

@@ -14,7 +14,14 @@ export interface ConsoleOptions {
 }
 
 const MARK: Record<StepResult['status'], string> = { pass: '✓', degraded: '!', fail: '✗', error: '✗', skipped: '-' };
-const COLOR: Record<string, string> = { pass: '32', degraded: '33', flaky: '33', fail: '31', error: '35', skipped: '90' };
+const COLOR: Record<string, string> = {
+  pass: '32',
+  degraded: '33',
+  flaky: '33',
+  fail: '31',
+  error: '35',
+  skipped: '90',
+};
 
 export function consoleOptionsFor(out: ConsoleOptions['out'], env: NodeJS.ProcessEnv = process.env): ConsoleOptions {
   const tty = out.isTTY === true;
@@ -22,16 +29,21 @@ export function consoleOptionsFor(out: ConsoleOptions['out'], env: NodeJS.Proces
 }
 
 export function consoleReporter(options: ConsoleOptions): Reporter {
-  const paint = (status: string, text: string) => (options.color ? `\u001b[${COLOR[status] ?? '0'}m${text}\u001b[0m` : text);
+  const paint = (status: string, text: string) =>
+    options.color ? `\u001b[${COLOR[status] ?? '0'}m${text}\u001b[0m` : text;
   const write = (line: string) => options.out.write(`${line}\n`);
   const stepLine = (s: StepResult, journey?: string) => {
     const where = s.status === 'fail' || s.status === 'error' ? `  ${s.error?.category}: ${s.error?.message}` : '';
     const skip = s.status === 'skipped' && s.skipReason !== undefined ? `  (${s.skipReason})` : '';
     const slow = s.status === 'degraded' ? `  over budget ${s.budgetMs} ms` : '';
     const prefix = journey === undefined ? '  ' : `  ${journey} `;
-    return paint(s.status, `${prefix}${MARK[s.status]} ${s.name.padEnd(16)} ${s.service.padEnd(8)} ${`${Math.round(s.durationMs)} ms`.padStart(8)}${where}${slow}${skip}`);
+    return paint(
+      s.status,
+      `${prefix}${MARK[s.status]} ${s.name.padEnd(16)} ${s.service.padEnd(8)} ${`${Math.round(s.durationMs)} ms`.padStart(8)}${where}${slow}${skip}`,
+    );
   };
-  const verdictLine = (j: JourneyResult) => paint(j.status, `${j.status.toUpperCase().padEnd(8)} ${j.journey}: ${j.verdict}`);
+  const verdictLine = (j: JourneyResult) =>
+    paint(j.status, `${j.status.toUpperCase().padEnd(8)} ${j.journey}: ${j.verdict}`);
 
   return {
     name: 'console',
@@ -49,7 +61,8 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       if (options.verdictOnly !== true) write('');
       for (const j of result.journeys) {
         write(verdictLine(j));
-        for (const [i, a] of (j.attempts ?? []).entries()) write(paint(a.status, `         attempt ${i + 1}: ${a.status.toUpperCase()} ${a.verdict}`));
+        for (const [i, a] of (j.attempts ?? []).entries())
+          write(paint(a.status, `         attempt ${i + 1}: ${a.status.toUpperCase()} ${a.verdict}`));
       }
       const s = result.summary;
       write(

@@ -9,20 +9,32 @@ const ICON: Record<string, string> = { pass: '✅', degraded: '🐢', flaky: '�
 export function renderGithubSummary(result: RunResult): string {
   // Markdown renders inline HTML, so a message like "<b>" must be escaped as well as table pipes.
   const cell = (t: string) => escapeText(t).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const lines = [`## ${ICON[result.status] ?? ''} golden-path-prober: ${result.status.toUpperCase()} (${cell(result.environment)})`, ''];
+  const lines = [
+    `## ${ICON[result.status] ?? ''} golden-path-prober: ${result.status.toUpperCase()} (${cell(result.environment)})`,
+    '',
+  ];
   for (const j of result.journeys) {
     lines.push(`### ${ICON[j.status] ?? ''} ${cell(j.journey)}`, '', `**${cell(j.verdict)}**`, '');
     const attempts = j.attempts ?? [];
     for (const [i, a] of attempts.entries()) {
-      lines.push(`- attempt ${i + 1} of ${attempts.length + 1}: ${ICON[a.status] ?? ''} ${a.status} — ${cell(a.verdict)}`);
+      lines.push(
+        `- attempt ${i + 1} of ${attempts.length + 1}: ${ICON[a.status] ?? ''} ${a.status} — ${cell(a.verdict)}`,
+      );
       // A Markdown summary cannot embed the screenshots; their paths find them in the run's artifacts.
-      for (const s of a.steps) for (const file of s.artifacts ?? []) lines.push(`  - ${cell(s.name)}: \`${cell(file)}\``);
+      for (const s of a.steps)
+        for (const file of s.artifacts ?? []) lines.push(`  - ${cell(s.name)}: \`${cell(file)}\``);
     }
-    if (attempts.length > 0) lines.push(`- attempt ${attempts.length + 1} of ${attempts.length + 1}: ${ICON[j.status === 'flaky' ? 'pass' : j.status] ?? ''} the steps below`, '');
+    if (attempts.length > 0)
+      lines.push(
+        `- attempt ${attempts.length + 1} of ${attempts.length + 1}: ${ICON[j.status === 'flaky' ? 'pass' : j.status] ?? ''} the steps below`,
+        '',
+      );
     lines.push('| step | service | status | time | detail |', '|---|---|---|---:|---|');
     for (const s of j.steps) {
       const detail = s.error !== undefined ? `${s.error.category}: ${s.error.message}` : (s.skipReason ?? '');
-      lines.push(`| ${cell(s.name)} | ${cell(s.service)} | ${ICON[s.status] ?? ''} ${s.status} | ${Math.round(s.durationMs)} ms | ${cell(detail)} |`);
+      lines.push(
+        `| ${cell(s.name)} | ${cell(s.service)} | ${ICON[s.status] ?? ''} ${s.status} | ${Math.round(s.durationMs)} ms | ${cell(detail)} |`,
+      );
     }
     lines.push('');
   }

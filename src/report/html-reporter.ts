@@ -5,7 +5,12 @@ import type { Reporter } from './reporter.js';
 import { html, joinHtml, type Html } from './html-template.js';
 
 const COLOR: Record<string, string> = {
-  pass: '#2e9e5b', degraded: '#d99a1e', flaky: '#e07b39', fail: '#d64545', error: '#8a63c7', skipped: '#9aa0a6',
+  pass: '#2e9e5b',
+  degraded: '#d99a1e',
+  flaky: '#e07b39',
+  fail: '#d64545',
+  error: '#8a63c7',
+  skipped: '#9aa0a6',
 };
 
 /** Screenshots are embedded so the report is one file that can be attached to a CI run or an incident. */
@@ -21,7 +26,11 @@ export const loadPng: ImageLoader = async (path) => {
 };
 
 /** One self-contained HTML file (no scripts, no external resources) rendered from the run result. */
-export async function renderHtml(result: RunResult, loadImage: ImageLoader = loadPng, reportDir: string = process.cwd()): Promise<string> {
+export async function renderHtml(
+  result: RunResult,
+  loadImage: ImageLoader = loadPng,
+  reportDir: string = process.cwd(),
+): Promise<string> {
   const link = (artifact: string) => relativeLink(reportDir, artifact);
   const journeys = await Promise.all(result.journeys.map((j) => journeySection(j, loadImage, link)));
   const s = result.summary;
@@ -56,7 +65,10 @@ async function journeySection(j: JourneyResult, loadImage: ImageLoader, link: Li
 ${await stepTable(a.steps, a.startedAt, loadImage, link)}</details>`;
     }),
   );
-  const last = attempts.length === 0 ? '' : html`<p><strong>Attempt ${attempts.length + 1} of ${attempts.length + 1}</strong> (the verdict above):</p>`;
+  const last =
+    attempts.length === 0
+      ? ''
+      : html`<p><strong>Attempt ${attempts.length + 1} of ${attempts.length + 1}</strong> (the verdict above):</p>`;
   return html`<section id="${j.journey}">
 <h2><span class="badge" style="background:${COLOR[j.status]}">${j.status.toUpperCase()}</span> ${j.journey}</h2>
 <p class="verdict">${j.verdict}</p><p class="muted">${j.description} · ${Math.round(j.durationMs)} ms</p>
@@ -65,7 +77,12 @@ ${last}${await stepTable(j.steps, attempts.length === 0 ? j.startedAt : (j.steps
 }
 
 /** One attempt's steps on a timeline starting at its first step. */
-async function stepTable(steps: readonly StepResult[], startedAt: string, loadImage: ImageLoader, link: Link): Promise<Html> {
+async function stepTable(
+  steps: readonly StepResult[],
+  startedAt: string,
+  loadImage: ImageLoader,
+  link: Link,
+): Promise<Html> {
   const t0 = Date.parse(startedAt);
   const span = Math.max(1, ...steps.map((s) => Date.parse(s.startedAt) - t0 + s.durationMs));
   const rows = await Promise.all(steps.map((s) => stepRow(s, t0, span, loadImage, link)));
@@ -82,14 +99,20 @@ async function stepRow(s: StepResult, t0: number, span: number, loadImage: Image
   const evidence = [
     ev?.traceId === undefined ? undefined : html`traceId <code>${ev.traceId}</code>`,
     ...(ev?.requestIds ?? []).map((r) => html`request <code>${r}</code>`),
-    ...(ev?.http ?? []).map((x) => html`${x.method} ${x.url} → ${x.status ?? '—'} (${Object.entries(x.timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')} ms)`),
+    ...(ev?.http ?? []).map(
+      (x) =>
+        html`${x.method} ${x.url} → ${x.status ?? '—'} (${Object.entries(x.timings)
+          .map(([k, v]) => `${k} ${Math.round(v)}`)
+          .join(', ')} ms)`,
+    ),
     ...Object.entries(ev?.metrics ?? {}).map(([k, v]) => html`${k} ${v}`),
     s.location === undefined ? undefined : html`at <code>${s.location}</code>`,
   ].filter((e): e is Html => e !== undefined);
   const shots = await Promise.all(
     (s.artifacts ?? []).map(async (a) => {
       const src = await loadImage(a);
-      if (src !== undefined) return html`<details class="zoom"><summary><img class="shot" alt="${`screenshot of ${s.name}`}" src="${src}"></summary></details>`;
+      if (src !== undefined)
+        return html`<details class="zoom"><summary><img class="shot" alt="${`screenshot of ${s.name}`}" src="${src}"></summary></details>`;
       const href = link(a);
       if (a.endsWith('.zip')) {
         return html`<div><a class="trace" href="${href}">View trace</a> <span class="muted">(open with <code>npx playwright-core show-trace ${href}</code>)</span></div>`;
@@ -111,7 +134,11 @@ export function htmlReporter(path: string | undefined): Reporter {
   return {
     name: 'html',
     async report(result) {
-      const html = await renderHtml(result, loadPng, path === undefined || path === '-' ? process.cwd() : dirname(resolve(path)));
+      const html = await renderHtml(
+        result,
+        loadPng,
+        path === undefined || path === '-' ? process.cwd() : dirname(resolve(path)),
+      );
       if (path === undefined || path === '-') return void process.stdout.write(html);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, html);

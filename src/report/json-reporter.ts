@@ -9,7 +9,9 @@ export function jsonReporter(path: string | undefined): Reporter {
     async report(result) {
       const text = `${JSON.stringify(result, null, 2)}\n`;
       if (path === undefined || path === '-') {
-        await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+        );
         return;
       }
       await mkdir(dirname(path), { recursive: true });

@@ -14,7 +14,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  */
 export function renderJunit(result: RunResult): string {
   const suites = result.journeys.map((j) => suite(j, result));
-  const count = (pred: (s: StepResult) => boolean) => result.journeys.reduce((n, j) => n + j.steps.filter(pred).length, 0);
+  const count = (pred: (s: StepResult) => boolean) =>
+    result.journeys.reduce((n, j) => n + j.steps.filter(pred).length, 0);
   const tests = count(() => true);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -48,7 +49,9 @@ function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAtt
   const open = `    <testcase name="${x(s.name)}" classname="${x(`${j.journey}.${s.service}`)}"${fileLine(s.location)} time="${seconds(s.durationMs)}"`;
   const body: string[] = [];
   const detail = (step: StepResult, attempt?: number) =>
-    x(`${attempt === undefined ? '' : `attempt ${attempt}: `}${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`);
+    x(
+      `${attempt === undefined ? '' : `attempt ${attempt}: `}${step.name} (${step.service})${step.location === undefined ? '' : ` at ${step.location}`}${step.evidence?.traceId === undefined ? '' : `, traceId ${step.evidence.traceId}`}`,
+    );
   if (s.status === 'fail' && s.error !== undefined) {
     body.push(`      <failure message="${x(s.error.message)}" type="${x(s.error.category)}">${detail(s)}</failure>`);
   } else if (s.status === 'error' && s.error !== undefined) {
@@ -62,7 +65,9 @@ function testcase(j: JourneyResult, s: StepResult, attempts: readonly JourneyAtt
     const earlier = a.steps.find((e) => e.name === s.name && (e.status === 'fail' || e.status === 'error'));
     if (earlier?.error === undefined) continue;
     const tag = `${rerun}${earlier.status === 'error' ? 'Error' : 'Failure'}`;
-    body.push(`      <${tag} message="${x(earlier.error.message)}" type="${x(earlier.error.category)}"><stackTrace>${detail(earlier, i + 1)}</stackTrace>${attachments(earlier)}</${tag}>`);
+    body.push(
+      `      <${tag} message="${x(earlier.error.message)}" type="${x(earlier.error.category)}"><stackTrace>${detail(earlier, i + 1)}</stackTrace>${attachments(earlier)}</${tag}>`,
+    );
   }
   if ((s.artifacts ?? []).length > 0) body.push(`      ${attachments(s)}`);
   return body.length === 0 ? `${open}/>` : [`${open}>`, ...body, '    </testcase>'].join('\n');

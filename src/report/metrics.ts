@@ -55,7 +55,10 @@ export class ProberMetrics {
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ environment: options.environment ?? 'unknown', location: options.location ?? DEFAULT_LOCATION });
+    this.registry.setDefaultLabels({
+      environment: options.environment ?? 'unknown',
+      location: options.location ?? DEFAULT_LOCATION,
+    });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.up = new Gauge({
       name: 'prober_journey_up',
@@ -83,7 +86,12 @@ export class ProberMetrics {
       labelNames: ['journey', 'step', 'service', 'category'],
       registers,
     });
-    this.runs = new Counter({ name: 'prober_runs_total', help: 'Journey runs by status', labelNames: ['journey', 'status'], registers });
+    this.runs = new Counter({
+      name: 'prober_runs_total',
+      help: 'Journey runs by status',
+      labelNames: ['journey', 'status'],
+      registers,
+    });
     this.skipped = new Counter({
       name: 'prober_ticks_skipped_total',
       help: 'Scheduled ticks that started no run: overlap (the previous run was still going) or missed (the process stalled)',
@@ -114,7 +122,11 @@ export class ProberMetrics {
       labelNames: ['journey'],
       registers,
     });
-    this.storeUp = new Gauge({ name: 'prober_store_up', help: '1 while the state store takes writes, 0 while results are held in memory', registers });
+    this.storeUp = new Gauge({
+      name: 'prober_store_up',
+      help: '1 while the state store takes writes, 0 while results are held in memory',
+      registers,
+    });
     this.storeUp.set(1);
     this.sinkFailures = new Counter({
       name: 'prober_sink_failures_total',
@@ -141,7 +153,8 @@ export class ProberMetrics {
   private preinitialise(k: KnownJourney): void {
     for (const status of JourneyStatus.options) this.runs.inc({ journey: k.journey, status }, 0);
     for (const s of k.steps) {
-      for (const category of CATEGORIES) this.stepFailures.inc({ journey: k.journey, step: s.name, service: s.service, category }, 0);
+      for (const category of CATEGORIES)
+        this.stepFailures.inc({ journey: k.journey, step: s.name, service: s.service, category }, 0);
     }
     if (k.intervalSeconds !== undefined) this.interval.set({ journey: k.journey }, k.intervalSeconds);
   }
@@ -171,7 +184,8 @@ export class ProberMetrics {
         if (s.status === 'skipped') continue;
         const labels = { journey: j.journey, step: s.name, service: s.service };
         this.stepDuration.observe(labels, s.durationMs / 1000);
-        if (s.error !== undefined && (s.status === 'fail' || s.status === 'error')) this.stepFailures.inc({ ...labels, category: s.error.category });
+        if (s.error !== undefined && (s.status === 'fail' || s.status === 'error'))
+          this.stepFailures.inc({ ...labels, category: s.error.category });
       }
     }
   }

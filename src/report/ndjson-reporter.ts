@@ -37,7 +37,9 @@ export function eventLine(event: RunEvent, at: Date = new Date()): string {
         journey: event.result.journey,
         status: event.result.status,
         durationMs: event.result.durationMs,
-        ...(event.result.failure === undefined ? {} : { step: event.result.failure.step, category: event.result.failure.category }),
+        ...(event.result.failure === undefined
+          ? {}
+          : { step: event.result.failure.step, category: event.result.failure.category }),
       });
   }
 }

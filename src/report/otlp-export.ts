@@ -22,12 +22,18 @@ const STATUS = { unset: 0, ok: 1, error: 2 } as const;
  * The OpenTelemetry packages are optional dependencies loaded on first export: a prober without `otlp` in its config
  * never loads them, and an install without them says how to get them.
  */
-function load(): { Exporter: typeof OTLPTraceExporter; resourceFromAttributes: (a: Record<string, string>) => unknown } {
+function load(): {
+  Exporter: typeof OTLPTraceExporter;
+  resourceFromAttributes: (a: Record<string, string>) => unknown;
+} {
   const require = createRequire(import.meta.url);
   try {
     return {
-      Exporter: (require('@opentelemetry/exporter-trace-otlp-proto') as { OTLPTraceExporter: typeof OTLPTraceExporter }).OTLPTraceExporter,
-      resourceFromAttributes: (require('@opentelemetry/resources') as { resourceFromAttributes: (a: Record<string, string>) => unknown }).resourceFromAttributes,
+      Exporter: (require('@opentelemetry/exporter-trace-otlp-proto') as { OTLPTraceExporter: typeof OTLPTraceExporter })
+        .OTLPTraceExporter,
+      resourceFromAttributes: (
+        require('@opentelemetry/resources') as { resourceFromAttributes: (a: Record<string, string>) => unknown }
+      ).resourceFromAttributes,
     };
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
@@ -45,7 +51,10 @@ function toReadableSpans(records: readonly SpanRecord[], resource: unknown): Exp
     name: r.name,
     kind: SPAN_KIND[r.kind],
     spanContext: () => ({ traceId: r.traceId, spanId: r.spanId, traceFlags: 1 }),
-    parentSpanContext: r.parentSpanId === undefined ? undefined : { traceId: r.traceId, spanId: r.parentSpanId, traceFlags: 1, isRemote: false },
+    parentSpanContext:
+      r.parentSpanId === undefined
+        ? undefined
+        : { traceId: r.traceId, spanId: r.parentSpanId, traceFlags: 1, isRemote: false },
     startTime: hrTime(r.startMs),
     endTime: hrTime(r.endMs),
     duration: hrTime(r.endMs - r.startMs),
@@ -72,12 +81,21 @@ export async function exportRunSpans(result: RunResult, settings: OtlpSettings):
     'service.version': PROBER_VERSION,
     'deployment.environment.name': result.environment,
   });
-  const exporter = new Exporter({ url: settings.endpoint, headers: settings.headers, timeoutMillis: settings.timeoutMs });
+  const exporter = new Exporter({
+    url: settings.endpoint,
+    headers: settings.headers,
+    timeoutMillis: settings.timeoutMs,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       exporter.export(toReadableSpans(records, resource), (r) => {
         if (r.code === 0) resolve();
-        else reject(new Error(`OTLP export to ${settings.endpoint} failed: ${r.error?.message.split('\n')[0] ?? 'unknown error'}`));
+        else
+          reject(
+            new Error(
+              `OTLP export to ${settings.endpoint} failed: ${r.error?.message.split('\n')[0] ?? 'unknown error'}`,
+            ),
+          );
       });
     });
   } finally {

@@ -7,9 +7,21 @@ import type { RunResult } from '../journey/result-schema.js';
  * the config has no `otlp` section (export is off by default). Header references are resolved here, once; the
  * exporter is loaded on the first write, so a run without `otlp` never loads it.
  */
-export function otlpSink(config: Pick<ProberConfig, 'otlp'>, env: NodeJS.ProcessEnv): { name: string; where: string; write(result: RunResult): Promise<void> } | undefined {
+export function otlpSink(
+  config: Pick<ProberConfig, 'otlp'>,
+  env: NodeJS.ProcessEnv,
+): { name: string; where: string; write(result: RunResult): Promise<void> } | undefined {
   const otlp = config.otlp;
   if (otlp === undefined) return undefined;
-  const settings = { endpoint: otlp.endpoint, headers: resolveOtlpHeaders(otlp.headers, env), serviceName: otlp.serviceName, timeoutMs: otlp.timeoutMs };
-  return { name: 'otlp', where: otlp.endpoint, write: async (result) => (await import('./otlp-export.js')).exportRunSpans(result, settings) };
+  const settings = {
+    endpoint: otlp.endpoint,
+    headers: resolveOtlpHeaders(otlp.headers, env),
+    serviceName: otlp.serviceName,
+    timeoutMs: otlp.timeoutMs,
+  };
+  return {
+    name: 'otlp',
+    where: otlp.endpoint,
+    write: async (result) => (await import('./otlp-export.js')).exportRunSpans(result, settings),
+  };
 }

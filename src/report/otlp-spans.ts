@@ -35,7 +35,12 @@ export function spansFromRun(result: RunResult, newSpanId: () => string = random
   return out;
 }
 
-function journeySpans(result: RunResult, j: JourneyResult, run: JourneyAttempt & { attempt: number }, newSpanId: () => string): SpanRecord[] {
+function journeySpans(
+  result: RunResult,
+  j: JourneyResult,
+  run: JourneyAttempt & { attempt: number },
+  newSpanId: () => string,
+): SpanRecord[] {
   const traceId = run.steps.find((s) => s.evidence?.traceId !== undefined)?.evidence?.traceId;
   if (traceId === undefined) return [];
   const spanId = newSpanId();
@@ -60,13 +65,23 @@ function journeySpans(result: RunResult, j: JourneyResult, run: JourneyAttempt &
       'prober.attempt': run.attempt,
       ...(run.failure === undefined
         ? {}
-        : { 'prober.category': run.failure.category, 'prober.failed_step': run.failure.step, 'prober.failed_service': run.failure.service }),
+        : {
+            'prober.category': run.failure.category,
+            'prober.failed_step': run.failure.step,
+            'prober.failed_service': run.failure.service,
+          }),
     },
   };
   return [journey, ...run.steps.map((s) => stepSpan(s, j.journey, traceId, spanId, newSpanId))];
 }
 
-function stepSpan(s: StepResult, journey: string, traceId: string, parentSpanId: string, newSpanId: () => string): SpanRecord {
+function stepSpan(
+  s: StepResult,
+  journey: string,
+  traceId: string,
+  parentSpanId: string,
+  newSpanId: () => string,
+): SpanRecord {
   const startMs = Date.parse(s.startedAt);
   const failed = s.status === 'fail' || s.status === 'error';
   return {

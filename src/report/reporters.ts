@@ -24,7 +24,9 @@ export function parseReporterSpec(spec: string): ReporterSpec {
 export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
   const list = specs.length === 0 ? [{ name: 'console' }] : specs;
   // When JSON goes to stdout, the human-readable console output moves to stderr.
-  const stdoutTaken = list.some((s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'));
+  const stdoutTaken = list.some(
+    (s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'),
+  );
   const human = stdoutTaken ? process.stderr : process.stdout;
   return list.map((s) => {
     switch (s.name) {
@@ -41,7 +43,9 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
       case 'ndjson':
         return ndjsonReporter(s.path);
       default:
-        throw new ProberSetupError([`--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`]);
+        throw new ProberSetupError([
+          `--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`,
+        ]);
     }
   });
 }
@@ -50,14 +54,24 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
  * The reporters with where each writes (named when one fails). Without a console reporter a verdict-only one is
  * added on the human stream: whatever the chosen reporters do (an unwritable file), the verdict is shown.
  */
-export function createReporterOutlets(specs: readonly ReporterSpec[]): { reporter: Reporter; where?: string | undefined }[] {
+export function createReporterOutlets(
+  specs: readonly ReporterSpec[],
+): { reporter: Reporter; where?: string | undefined }[] {
   const list = specs.length === 0 ? [{ name: 'console' }] : specs;
   const reporters = createReporters(list);
   const out = reporters.map((reporter, i) => ({ reporter, where: outletPath(list[i]) }));
   if (!list.some((s) => s.name === 'console')) {
-    const stdoutTaken = list.some((s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'));
+    const stdoutTaken = list.some(
+      (s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'),
+    );
     const human = stdoutTaken ? process.stderr : process.stdout;
-    out.push({ reporter: { ...consoleReporter({ ...consoleOptionsFor(human), live: false, verdictOnly: true }), name: 'verdict' }, where: undefined });
+    out.push({
+      reporter: {
+        ...consoleReporter({ ...consoleOptionsFor(human), live: false, verdictOnly: true }),
+        name: 'verdict',
+      },
+      where: undefined,
+    });
   }
   return out;
 }

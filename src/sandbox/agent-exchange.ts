@@ -6,7 +6,13 @@ import { sleep } from './http-fault.js';
  * The seed platform's agent dialect: every frame is `{ type, payload, timestamp }`, and every event of a reply
  * names the client's `message_id` in its payload, so a client with several messages in flight can tell them apart.
  */
-export const AGENT_SEQUENCE = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'] as const;
+export const AGENT_SEQUENCE = [
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_completed',
+  'agent_completed',
+] as const;
 export type AgentEventType = (typeof AGENT_SEQUENCE)[number];
 
 export interface AgentFrame {
@@ -42,7 +48,10 @@ export function agentFrame(type: AgentFrame['type'], payload: Record<string, unk
 }
 
 /** The payload of each event of a healthy reply, in order. */
-export function replyEvents(message: AgentMessage, runId: string): { type: AgentEventType; payload: Record<string, unknown> }[] {
+export function replyEvents(
+  message: AgentMessage,
+  runId: string,
+): { type: AgentEventType; payload: Record<string, unknown> }[] {
   const base = { message_id: message.messageId, run_id: runId };
   const tool = { ...base, tool_name: TOOL_NAME, tool_call_id: `call-${runId.slice(0, 8)}` };
   return [
@@ -81,7 +90,11 @@ export function faultedSequence(effect: string | undefined): { order: number[]; 
   }
 }
 
-export async function runAgentExchange(sink: AgentSink, message: AgentMessage, opts: AgentExchangeOptions): Promise<void> {
+export async function runAgentExchange(
+  sink: AgentSink,
+  message: AgentMessage,
+  opts: AgentExchangeOptions,
+): Promise<void> {
   const fault = opts.faults.get('agent.reply');
   if (fault?.effect === 'slow' && !(await sleep(fault.arg ?? 0, opts.signal))) return;
   // wrongmessage: a complete, well-formed reply to a message the client never sent.

@@ -32,7 +32,8 @@ export function agentEndpoint(deps: AgentSocketDeps): AgentEndpoint {
   const noEcho = new WeakSet<IncomingMessage>();
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (protocols, req) => (protocols.has(AGENT_SUBPROTOCOL) && !noEcho.has(req) ? AGENT_SUBPROTOCOL : false),
+    handleProtocols: (protocols, req) =>
+      protocols.has(AGENT_SUBPROTOCOL) && !noEcho.has(req) ? AGENT_SUBPROTOCOL : false,
   });
   wss.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIds.get(req) ?? ''}`));
   const route: UpgradeRoute = async (req, socket, head, requestId) => {
@@ -42,7 +43,12 @@ export function agentEndpoint(deps: AgentSocketDeps): AgentEndpoint {
     if (fault?.effect === 'noecho') noEcho.add(req);
     const offered = offeredProtocols(req);
     if (!offered.includes(AGENT_SUBPROTOCOL)) {
-      return rejectUpgrade(socket, 400, { error: 'subprotocol_required', message: `offer the "${AGENT_SUBPROTOCOL}" subprotocol` }, requestId);
+      return rejectUpgrade(
+        socket,
+        400,
+        { error: 'subprotocol_required', message: `offer the "${AGENT_SUBPROTOCOL}" subprotocol` },
+        requestId,
+      );
     }
     const verification = await deps.verifier.verify(jwtFromProtocols(offered), requestId);
     const rejected = rejection(verification);
@@ -71,7 +77,12 @@ function converse(deps: AgentSocketDeps, ws: WebSocket, userId: string): void {
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const message = isBinary ? undefined : userMessage(rawText(data));
     if (message === undefined) {
-      sink.send(agentFrame('error', { error: 'bad_message', message: 'expected {"type":"user_message","payload":{"message_id","content"}}' }));
+      sink.send(
+        agentFrame('error', {
+          error: 'bad_message',
+          message: 'expected {"type":"user_message","payload":{"message_id","content"}}',
+        }),
+      );
       return;
     }
     void runAgentExchange(sink, message, { faults: deps.faults, signal: deps.signal });

@@ -59,7 +59,12 @@ async function login(deps: AuthServiceDeps, req: IncomingMessage, res: ServerRes
   });
 }
 
-async function issueTokens(deps: AuthServiceDeps, text: string, badAudience: boolean, requestId: string): Promise<Reply> {
+async function issueTokens(
+  deps: AuthServiceDeps,
+  text: string,
+  badAudience: boolean,
+  requestId: string,
+): Promise<Reply> {
   const body = parseJsonObject(text);
   const { email, password } = body;
   if (typeof email !== 'string' || typeof password !== 'string' || email === '' || password === '') {
@@ -89,7 +94,8 @@ async function issueTokens(deps: AuthServiceDeps, text: string, badAudience: boo
 
 async function validate(deps: AuthServiceDeps, text: string): Promise<Reply> {
   const { token } = parseJsonObject(text);
-  if (typeof token !== 'string' || token === '') return jsonReply(400, { error: 'invalid_request', message: 'token is required' });
+  if (typeof token !== 'string' || token === '')
+    return jsonReply(400, { error: 'invalid_request', message: 'token is required' });
   const check = await deps.tokens.check(token, TOKEN_AUDIENCE);
   if (!check.valid) return jsonReply(200, { active: false, reason: check.reason });
   if (!deps.store.isSessionActive(check.sid)) return jsonReply(200, { active: false, reason: 'revoked' });

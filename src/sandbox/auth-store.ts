@@ -54,9 +54,9 @@ export class AuthStore {
   }
 
   async verifyCredentials(email: string, password: string): Promise<AuthUser | undefined> {
-    const row = this.#db.prepare('SELECT id, email, password_hash FROM auth_users WHERE email = ?').get(email.toLowerCase()) as
-      | { id: string; email: string; password_hash: string }
-      | undefined;
+    const row = this.#db
+      .prepare('SELECT id, email, password_hash FROM auth_users WHERE email = ?')
+      .get(email.toLowerCase()) as { id: string; email: string; password_hash: string } | undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? this.#decoyHash);
     return ok && row !== undefined ? { id: row.id, email: row.email } : undefined;
   }
@@ -65,7 +65,9 @@ export class AuthStore {
     const id = randomUUID();
     const now = Date.now();
     this.#db
-      .prepare('INSERT INTO auth_sessions (id, user_id, refresh_token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO auth_sessions (id, user_id, refresh_token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(id, userId, sha256(refreshToken), new Date(now).toISOString(), new Date(now + ttlSec * 1000).toISOString());
     return id;
   }
@@ -108,7 +110,9 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
   if (scheme !== 'scrypt' || saltText === undefined || hashText === undefined) return false;
   const expected = Buffer.from(hashText, 'base64');
   const actual = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(password, Buffer.from(saltText, 'base64'), expected.length, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password, Buffer.from(saltText, 'base64'), expected.length, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
   return timingSafeEqual(actual, expected);
 }

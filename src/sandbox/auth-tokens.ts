@@ -32,7 +32,8 @@ export class TokenIssuer {
         ...(audience === undefined ? {} : { audience }),
       });
       const aud = Array.isArray(payload.aud) ? payload.aud.join(' ') : (payload.aud ?? '');
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return { valid: false, reason: 'malformed' };
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string')
+        return { valid: false, reason: 'malformed' };
       return { valid: true, sub: payload.sub, sid: payload.sid, aud };
     } catch (err) {
       return { valid: false, reason: reasonFor(err) };

@@ -37,11 +37,15 @@ export function createBackendServer(deps: BackendDeps): Server {
       if (method === 'POST' && path === '/api/sessions') return createSession(deps, req, res);
       if (method === 'GET' && path === '/api/sessions') return listSessions(deps, req, res);
       const sessionId = SESSION_PATH.exec(path)?.[1];
-      if (method === 'DELETE' && sessionId !== undefined) return deleteSession(deps, req, res, decodeURIComponent(sessionId));
+      if (method === 'DELETE' && sessionId !== undefined)
+        return deleteSession(deps, req, res, decodeURIComponent(sessionId));
       const messagesFor = MESSAGES_PATH.exec(path)?.[1];
-      if (method === 'POST' && messagesFor !== undefined) return streamMessage(deps, req, res, decodeURIComponent(messagesFor));
-      if (method === 'GET' && path === '/health') return sendReply(res, jsonReply(200, { status: 'ok', service: 'backend' }));
-      if (method === 'GET' && path === '/version') return sendReply(res, jsonReply(200, { service: 'backend', version: deps.version() }));
+      if (method === 'POST' && messagesFor !== undefined)
+        return streamMessage(deps, req, res, decodeURIComponent(messagesFor));
+      if (method === 'GET' && path === '/health')
+        return sendReply(res, jsonReply(200, { status: 'ok', service: 'backend' }));
+      if (method === 'GET' && path === '/version')
+        return sendReply(res, jsonReply(200, { service: 'backend', version: deps.version() }));
       sendReply(res, jsonReply(404, { error: 'not_found' }));
     }),
   );
@@ -61,7 +65,8 @@ async function createSession(deps: BackendDeps, req: IncomingMessage, res: Serve
     requiredField: 'session_id',
     handle: async () => {
       const verification = await verify(deps, req, res);
-      if (verification.outcome !== 'active') return rejection(verification) ?? jsonReply(401, { error: 'invalid_token' });
+      if (verification.outcome !== 'active')
+        return rejection(verification) ?? jsonReply(401, { error: 'invalid_token' });
       const tag = req.headers['x-synthetic-probe'];
       const session = deps.sessions.create(verification.sub, typeof tag === 'string' ? tag : undefined);
       return jsonReply(201, { session_id: session.id, created_at: session.createdAt });
@@ -73,11 +78,14 @@ async function createSession(deps: BackendDeps, req: IncomingMessage, res: Serve
 async function listSessions(deps: BackendDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const verification = await verify(deps, req, res);
   const rejected = rejection(verification);
-  if (rejected !== undefined || verification.outcome !== 'active') return sendReply(res, rejected ?? jsonReply(401, {}));
+  if (rejected !== undefined || verification.outcome !== 'active')
+    return sendReply(res, rejected ?? jsonReply(401, {}));
   const mine = deps.sessions.list().filter((s) => s.userId === verification.sub);
   sendReply(
     res,
-    jsonReply(200, { sessions: mine.map((s) => ({ session_id: s.id, created_at: s.createdAt, synthetic: s.synthetic ?? null })) }),
+    jsonReply(200, {
+      sessions: mine.map((s) => ({ session_id: s.id, created_at: s.createdAt, synthetic: s.synthetic ?? null })),
+    }),
   );
 }
 
@@ -89,7 +97,8 @@ async function deleteSession(deps: BackendDeps, req: IncomingMessage, res: Serve
     fault: deps.faults.get('session.close'),
     handle: async () => {
       const verification = await verify(deps, req, res);
-      if (verification.outcome !== 'active') return rejection(verification) ?? jsonReply(401, { error: 'invalid_token' });
+      if (verification.outcome !== 'active')
+        return rejection(verification) ?? jsonReply(401, { error: 'invalid_token' });
       if (deps.sessions.find(id, verification.sub) === undefined) return jsonReply(404, { error: 'session_not_found' });
       deps.sessions.delete(id);
       return { status: 204 };
@@ -102,16 +111,25 @@ async function streamMessage(deps: BackendDeps, req: IncomingMessage, res: Serve
   const body = parseJsonObject(await readBody(req));
   const verification = await verify(deps, req, res);
   const rejected = rejection(verification);
-  if (rejected !== undefined || verification.outcome !== 'active') return sendReply(res, rejected ?? jsonReply(401, {}));
-  if (deps.sessions.find(id, verification.sub) === undefined) return sendReply(res, jsonReply(404, { error: 'session_not_found' }));
+  if (rejected !== undefined || verification.outcome !== 'active')
+    return sendReply(res, rejected ?? jsonReply(401, {}));
+  if (deps.sessions.find(id, verification.sub) === undefined)
+    return sendReply(res, jsonReply(404, { error: 'session_not_found' }));
   const { nonce, content } = body;
   if (typeof nonce !== 'string' || nonce === '' || typeof content !== 'string') {
-    return sendReply(res, jsonReply(400, { error: 'invalid_request', message: 'nonce and content are required strings' }));
+    return sendReply(
+      res,
+      jsonReply(400, { error: 'invalid_request', message: 'nonce and content are required strings' }),
+    );
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
   const sink = sseSink(res);
-  await runChatExchange(sink, { nonce, content }, { faults: deps.faults, replyDeltas: deps.replyDeltas, signal: deps.faultContext.signal });
+  await runChatExchange(
+    sink,
+    { nonce, content },
+    { faults: deps.faults, replyDeltas: deps.replyDeltas, signal: deps.faultContext.signal },
+  );
 }
 
 function sseSink(res: ServerResponse): ChatSink {

@@ -68,7 +68,11 @@ export async function runChatExchange(
   }
 }
 
-async function streamReply(sink: ChatSink, message: { nonce: string; content: string }, opts: ChatExchangeOptions): Promise<void> {
+async function streamReply(
+  sink: ChatSink,
+  message: { nonce: string; content: string },
+  opts: ChatExchangeOptions,
+): Promise<void> {
   const { nonce } = message;
   const reply = replyText(message);
   sink.send({ type: 'agent_started', nonce });

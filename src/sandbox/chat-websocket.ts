@@ -31,7 +31,11 @@ const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
 const INJECTED_STATUS: Record<string, number> = { http500: 500, http404: 404, http401: 401 };
 
-export function attachChatWebSocket(server: Server, deps: ChatSocketDeps, routes: ReadonlyMap<string, UpgradeRoute> = new Map()): WebSocketServer {
+export function attachChatWebSocket(
+  server: Server,
+  deps: ChatSocketDeps,
+  routes: ReadonlyMap<string, UpgradeRoute> = new Map(),
+): WebSocketServer {
   const requestIds = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -45,7 +49,8 @@ export function attachChatWebSocket(server: Server, deps: ChatSocketDeps, routes
     // A client that gives up mid-handshake must not crash the sandbox with an unhandled 'error'.
     socket.on('error', () => socket.destroy());
     const route = routes.get(pathOf(req).pathname);
-    const upgraded = route === undefined ? upgrade(deps, wss, req, socket, head, requestId) : route(req, socket, head, requestId);
+    const upgraded =
+      route === undefined ? upgrade(deps, wss, req, socket, head, requestId) : route(req, socket, head, requestId);
     upgraded.catch(() => rejectUpgrade(socket, 500, { error: 'internal' }, requestId));
   });
   return wss;
@@ -116,7 +121,8 @@ function userMessage(text: string): { nonce: string; content: string } | undefin
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { type, nonce, content } = value as Record<string, unknown>;
-  if (type !== 'user_message' || typeof nonce !== 'string' || nonce === '' || typeof content !== 'string') return undefined;
+  if (type !== 'user_message' || typeof nonce !== 'string' || nonce === '' || typeof content !== 'string')
+    return undefined;
   return { nonce, content };
 }
 
@@ -134,7 +140,12 @@ function protocolToken(req: IncomingMessage): string | undefined {
  * Applies a connect fault (status, hang, reset, slow) to an upgrade request.
  * True when the fault has dealt with the request and the upgrade must go no further.
  */
-export async function faultedUpgrade(fault: FaultSpec | undefined, socket: Duplex, requestId: string, signal: AbortSignal): Promise<boolean> {
+export async function faultedUpgrade(
+  fault: FaultSpec | undefined,
+  socket: Duplex,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<boolean> {
   const injected = fault === undefined ? undefined : INJECTED_STATUS[fault.effect];
   if (injected !== undefined) {
     rejectUpgrade(socket, injected, { error: 'injected fault' }, requestId);

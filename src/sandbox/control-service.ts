@@ -19,7 +19,8 @@ export function createControlServer(faults: FaultStore): Server {
       if (path === '/catalog' && method === 'GET') return sendReply(res, jsonReply(200, FAULT_CATALOG));
       if (path === '/faults' && method === 'POST') {
         const { fault } = parseJsonObject(await readBody(req));
-        if (typeof fault !== 'string') return sendReply(res, jsonReply(400, { error: 'body must be {"fault":"STEP=EFFECT"}' }));
+        if (typeof fault !== 'string')
+          return sendReply(res, jsonReply(400, { error: 'body must be {"fault":"STEP=EFFECT"}' }));
         try {
           faults.set(fault);
         } catch (err) {
@@ -38,7 +39,10 @@ export function createControlServer(faults: FaultStore): Server {
       if (step !== undefined && method === 'DELETE') {
         const name = decodeURIComponent(step);
         if (FAULT_CATALOG[name] === undefined) {
-          return sendReply(res, jsonReply(404, { error: `unknown step "${name}", steps: ${Object.keys(FAULT_CATALOG).join(', ')}` }));
+          return sendReply(
+            res,
+            jsonReply(404, { error: `unknown step "${name}", steps: ${Object.keys(FAULT_CATALOG).join(', ')}` }),
+          );
         }
         faults.clear(name);
         await faults.settled();

@@ -59,7 +59,8 @@ export const FAULT_CATALOG: Record<string, FaultCatalogEntry> = {
   'chat.send': {
     service: 'backend',
     effects: ['silent', 'close', 'malformed'],
-    description: 'handling of a user_message: silent = no ack, close = close 1011, malformed = non-JSON frame instead of the ack',
+    description:
+      'handling of a user_message: silent = no ack, close = close 1011, malformed = non-JSON frame instead of the ack',
   },
   'chat.reply': {
     service: 'backend',
@@ -130,11 +131,14 @@ export function parseFault(spec: string): FaultSpec {
   }
   const count = times === undefined ? {} : { times: Number(times) };
   if (!takesArg) {
-    if (argText !== undefined) throw new FaultSpecError(`invalid fault "${spec}": "${effect}" takes no argument, ${valid}`);
+    if (argText !== undefined)
+      throw new FaultSpecError(`invalid fault "${spec}": "${effect}" takes no argument, ${valid}`);
     return { step, effect, ...count };
   }
   if (argText === undefined || !/^[1-9][0-9]{0,6}$/.test(argText)) {
-    throw new FaultSpecError(`invalid fault "${spec}": "${effect}" needs a positive integer of milliseconds (${effect}:MS), ${valid}`);
+    throw new FaultSpecError(
+      `invalid fault "${spec}": "${effect}" needs a positive integer of milliseconds (${effect}:MS), ${valid}`,
+    );
   }
   return { step, effect, arg: Number(argText), ...count };
 }

@@ -80,7 +80,8 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   } catch {
     throw new BadRequest('body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequest('body is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BadRequest('body is not a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -103,7 +104,11 @@ export function guarded(handler: RouteHandler): (req: IncomingMessage, res: Serv
   return (req, res) => {
     handler(req, res).catch((err: unknown) => {
       if (err instanceof BadRequest) sendReply(res, jsonReply(400, { error: 'bad_request', message: err.message }));
-      else sendReply(res, jsonReply(500, { error: 'internal', message: err instanceof Error ? err.message : String(err) }));
+      else
+        sendReply(
+          res,
+          jsonReply(500, { error: 'internal', message: err instanceof Error ? err.message : String(err) }),
+        );
     });
   };
 }

@@ -60,13 +60,17 @@ const PORT_OFFSETS: Record<keyof SandboxUrls, number> = { control: 0, auth: 1, b
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const basePort = opts.basePort ?? 0;
-  if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65532) throw new RangeError(`basePort must be 0..65532, got ${basePort}`);
+  if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65532)
+    throw new RangeError(`basePort must be 0..65532, got ${basePort}`);
   const faults = new FaultStore();
   // Bad specs fail here, before any port is opened.
   for (const spec of opts.faults ?? []) faults.set(spec);
 
   const lifecycle = new AbortController();
-  const faultContext = { signal: lifecycle.signal, dripIntervalMs: positive(opts.dripIntervalMs, 500, 'dripIntervalMs') };
+  const faultContext = {
+    signal: lifecycle.signal,
+    dripIntervalMs: positive(opts.dripIntervalMs, 500, 'dripIntervalMs'),
+  };
   const replyDeltas = Math.max(0, Math.floor(opts.replyDeltas ?? 3));
   const urls: SandboxUrls = { auth: '', backend: '', web: '', control: '' };
   const current: Record<SandboxService, string> = {
@@ -83,10 +87,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   for (const user of opts.users ?? DEFAULT_USERS) store.addUser(user.email, user.password);
   const verifier = new TokenVerifier(() => urls.auth);
   const sessions = new ChatSessions();
-  const backendServer = createBackendServer({ sessions, verifier, faults, faultContext, version: version('backend'), replyDeltas });
+  const backendServer = createBackendServer({
+    sessions,
+    verifier,
+    faults,
+    faultContext,
+    version: version('backend'),
+    replyDeltas,
+  });
   // The seed platform's agent dialect shares the backend port with the chat WebSocket, on its own path.
   const agent = agentEndpoint({ verifier, faults, signal: lifecycle.signal });
-  const wss = attachChatWebSocket(backendServer, { sessions, verifier, faults, replyDeltas, signal: lifecycle.signal }, new Map([[AGENT_PATH, agent.route]]));
+  const wss = attachChatWebSocket(
+    backendServer,
+    { sessions, verifier, faults, replyDeltas, signal: lifecycle.signal },
+    new Map([[AGENT_PATH, agent.route]]),
+  );
   const servers: Record<keyof SandboxUrls, Server> = {
     control: createControlServer(faults),
     auth: createAuthServer({

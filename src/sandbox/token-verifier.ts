@@ -53,7 +53,9 @@ export class TokenVerifier {
 
 /** Maps a failed verification to the response the backend gives; undefined when the token is good. */
 export function rejection(verification: Verification): Reply | undefined {
-  if (verification.outcome === 'inactive') return jsonReply(401, { error: 'invalid_token', reason: verification.reason });
-  if (verification.outcome === 'unavailable') return jsonReply(503, { error: 'auth_unavailable', reason: verification.reason });
+  if (verification.outcome === 'inactive')
+    return jsonReply(401, { error: 'invalid_token', reason: verification.reason });
+  if (verification.outcome === 'unavailable')
+    return jsonReply(503, { error: 'auth_unavailable', reason: verification.reason });
   return undefined;
 }

@@ -18,7 +18,8 @@ export function createWebServer(deps: WebDeps): Server {
     guarded(async (req, res) => {
       if (prepareResponse(req, res, false)) return;
       const path = pathOf(req).pathname;
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendReply(res, jsonReply(405, { error: 'method_not_allowed' }));
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendReply(res, jsonReply(405, { error: 'method_not_allowed' }));
       if (path === '/') return sendReply(res, { status: 302, headers: { location: '/login' } });
       if (path === '/health') return sendReply(res, jsonReply(200, { status: 'ok', service: 'web' }));
       if (path === '/version') return sendReply(res, jsonReply(200, { service: 'web', version: deps.version() }));

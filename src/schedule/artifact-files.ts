@@ -28,7 +28,8 @@ export async function resolveArtifact(dir: string, rest: string): Promise<string
   } catch {
     return undefined; // malformed %-escape
   }
-  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || /[/\\\0]/.test(s))) return undefined;
+  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || /[/\\\0]/.test(s)))
+    return undefined;
   try {
     const root = await realpath(dir);
     const file = await realpath(join(root, ...segments));

@@ -34,10 +34,7 @@ export class CronScheduler {
   readonly monitor: TickMonitor;
   private readonly tasks: { job: ScheduledJob; task: ScheduledTask }[] = [];
 
-  constructor(
-    jobs: readonly ScheduledJob[],
-    options: SchedulerOptions,
-  ) {
+  constructor(jobs: readonly ScheduledJob[], options: SchedulerOptions) {
     this.monitor = options.monitor ?? new TickMonitor();
     const logger = cronLogger(options.log);
     for (const job of jobs) {

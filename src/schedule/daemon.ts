@@ -63,7 +63,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = new ProberMetrics({
     environment: config.environment,
     location: options.base.location,
-    known: planned.map((p) => ({ journey: p.def.name, steps: p.def.steps, intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined })),
+    known: planned.map((p) => ({
+      journey: p.def.name,
+      steps: p.def.steps,
+      intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined,
+    })),
   });
   // Storage faults never stop probing: the store is wrapped so that a write it cannot take is held in memory and
   // written once it can; its health drives /healthz, the metrics and the prober's own alert.
@@ -104,11 +108,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     quarantined: quarantine.reason,
     intervalMs: (j) => planned.find((p) => p.def.name === j)?.intervalMs,
   });
-  onStoreHealth = () => void alerting.pipeline.storeHealthChanged(config.environment).catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
+  onStoreHealth = () =>
+    void alerting.pipeline
+      .storeHealthChanged(config.environment)
+      .catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
   // OTLP export (config `otlp`, off by default): the same spans `prober run` exports, after every scheduled run.
   const otlp = otlpSink(config, process.env);
-  const sinks = runSinks({ log, metrics, record: { store, alerts: alerting.pipeline }, ...(otlp === undefined ? {} : { others: [otlp] }) });
-  await alerting.pipeline.retire(config.environment, probedJourneys(loaded.journeys.map((j) => j.name), config.journeys));
+  const sinks = runSinks({
+    log,
+    metrics,
+    record: { store, alerts: alerting.pipeline },
+    ...(otlp === undefined ? {} : { others: [otlp] }),
+  });
+  await alerting.pipeline.retire(
+    config.environment,
+    probedJourneys(
+      loaded.journeys.map((j) => j.name),
+      config.journeys,
+    ),
+  );
 
   const aborts = new RunAborts();
   const inFlight = new Set<Promise<unknown>>();
@@ -132,18 +150,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
   await quarantine.recordBlockedRuns(sinks, jobDeps.onSinkFailure);
   const scheduler = new CronScheduler(
-    planned.filter((p) => !quarantine.holds(p.def.name)).map((p) => ({
-      journey: p.def.name,
-      schedule: p.schedule,
-      run: async (slot: Date) => {
-        // Fleet: replicas sharing the store run each tick once; the claim row carries the run's id.
-        const runId = randomUUID();
-        if (claim !== undefined && !(await claim(p.def.name, slot, runId))) return;
-        const run = runScheduledJourney(p.def, jobDeps, runId);
-        inFlight.add(run);
-        return run.finally(() => inFlight.delete(run));
-      },
-    })),
+    planned
+      .filter((p) => !quarantine.holds(p.def.name))
+      .map((p) => ({
+        journey: p.def.name,
+        schedule: p.schedule,
+        run: async (slot: Date) => {
+          // Fleet: replicas sharing the store run each tick once; the claim row carries the run's id.
+          const runId = randomUUID();
+          if (claim !== undefined && !(await claim(p.def.name, slot, runId))) return;
+          const run = runScheduledJourney(p.def, jobDeps, runId);
+          inFlight.add(run);
+          return run.finally(() => inFlight.delete(run));
+        },
+      })),
     {
       maxRandomDelayMs: config.scheduler.maxRandomDelayMs,
       log,
@@ -178,7 +198,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
     // Nothing may be left running (timers, tasks) when startup fails, or the process would never exit with its code 2.
     scheduler.destroy();
-    throw new ProberSetupError([`server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`]);
+    throw new ProberSetupError([
+      `server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`,
+    ]);
   });
   // Background work starts only once startup can no longer fail.
   alerting.deliverer.start();
@@ -187,9 +209,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   pruneTimer.unref();
   // Fleet: a replica that died mid-run is noticed by the others (its liveness lock is gone), not only at its restart.
   const recoverTimer =
-    claim === undefined ? undefined : setInterval(() => void recoverInterrupted(options, store, quarantine).catch((err: unknown) => log.error({ err: String(err) }, 'store/recover-failed')), RECOVER_EVERY_MS);
+    claim === undefined
+      ? undefined
+      : setInterval(
+          () =>
+            void recoverInterrupted(options, store, quarantine).catch((err: unknown) =>
+              log.error({ err: String(err) }, 'store/recover-failed'),
+            ),
+          RECOVER_EVERY_MS,
+        );
   recoverTimer?.unref();
-  options.print(scheduleTable(planned, { environment: config.environment, url, store: options.storeLabel, jitterMs: config.scheduler.maxRandomDelayMs, next: (j) => scheduler.nextRun(j) }));
+  options.print(
+    scheduleTable(planned, {
+      environment: config.environment,
+      url,
+      store: options.storeLabel,
+      jitterMs: config.scheduler.maxRandomDelayMs,
+      next: (j) => scheduler.nextRun(j),
+    }),
+  );
   log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
 
   return {
@@ -205,7 +243,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       aborts.abortAll(new Error(reason));
       const bound = config.scheduler.cleanupOnShutdownMs + RECORD_MARGIN_MS;
       const settled = await settleWithin([...inFlight], bound);
-      if (!settled) log.warn({ boundMs: bound }, 'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start');
+      if (!settled)
+        log.warn(
+          { boundMs: bound },
+          'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start',
+        );
       scheduler.destroy();
       await session.close().catch((err: unknown) => log.warn({ err: String(err) }, 'browser/close-failed'));
       await closeServer(server);
@@ -217,7 +259,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 /** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: RunStore, quarantine: QuarantineWiring): Promise<void> {
+async function recoverInterrupted(
+  { loaded, log, base }: DaemonOptions,
+  store: RunStore,
+  quarantine: QuarantineWiring,
+): Promise<void> {
   for (const marker of await store.takeInFlight()) {
     if (quarantine.owns(marker.runId)) continue; // it blocked the event loop: recorded as error/prober instead
     const def = loaded.journeys.find((j) => j.name === marker.journey);
@@ -230,5 +276,9 @@ async function recoverInterrupted({ loaded, log, base }: DaemonOptions, store: R
 
 async function settleWithin(work: readonly Promise<unknown>[], ms: number): Promise<boolean> {
   if (work.length === 0) return true;
-  return withDeadline(Promise.allSettled(work).then(() => true), ms, () => false);
+  return withDeadline(
+    Promise.allSettled(work).then(() => true),
+    ms,
+    () => false,
+  );
 }

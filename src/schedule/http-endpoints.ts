@@ -30,13 +30,17 @@ export interface EndpointDeps {
 
 const MAX_LIMIT = 1_000;
 /** The page carries no script and loads nothing: the browser enforces that too. */
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /** The daemon's endpoints: `/healthz`, `/livez`, `/metrics`, `/api/results?journey=&limit=` and `/` (the status page). */
 export function createEndpointServer(deps: EndpointDeps): Server {
   const server = createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
-      deps.log.error({ url: req.url?.split('?')[0], err: err instanceof Error ? err.message : String(err) }, 'http/error');
+      deps.log.error(
+        { url: req.url?.split('?')[0], err: err instanceof Error ? err.message : String(err) },
+        'http/error',
+      );
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
@@ -77,15 +81,34 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
       const stalled = deps.monitor.stalled();
       const store = deps.storeHealth?.();
       const quarantined = deps.quarantined?.() ?? [];
-      const status = deps.stopping() ? 'stopping' : stalled.length > 0 ? 'stalled' : store?.ok === false ? 'store-failing' : quarantined.length > 0 ? 'quarantined' : 'ok';
-      const body = { status, stalled, ...(store === undefined ? {} : { store }), ...(quarantined.length === 0 ? {} : { quarantined }), journeys: deps.monitor.snapshot() };
+      const status = deps.stopping()
+        ? 'stopping'
+        : stalled.length > 0
+          ? 'stalled'
+          : store?.ok === false
+            ? 'store-failing'
+            : quarantined.length > 0
+              ? 'quarantined'
+              : 'ok';
+      const body = {
+        status,
+        stalled,
+        ...(store === undefined ? {} : { store }),
+        ...(quarantined.length === 0 ? {} : { quarantined }),
+        journeys: deps.monitor.snapshot(),
+      };
       return send(res, status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }
     case '/livez': {
       // Liveness is only what a restart cures: a stalled scheduler. A failing store (probing goes on) or a
       // quarantined journey (it comes back quarantined) keep /healthz 503 but must not restart the daemon in a loop.
       const stalled = deps.monitor.stalled();
-      return send(res, stalled.length === 0 ? 200 : 503, 'application/json', `${JSON.stringify({ status: stalled.length === 0 ? 'ok' : 'stalled', stalled })}\n`);
+      return send(
+        res,
+        stalled.length === 0 ? 200 : 503,
+        'application/json',
+        `${JSON.stringify({ status: stalled.length === 0 ? 'ok' : 'stalled', stalled })}\n`,
+      );
     }
     case '/metrics':
       return send(res, 200, deps.metrics.contentType(), await deps.metrics.render());
@@ -93,7 +116,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
       const limitText = url.searchParams.get('limit') ?? '20';
       const limit = Number(limitText);
       if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
-        return send(res, 400, 'application/json', `${JSON.stringify({ error: `limit must be an integer from 1 to ${MAX_LIMIT}` })}\n`);
+        return send(
+          res,
+          400,
+          'application/json',
+          `${JSON.stringify({ error: `limit must be an integer from 1 to ${MAX_LIMIT}` })}\n`,
+        );
       }
       const journey = url.searchParams.get('journey') ?? undefined;
       const runs = await deps.store.listRuns({ journey: journey === '' ? undefined : journey, limit });
@@ -110,6 +138,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }

@@ -18,7 +18,9 @@ export function interruptedRunResult(
   error: { category: 'aborted' | 'prober'; message: string } = { category: 'aborted', message: MESSAGE },
 ): RunResult {
   const first = def?.steps[0];
-  const step = marker.step ?? (first === undefined ? undefined : { name: first.name, service: first.service, timeoutMs: first.timeoutMs });
+  const step =
+    marker.step ??
+    (first === undefined ? undefined : { name: first.name, service: first.service, timeoutMs: first.timeoutMs });
   const stepResult: StepResult = {
     name: step?.name ?? '(start)',
     service: step?.service ?? 'prober',
@@ -28,7 +30,11 @@ export function interruptedRunResult(
     timeoutMs: Math.max(1, step?.timeoutMs ?? 1),
     error,
   };
-  const outcome = deriveJourneyOutcome({ capability: def?.capability ?? 'complete this journey', steps: [stepResult], durationMs: 0 });
+  const outcome = deriveJourneyOutcome({
+    capability: def?.capability ?? 'complete this journey',
+    steps: [stepResult],
+    durationMs: 0,
+  });
   const journey: JourneyResult = {
     journey: marker.journey,
     description: def?.description ?? marker.journey,

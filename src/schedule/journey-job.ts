@@ -36,7 +36,11 @@ export interface JobDeps {
  * One scheduled run of one journey: in-flight marker → run (the same path as `prober run`) → every sink. Never
  * throws: a failing sink is reported and the next tick runs as usual.
  */
-export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps, runId: string = randomUUID()): Promise<RunResult | undefined> {
+export async function runScheduledJourney(
+  def: JourneyDefinition,
+  deps: JobDeps,
+  runId: string = randomUUID(),
+): Promise<RunResult | undefined> {
   const { loaded, store, log } = deps;
   if (deps.aborts.aborted) return undefined;
   const environment = loaded.config.environment;
@@ -49,13 +53,23 @@ export async function runScheduledJourney(def: JourneyDefinition, deps: JobDeps,
   const abort = deps.aborts.begin();
   deps.loopGuard?.runStarted(def.name, runId);
   try {
-    await store.markInFlight({ runId, journey: def.name, environment, location: deps.base.location, startedAt: new Date().toISOString() }).catch(report('store/in-flight-failed'));
+    await store
+      .markInFlight({
+        runId,
+        journey: def.name,
+        environment,
+        location: deps.base.location,
+        startedAt: new Date().toISOString(),
+      })
+      .catch(report('store/in-flight-failed'));
     const onEvent: RunOptions['onEvent'] = (event) => {
       if (event.type !== 'step/start') return;
       const s = def.steps.find((x) => x.name === event.step);
       const timeoutMs = settings?.steps[event.step]?.timeoutMs ?? s?.timeoutMs ?? 1;
       deps.loopGuard?.stepStarted(def.name, runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs });
-      store.updateInFlight(runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs }).catch(report('store/in-flight-failed'));
+      store
+        .updateInFlight(runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs })
+        .catch(report('store/in-flight-failed'));
     };
     const result = await runSelected({
       loaded,

@@ -31,21 +31,51 @@ export function planSchedule(loaded: LoadedConfig): { planned: PlannedJourney[] 
     if (settings?.enabled === false || settings?.schedule === undefined) continue;
     const timeoutMs = settings.timeoutMs ?? def.timeoutMs;
     const intervalMs = cronIntervalMs(settings.schedule) ?? Number.POSITIVE_INFINITY;
-    const cleanupMs = def.steps.filter((s) => s.always).reduce((sum, s) => sum + (settings.steps[s.name]?.timeoutMs ?? s.timeoutMs), 0);
-    planned.push({ def, schedule: settings.schedule, intervalMs, timeoutMs, worstCaseMs: timeoutMs + cleanupMs + config.scheduler.maxRandomDelayMs });
+    const cleanupMs = def.steps
+      .filter((s) => s.always)
+      .reduce((sum, s) => sum + (settings.steps[s.name]?.timeoutMs ?? s.timeoutMs), 0);
+    planned.push({
+      def,
+      schedule: settings.schedule,
+      intervalMs,
+      timeoutMs,
+      worstCaseMs: timeoutMs + cleanupMs + config.scheduler.maxRandomDelayMs,
+    });
   }
   if (planned.length === 0) {
-    throw new ProberSetupError(['journeys: no enabled journey has a schedule; add journeys.NAME.schedule (a cron expression) to the config']);
+    throw new ProberSetupError([
+      'journeys: no enabled journey has a schedule; add journeys.NAME.schedule (a cron expression) to the config',
+    ]);
   }
   return { planned };
 }
 
 /** The startup table: what runs when, and where to look. */
-export function scheduleTable(planned: readonly PlannedJourney[], info: { environment: string; url: string; store: string; jitterMs: number; next: (journey: string) => Date | undefined }): string {
-  const rows = planned.map((p) => [p.def.name, p.schedule, formatInterval(p.intervalMs), `${p.timeoutMs} ms`, p.def.steps.length.toString(), info.next(p.def.name)?.toISOString() ?? '-']);
+export function scheduleTable(
+  planned: readonly PlannedJourney[],
+  info: {
+    environment: string;
+    url: string;
+    store: string;
+    jitterMs: number;
+    next: (journey: string) => Date | undefined;
+  },
+): string {
+  const rows = planned.map((p) => [
+    p.def.name,
+    p.schedule,
+    formatInterval(p.intervalMs),
+    `${p.timeoutMs} ms`,
+    p.def.steps.length.toString(),
+    info.next(p.def.name)?.toISOString() ?? '-',
+  ]);
   const header = ['journey', 'schedule', 'every', 'timeout', 'steps', 'next run'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [
     `prober schedule: environment ${info.environment}, ${plural(planned.length, 'journey')}, start jitter up to ${info.jitterMs} ms`,
     line(header),

@@ -12,7 +12,11 @@ export type TickClaimer = (journey: string, slot: Date, runId: string) => Promis
  * worst two replicas run that tick, which the log says). node-cron's own RunCoordinator is fail-closed (a store
  * outage would stop every replica from probing), and it cannot name the run, so the claim is made here.
  */
-export function tickClaimer(store: RunStore, where: { environment: string; location: string | undefined }, log: Logger): TickClaimer | undefined {
+export function tickClaimer(
+  store: RunStore,
+  where: { environment: string; location: string | undefined },
+  log: Logger,
+): TickClaimer | undefined {
   const claim = store.claimTick?.bind(store);
   if (claim === undefined) return undefined;
   const location = where.location ?? DEFAULT_LOCATION;
@@ -22,7 +26,10 @@ export function tickClaimer(store: RunStore, where: { environment: string; locat
       if (!won) log.debug({ journey, slot: slot.toISOString() }, 'tick/claimed-elsewhere');
       return won;
     } catch (err) {
-      log.warn({ journey, slot: slot.toISOString(), err: err instanceof Error ? err.message : String(err) }, 'tick/claim-failed: running it here (another replica may run it too)');
+      log.warn(
+        { journey, slot: slot.toISOString(), err: err instanceof Error ? err.message : String(err) },
+        'tick/claim-failed: running it here (another replica may run it too)',
+      );
       return true;
     }
   };

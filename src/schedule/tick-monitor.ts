@@ -35,6 +35,8 @@ export class TickMonitor {
   /** Seconds since each journey last ticked, for the health document. */
   snapshot(): Record<string, { intervalMs: number; silentMs: number }> {
     const now = this.now();
-    return Object.fromEntries([...this.journeys].map(([name, j]) => [name, { intervalMs: j.intervalMs, silentMs: now - j.lastSeen }]));
+    return Object.fromEntries(
+      [...this.journeys].map(([name, j]) => [name, { intervalMs: j.intervalMs, silentMs: now - j.lastSeen }]),
+    );
   }
 }

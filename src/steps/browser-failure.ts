@@ -66,7 +66,16 @@ const NET_WORDS: Record<string, string> = {
 };
 
 /** Methods whose timeout means "the document did not load", a service answering too slowly, not a missing element. */
-const NAVIGATIONS = new Set(['goto', 'reload', 'goBack', 'goForward', 'waitForURL', 'waitForNavigation', 'waitForLoadState', 'setContent']);
+const NAVIGATIONS = new Set([
+  'goto',
+  'reload',
+  'goBack',
+  'goForward',
+  'waitForURL',
+  'waitForNavigation',
+  'waitForLoadState',
+  'setContent',
+]);
 
 export function oneLineOf(err: unknown): string {
   const message = stripAnsi(err instanceof Error ? err.message : String(err));
@@ -98,14 +107,20 @@ export function classifyBrowserError(err: unknown, facts: PageFacts, isTimeout: 
   const fail = (category: Category, message: string, httpStatus?: number) =>
     new StepFailure(category, oneLine(message), { cause: err, ...(httpStatus === undefined ? {} : { httpStatus }) });
 
-  const gone = PLAYWRIGHT_TEXT.crashed.test(text) ? 'crashed' : PLAYWRIGHT_TEXT.closed.test(text) ? (facts.gone ?? 'closed') : facts.gone;
-  if (gone !== undefined) return fail('prober', `${action}: the browser page ${GONE[gone]}; the prober could not judge the step`);
+  const gone = PLAYWRIGHT_TEXT.crashed.test(text)
+    ? 'crashed'
+    : PLAYWRIGHT_TEXT.closed.test(text)
+      ? (facts.gone ?? 'closed')
+      : facts.gone;
+  if (gone !== undefined)
+    return fail('prober', `${action}: the browser page ${GONE[gone]}; the prober could not judge the step`);
 
   const net = PLAYWRIGHT_TEXT.netError.exec(text);
   if (net !== null) {
     const code = net[1] ?? 'ERR_FAILED';
     const where = net[2] === undefined ? '' : ` loading ${safePath(net[2], true)}`;
-    if (code === 'ERR_ABORTED') return fail('browser', `${action}: the navigation was aborted (net::ERR_ABORTED)${where}`);
+    if (code === 'ERR_ABORTED')
+      return fail('browser', `${action}: the navigation was aborted (net::ERR_ABORTED)${where}`);
     const words = NET_WORDS[code] ?? (/^ERR_(CERT|SSL)_/.test(code) ? 'TLS error' : 'network error');
     return fail('network', `${action}: ${words} (net::${code})${where}`);
   }
@@ -115,7 +130,8 @@ export function classifyBrowserError(err: unknown, facts: PageFacts, isTimeout: 
   if (doc !== undefined && doc.status >= 400) {
     return fail('http_status', `the page ${doc.path} answered HTTP ${doc.status} (${symptom})`, doc.status);
   }
-  if (timedOut && call !== null && call[1] === 'page' && NAVIGATIONS.has(call[2] ?? '')) return fail('timeout', symptom);
+  if (timedOut && call !== null && call[1] === 'page' && NAVIGATIONS.has(call[2] ?? ''))
+    return fail('timeout', symptom);
   const cause = facts.failedCalls[0];
   if (timedOut && cause !== undefined) {
     const [category, what] = callFailure(cause);
@@ -135,12 +151,18 @@ function describe(text: string, action: string, timedOut: boolean): string {
   const target = waited?.[1];
   if (target === undefined) {
     const nav = /navigating to "([^"]+)"/.exec(text)?.[1];
-    return nav === undefined ? `${action}: nothing happened${within}` : `${action}: ${safePath(nav, true)} did not load${within}`;
+    return nav === undefined
+      ? `${action}: nothing happened${within}`
+      : `${action}: ${safePath(nav, true)} did not load${within}`;
   }
-  if (PLAYWRIGHT_TEXT.notEnabled.test(text)) return `${action}: ${target} stayed disabled${ms === undefined ? '' : ` for ${ms} ms`}`;
-  if (PLAYWRIGHT_TEXT.notEditable.test(text)) return `${action}: ${target} stayed read-only${ms === undefined ? '' : ` for ${ms} ms`}`;
-  if (PLAYWRIGHT_TEXT.notVisible.test(text)) return `${action}: ${target} stayed hidden${ms === undefined ? '' : ` for ${ms} ms`}`;
-  if (PLAYWRIGHT_TEXT.notStable.test(text)) return `${action}: ${target} could not be acted on${within} (moving or covered)`;
+  if (PLAYWRIGHT_TEXT.notEnabled.test(text))
+    return `${action}: ${target} stayed disabled${ms === undefined ? '' : ` for ${ms} ms`}`;
+  if (PLAYWRIGHT_TEXT.notEditable.test(text))
+    return `${action}: ${target} stayed read-only${ms === undefined ? '' : ` for ${ms} ms`}`;
+  if (PLAYWRIGHT_TEXT.notVisible.test(text))
+    return `${action}: ${target} stayed hidden${ms === undefined ? '' : ` for ${ms} ms`}`;
+  if (PLAYWRIGHT_TEXT.notStable.test(text))
+    return `${action}: ${target} could not be acted on${within} (moving or covered)`;
   if (PLAYWRIGHT_TEXT.resolved.test(text)) return `${action}: ${target} was found but could not be acted on${within}`;
   const state = waited?.[2];
   if (state === 'hidden' || state === 'detached') return `${action}: ${target} did not disappear${within}`;

@@ -19,7 +19,10 @@ function chromiumType(): BrowserType {
   } catch (err) {
     // An optional dependency: `npm ci --omit=optional` leaves it out for API-only installs.
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new StepFailure('prober', 'playwright-core is not installed: browser journeys need it; run npm i playwright-core');
+    throw new StepFailure(
+      'prober',
+      'playwright-core is not installed: browser journeys need it; run npm i playwright-core',
+    );
   }
 }
 
@@ -29,7 +32,12 @@ export const INSTALL_HINT =
 
 // Background networking and component updates would make the prober phone home and add noise to every run;
 // the GPU is useless headless and its process is the first to crash in containers.
-const ALWAYS_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
+const ALWAYS_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-gpu',
+];
 
 /** The section as configured, or the schema's defaults when it is absent. */
 export function browserSettings(section: ProberConfig['browser'] | undefined): BrowserSettings {
@@ -45,7 +53,10 @@ export interface ExecutableChoice {
  * Config wins, even when it is wrong (a typo must surface, not silently fall back to another browser);
  * then Playwright's own download, if present; then Debian's package.
  */
-export function chooseExecutable(configured: string | undefined, exists: (path: string) => boolean = isExecutableFile): ExecutableChoice | undefined {
+export function chooseExecutable(
+  configured: string | undefined,
+  exists: (path: string) => boolean = isExecutableFile,
+): ExecutableChoice | undefined {
   if (configured !== undefined) return { path: configured, source: 'config' };
   const bundled = playwrightExecutable();
   if (bundled !== undefined && exists(bundled)) return { path: bundled, source: 'playwright' };
@@ -80,7 +91,10 @@ export async function launchChromium(settings: BrowserSettings, options: LaunchO
   if (choice === undefined) throw new StepFailure('prober', INSTALL_HINT);
   if (!isExecutableFile(choice.path)) {
     const what = choice.source === 'config' ? `browser.executablePath "${choice.path}"` : choice.path;
-    throw new StepFailure('prober', `${what} is not an executable file; install Chromium (apt-get install chromium) or fix the path`);
+    throw new StepFailure(
+      'prober',
+      `${what} is not an executable file; install Chromium (apt-get install chromium) or fix the path`,
+    );
   }
   const isRoot = process.getuid?.() === 0;
   try {

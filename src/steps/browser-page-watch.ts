@@ -19,7 +19,10 @@ export class PageWatch {
     page.on('requestfailed', (req) => this.onRequestFailed(req));
     page.on('crash', () => (this.gone = 'crashed'));
     page.on('close', () => (this.gone ??= 'closed'));
-    page.context().browser()?.once('disconnected', () => (this.gone ??= 'disconnected'));
+    page
+      .context()
+      .browser()
+      ?.once('disconnected', () => (this.gone ??= 'disconnected'));
   }
 
   /** A new step starts: failed calls belong to the step they happened in; the document and a crash persist. */

@@ -43,7 +43,10 @@ export async function firstVisible(outcomes: readonly Locator[], signal: AbortSi
 }
 
 /** Failed API responses the page received while `during` ran: the engineer's evidence behind an error banner. */
-export async function collectFailedResponses<T>(page: Page, during: () => Promise<T>): Promise<{ value: T; failed: FailedResponse[] }> {
+export async function collectFailedResponses<T>(
+  page: Page,
+  during: () => Promise<T>,
+): Promise<{ value: T; failed: FailedResponse[] }> {
   const failed: FailedResponse[] = [];
   const onResponse = (res: Response) => {
     if (res.status() >= 400 && res.request().resourceType() !== 'document') {

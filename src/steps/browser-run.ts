@@ -25,7 +25,8 @@ export function dropBrowserJourneysIfNoBrowser(
   if (!selected.some(needsBrowser) || browserAvailable(settings)) return selected;
   onMissing(`prober: skipping the browser journeys: ${INSTALL_HINT}`);
   const rest = selected.filter((j) => !needsBrowser(j));
-  if (rest.length === 0) throw new ProberSetupError([`journeys: every selected journey needs a browser; ${INSTALL_HINT}`]);
+  if (rest.length === 0)
+    throw new ProberSetupError([`journeys: every selected journey needs a browser; ${INSTALL_HINT}`]);
   return rest;
 }
 
@@ -46,7 +47,10 @@ export interface BrowserRunOptions {
  * open and (if it made it) the browser, even on throw.
  * Without browser journeys this is just `work(api)`: API-only runs never start Chromium.
  */
-export async function withBrowserRun<T>(options: BrowserRunOptions, work: (io: StepIoFactory) => Promise<T>): Promise<T> {
+export async function withBrowserRun<T>(
+  options: BrowserRunOptions,
+  work: (io: StepIoFactory) => Promise<T>,
+): Promise<T> {
   const browserJourneys = options.journeys.filter(needsBrowser).map((j) => j.name);
   if (browserJourneys.length === 0) return work(options.api);
   // Loaded only for a run with a browser journey: an API-only cold start should not pay for the artifact

@@ -70,7 +70,11 @@ export class BrowserSession {
     const launched = await pending.catch(() => undefined);
     if (launched === undefined) return;
     // If the graceful close hangs, Playwright still kills the browser's process group when this process exits.
-    await withDeadline(launched.browser.close().catch(() => undefined), this.options.closeTimeoutMs ?? 10_000, () => undefined);
+    await withDeadline(
+      launched.browser.close().catch(() => undefined),
+      this.options.closeTimeoutMs ?? 10_000,
+      () => undefined,
+    );
   }
 
   private async launch(): Promise<Launched> {

@@ -60,7 +60,10 @@ export class BrowserPages {
    * a retry never finds the last attempt's page closed) and returns its per-step io; undefined when the journey
    * drives no browser. The context is closed through `resources.onClose` when the journey ends, whatever happened.
    */
-  async attach(resources: JourneyResources, run: { journey: string }): Promise<((scope: StepScope) => BrowserStepIo) | undefined> {
+  async attach(
+    resources: JourneyResources,
+    run: { journey: string },
+  ): Promise<((scope: StepScope) => BrowserStepIo) | undefined> {
     if (!this.options.journeys.includes(run.journey)) return undefined;
     const attempt = (this.attempts.get(run.journey) ?? 0) + 1;
     this.attempts.set(run.journey, attempt);
@@ -119,7 +122,10 @@ export class BrowserPages {
       return { context, page, artifacts, watch: new PageWatch(page) };
     } catch (err) {
       // A context that arrives after we gave up must still be closed, or its renderer outlives the run.
-      void pending.then((late) => late.close().catch(() => undefined), () => undefined);
+      void pending.then(
+        (late) => late.close().catch(() => undefined),
+        () => undefined,
+      );
       return asProberFailure(err, 'could not open a browser page');
     }
   }

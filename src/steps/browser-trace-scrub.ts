@@ -50,7 +50,8 @@ export function scrubTraceEntries(entries: readonly ZipEntry[], redactor: Redact
     renamed.set(m[1]!, { sha1, size: data.length });
     out.set(`resources/${sha1}${m[2] ?? ''}`, data);
   }
-  const rename = (text: string) => (renamed.size === 0 ? text : text.replace(/[0-9a-f]{40}/g, (hex) => renamed.get(hex)?.sha1 ?? hex));
+  const rename = (text: string) =>
+    renamed.size === 0 ? text : text.replace(/[0-9a-f]{40}/g, (hex) => renamed.get(hex)?.sha1 ?? hex);
   for (const e of entries) {
     const m = RESOURCE.exec(e.name);
     if (m !== null && renamed.has(m[1]!)) continue; // written above under its new name
@@ -73,7 +74,12 @@ function scrubBytes(data: Buffer, scrub: (text: string) => string): Buffer {
 }
 
 /** Each record is parsed, its strings scrubbed (inline bodies are JSON inside strings), then its sizes fixed. */
-function scrubJsonLines(text: string, scrub: (s: string) => string, rename: (s: string) => string, renamed: ReadonlyMap<string, ChangedBody>): string {
+function scrubJsonLines(
+  text: string,
+  scrub: (s: string) => string,
+  rename: (s: string) => string,
+  renamed: ReadonlyMap<string, ChangedBody>,
+): string {
   return text
     .split('\n')
     .map((line) => {
@@ -95,18 +101,28 @@ function walk(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) return value.map((v) => walk(v, fn));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && CREDENTIAL_KEY.test(k) ? '[REDACTED]' : walk(v, fn)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        typeof v === 'string' && CREDENTIAL_KEY.test(k) ? '[REDACTED]' : walk(v, fn),
+      ]),
+    );
   }
   return value;
 }
 
 /** Every entry, inflated. Throws on what fflate cannot read (encrypted, unknown method, corrupt). */
 export function readZip(zip: Uint8Array): ZipEntry[] {
-  return Object.entries(unzipSync(zip)).map(([name, data]) => ({ name, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }));
+  return Object.entries(unzipSync(zip)).map(([name, data]) => ({
+    name,
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  }));
 }
 
 /** Deflated entries; times fixed at 1980-01-01, as they carry no meaning in a trace. */
 export function writeZip(entries: readonly ZipEntry[]): Buffer {
-  const files = Object.fromEntries(entries.map((e) => [e.name, new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength)]));
+  const files = Object.fromEntries(
+    entries.map((e) => [e.name, new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength)]),
+  );
   return Buffer.from(zipSync(files, { level: 6, mtime: new Date(1980, 0, 1) }));
 }

@@ -20,7 +20,11 @@ export function journeyCookies(resources: JourneyResources): CookieJar {
 }
 
 /** The `Cookie` header for `url`: the probe's own header first, then the jar's matching cookies. */
-export async function cookieHeader(jar: CookieJar | undefined, url: string, given: string | undefined): Promise<string | undefined> {
+export async function cookieHeader(
+  jar: CookieJar | undefined,
+  url: string,
+  given: string | undefined,
+): Promise<string | undefined> {
   const stored = jar === undefined || !offered.has(jar) ? '' : await jar.getCookieString(url);
   const parts = [given, stored].filter((p): p is string => p !== undefined && p !== '');
   return parts.length === 0 ? undefined : parts.join('; ');

@@ -133,7 +133,10 @@ export class JourneyPool extends Dispatcher {
 const pools = new WeakMap<JourneyResources, JourneyPool>();
 
 /** The run's pool, made on its first request and destroyed by the run's cleanup (like its cookie jar). */
-export function journeyPool(resources: JourneyResources, tlsFor: ((url: string) => ConnectionOptions | undefined) | undefined): JourneyPool {
+export function journeyPool(
+  resources: JourneyResources,
+  tlsFor: ((url: string) => ConnectionOptions | undefined) | undefined,
+): JourneyPool {
   let pool = pools.get(resources);
   if (pool === undefined) {
     const made = new JourneyPool(tlsFor);

@@ -22,7 +22,10 @@ export const httpKind: StepKind<'http'> = {
 };
 
 /** Builds the request headers every adapter sends: tagging, auth and body type. */
-export function requestHeaders(scope: StepScope, options: Pick<HttpRequestOptions, 'headers' | 'bearer' | 'basic' | 'json' | 'form'>): Record<string, string> {
+export function requestHeaders(
+  scope: StepScope,
+  options: Pick<HttpRequestOptions, 'headers' | 'bearer' | 'basic' | 'json' | 'form'>,
+): Record<string, string> {
   const headers: Record<string, string> = { ...scope.tagHeaders(), ...options.headers };
   if (options.bearer !== undefined) {
     scope.markSecret(options.bearer);
@@ -52,7 +55,8 @@ export function withQuery(url: string, query: HttpRequestOptions['query']): stri
 
 function encodeForm(form: NonNullable<HttpRequestOptions['form']>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  for (const [key, value] of Object.entries(form))
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   return params.toString();
 }
 
@@ -68,7 +72,12 @@ export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): b
  * are 300 s).
  */
 export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: CookieJar): HttpClient {
-  async function send(method: string, target: string, given: HttpRequestOptions | undefined, call: string): Promise<HttpResponse> {
+  async function send(
+    method: string,
+    target: string,
+    given: HttpRequestOptions | undefined,
+    call: string,
+  ): Promise<HttpResponse> {
     const options = checkOptions(HttpOptionsSchema, given, call);
     const url = withQuery(target, options.query);
     const started = performance.now();
@@ -78,7 +87,12 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
     const headers = requestHeaders(scope, options);
     const cookie = await cookieHeader(jar, url, headers.cookie);
     if (cookie !== undefined) headers.cookie = cookie;
-    const body = options.json !== undefined ? JSON.stringify(options.json) : options.form !== undefined ? encodeForm(options.form) : options.body;
+    const body =
+      options.json !== undefined
+        ? JSON.stringify(options.json)
+        : options.form !== undefined
+          ? encodeForm(options.form)
+          : options.body;
     let res: Awaited<ReturnType<typeof request>>;
     try {
       res = await request(url, {

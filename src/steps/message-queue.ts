@@ -50,7 +50,11 @@ export class MessageQueue<T> {
     for (const waiter of [...this.waiters]) waiter.fail(reason);
   }
 
-  waitFor(predicate: (message: T, receivedAt: number) => boolean, signal: AbortSignal, options: WaitOptions = {}): Promise<T> {
+  waitFor(
+    predicate: (message: T, receivedAt: number) => boolean,
+    signal: AbortSignal,
+    options: WaitOptions = {},
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
       const combined = timeout === undefined ? signal : AbortSignal.any([signal, timeout]);

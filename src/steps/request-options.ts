@@ -41,7 +41,15 @@ export const WsOptionsSchema = z.strictObject({
   headers: Headers.optional(),
   bearer: z.string().optional(),
   protocols: z.array(z.string()).optional(),
-  frames: z.union([z.enum(['json', 'text', 'binary']), z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected json, text, binary or a parser function')]).optional(),
+  frames: z
+    .union([
+      z.enum(['json', 'text', 'binary']),
+      z.custom<(...args: never[]) => unknown>(
+        (v) => typeof v === 'function',
+        'expected json, text, binary or a parser function',
+      ),
+    ])
+    .optional(),
 });
 
 /**
@@ -57,7 +65,9 @@ export function checkOptions<O extends object>(schema: z.ZodType, options: O | u
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  typeof v === 'object' &&
+  v !== null &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 const isStatus = (v: unknown) => Number.isSafeInteger(v);
 
 /**
@@ -77,7 +87,8 @@ export function plainHttpOptions(options: object): boolean {
     } else if (key === 'headers') {
       if (v !== undefined && !(isPlainObject(v) && Object.values(v).every((h) => typeof h === 'string'))) return false;
     } else if (key === 'expect') {
-      if (!(v === undefined || v === '2xx' || v === 'any' || isStatus(v) || (Array.isArray(v) && v.every(isStatus)))) return false;
+      if (!(v === undefined || v === '2xx' || v === 'any' || isStatus(v) || (Array.isArray(v) && v.every(isStatus))))
+        return false;
     } else return false;
   }
   return bodies <= 1;

@@ -6,9 +6,15 @@ import { StepFailure } from '../journey/errors.js';
  * A status the step did not expect, saying what it expected. 401/403 mean the credentials or token were refused:
  * category `auth`.
  */
-export function statusFailure(status: number, what: string, expected: number | readonly number[] | '2xx' | 'any' = '2xx'): StepFailure {
+export function statusFailure(
+  status: number,
+  what: string,
+  expected: number | readonly number[] | '2xx' | 'any' = '2xx',
+): StepFailure {
   const category = status === 401 || status === 403 ? 'auth' : 'http_status';
-  return new StepFailure(category, `${what} returned HTTP ${status}, expected ${describeExpected(expected)}`, { httpStatus: status });
+  return new StepFailure(category, `${what} returned HTTP ${status}, expected ${describeExpected(expected)}`, {
+    httpStatus: status,
+  });
 }
 
 export function describeExpected(expected: number | readonly number[] | '2xx' | 'any'): string {
@@ -33,6 +39,7 @@ export function parseWith<T>(schema: ZodType<T>, text: string, contentType?: str
 
 export function validate<T>(schema: ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new StepFailure('contract', `${what} did not match the expected shape: ${zodSummary(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new StepFailure('contract', `${what} did not match the expected shape: ${zodSummary(parsed.error.issues)}`);
   return parsed.data;
 }

@@ -15,7 +15,11 @@ export type { SseClient, SseEvent, SseStream } from '../journey/step-clients.js'
 export const sseKind: StepKind<'sse'> = {
   name: 'sse',
   forJourney: (resources, settings) => (scope, earlier) =>
-    createSseClient(earlier.http ?? createHttpClient(scope, journeyPool(resources, settings.tlsFor), journeyCookies(resources)), resources, settings.maxBodyBytes),
+    createSseClient(
+      earlier.http ?? createHttpClient(scope, journeyPool(resources, settings.tlsFor), journeyCookies(resources)),
+      resources,
+      settings.maxBodyBytes,
+    ),
 };
 
 export function createSseClient(http: HttpClient, resources: JourneyResources, maxBytes: number): SseClient {
@@ -24,7 +28,10 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       const options = checkOptions(SseOptionsSchema, given, 'ctx.sse.open()');
       const hasBody = options.json !== undefined || options.form !== undefined || options.body !== undefined;
       const { method = hasBody ? 'POST' : 'GET', ...rest } = options;
-      const res = await http.request(method, url, { ...rest, headers: { accept: 'text/event-stream', ...rest.headers } });
+      const res = await http.request(method, url, {
+        ...rest,
+        headers: { accept: 'text/event-stream', ...rest.headers },
+      });
       const type = String(res.headers['content-type'] ?? '');
       if (!type.startsWith('text/event-stream')) {
         throw new StepFailure('contract', `expected text/event-stream, got ${type === '' ? 'no content-type' : type}`);
@@ -32,7 +39,11 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       const queue = new MessageQueue<SseEvent>();
       const parser = createParser({
         onEvent: (m: EventSourceMessage) =>
-          queue.push({ event: m.event ?? 'message', data: parseData(m.data), ...(m.id === undefined ? {} : { id: m.id }) }),
+          queue.push({
+            event: m.event ?? 'message',
+            data: parseData(m.data),
+            ...(m.id === undefined ? {} : { id: m.id }),
+          }),
       });
       const body = res.stream();
       resources.onClose(() => void body.destroy());
@@ -44,7 +55,12 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
             if (size > maxBytes) throw new StepFailure('contract', `event stream exceeded the ${maxBytes}-byte cap`);
             parser.feed(chunk.toString('utf8'));
           }
-          queue.end(new StepFailure('contract', `event stream ended after ${queue.received.length} events without the expected event`));
+          queue.end(
+            new StepFailure(
+              'contract',
+              `event stream ended after ${queue.received.length} events without the expected event`,
+            ),
+          );
         } catch (err) {
           queue.end(streamFailure(err));
           body.destroy();
@@ -52,7 +68,9 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       })();
       return {
         waitFor: <T>(predicate: (e: SseEvent<T>) => boolean, opts: WaitOptions = {}) =>
-          queue.waitFor((e) => predicate(e as SseEvent<T>), opts.signal ?? resources.current().signal, opts) as Promise<SseEvent<T>>,
+          queue.waitFor((e) => predicate(e as SseEvent<T>), opts.signal ?? resources.current().signal, opts) as Promise<
+            SseEvent<T>
+          >,
         get events() {
           return queue.received;
         },
@@ -68,7 +86,8 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
  */
 export function streamFailure(err: unknown): StepFailure {
   if (err instanceof StepFailure) return err;
-  if (isTimeoutError(err)) return new StepFailure('timeout', 'event stream went silent until the step deadline', { cause: err });
+  if (isTimeoutError(err))
+    return new StepFailure('timeout', 'event stream went silent until the step deadline', { cause: err });
   return new StepFailure('network', 'event stream was interrupted', { cause: err });
 }
 

@@ -30,7 +30,10 @@ export function apiStepIo(settings: StepKindSettings): StepIoFactory {
       return Object.defineProperty(clients as unknown as StepClients, 'page', {
         enumerable: true,
         get(): never {
-          throw new StepFailure('prober', 'this step uses ctx.page, but its journey does not declare needs: { browser: true }');
+          throw new StepFailure(
+            'prober',
+            'this step uses ctx.page, but its journey does not declare needs: { browser: true }',
+          );
         },
       }) as StepIo;
     };
@@ -51,13 +54,25 @@ export function withBrowserPages(api: StepIoFactory, pages: BrowserPages): StepI
       const base = apiForStep(scope);
       const browser = browserForStep(scope);
       // Descriptors, not a spread: spreading would evaluate the API io's throwing `page` getter.
-      const { page: _apiPage, collectArtifacts: _none, explainFailure: _neither, ...clients } = Object.getOwnPropertyDescriptors(base);
-      return Object.defineProperties({}, {
-        ...clients,
-        page: { enumerable: true, get: () => browser.page },
-        ...(browser.collectArtifacts === undefined ? {} : { collectArtifacts: { enumerable: true, value: browser.collectArtifacts } }),
-        ...(browser.explainFailure === undefined ? {} : { explainFailure: { enumerable: true, value: browser.explainFailure } }),
-      }) as StepIo;
+      const {
+        page: _apiPage,
+        collectArtifacts: _none,
+        explainFailure: _neither,
+        ...clients
+      } = Object.getOwnPropertyDescriptors(base);
+      return Object.defineProperties(
+        {},
+        {
+          ...clients,
+          page: { enumerable: true, get: () => browser.page },
+          ...(browser.collectArtifacts === undefined
+            ? {}
+            : { collectArtifacts: { enumerable: true, value: browser.collectArtifacts } }),
+          ...(browser.explainFailure === undefined
+            ? {}
+            : { explainFailure: { enumerable: true, value: browser.explainFailure } }),
+        },
+      ) as StepIo;
     };
   };
 }

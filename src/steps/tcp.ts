@@ -39,7 +39,9 @@ const DAY_MS = 86_400_000;
 
 export const tcpKind: StepKind<'tcp'> = {
   name: 'tcp',
-  forJourney: (_resources, settings) => (scope) => ({ connect: (target, options) => connectOnce(scope, settings, target, options) }),
+  forJourney: (_resources, settings) => (scope) => ({
+    connect: (target, options) => connectOnce(scope, settings, target, options),
+  }),
 };
 
 function endpoint(target: string): { host: string; port: number; url: string } {
@@ -50,12 +52,18 @@ function endpoint(target: string): { host: string; port: number; url: string } {
     throw new StepFailure('prober', `ctx.tcp.connect(): "${target}" is neither a URL nor host:port`);
   }
   const port = url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port);
-  if (port === undefined) throw new StepFailure('prober', `ctx.tcp.connect(): ${url.protocol}//${url.hostname} has no port; write host:port`);
+  if (port === undefined)
+    throw new StepFailure('prober', `ctx.tcp.connect(): ${url.protocol}//${url.hostname} has no port; write host:port`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return { host, port, url: `https://${url.host}${url.port === '' ? `:${port}` : ''}` };
 }
 
-async function connectOnce(scope: StepScope, settings: StepKindSettings, target: string, options: TcpConnectOptions = {}): Promise<TcpConnection> {
+async function connectOnce(
+  scope: StepScope,
+  settings: StepKindSettings,
+  target: string,
+  options: TcpConnectOptions = {},
+): Promise<TcpConnection> {
   const { host, port, url } = endpoint(target);
   const t0 = performance.now();
   const socket: Socket | TLSSocket = options.tls
@@ -67,7 +75,9 @@ async function connectOnce(scope: StepScope, settings: StepKindSettings, target:
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);
-      socket.once('close', () => reject(scope.signal.reason ?? new StepFailure('network', `${host}:${port} closed the connection`)));
+      socket.once('close', () =>
+        reject(scope.signal.reason ?? new StepFailure('network', `${host}:${port} closed the connection`)),
+      );
     });
     const connectMs = Math.round((performance.now() - t0) * 10) / 10;
     const remoteAddress = socket.remoteAddress ?? host;
@@ -77,7 +87,11 @@ async function connectOnce(scope: StepScope, settings: StepKindSettings, target:
     return {
       remoteAddress,
       connectMs,
-      tls: { protocol: tls.getProtocol() ?? 'unknown', validTo: validTo.toISOString(), daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS) },
+      tls: {
+        protocol: tls.getProtocol() ?? 'unknown',
+        validTo: validTo.toISOString(),
+        daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS),
+      },
     };
   } finally {
     scope.signal.removeEventListener('abort', onAbort);

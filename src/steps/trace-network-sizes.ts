@@ -40,7 +40,9 @@ function fixHalf(before: Json, after: Json, renamed: ReadonlyMap<string, Changed
       (after.postData as Json).size = newSize;
     }
     if (Array.isArray(after.headers)) {
-      for (const h of after.headers) if (isObject(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'content-length') h.value = String(newSize);
+      for (const h of after.headers)
+        if (isObject(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'content-length')
+          h.value = String(newSize);
     }
   }
   if ('headersSize' in after) after.headersSize = -1;
@@ -54,6 +56,7 @@ function changedBodySize(before: Json, after: Json, renamed: ReadonlyMap<string,
     const hex = typeof ref === 'string' ? /[0-9a-f]{40}/.exec(ref)?.[0] : undefined;
     if (hex !== undefined && renamed.has(hex)) return renamed.get(hex)!.size;
   }
-  if (typeof before.text === 'string' && typeof after.text === 'string' && before.text !== after.text) return Buffer.byteLength(after.text, 'utf8');
+  if (typeof before.text === 'string' && typeof after.text === 'string' && before.text !== after.text)
+    return Buffer.byteLength(after.text, 'utf8');
   return undefined;
 }

@@ -7,7 +7,11 @@ export type { VersionEndpoint };
 export type ObservedVersion = { version: string } | { unavailable: string };
 
 /** Reads one version endpoint under a hard deadline, on a connection of its own. */
-export async function readVersion(endpoint: VersionEndpoint, timeoutMs: number, headers: Record<string, string>): Promise<ObservedVersion> {
+export async function readVersion(
+  endpoint: VersionEndpoint,
+  timeoutMs: number,
+  headers: Record<string, string>,
+): Promise<ObservedVersion> {
   const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   try {
     const res = await request(endpoint.url, { headers, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
@@ -22,8 +26,11 @@ export async function readVersion(endpoint: VersionEndpoint, timeoutMs: number, 
     } catch {
       return { unavailable: 'not JSON' };
     }
-    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[endpoint.field] : undefined;
-    return typeof value === 'string' || typeof value === 'number' ? { version: String(value) } : { unavailable: `no "${endpoint.field}" field` };
+    const value =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[endpoint.field] : undefined;
+    return typeof value === 'string' || typeof value === 'number'
+      ? { version: String(value) }
+      : { unavailable: `no "${endpoint.field}" field` };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     return { unavailable: typeof code === 'string' ? code : 'unreachable' };
@@ -37,6 +44,8 @@ export async function readVersions(
   timeoutMs: number,
   headers: Record<string, string>,
 ): Promise<Record<string, ObservedVersion>> {
-  const entries = await Promise.all(Object.entries(endpoints).map(async ([name, e]) => [name, await readVersion(e, timeoutMs, headers)] as const));
+  const entries = await Promise.all(
+    Object.entries(endpoints).map(async ([name, e]) => [name, await readVersion(e, timeoutMs, headers)] as const),
+  );
   return Object.fromEntries(entries);
 }

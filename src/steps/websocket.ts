@@ -92,7 +92,10 @@ export function createWsClient(
       let handshakeFailure: StepFailure | undefined;
       socket.once('upgrade', (res) => {
         record(res.statusCode, headerValue(res.headers['x-request-id']));
-        handshakeFailure = subprotocolFailure(options.protocols ?? [], headerValue(res.headers['sec-websocket-protocol']));
+        handshakeFailure = subprotocolFailure(
+          options.protocols ?? [],
+          headerValue(res.headers['sec-websocket-protocol']),
+        );
         void storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
       });
       socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : (handshakeFailure ?? err)));
@@ -106,7 +109,12 @@ export function createWsClient(
       });
       socket.on('close', (code) => {
         if (!closedByUs) {
-          queue.end(new StepFailure('network', `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`));
+          queue.end(
+            new StepFailure(
+              'network',
+              `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`,
+            ),
+          );
         }
       });
       socket.once('open', () => {
@@ -145,7 +153,10 @@ export function subprotocolFailure(offered: readonly string[], selected: string 
   const names = offered.filter((p) => subprotocolCredentials([p]).length === 0);
   const list = names.length === 0 ? 'a token' : names.join(', ');
   if (offered.length > 0 && selected === undefined) {
-    return new StepFailure('contract', `the server accepted the WebSocket upgrade without selecting any offered subprotocol (${list})`);
+    return new StepFailure(
+      'contract',
+      `the server accepted the WebSocket upgrade without selecting any offered subprotocol (${list})`,
+    );
   }
   if (selected !== undefined && !offered.includes(selected)) {
     const what = offered.length === 0 ? 'although none was offered' : `that was not offered (${list})`;
@@ -157,8 +168,13 @@ export function subprotocolFailure(offered: readonly string[], selected: string 
 type Predicate = (message: unknown, receivedAt: number) => boolean;
 
 /** `waitFor(predicate, options?)` or `waitFor(schema, predicate?, options?)`, as one matcher and one result parser. */
-function waitArguments(first: unknown, second: unknown, third: unknown): { accept: Predicate; parse: (m: unknown) => unknown; opts: WaitOptions } {
-  if (typeof first === 'function') return { accept: first as Predicate, parse: (m) => m, opts: (second ?? {}) as WaitOptions };
+function waitArguments(
+  first: unknown,
+  second: unknown,
+  third: unknown,
+): { accept: Predicate; parse: (m: unknown) => unknown; opts: WaitOptions } {
+  if (typeof first === 'function')
+    return { accept: first as Predicate, parse: (m) => m, opts: (second ?? {}) as WaitOptions };
   const schema = first as ZodType;
   const keep = typeof second === 'function' ? (second as Predicate) : () => true;
   const opts = ((typeof second === 'function' ? third : second) ?? {}) as WaitOptions;

@@ -13,7 +13,10 @@ function raw(framing: string): Framing['encode'] {
   return (message) => {
     if (typeof message === 'string' || Buffer.isBuffer(message)) return message;
     if (message instanceof Uint8Array) return Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    throw new StepFailure('prober', `ws send() with frames: ${framing} takes a string or a Buffer, not ${message === null ? 'null' : typeof message}`);
+    throw new StepFailure(
+      'prober',
+      `ws send() with frames: ${framing} takes a string or a Buffer, not ${message === null ? 'null' : typeof message}`,
+    );
   };
 }
 

@@ -79,7 +79,8 @@ export class HeldWrites {
         this.changes.set(o.id, statusOf(now));
       }
     }
-    for (const { id, change } of committed.outboxChanges ?? []) if (sameStatus(this.changes.get(id), change)) this.changes.delete(id);
+    for (const { id, change } of committed.outboxChanges ?? [])
+      if (sameStatus(this.changes.get(id), change)) this.changes.delete(id);
     if (this.empty) this.dropped = 0;
   }
 
@@ -115,7 +116,13 @@ function isPending(o: Pick<OutboxRecord, 'deliveredMs' | 'deadReason'>): boolean
 }
 
 function statusOf(o: OutboxChange): OutboxChange {
-  return { attempts: o.attempts, nextAttemptMs: o.nextAttemptMs, deliveredMs: o.deliveredMs, deadReason: o.deadReason, lastError: o.lastError };
+  return {
+    attempts: o.attempts,
+    nextAttemptMs: o.nextAttemptMs,
+    deliveredMs: o.deliveredMs,
+    deadReason: o.deadReason,
+    lastError: o.lastError,
+  };
 }
 
 function sameStatus(a: OutboxChange | undefined, b: OutboxChange): boolean {

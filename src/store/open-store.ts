@@ -3,14 +3,17 @@ import { envRefName } from '../config/env-refs.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunStore } from './run-store.js';
 
-
 export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /**
  * Where the state lives: `--store` (a path or a postgres:// URL) beats `store.url` beats `store.path`.
  * `${env:NAME}` is resolved here, at the edge; the resolved URL is returned as a secret for the redactor.
  */
-export function storeTarget(config: { path: string; url?: string | undefined }, flag: string | undefined, env: NodeJS.ProcessEnv): { target: StoreTarget; secrets: string[] } {
+export function storeTarget(
+  config: { path: string; url?: string | undefined },
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { target: StoreTarget; secrets: string[] } {
   const chosen = flag ?? config.url;
   if (chosen === undefined) return { target: { kind: 'sqlite', path: resolve(config.path) }, secrets: [] };
   const ref = envRefName(chosen);
@@ -18,7 +21,8 @@ export function storeTarget(config: { path: string; url?: string | undefined }, 
   let url = chosen;
   if (ref !== undefined) {
     const value = env[ref];
-    if (value === undefined || value === '') throw new ProberSetupError([`${source}: environment variable ${ref} is not set; export it before starting`]);
+    if (value === undefined || value === '')
+      throw new ProberSetupError([`${source}: environment variable ${ref} is not set; export it before starting`]);
     url = value;
   }
   if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -72,6 +76,8 @@ export async function openStore(target: StoreTarget, options: OpenStoreOptions =
     return await (await import('./postgres-run-store.js')).PostgresRunStore.open(target.url, options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ProberSetupError([`store: cannot open Postgres at ${storeLabel(target)}: ${code ?? (err instanceof Error ? err.message : String(err))}`]);
+    throw new ProberSetupError([
+      `store: cannot open Postgres at ${storeLabel(target)}: ${code ?? (err instanceof Error ? err.message : String(err))}`,
+    ]);
   }
 }

@@ -34,7 +34,13 @@ export async function claimTick(pool: pg.Pool, owner: string, tick: TickClaim, n
  * or dead-lettered, or leased by another live attempt, is not ours; an expired lease (its replica died mid-attempt)
  * is taken over and delivered again under the same id, so the receiver can deduplicate by `webhook-id`.
  */
-export async function claimOutbox(pool: pg.Pool, owner: string, id: string, leaseMs: number, nowMs = Date.now()): Promise<boolean> {
+export async function claimOutbox(
+  pool: pg.Pool,
+  owner: string,
+  id: string,
+  leaseMs: number,
+  nowMs = Date.now(),
+): Promise<boolean> {
   const r = await pool.query(
     `UPDATE prober_outbox SET lease_owner = $2, lease_until_ms = $3
      WHERE id = $1 AND delivered_ms IS NULL AND dead_reason IS NULL

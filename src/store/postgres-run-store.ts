@@ -56,7 +56,12 @@ export class PostgresRunStore implements RunStore {
   /** Connects, applies migrations and takes this replica's liveness lock; a bad URL or refused connection throws. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresRunStore> {
     // bigint columns come back as strings by default; every bigint here is a millisecond time that fits a double.
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 6, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 6,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+    });
     pool.on('error', (err) => options.onError?.(err));
     const store = new PostgresRunStore(pool, options);
     try {
@@ -100,7 +105,10 @@ export class PostgresRunStore implements RunStore {
     const limit = Math.max(0, Math.floor(query.limit));
     const { rows } =
       query.journey === undefined
-        ? await this.pool.query<{ run_id: string; document: string }>('SELECT run_id, document FROM prober_runs ORDER BY started_ms DESC, seq DESC LIMIT $1', [limit])
+        ? await this.pool.query<{ run_id: string; document: string }>(
+            'SELECT run_id, document FROM prober_runs ORDER BY started_ms DESC, seq DESC LIMIT $1',
+            [limit],
+          )
         : await this.pool.query<{ run_id: string; document: string }>(
             `SELECT r.run_id, r.document FROM prober_journey_runs j JOIN prober_runs r ON r.run_id = j.run_id
              WHERE j.journey = $1 ORDER BY j.started_ms DESC, r.seq DESC LIMIT $2`,
@@ -116,7 +124,9 @@ export class PostgresRunStore implements RunStore {
   }
 
   async listJourneys(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ journey: string }>('SELECT DISTINCT journey FROM prober_journey_runs ORDER BY journey');
+    const { rows } = await this.pool.query<{ journey: string }>(
+      'SELECT DISTINCT journey FROM prober_journey_runs ORDER BY journey',
+    );
     return rows.map((r) => r.journey);
   }
 
@@ -131,7 +141,9 @@ export class PostgresRunStore implements RunStore {
 
   async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
     return this.tx(async (c) => {
-      const old = await c.query('DELETE FROM prober_runs WHERE started_ms < $1', [now.getTime() - policy.maxAgeDays * DAY_MS]);
+      const old = await c.query('DELETE FROM prober_runs WHERE started_ms < $1', [
+        now.getTime() - policy.maxAgeDays * DAY_MS,
+      ]);
       const excess = await c.query(
         `DELETE FROM prober_runs WHERE run_id IN (
            SELECT run_id FROM (
@@ -159,14 +171,22 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
-    const { rows } = await this.pool.query<{ key: string; state: JsonValue; updated_at: string }>('SELECT key, state, updated_at FROM prober_alert_state WHERE key = $1', [key]);
+    const { rows } = await this.pool.query<{ key: string; state: JsonValue; updated_at: string }>(
+      'SELECT key, state, updated_at FROM prober_alert_state WHERE key = $1',
+      [key],
+    );
     const row = rows[0];
-    return row === undefined ? undefined : { key: row.key, raw: JSON.stringify(row.state), state: row.state, updatedAt: row.updated_at };
+    return row === undefined
+      ? undefined
+      : { key: row.key, raw: JSON.stringify(row.state), state: row.state, updatedAt: row.updated_at };
   }
 
   async listAlertStateKeys(prefix: string): Promise<string[]> {
     // left(), not LIKE: a key may contain `%` or `_`.
-    const { rows } = await this.pool.query<{ key: string }>('SELECT key FROM prober_alert_state WHERE left(key, $1) = $2 ORDER BY key', [prefix.length, prefix]);
+    const { rows } = await this.pool.query<{ key: string }>(
+      'SELECT key FROM prober_alert_state WHERE left(key, $1) = $2 ORDER BY key',
+      [prefix.length, prefix],
+    );
     return rows.map((r) => r.key);
   }
 
@@ -233,7 +253,8 @@ export class PostgresRunStore implements RunStore {
       );
       return await work();
     } finally {
-      if (locked) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_NS, name]).catch(() => undefined);
+      if (locked)
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_NS, name]).catch(() => undefined);
       client.release();
     }
   }

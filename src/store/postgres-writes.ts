@@ -26,15 +26,18 @@ export async function saveIn(c: pg.ClientBase, r: RunResult): Promise<void> {
   );
   if ((inserted.rowCount ?? 0) > 0) {
     for (const j of r.journeys) {
-      await c.query('INSERT INTO prober_journey_runs (run_id, journey, location, status, started_ms, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        r.runId,
-        j.journey,
-        r.location ?? null,
-        j.status,
-        Date.parse(j.startedAt),
-        j.durationMs,
-        j.failure?.category ?? null,
-      ]);
+      await c.query(
+        'INSERT INTO prober_journey_runs (run_id, journey, location, status, started_ms, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [
+          r.runId,
+          j.journey,
+          r.location ?? null,
+          j.status,
+          Date.parse(j.startedAt),
+          j.durationMs,
+          j.failure?.category ?? null,
+        ],
+      );
       for (const [i, s] of j.steps.entries()) {
         await c.query(
           'INSERT INTO prober_step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -50,15 +53,31 @@ export async function saveIn(c: pg.ClientBase, r: RunResult): Promise<void> {
  * A new outbox row; with `upsert`, a row that exists takes these delivery fields (it was held in memory while the
  * store failed, and delivered meanwhile). A plain insert of an existing id fails: ids are minted once.
  */
-export async function insertOutboxIn(c: pg.ClientBase, o: OutboxRecord, options: { upsert?: boolean } = {}): Promise<void> {
-  const conflict = options.upsert === true
-    ? `ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,
+export async function insertOutboxIn(
+  c: pg.ClientBase,
+  o: OutboxRecord,
+  options: { upsert?: boolean } = {},
+): Promise<void> {
+  const conflict =
+    options.upsert === true
+      ? `ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,
          delivered_ms = excluded.delivered_ms, dead_reason = excluded.dead_reason, last_error = excluded.last_error`
-    : '';
+      : '';
   await c.query(
     `INSERT INTO prober_outbox (id, channel, alert_key, payload, created_ms, attempts, next_attempt_ms, delivered_ms, dead_reason, last_error)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${conflict}`,
-    [o.id, o.channel, o.alertKey, JSON.stringify(o.payload), o.createdMs, o.attempts, o.nextAttemptMs, o.deliveredMs ?? null, o.deadReason ?? null, o.lastError ?? null],
+    [
+      o.id,
+      o.channel,
+      o.alertKey,
+      JSON.stringify(o.payload),
+      o.createdMs,
+      o.attempts,
+      o.nextAttemptMs,
+      o.deliveredMs ?? null,
+      o.deadReason ?? null,
+      o.lastError ?? null,
+    ],
   );
 }
 
@@ -92,13 +111,25 @@ export async function listOutboxIn(c: pg.Pool | pg.ClientBase, query: OutboxQuer
  * Records an attempt's outcome and ends this replica's lease on the row, so a retry is not held back until the
  * lease would have run out; another replica's lease (it took the row over after ours expired) is left alone.
  */
-export async function updateOutboxIn(c: pg.Pool | pg.ClientBase, owner: string, id: string, change: OutboxChange): Promise<void> {
+export async function updateOutboxIn(
+  c: pg.Pool | pg.ClientBase,
+  owner: string,
+  id: string,
+  change: OutboxChange,
+): Promise<void> {
   await c.query(
     `UPDATE prober_outbox SET attempts = $1, next_attempt_ms = $2, delivered_ms = $3, dead_reason = $4, last_error = $5,
        lease_until_ms = CASE WHEN lease_owner = $7 THEN NULL ELSE lease_until_ms END,
        lease_owner = CASE WHEN lease_owner = $7 THEN NULL ELSE lease_owner END
      WHERE id = $6`,
-    [change.attempts, change.nextAttemptMs, change.deliveredMs ?? null, change.deadReason ?? null, change.lastError ?? null, id, owner],
+    [
+      change.attempts,
+      change.nextAttemptMs,
+      change.deliveredMs ?? null,
+      change.deadReason ?? null,
+      change.lastError ?? null,
+      id,
+      owner,
+    ],
   );
 }
-

@@ -77,10 +77,14 @@ export abstract class ResilientReads {
 
 /** The newest `query.limit` runs of the stored and the held ones, each run once. */
 function withHeldRuns(stored: RunResult[], held: HeldWrites, query: RunQuery): RunResult[] {
-  const heldRuns = held.heldRuns().filter((r) => query.journey === undefined || r.journeys.some((j) => j.journey === query.journey));
+  const heldRuns = held
+    .heldRuns()
+    .filter((r) => query.journey === undefined || r.journeys.some((j) => j.journey === query.journey));
   const seen = new Set(stored.map((r) => r.runId));
   const all = [...stored, ...heldRuns.filter((r) => !seen.has(r.runId))];
-  return all.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt)).slice(0, Math.max(0, Math.floor(query.limit)));
+  return all
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))
+    .slice(0, Math.max(0, Math.floor(query.limit)));
 }
 
 function withHeldJourneys(stored: string[], held: HeldWrites): string[] {

@@ -45,7 +45,11 @@ export class ResilientStore extends ResilientReads implements RunStore {
   ) {
     super(inner, new HeldWrites(options.limits), options.onError);
     this.retryMs = this.retry.initialMs;
-    const fleet = fleetFallbacks(inner, () => this.failure !== undefined, (err) => this.failed('read', err));
+    const fleet = fleetFallbacks(
+      inner,
+      () => this.failure !== undefined,
+      (err) => this.failed('read', err),
+    );
     this.claimTick = fleet.claimTick;
     this.claimOutbox = fleet.claimOutbox;
     this.exclusive = fleet.exclusive;
@@ -70,7 +74,11 @@ export class ResilientStore extends ResilientReads implements RunStore {
     for (const a of batch.alertStates ?? []) this.known.set(a.key, asRecord(a));
     const before = this.held.dropped;
     this.held.add(batch);
-    if (this.held.dropped > before) this.options.log.error({ dropped: this.held.dropped - before, store: this.options.label }, 'store/held-dropped: the outage outlasted the memory bound; the oldest held runs were dropped');
+    if (this.held.dropped > before)
+      this.options.log.error(
+        { dropped: this.held.dropped - before, store: this.options.label },
+        'store/held-dropped: the outage outlasted the memory bound; the oldest held runs were dropped',
+      );
     // While failing, the retry timer owns the attempts: a new run must not pay for another doomed try.
     if (this.failure !== undefined) return Promise.resolve(false);
     return this.flush();
@@ -85,7 +93,10 @@ export class ResilientStore extends ResilientReads implements RunStore {
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
-    await this.commitOrHold({ alertStates: [{ key, state, updatedAt: new Date().toISOString() }], outbox: enqueue.map((e) => ({ ...e, attempts: 0 })) });
+    await this.commitOrHold({
+      alertStates: [{ key, state, updatedAt: new Date().toISOString() }],
+      outbox: enqueue.map((e) => ({ ...e, attempts: 0 })),
+    });
   }
 
   /** Writes what is held now (the daemon's shutdown, a test); false when the store still refuses. */
@@ -115,7 +126,10 @@ export class ResilientStore extends ResilientReads implements RunStore {
     const error = describe(err);
     if (this.failure === undefined) {
       this.failure = { error, since: new Date().toISOString() };
-      this.options.log.error({ store: this.options.label, operation, err: error }, 'store/failing: results are held in memory and probing goes on');
+      this.options.log.error(
+        { store: this.options.label, operation, err: error },
+        'store/failing: results are held in memory and probing goes on',
+      );
       this.options.onHealthChange?.(this.health());
     } else if (this.failure.error !== error) {
       this.failure.error = error;
@@ -127,7 +141,14 @@ export class ResilientStore extends ResilientReads implements RunStore {
     const since = this.failure?.since;
     this.failure = undefined;
     this.retryMs = this.retry.initialMs;
-    this.options.log.warn({ store: this.options.label, since, written: { runs: batch.runs?.length ?? 0, notifications: batch.outbox?.length ?? 0 } }, 'store/recovered: held results written');
+    this.options.log.warn(
+      {
+        store: this.options.label,
+        since,
+        written: { runs: batch.runs?.length ?? 0, notifications: batch.outbox?.length ?? 0 },
+      },
+      'store/recovered: held results written',
+    );
     this.options.onHealthChange?.(this.health());
   }
 
@@ -149,7 +170,10 @@ export class ResilientStore extends ResilientReads implements RunStore {
     } catch (err) {
       try {
         await this.inner.repair?.();
-        this.options.log.warn({ store: this.options.label, problem: describe(err) }, 'store/repaired: the store was recreated from the open handle');
+        this.options.log.warn(
+          { store: this.options.label, problem: describe(err) },
+          'store/repaired: the store was recreated from the open handle',
+        );
       } catch (repairErr) {
         this.failed('repair', repairErr);
         return;
@@ -241,13 +265,23 @@ export class ResilientStore extends ResilientReads implements RunStore {
     this.timer = undefined;
     if (!this.held.empty) {
       // Rebuild only a store that failed its check (deleted); a full or locked one gets one more plain attempt.
-      await this.inner.check?.().catch(async () => this.inner.repair?.()).catch(() => undefined);
+      await this.inner
+        .check?.()
+        .catch(async () => this.inner.repair?.())
+        .catch(() => undefined);
       this.failure = undefined;
       await this.flush();
     }
     if (!this.held.empty) {
-      this.options.log.error({ store: this.options.label, held: this.held.counts, err: this.failure?.error }, 'store/held-lost: the store never took these writes back');
+      this.options.log.error(
+        { store: this.options.label, held: this.held.counts, err: this.failure?.error },
+        'store/held-lost: the store never took these writes back',
+      );
     }
-    await this.inner.close().catch((err: unknown) => this.options.log.warn({ store: this.options.label, err: describe(err) }, 'store/close-failed'));
+    await this.inner
+      .close()
+      .catch((err: unknown) =>
+        this.options.log.warn({ store: this.options.label, err: describe(err) }, 'store/close-failed'),
+      );
   }
 }

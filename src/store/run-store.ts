@@ -41,7 +41,13 @@ export interface RunStore {
    * Fleet (a store shared by replicas): true for exactly one caller per scheduled tick of a journey in a location.
    * Absent on a store only one process uses (SQLite): every tick is this process's.
    */
-  claimTick?(tick: { environment: string; location: string; journey: string; slotMs: number; runId: string }): Promise<boolean>;
+  claimTick?(tick: {
+    environment: string;
+    location: string;
+    journey: string;
+    slotMs: number;
+    runId: string;
+  }): Promise<boolean>;
   /**
    * Fleet: runs `work` while holding a lock every replica on this store respects (alert-state read → evaluate →
    * write must not interleave between replicas, or one incident could fire twice). Absent: one process, nothing to do.
@@ -146,7 +152,10 @@ export interface OutboxRecord extends OutboxEntry {
   leaseUntilMs?: number | undefined;
 }
 
-export type OutboxChange = Pick<OutboxRecord, 'attempts' | 'nextAttemptMs' | 'deliveredMs' | 'deadReason' | 'lastError'>;
+export type OutboxChange = Pick<
+  OutboxRecord,
+  'attempts' | 'nextAttemptMs' | 'deliveredMs' | 'deadReason' | 'lastError'
+>;
 
 export interface OutboxQuery {
   /** pending: neither delivered nor dead-lettered. */

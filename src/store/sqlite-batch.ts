@@ -11,7 +11,9 @@ export function batchWriter(db: SqliteDatabase): (batch: StoreBatch) => void {
   const run = db.prepare(
     'INSERT INTO runs (run_id, environment, started_ms, status, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING',
   );
-  const journey = db.prepare('INSERT INTO journey_runs (run_id, journey, status, started_ms, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?)');
+  const journey = db.prepare(
+    'INSERT INTO journey_runs (run_id, journey, status, started_ms, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const step = db.prepare(
     'INSERT INTO step_results (run_id, journey, ordinal, step, service, status, duration_ms, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -25,7 +27,9 @@ export function batchWriter(db: SqliteDatabase): (batch: StoreBatch) => void {
      ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,
        delivered_ms = excluded.delivered_ms, dead_reason = excluded.dead_reason, last_error = excluded.last_error`,
   );
-  const change = db.prepare('UPDATE outbox SET attempts = ?, next_attempt_ms = ?, delivered_ms = ?, dead_reason = ?, last_error = ? WHERE id = ?');
+  const change = db.prepare(
+    'UPDATE outbox SET attempts = ?, next_attempt_ms = ?, delivered_ms = ?, dead_reason = ?, last_error = ? WHERE id = ?',
+  );
   const saveRun = (r: RunResult) => {
     const inserted = run.run(r.runId, r.environment, Date.parse(r.startedAt), r.status, JSON.stringify(r));
     if (inserted.changes > 0) {
@@ -42,9 +46,21 @@ export function batchWriter(db: SqliteDatabase): (batch: StoreBatch) => void {
     for (const r of batch.runs ?? []) saveRun(r);
     for (const a of batch.alertStates ?? []) alert.run(a.key, JSON.stringify(a.state), a.updatedAt);
     for (const o of batch.outbox ?? []) {
-      outbox.run(o.id, o.channel, o.alertKey, JSON.stringify(o.payload), o.createdMs, o.attempts, o.nextAttemptMs, o.deliveredMs ?? null, o.deadReason ?? null, o.lastError ?? null);
+      outbox.run(
+        o.id,
+        o.channel,
+        o.alertKey,
+        JSON.stringify(o.payload),
+        o.createdMs,
+        o.attempts,
+        o.nextAttemptMs,
+        o.deliveredMs ?? null,
+        o.deadReason ?? null,
+        o.lastError ?? null,
+      );
     }
-    for (const { id, change: c } of batch.outboxChanges ?? []) change.run(c.attempts, c.nextAttemptMs, c.deliveredMs ?? null, c.deadReason ?? null, c.lastError ?? null, id);
+    for (const { id, change: c } of batch.outboxChanges ?? [])
+      change.run(c.attempts, c.nextAttemptMs, c.deliveredMs ?? null, c.deadReason ?? null, c.lastError ?? null, id);
   });
   return (batch) => write.immediate(batch);
 }

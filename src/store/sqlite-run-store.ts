@@ -93,9 +93,12 @@ export class SqliteRunStore implements RunStore {
     try {
       now = fileIdentity(this.file);
     } catch (err) {
-      throw new Error(`${this.file} is gone (deleted while the prober had it open: ${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new Error(
+        `${this.file} is gone (deleted while the prober had it open: ${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
-    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino) throw new Error(`${this.file} was replaced by another file while the prober had it open`);
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino)
+      throw new Error(`${this.file} was replaced by another file while the prober had it open`);
   }
 
   /**
@@ -129,10 +132,9 @@ export class SqliteRunStore implements RunStore {
       query.journey === undefined
         ? this.prepared('SELECT run_id, document FROM runs ORDER BY started_ms DESC, rowid DESC LIMIT ?').all(limit)
         : this.prepared(
-              `SELECT r.run_id, r.document FROM journey_runs j JOIN runs r ON r.run_id = j.run_id
+            `SELECT r.run_id, r.document FROM journey_runs j JOIN runs r ON r.run_id = j.run_id
                WHERE j.journey = ? ORDER BY j.started_ms DESC, r.rowid DESC LIMIT ?`,
-            )
-            .all(query.journey, limit);
+          ).all(query.journey, limit);
     const out: RunResult[] = [];
     for (const row of rows as { run_id: string; document: string }[]) {
       const parsed = RunResult.safeParse(JSON.parse(row.document));
@@ -143,37 +145,45 @@ export class SqliteRunStore implements RunStore {
   }
 
   async listJourneys(): Promise<string[]> {
-    return (this.prepared('SELECT DISTINCT journey FROM journey_runs ORDER BY journey').pluck().all() as string[]).slice();
+    return (
+      this.prepared('SELECT DISTINCT journey FROM journey_runs ORDER BY journey').pluck().all() as string[]
+    ).slice();
   }
 
   async uptime(journey: string, since: Date): Promise<UptimeCounts> {
     const row = this.prepared(
-        `SELECT SUM(status IN ('pass', 'degraded', 'flaky')) AS up, SUM(status = 'fail') AS down
+      `SELECT SUM(status IN ('pass', 'degraded', 'flaky')) AS up, SUM(status = 'fail') AS down
          FROM journey_runs WHERE journey = ? AND started_ms >= ?`,
-      )
-      .get(journey, since.getTime()) as Row<{ up: number | null; down: number | null }>;
+    ).get(journey, since.getTime()) as Row<{ up: number | null; down: number | null }>;
     return { up: row?.up ?? 0, down: row?.down ?? 0 };
   }
 
   async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
     const prune = this.db.transaction(() => {
-      const old = this.prepared('DELETE FROM runs WHERE started_ms < ?').run(now.getTime() - policy.maxAgeDays * DAY_MS).changes;
+      const old = this.prepared('DELETE FROM runs WHERE started_ms < ?').run(
+        now.getTime() - policy.maxAgeDays * DAY_MS,
+      ).changes;
       const excess = this.prepared(
-          `DELETE FROM runs WHERE run_id IN (
+        `DELETE FROM runs WHERE run_id IN (
              SELECT run_id FROM (
                SELECT run_id, ROW_NUMBER() OVER (PARTITION BY journey ORDER BY started_ms DESC) AS rn FROM journey_runs
              ) WHERE rn > ?)`,
-        )
-        .run(policy.maxRunsPerJourney).changes;
+      ).run(policy.maxRunsPerJourney).changes;
       return old + excess;
     });
     return prune.immediate();
   }
 
   async markInFlight(marker: InFlightRun): Promise<void> {
-    this
-      .prepared('INSERT OR REPLACE INTO in_flight (run_id, journey, environment, started_at, step) VALUES (?, ?, ?, ?, ?)')
-      .run(marker.runId, marker.journey, marker.environment, marker.startedAt, marker.step === undefined ? null : JSON.stringify(marker.step));
+    this.prepared(
+      'INSERT OR REPLACE INTO in_flight (run_id, journey, environment, started_at, step) VALUES (?, ?, ?, ?, ?)',
+    ).run(
+      marker.runId,
+      marker.journey,
+      marker.environment,
+      marker.startedAt,
+      marker.step === undefined ? null : JSON.stringify(marker.step),
+    );
   }
 
   async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
@@ -182,7 +192,9 @@ export class SqliteRunStore implements RunStore {
 
   async takeInFlight(): Promise<InFlightRun[]> {
     const take = this.db.transaction(() => {
-      const rows = this.prepared('SELECT run_id, journey, environment, started_at, step FROM in_flight ORDER BY started_at').all() as {
+      const rows = this.prepared(
+        'SELECT run_id, journey, environment, started_at, step FROM in_flight ORDER BY started_at',
+      ).all() as {
         run_id: string;
         journey: string;
         environment: string;

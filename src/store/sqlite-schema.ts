@@ -97,7 +97,9 @@ export function prepareDatabase(db: Database, busyTimeoutMs = 5_000): void {
   db.pragma('foreign_keys = ON');
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > SCHEMA_VERSION) {
-    throw new Error(`the state store was written by a newer prober (schema ${current}, this prober knows ${SCHEMA_VERSION})`);
+    throw new Error(
+      `the state store was written by a newer prober (schema ${current}, this prober knows ${SCHEMA_VERSION})`,
+    );
   }
   if (current === SCHEMA_VERSION) return;
   const upgrade = db.transaction(() => {

@@ -41,7 +41,9 @@ afterEach(async () => {
 
 async function probe(retire = ''): Promise<CliResult> {
   const targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
-  const cli = await runCli(['run', '--config', config, '--store', store, ...targets, '--log-format', 'json'], { env: { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, RETIRE: retire } });
+  const cli = await runCli(['run', '--config', config, '--store', store, ...targets, '--log-format', 'json'], {
+    env: { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, RETIRE: retire },
+  });
   if (cli.code !== 0 && cli.code !== 1) throw new Error(`prober run exited ${cli.code}: ${cli.stderr}`);
   expect(cli.stdout + cli.stderr).not.toContain(canary);
   return cli;
@@ -70,7 +72,9 @@ describe('alert state survives its own format and config changes (prober run --s
     expect(after.code).toBe(0);
     expect(received().map((r) => `${r.id}:${r.state}`)).toEqual([`${KEY}:firing`, `${KEY}:resolved`]);
     const resolved = received()[1]!;
-    expect(resolved.verdict).toBe(`golden-path-api is no longer probed (${why}): its alert is resolved without a passing run, so whether users can do it again is unknown`);
+    expect(resolved.verdict).toBe(
+      `golden-path-api is no longer probed (${why}): its alert is resolved without a passing run, so whether users can do it again is unknown`,
+    );
     expect(resolved).toMatchObject({ failure: { step: 'auth.token' }, since: received()[0]!.since });
     expect(after.stderr).toContain('alert/retired');
     // Once resolved it stays quiet: the next run of the remaining journey sends nothing more.
@@ -82,14 +86,35 @@ describe('alert state survives its own format and config changes (prober run --s
     await probe(); // creates the store
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
     const notified = new Date(Date.now() - 60_000).toISOString(); // no reminder due yet
-    const last = { runId: 'old-run', status: 'fail', startedAt: since, verdict: 'Users cannot log in: auth.token failed' };
+    const last = {
+      runId: 'old-run',
+      status: 'fail',
+      startedAt: since,
+      verdict: 'Users cannot log in: auth.token failed',
+    };
     const failure = { step: 'auth.token', service: 'auth', category: 'http_status', message: 'HTTP 500' };
-    const v1 = { version: 1, phase: 'critical', announced: 'critical', failStreak: 5, okStreak: 0, passStreak: 0, degradedStreak: 0, window: [], failingSince: since, since, failure, lastNotifiedAt: notified, last };
+    const v1 = {
+      version: 1,
+      phase: 'critical',
+      announced: 'critical',
+      failStreak: 5,
+      okStreak: 0,
+      passStreak: 0,
+      degradedStreak: 0,
+      window: [],
+      failingSince: since,
+      since,
+      failure,
+      lastNotifiedAt: notified,
+      last,
+    };
     sql((db) => db.prepare('UPDATE alert_state SET state = ? WHERE key = ?').run(JSON.stringify(v1), KEY));
     sandbox.faults.set('auth.token=http500');
     await probe();
     expect(receiver.requests).toHaveLength(0); // the incident is still the same one
-    expect(JSON.parse(sql((db) => db.prepare('SELECT state FROM alert_state WHERE key = ?').pluck().get(KEY) as string))).toMatchObject({ version: 3, phase: 'critical', failStreak: 6 });
+    expect(
+      JSON.parse(sql((db) => db.prepare('SELECT state FROM alert_state WHERE key = ?').pluck().get(KEY) as string)),
+    ).toMatchObject({ version: 3, phase: 'critical', failStreak: 6 });
     sandbox.faults.clear();
     await probe();
     await probe();
@@ -104,17 +129,29 @@ describe('alert state survives its own format and config changes (prober run --s
     const line = cli.stderr.split('\n').find((l) => l.includes('alert/state-quarantined'));
     expect(line, cli.stderr).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ level: 50, alert: KEY, reason: 'not valid JSON' });
-    expect(sql((db) => db.prepare('SELECT key, state, reason FROM alert_state_quarantine').all())).toEqual([{ key: KEY, state: garbage, reason: 'not valid JSON' }]);
+    expect(sql((db) => db.prepare('SELECT key, state, reason FROM alert_state_quarantine').all())).toEqual([
+      { key: KEY, state: garbage, reason: 'not valid JSON' },
+    ]);
     expect(received()).toMatchObject([{ id: 'prober:sandbox-retire', state: 'firing', severity: 'warning' }]);
-    expect(received()[0]!.verdict).toContain('the alert state of golden-path-api was unreadable (not valid JSON) and was quarantined');
+    expect(received()[0]!.verdict).toContain(
+      'the alert state of golden-path-api was unreadable (not valid JSON) and was quarantined',
+    );
     // The fresh state learns again (successThreshold passes): the prober alert resolves.
     await probe();
-    expect(received().map((r) => `${r.id}:${r.state}`)).toEqual(['prober:sandbox-retire:firing', 'prober:sandbox-retire:resolved']);
+    expect(received().map((r) => `${r.id}:${r.state}`)).toEqual([
+      'prober:sandbox-retire:firing',
+      'prober:sandbox-retire:resolved',
+    ]);
   });
 
   it('prober schedule restarted with the journey disabled resolves its open alert at startup, saying so', async () => {
     sandbox.faults.set('auth.token=http500');
-    const env = (retire: string) => ({ SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, SCHEDULE: '1', RETIRE: retire });
+    const env = (retire: string) => ({
+      SANDBOX_PASSWORD: canary,
+      ALERT_HOOK_URL: `${receiver.url}/hook`,
+      SCHEDULE: '1',
+      RETIRE: retire,
+    });
     const args = ['--config', config, ...targetArgs(sandbox), '--store', store];
     const first = await startDaemonProcess(args, env(''));
     await receiver.waitFor(1, 40_000, (rs) => rs.some((r) => json(r).state === 'firing'));

@@ -33,10 +33,19 @@ async function freePort(): Promise<number> {
 }
 
 function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  return poll(what, check, { timeoutMs, ignoreErrors: true, context: () => ams.map((a) => a.log().slice(-2000)).join('\n---\n') });
+  return poll(what, check, {
+    timeoutMs,
+    ignoreErrors: true,
+    context: () => ams.map((a) => a.log().slice(-2000)).join('\n---\n'),
+  });
 }
 
-function startAlertmanager(name: string, webPort: number, clusterPort: number, peerPort: number): { child: ChildProcess; url: string; log: () => string } {
+function startAlertmanager(
+  name: string,
+  webPort: number,
+  clusterPort: number,
+  peerPort: number,
+): { child: ChildProcess; url: string; log: () => string } {
   let log = '';
   const child = spawn(
     BIN,
@@ -81,7 +90,9 @@ beforeAll(async () => {
   // Both ready and each sees the other: a cluster of two.
   for (const am of ams) {
     await until(`${am.url} in a cluster of 2`, async () => {
-      const status = (await (await fetch(`${am.url}/api/v2/status`)).json()) as { cluster: { status: string; peers: unknown[] } };
+      const status = (await (await fetch(`${am.url}/api/v2/status`)).json()) as {
+        cluster: { status: string; peers: unknown[] };
+      };
       return status.cluster.status === 'ready' && status.cluster.peers.length === 2 ? true : undefined;
     });
   }
@@ -113,7 +124,9 @@ const clocks = [0, 1, 2].map((i) => Date.now() - 20 * 60_000 + i * 7_000);
 async function feed(p: number, outcomes: string): Promise<void> {
   for (const o of outcomes.split('') as Outcome[]) {
     clocks[p]! += 60_000;
-    await probers[p]!.pipeline.process(runResult(o, new Date(clocks[p]!), { step: 'chat.reply', service: 'backend', category: 'timeout' }));
+    await probers[p]!.pipeline.process(
+      runResult(o, new Date(clocks[p]!), { step: 'chat.reply', service: 'backend', category: 'timeout' }),
+    );
   }
   expect((await probers[p]!.deliverer.flush(10_000)).pending).toBe(0);
 }
@@ -123,7 +136,8 @@ async function amCounter(name: string, match: RegExp): Promise<number> {
   let sum = 0;
   for (const am of ams) {
     const text = await (await fetch(`${am.url}/metrics`)).text();
-    for (const line of text.split('\n')) if (line.startsWith(name) && match.test(line)) sum += Number(line.split(' ').at(-1));
+    for (const line of text.split('\n'))
+      if (line.startsWith(name) && match.test(line)) sum += Number(line.split(' ').at(-1));
   }
   return sum;
 }
@@ -137,7 +151,12 @@ describe('two clustered Alertmanagers, three probers in three locations', { time
     const firing = notifications()[0]!;
     expect(firing.status).toBe('firing');
     expect(firing.alerts).toHaveLength(1);
-    expect(firing.alerts[0]!.labels).toMatchObject({ journey: 'golden-path-api', environment: 'staging', step: 'chat.reply', category: 'timeout' });
+    expect(firing.alerts[0]!.labels).toMatchObject({
+      journey: 'golden-path-api',
+      environment: 'staging',
+      step: 'chat.reply',
+      category: 'timeout',
+    });
 
     await Promise.all([0, 1, 2].map((p) => feed(p, 'SS')));
     await receiver.waitFor(2, 30_000, (r) => r.some((x) => (json(x) as unknown as WebhookBody).status === 'resolved'));

@@ -46,14 +46,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ours = (alerts: AmAlert[]) => alerts.find((a) => a.labels.journey === 'golden-path-api' && a.labels.alertname === 'GoldenPathJourneyFailing');
+const ours = (alerts: AmAlert[]) =>
+  alerts.find((a) => a.labels.journey === 'golden-path-api' && a.labels.alertname === 'GoldenPathJourneyFailing');
 const amStatuses = () => downstream.requests.map((r) => String(json(r).status));
 
-describe('a real Alertmanager keeps a firing alert alive with reminders off and a short TTL', { timeout: 150_000 }, () => {
+describe('a real Alertmanager keeps a firing alert alive with reminders off and a short TTL', {
+  timeout: 150_000,
+}, () => {
   it('active for the whole outage (three TTLs), its endsAt pushed forward; resolved after it', async () => {
     sandbox.faults.set('auth.token=http500');
     daemon = await startDaemonProcess(
-      ['--config', join(ROOT, 'test/fixtures/alertmanager-keepalive.ts'), ...targetArgs(sandbox), '--store', join(dir, 'state.db')],
+      [
+        '--config',
+        join(ROOT, 'test/fixtures/alertmanager-keepalive.ts'),
+        ...targetArgs(sandbox),
+        '--store',
+        join(dir, 'state.db'),
+      ],
       { SANDBOX_PASSWORD: canary, AM_URL: am.url },
       45_000,
     );
@@ -67,7 +76,9 @@ describe('a real Alertmanager keeps a firing alert alive with reminders off and 
     while (Date.now() < outageEnd) {
       const alert = ours(await am.alerts());
       const seenAt = Date.now();
-      expect(alert?.status.state, `look ${looks}: the alert left Alertmanager during the outage\n${context()}`).toBe('active');
+      expect(alert?.status.state, `look ${looks}: the alert left Alertmanager during the outage\n${context()}`).toBe(
+        'active',
+      );
       expect(Date.parse(alert!.endsAt)).toBeGreaterThan(seenAt);
       endsAts.add(alert!.endsAt);
       looks++;
@@ -80,8 +91,18 @@ describe('a real Alertmanager keeps a firing alert alive with reminders off and 
     expect(amStatuses()).toContain('firing');
 
     sandbox.faults.clear();
-    await until('the alert to leave Alertmanager', async () => (ours(await am.alerts()) === undefined ? true : undefined), 40_000, context);
-    await until('Alertmanager to notify "resolved"', async () => (amStatuses().includes('resolved') ? true : undefined), 20_000, context);
+    await until(
+      'the alert to leave Alertmanager',
+      async () => (ours(await am.alerts()) === undefined ? true : undefined),
+      40_000,
+      context,
+    );
+    await until(
+      'Alertmanager to notify "resolved"',
+      async () => (amStatuses().includes('resolved') ? true : undefined),
+      20_000,
+      context,
+    );
     const stopped = await daemon.stop('SIGTERM');
     expect(stopped.code).toBe(0);
     expect(daemon.stderr()).toContain('alert/resolved');
@@ -89,7 +110,10 @@ describe('a real Alertmanager keeps a firing alert alive with reminders off and 
   });
 
   it('validate refuses a TTL the schedule cannot keep alive: one line naming the setting, exit 2', async () => {
-    const validate = (ttl: number) => runCli(['validate', '--config', join(ROOT, 'test/fixtures/alertmanager-keepalive.ts')], { env: { SANDBOX_PASSWORD: canary, AM_URL: am.url, AM_TTL_MS: String(ttl) } });
+    const validate = (ttl: number) =>
+      runCli(['validate', '--config', join(ROOT, 'test/fixtures/alertmanager-keepalive.ts')], {
+        env: { SANDBOX_PASSWORD: canary, AM_URL: am.url, AM_TTL_MS: String(ttl) },
+      });
     const refused = await validate(7_999);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toEqual([

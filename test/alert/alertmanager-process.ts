@@ -32,7 +32,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns a value; bounded, never waits forever. */
-export function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, context: () => string = () => ''): Promise<T> {
+export function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  context: () => string = () => '',
+): Promise<T> {
   return poll(what, check, { timeoutMs, ignoreErrors: true, context });
 }
 
@@ -43,9 +48,18 @@ export async function startAlertmanager(routeYaml: string): Promise<Alertmanager
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir, 'am.yml'), routeYaml);
   let log = '';
-  const child: ChildProcess = spawn(BIN, [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'data')}`, '--cluster.listen-address=', `--web.listen-address=127.0.0.1:${port}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    BIN,
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      '--cluster.listen-address=',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const am: Alertmanager = {
     url,
@@ -60,7 +74,12 @@ export async function startAlertmanager(routeYaml: string): Promise<Alertmanager
     },
   };
   try {
-    await until('Alertmanager /-/ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 20_000, () => log);
+    await until(
+      'Alertmanager /-/ready',
+      async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+      20_000,
+      () => log,
+    );
   } catch (err) {
     await am.stop();
     throw err;

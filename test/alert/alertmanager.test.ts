@@ -19,7 +19,9 @@ let clock = Date.now() - 10 * 60_000;
 async function feed(outcomes: string): Promise<void> {
   for (const o of outcomes.split('') as Outcome[]) {
     clock += 60_000;
-    await h!.pipeline.process(runResult(o, new Date(clock), { step: 'chat.reply', service: 'backend', category: 'timeout' }));
+    await h!.pipeline.process(
+      runResult(o, new Date(clock), { step: 'chat.reply', service: 'backend', category: 'timeout' }),
+    );
   }
   expect((await h!.deliverer.flush(5_000)).pending).toBe(0);
 }
@@ -27,7 +29,12 @@ async function feed(outcomes: string): Promise<void> {
 describe('a real Alertmanager (v2 API on loopback)', { timeout: 60_000 }, () => {
   it('the journey alert appears with its labels when firing and is gone once resolved', async () => {
     await feed('FF');
-    const firing = await until('the alert in /api/v2/alerts', async () => (await am!.alerts()).find((a) => a.labels.journey === 'golden-path-api'), 15_000, am!.log);
+    const firing = await until(
+      'the alert in /api/v2/alerts',
+      async () => (await am!.alerts()).find((a) => a.labels.journey === 'golden-path-api'),
+      15_000,
+      am!.log,
+    );
     expect(firing.labels).toMatchObject({
       alertname: 'GoldenPathJourneyFailing',
       environment: 'staging',
@@ -39,7 +46,12 @@ describe('a real Alertmanager (v2 API on loopback)', { timeout: 60_000 }, () => 
     });
     expect(firing.status.state).toBe('active');
     await feed('SS');
-    await until('the alert to resolve', async () => ((await am!.alerts()).some((a) => a.labels.journey === 'golden-path-api') ? undefined : true), 15_000, am!.log);
+    await until(
+      'the alert to resolve',
+      async () => ((await am!.alerts()).some((a) => a.labels.journey === 'golden-path-api') ? undefined : true),
+      15_000,
+      am!.log,
+    );
     expect(h!.events.filter((e) => e.type === 'delivered')).toHaveLength(2);
   });
 });

@@ -32,7 +32,12 @@ const resolved: AlertNotification = {
   state: 'resolved',
   verdict: 'Users can log in and chat',
   endedAt: '2026-11-23T10:10:00.000Z',
-  lastResult: { runId: 'run-9', status: 'pass', startedAt: '2026-11-23T10:10:00.000Z', verdict: 'Users can log in and chat' },
+  lastResult: {
+    runId: 'run-9',
+    status: 'pass',
+    startedAt: '2026-11-23T10:10:00.000Z',
+    verdict: 'Users can log in and chat',
+  },
 };
 const NOW = new Date('2026-11-23T10:02:05.000Z');
 
@@ -49,10 +54,19 @@ describe('channel payloads (pure, golden)', () => {
     const headers = webhookHeaders(firing, { type: 'webhook', url: 'x', secret }, NOW, body);
     const ts = Math.floor(NOW.getTime() / 1000);
     // Independent of our signer: HMAC-SHA256 keyed with the base64-decoded secret over id.timestamp.body.
-    const expected = createHmac('sha256', Buffer.from('0123456789abcdef0123456789abcdef')).update(`${firing.deliveryId}.${ts}.${body}`).digest('base64');
-    expect(headers).toEqual({ 'webhook-id': firing.deliveryId, 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${expected}` });
+    const expected = createHmac('sha256', Buffer.from('0123456789abcdef0123456789abcdef'))
+      .update(`${firing.deliveryId}.${ts}.${body}`)
+      .digest('base64');
+    expect(headers).toEqual({
+      'webhook-id': firing.deliveryId,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': `v1,${expected}`,
+    });
     expect(signWebhook(secret, firing.deliveryId, ts, `${body} `)).not.toBe(headers['webhook-signature']);
-    expect(webhookHeaders(firing, { type: 'webhook', url: 'x' }, NOW, body)).toEqual({ 'webhook-id': firing.deliveryId, 'webhook-timestamp': String(ts) });
+    expect(webhookHeaders(firing, { type: 'webhook', url: 'x' }, NOW, body)).toEqual({
+      'webhook-id': firing.deliveryId,
+      'webhook-timestamp': String(ts),
+    });
   });
 
   it('slack', () => {

@@ -36,8 +36,20 @@ afterEach(async () => {
   await receiver.stop();
 });
 
-const env = (extra: NodeJS.ProcessEnv = {}) => ({ SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook/${urlToken}`, ALERT_HOOK_SECRET: secret, ...extra });
-const args = () => ['run', '--config', config, '--store', store, ...(['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`])];
+const env = (extra: NodeJS.ProcessEnv = {}) => ({
+  SANDBOX_PASSWORD: canary,
+  ALERT_HOOK_URL: `${receiver.url}/hook/${urlToken}`,
+  ALERT_HOOK_SECRET: secret,
+  ...extra,
+});
+const args = () => [
+  'run',
+  '--config',
+  config,
+  '--store',
+  store,
+  ...(['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]),
+];
 
 const outputs: string[] = [];
 async function probe(): Promise<CliResult> {
@@ -49,7 +61,11 @@ async function probe(): Promise<CliResult> {
 
 function noLeaks(): void {
   const stored = readFileSync(store).toString('latin1');
-  const texts: [string, string][] = [['CLI output', outputs.join('\n')], ['bodies', receiver.requests.map((r) => r.body).join('\n')], ['store', stored]];
+  const texts: [string, string][] = [
+    ['CLI output', outputs.join('\n')],
+    ['bodies', receiver.requests.map((r) => r.body).join('\n')],
+    ['store', stored],
+  ];
   for (const [where, text] of texts) {
     expectNoSecrets(where, text, canary);
     expect(text.includes(urlToken), `${where} has the webhook URL token`).toBe(false);
@@ -63,7 +79,11 @@ describe('alerting through `prober run --store` against the sandbox', { timeout:
     await receiver.stop();
     expect((await probe()).code).toBe(1);
     // The 2nd run fires; its flush keeps retrying the refused receiver; it is killed mid-retry.
-    const child = spawn(process.execPath, [BIN, ...args(), '--log-level', 'warn'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env({ ALERT_FLUSH_MS: '30000' }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args(), '--log-level', 'warn'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env({ ALERT_FLUSH_MS: '30000' }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     const retried = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no alert/retry within 20 s: ${stderr}`)), 20_000);
@@ -81,7 +101,10 @@ describe('alerting through `prober run --store` against the sandbox', { timeout:
     await exited;
     outputs.push(stderr);
     const db = new Database(store, { readonly: true });
-    const pending = db.prepare('SELECT id, attempts FROM outbox WHERE delivered_ms IS NULL').all() as { id: string; attempts: number }[];
+    const pending = db.prepare('SELECT id, attempts FROM outbox WHERE delivered_ms IS NULL').all() as {
+      id: string;
+      attempts: number;
+    }[];
     db.close();
     expect(pending).toHaveLength(1);
     expect(pending[0]!.attempts).toBeGreaterThanOrEqual(1);
@@ -90,7 +113,11 @@ describe('alerting through `prober run --store` against the sandbox', { timeout:
     expect((await probe()).code).toBe(1); // still failing: the open incident must not fire again
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]!.headers['webhook-id']).toBe(pending[0]!.id);
-    expect(json(receiver.requests[0]!)).toMatchObject({ state: 'firing', deliveryId: pending[0]!.id, failure: { step: 'chat.reply', category: 'assertion' } });
+    expect(json(receiver.requests[0]!)).toMatchObject({
+      state: 'firing',
+      deliveryId: pending[0]!.id,
+      failure: { step: 'chat.reply', category: 'assertion' },
+    });
     noLeaks();
   });
 
@@ -98,7 +125,10 @@ describe('alerting through `prober run --store` against the sandbox', { timeout:
     const ok = await runCli(['alert', 'test', '--config', config], { env: env() });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^hook \(webhook\): firing accepted \(HTTP 200\); resolved accepted \(HTTP 200\)$/m);
-    expect(receiver.requests.map((r) => json(r))).toMatchObject([{ test: true, state: 'firing', journey: 'prober-alert-test' }, { test: true, state: 'resolved' }]);
+    expect(receiver.requests.map((r) => json(r))).toMatchObject([
+      { test: true, state: 'firing', journey: 'prober-alert-test' },
+      { test: true, state: 'resolved' },
+    ]);
     receiver.respond = () => ({ status: 400 });
     const refused = await runCli(['alert', 'test', '--config', config, '--channel', 'hook'], { env: env() });
     expect(refused.code).toBe(1);

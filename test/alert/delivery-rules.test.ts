@@ -33,13 +33,23 @@ describe('delivery rules', () => {
 
   it('backoff: exponential with full jitter, capped; Retry-After is a floor', () => {
     const s = { initialBackoffMs: 1_000, maxBackoffMs: 60_000 };
-    expect([1, 2, 3, 4, 7, 8, 30].map((n) => retryDelayMs(n, s, () => 0.999999))).toEqual([999, 1_999, 3_999, 7_999, 59_999, 59_999, 59_999]);
+    expect([1, 2, 3, 4, 7, 8, 30].map((n) => retryDelayMs(n, s, () => 0.999999))).toEqual([
+      999, 1_999, 3_999, 7_999, 59_999, 59_999, 59_999,
+    ]);
     expect(retryDelayMs(5, s, () => 0)).toBe(0);
     expect(retryDelayMs(1, s, () => 0.5, 5_000)).toBe(5_000);
   });
 
   it('per-key FIFO: only the oldest pending row of each channel+key may go', () => {
-    const row = (id: string, channel: string, alertKey: string): OutboxRecord => ({ id, channel, alertKey, payload: null, createdMs: 0, nextAttemptMs: 0, attempts: 0 });
+    const row = (id: string, channel: string, alertKey: string): OutboxRecord => ({
+      id,
+      channel,
+      alertKey,
+      payload: null,
+      createdMs: 0,
+      nextAttemptMs: 0,
+      attempts: 0,
+    });
     const heads = queueHeads([row('1', 'a', 'k1'), row('2', 'a', 'k1'), row('3', 'a', 'k2'), row('4', 'b', 'k1')]);
     expect(heads.map((r) => r.id)).toEqual(['1', '3', '4']);
   });

@@ -15,7 +15,12 @@ export function memoryLogger(redactor: Redactor): { log: Logger; lines: string[]
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -41,7 +46,14 @@ export function alertHarness(alerts: unknown, env: NodeJS.ProcessEnv): Harness {
   const { log, lines } = memoryLogger(redactor);
   const events: DeliveryEvent[] = [];
   const config: AlertsConfig = AlertsConfigSchema.parse(alerts);
-  const alerting = createAlerting({ alerts: config, store, log, redactor, env, onDeliveryEvent: (e) => events.push(e) });
+  const alerting = createAlerting({
+    alerts: config,
+    store,
+    log,
+    redactor,
+    env,
+    onDeliveryEvent: (e) => events.push(e),
+  });
   return {
     ...alerting,
     store,
@@ -57,4 +69,10 @@ export function alertHarness(alerts: unknown, env: NodeJS.ProcessEnv): Harness {
   };
 }
 
-export const FAST_DELIVERY = { attemptTimeoutMs: 2_000, initialBackoffMs: 50, maxBackoffMs: 200, maxAgeMs: 60_000, flushMs: 3_000 };
+export const FAST_DELIVERY = {
+  attemptTimeoutMs: 2_000,
+  initialBackoffMs: 50,
+  maxBackoffMs: 200,
+  maxAgeMs: 60_000,
+  flushMs: 3_000,
+};

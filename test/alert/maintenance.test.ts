@@ -15,7 +15,12 @@ describe('maintenance windows (cron + duration)', () => {
   });
 
   it('a seconds field and a journey filter are honoured', () => {
-    const w: MaintenanceWindow = { cron: '30 15 10 * * *', durationMs: 10_000, timezone: 'UTC', journeys: ['golden-path-browser'] };
+    const w: MaintenanceWindow = {
+      cron: '30 15 10 * * *',
+      durationMs: 10_000,
+      timezone: 'UTC',
+      journeys: ['golden-path-browser'],
+    };
     expect(inMaintenance([w], 'golden-path-browser', new Date('2026-11-22T10:15:35Z'))).toBe(true);
     expect(inMaintenance([w], 'golden-path-browser', new Date('2026-11-22T10:15:41Z'))).toBe(false);
     expect(inMaintenance([w], 'golden-path-api', new Date('2026-11-22T10:15:35Z'))).toBe(false);

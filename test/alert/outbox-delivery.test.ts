@@ -19,7 +19,10 @@ afterEach(async () => {
 async function setup(delivery: Partial<typeof FAST_DELIVERY> = {}): Promise<Harness> {
   receiver = await new Receiver().start();
   h = alertHarness(
-    { channels: { hook: { type: 'webhook', url: '${env:HOOK_URL}', secret: '${env:HOOK_SECRET}' } }, delivery: { ...FAST_DELIVERY, ...delivery } },
+    {
+      channels: { hook: { type: 'webhook', url: '${env:HOOK_URL}', secret: '${env:HOOK_SECRET}' } },
+      delivery: { ...FAST_DELIVERY, ...delivery },
+    },
     { HOOK_URL: `${receiver.url}/hook/${TOKEN}`, HOOK_SECRET: SECRET },
   );
   return h;
@@ -45,9 +48,22 @@ describe('outbox delivery to a real webhook receiver', () => {
     await harness.deliverer.flush(5_000);
     const [req] = await receiver.waitFor(1);
     expect(req?.headers['webhook-id']).toBe(pending[0]?.id);
-    expect(json(req!)).toMatchObject({ schema: 'prober.alert/v1', id: 'staging:golden-path-api', deliveryId: pending[0]?.id, state: 'firing', severity: 'critical' });
+    expect(json(req!)).toMatchObject({
+      schema: 'prober.alert/v1',
+      id: 'staging:golden-path-api',
+      deliveryId: pending[0]?.id,
+      state: 'firing',
+      severity: 'critical',
+    });
     expect(verifyWebhook(SECRET, req!.headers as Record<string, string>, req!.body, new Date())).toBe(true);
-    expect(verifyWebhook(SECRET, req!.headers as Record<string, string>, req!.body.replace('firing', 'resolved'), new Date())).toBe(false);
+    expect(
+      verifyWebhook(
+        SECRET,
+        req!.headers as Record<string, string>,
+        req!.body.replace('firing', 'resolved'),
+        new Date(),
+      ),
+    ).toBe(false);
     expect(await harness.store.listOutbox({ status: 'delivered', limit: 10 })).toHaveLength(1);
   });
 
@@ -67,7 +83,9 @@ describe('outbox delivery to a real webhook receiver', () => {
     expect(Date.now() - t0).toBeLessThan(2_000); // ≤ one backoff step (cap 200 ms) plus scheduling
     const accepted = receiver.requests.filter((r) => r.answered === 200).map(json);
     expect(accepted.map((b) => b.state)).toEqual(['firing', 'resolved']);
-    const firingIds = new Set(receiver.requests.filter((r) => json(r).state === 'firing').map((r) => r.headers['webhook-id']));
+    const firingIds = new Set(
+      receiver.requests.filter((r) => json(r).state === 'firing').map((r) => r.headers['webhook-id']),
+    );
     expect(firingIds.size).toBe(1);
     expect([...firingIds][0]).toBe(accepted[0]?.deliveryId);
     // The resolved waited behind the firing (per-key FIFO): it was never sent before the firing was accepted.
@@ -128,7 +146,8 @@ describe('outbox delivery to a real webhook receiver', () => {
 
   it('redirects are not followed (retried instead); give-up after maxAge dead-letters', async () => {
     const harness = await setup({ maxAgeMs: 600 });
-    receiver.respond = (r) => (r.path.startsWith('/hook/') ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200 });
+    receiver.respond = (r) =>
+      r.path.startsWith('/hook/') ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200 };
     await feed(harness, 'FF');
     harness.deliverer.start();
     await waitUntil(() => harness.events.some((e) => e.type === 'dead-letter'), 'dead letter after maxAge');
@@ -147,7 +166,9 @@ describe('outbox delivery to a real webhook receiver', () => {
     receiver.respond = () => ({ status: 200 });
     await harness.deliverer.flush(3_000);
     await harness.store.close();
-    const store = readFileSync(harness.storePath).toString('latin1') + readFileSync(`${harness.storePath}-wal`, { flag: 'a+' }).toString('latin1');
+    const store =
+      readFileSync(harness.storePath).toString('latin1') +
+      readFileSync(`${harness.storePath}-wal`, { flag: 'a+' }).toString('latin1');
     const texts = { logs: harness.lines.join('\n'), bodies: receiver.requests.map((r) => r.body).join('\n'), store };
     for (const [where, text] of Object.entries(texts)) {
       expect(text.includes(TOKEN), `${where} has the URL token`).toBe(false);
@@ -177,6 +198,10 @@ describe('prober error streak over the pipeline', () => {
       ['prober:staging', 'firing'],
       ['prober:staging', 'resolved'],
     ]);
-    expect(json(receiver.requests[0]!)).toMatchObject({ severity: 'warning', journey: 'golden-path-api', failure: { category: 'prober' } });
+    expect(json(receiver.requests[0]!)).toMatchObject({
+      severity: 'warning',
+      journey: 'golden-path-api',
+      failure: { category: 'prober' },
+    });
   });
 });

@@ -13,7 +13,11 @@ const MIN = 60_000;
  * Plays a script of `location:outcome` results one minute apart (`wait:N` lets N minutes pass with no result) and
  * returns what each result notified. One alert state for the journey, shared by every location, as in the store.
  */
-function play(script: string, locations: PolicyConfig['locations'], extra: Partial<PolicyConfig> = {}): { out: string[]; events: AlertEvent[] } {
+function play(
+  script: string,
+  locations: PolicyConfig['locations'],
+  extra: Partial<PolicyConfig> = {},
+): { out: string[]; events: AlertEvent[] } {
   const config: PolicyConfig = { ...AlertPolicySchema.parse({ locations }), ...extra };
   let state: JourneyAlertState | undefined;
   let t = T0;
@@ -41,17 +45,67 @@ const TWO_OF_TWO = { failing: 2, of: ['eu', 'us'] };
 describe('location quorum (K of M locations failing), default streaks 2/2', () => {
   const table: [name: string, quorum: PolicyConfig['locations'], script: string, expected: string][] = [
     ['2 of 2: one location failing never fires', TWO_OF_TWO, 'eu:F us:S eu:F us:S eu:F us:S eu:F', '- - - - - - -'],
-    ['2 of 2: fires once when both fail, naming both', TWO_OF_TWO, 'eu:F us:F eu:F us:F eu:F us:F', '- - - firing[eu+us] - -'],
-    ['2 of 2: resolves once when one location recovers (2 passes there)', TWO_OF_TWO, 'eu:F us:F eu:F us:F eu:S us:F eu:S us:F', '- - - firing[eu+us] - - resolved[us] -'],
-    ['2 of 2: interleaved F/S of two locations is not a flapping stream: us failing alone stays quiet', TWO_OF_TWO, 'eu:S us:F eu:S us:F eu:S us:F', '- - - - - -'],
-    ['1 of 2: either location fires it', { failing: 1, of: ['eu', 'us'] }, 'eu:S us:F eu:S us:F eu:S us:S us:S', '- - - firing[us] - - resolved[]'],
+    [
+      '2 of 2: fires once when both fail, naming both',
+      TWO_OF_TWO,
+      'eu:F us:F eu:F us:F eu:F us:F',
+      '- - - firing[eu+us] - -',
+    ],
+    [
+      '2 of 2: resolves once when one location recovers (2 passes there)',
+      TWO_OF_TWO,
+      'eu:F us:F eu:F us:F eu:S us:F eu:S us:F',
+      '- - - firing[eu+us] - - resolved[us] -',
+    ],
+    [
+      '2 of 2: interleaved F/S of two locations is not a flapping stream: us failing alone stays quiet',
+      TWO_OF_TWO,
+      'eu:S us:F eu:S us:F eu:S us:F',
+      '- - - - - -',
+    ],
+    [
+      '1 of 2: either location fires it',
+      { failing: 1, of: ['eu', 'us'] },
+      'eu:S us:F eu:S us:F eu:S us:S us:S',
+      '- - - firing[us] - - resolved[]',
+    ],
     ['2 of 3: any two', { failing: 2 }, 'eu:F us:F ap:S eu:F us:F ap:S', '- - - - firing[eu+us] -'],
-    ['2 of 2: errors (could not judge) move no location', TWO_OF_TWO, 'eu:F us:F eu:E us:E eu:F us:F', '- - - - - firing[eu+us]'],
-    ['only the named locations count (a laptop prober failing is ignored)', TWO_OF_TWO, 'eu:F laptop:F eu:F laptop:F eu:F', '- - - - -'],
-    ['a result without a location is the `default` location', { failing: 1, of: ['default'] }, '-:F -:F', '- firing[default]'],
-    ['a stale failing location does not count: us went quiet, eu failing alone stays quiet', { ...TWO_OF_TWO, staleAfterMs: 3 * MIN }, 'us:F us:F wait:5 eu:F eu:F eu:F', '- - - - -'],
-    ['a location going quiet while firing resolves it (fewer than K fresh failures), saying so', { ...TWO_OF_TWO, staleAfterMs: 3 * MIN }, 'eu:F us:F eu:F us:F eu:F eu:F eu:F eu:F', '- - - firing[eu+us] - - - resolved[eu]'],
-    ['a location back after going quiet starts afresh: one failure is not a streak', { ...TWO_OF_TWO, staleAfterMs: 3 * MIN }, 'us:F us:F wait:5 eu:F eu:F us:F us:F', '- - - - - firing[eu+us]'],
+    [
+      '2 of 2: errors (could not judge) move no location',
+      TWO_OF_TWO,
+      'eu:F us:F eu:E us:E eu:F us:F',
+      '- - - - - firing[eu+us]',
+    ],
+    [
+      'only the named locations count (a laptop prober failing is ignored)',
+      TWO_OF_TWO,
+      'eu:F laptop:F eu:F laptop:F eu:F',
+      '- - - - -',
+    ],
+    [
+      'a result without a location is the `default` location',
+      { failing: 1, of: ['default'] },
+      '-:F -:F',
+      '- firing[default]',
+    ],
+    [
+      'a stale failing location does not count: us went quiet, eu failing alone stays quiet',
+      { ...TWO_OF_TWO, staleAfterMs: 3 * MIN },
+      'us:F us:F wait:5 eu:F eu:F eu:F',
+      '- - - - -',
+    ],
+    [
+      'a location going quiet while firing resolves it (fewer than K fresh failures), saying so',
+      { ...TWO_OF_TWO, staleAfterMs: 3 * MIN },
+      'eu:F us:F eu:F us:F eu:F eu:F eu:F eu:F',
+      '- - - firing[eu+us] - - - resolved[eu]',
+    ],
+    [
+      'a location back after going quiet starts afresh: one failure is not a streak',
+      { ...TWO_OF_TWO, staleAfterMs: 3 * MIN },
+      'us:F us:F wait:5 eu:F eu:F us:F us:F',
+      '- - - - - firing[eu+us]',
+    ],
   ];
   it.each(table)('%s', (_name, quorum, script, expected) => {
     expect(play(script, quorum).out.join(' ')).toBe(expected);
@@ -65,11 +119,17 @@ describe('location quorum (K of M locations failing), default streaks 2/2', () =
     // The quorum held from the start of the 2nd location's failing streak (us, minute 3).
     expect(n.since).toBe(new Date(T0 + 3 * MIN).toISOString());
     expect(n.location).toBe('us'); // the prober whose result tipped it
-    expect(headline(n)).toBe('[FIRING critical] staging @ us / golden-path-api: Users cannot log in: auth.token failed (failing in eu, us; 2 of 4 needed; no recent result from sa)');
+    expect(headline(n)).toBe(
+      '[FIRING critical] staging @ us / golden-path-api: Users cannot log in: auth.token failed (failing in eu, us; 2 of 4 needed; no recent result from sa)',
+    );
   });
 
   it('N-of-M windows apply per location', () => {
-    const out = play('eu:F us:F eu:S us:S eu:F us:F', { failing: 2, of: ['eu', 'us'] }, { window: { failures: 2, of: 3 } }).out;
+    const out = play(
+      'eu:F us:F eu:S us:S eu:F us:F',
+      { failing: 2, of: ['eu', 'us'] },
+      { window: { failures: 2, of: 3 } },
+    ).out;
     expect(out.join(' ')).toBe('- - - - - firing[eu+us]');
   });
 
@@ -89,13 +149,32 @@ describe('location quorum pieces', () => {
     expect([a.failing, b.failing, b.failingSince]).toEqual([false, true, at(0)]);
     const c = judgeLocation(judgeLocation(b, 'pass', at(2), rules, 3 * MIN), 'degraded', at(3), rules, 3 * MIN);
     expect([c.failing, c.failingSince]).toEqual([false, undefined]);
-    expect(judgeLocation(b, 'fail', at(10), rules, 3 * MIN)).toMatchObject({ failing: false, failStreak: 1, failingSince: at(10) });
+    expect(judgeLocation(b, 'fail', at(10), rules, 3 * MIN)).toMatchObject({
+      failing: false,
+      failStreak: 1,
+      failingSince: at(10),
+    });
   });
 
   it('quorumStatus: never-seen named locations are stale; freshness is measured from the newest judged run', () => {
-    const j = { failing: true, failStreak: 2, okStreak: 0, window: [], failingSince: new Date(T0).toISOString(), lastJudgedAt: new Date(T0).toISOString() };
-    expect(quorumStatus({ eu: j }, { failing: 1, of: ['eu', 'us'] }, MIN, new Date(T0 + MIN))).toMatchObject({ met: true, failing: ['eu'], stale: ['us'] });
-    expect(quorumStatus({ eu: j }, { failing: 1, of: ['eu', 'us'] }, MIN, new Date(T0 + MIN + 1))).toMatchObject({ met: false, failing: [], stale: ['eu', 'us'] });
+    const j = {
+      failing: true,
+      failStreak: 2,
+      okStreak: 0,
+      window: [],
+      failingSince: new Date(T0).toISOString(),
+      lastJudgedAt: new Date(T0).toISOString(),
+    };
+    expect(quorumStatus({ eu: j }, { failing: 1, of: ['eu', 'us'] }, MIN, new Date(T0 + MIN))).toMatchObject({
+      met: true,
+      failing: ['eu'],
+      stale: ['us'],
+    });
+    expect(quorumStatus({ eu: j }, { failing: 1, of: ['eu', 'us'] }, MIN, new Date(T0 + MIN + 1))).toMatchObject({
+      met: false,
+      failing: [],
+      stale: ['eu', 'us'],
+    });
   });
 
   it('staleAfter: configured, else three schedule intervals, else 15 min', () => {
@@ -108,7 +187,10 @@ describe('location quorum pieces', () => {
   it('config: K larger than the named locations is refused with the path', () => {
     const r = AlertPolicySchema.safeParse({ locations: { failing: 3, of: ['eu', 'us'] } });
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0]).toMatchObject({ path: ['locations', 'failing'], message: '3 locations can never fail at once: `of` names 2; lower failing or list more locations' });
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['locations', 'failing'],
+      message: '3 locations can never fail at once: `of` names 2; lower failing or list more locations',
+    });
     expect(AlertPolicySchema.safeParse({ locations: { failing: 1, of: ['eu west'] } }).success).toBe(false);
   });
 });

@@ -59,19 +59,29 @@ const policyArb = fc.record({
   failureThreshold: fc.integer({ min: 1, max: 3 }),
   successThreshold: fc.integer({ min: 1, max: 3 }),
   window: fc.option(
-    fc.integer({ min: 1, max: 6 }).chain((of) => fc.record({ failures: fc.integer({ min: 1, max: of }), of: fc.constant(of) })),
+    fc
+      .integer({ min: 1, max: 6 })
+      .chain((of) => fc.record({ failures: fc.integer({ min: 1, max: of }), of: fc.constant(of) })),
     { nil: undefined },
   ),
   repeatIntervalMs: fc.constantFrom(0, 3 * MIN, 10 * MIN),
 });
-const stepArb = fc.record({ o: fc.constantFrom<Outcome>('F', 'F', 'S', 'S', 'D', 'E', 'A'), gapMin: fc.integer({ min: 1, max: 3 }), restart: fc.boolean() });
+const stepArb = fc.record({
+  o: fc.constantFrom<Outcome>('F', 'F', 'S', 'S', 'D', 'E', 'A'),
+  gapMin: fc.integer({ min: 1, max: 3 }),
+  restart: fc.boolean(),
+});
 
 describe('alert policy against a reference model', () => {
   it('random F/S/D/E/A sequences with random restarts (state through the SQLite store) notify exactly as the model', async () => {
     let file = 0;
     await fc.assert(
       fc.asyncProperty(policyArb, fc.array(stepArb, { minLength: 1, maxLength: 30 }), async (partial, steps) => {
-        const policy: AlertPolicy = { ...DEFAULT_POLICY, ...partial, ...(partial.window === undefined ? { window: undefined } : {}) };
+        const policy: AlertPolicy = {
+          ...DEFAULT_POLICY,
+          ...partial,
+          ...(partial.window === undefined ? { window: undefined } : {}),
+        };
         const path = join(dir, `model-${++file}.db`);
         let store = new SqliteRunStore(path);
         const got: string[] = [];

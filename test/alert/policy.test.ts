@@ -21,7 +21,12 @@ function play(steps: (Outcome | Step)[], config: Partial<PolicyConfig> = {}, gap
   steps.forEach((s, i) => {
     const step = typeof s === 'string' ? { outcome: s } : s;
     const at = new Date(T0 + i * gapMs);
-    const r = evaluateJourney(state, journeyRun(step.outcome, at, step.step === undefined ? {} : { step: step.step }), at, { ...DEFAULT_POLICY, ...config, muted: step.muted ?? false });
+    const r = evaluateJourney(
+      state,
+      journeyRun(step.outcome, at, step.step === undefined ? {} : { step: step.step }),
+      at,
+      { ...DEFAULT_POLICY, ...config, muted: step.muted ?? false },
+    );
     state = JSON.parse(JSON.stringify(r.state)) as JourneyAlertState;
     out.push(r.notifications.map(label).join(',') || '-');
   });
@@ -81,19 +86,32 @@ describe('alert policy (consecutive 2/2 defaults)', () => {
     const steps = ['auth.token', 'auth.token', 'chat.reply', 'session.create'];
     steps.forEach((step, i) => {
       const at = new Date(T0 + i * MIN);
-      const r = evaluateJourney(state, journeyRun('F', at, { step }), at, { ...DEFAULT_POLICY, repeatIntervalMs: 2 * MIN });
+      const r = evaluateJourney(state, journeyRun('F', at, { step }), at, {
+        ...DEFAULT_POLICY,
+        repeatIntervalMs: 2 * MIN,
+      });
       state = r.state;
       events.push(...r.notifications);
     });
     expect(events.map(label)).toEqual(['firing:critical', 'reminder:critical']);
-    expect(events[0]).toMatchObject({ id: 'staging:golden-path-api', failure: { step: 'auth.token', service: 'auth', category: 'http_status' }, since: new Date(T0).toISOString() });
+    expect(events[0]).toMatchObject({
+      id: 'staging:golden-path-api',
+      failure: { step: 'auth.token', service: 'auth', category: 'http_status' },
+      since: new Date(T0).toISOString(),
+    });
     // The reminder keeps the incident's failure (stable labels) and shows the newest run in lastResult.
     expect(events[1]?.failure?.step).toBe('auth.token');
     expect(events[1]?.lastResult.failure?.step).toBe('session.create');
   });
 
   it('maintenance mutes but keeps state: a firing during the window is announced after it', () => {
-    const out = play([{ outcome: 'F', muted: true }, { outcome: 'F', muted: true }, { outcome: 'F', muted: true }, 'F', 'F']);
+    const out = play([
+      { outcome: 'F', muted: true },
+      { outcome: 'F', muted: true },
+      { outcome: 'F', muted: true },
+      'F',
+      'F',
+    ]);
     expect(out.join(' ')).toBe('- - - firing:critical -');
   });
 
@@ -103,7 +121,9 @@ describe('alert policy (consecutive 2/2 defaults)', () => {
   });
 
   it('maintenance: a resolve during the window is announced after it', () => {
-    expect(play(['F', 'F', { outcome: 'S', muted: true }, { outcome: 'S', muted: true }, 'S']).join(' ')).toBe('- firing:critical - - resolved:critical');
+    expect(play(['F', 'F', { outcome: 'S', muted: true }, { outcome: 'S', muted: true }, 'S']).join(' ')).toBe(
+      '- firing:critical - - resolved:critical',
+    );
   });
 
   it('degraded notifies with severity warning when enabled, escalates to critical on failures', () => {
@@ -113,8 +133,18 @@ describe('alert policy (consecutive 2/2 defaults)', () => {
 
   it('the firing payload names the first failing step, service and category and the journey (one alert per journey)', () => {
     const at = new Date(T0);
-    const first = evaluateJourney(undefined, journeyRun('F', at, { step: 'chat.reply', service: 'backend', category: 'timeout' }), at, DEFAULT_POLICY);
-    const second = evaluateJourney(first.state, journeyRun('F', new Date(T0 + MIN), { step: 'chat.reply', service: 'backend', category: 'timeout' }), new Date(T0 + MIN), DEFAULT_POLICY);
+    const first = evaluateJourney(
+      undefined,
+      journeyRun('F', at, { step: 'chat.reply', service: 'backend', category: 'timeout' }),
+      at,
+      DEFAULT_POLICY,
+    );
+    const second = evaluateJourney(
+      first.state,
+      journeyRun('F', new Date(T0 + MIN), { step: 'chat.reply', service: 'backend', category: 'timeout' }),
+      new Date(T0 + MIN),
+      DEFAULT_POLICY,
+    );
     expect(second.notifications).toHaveLength(1);
     expect(second.notifications[0]).toMatchObject({
       id: 'staging:golden-path-api',
@@ -155,8 +185,19 @@ describe('prober health alert (prober:<environment>)', () => {
   });
 
   it('aborted runs do not count as prober errors; another journey passing does not hide a streak', () => {
-    expect(playHealth(seq('EEAE').map((o) => ({ o }))).health).toEqual(['-', '-', '-', 'prober:staging:firing:warning']);
-    const mixed = playHealth([{ o: 'E', journey: 'b' }, { o: 'S' }, { o: 'E', journey: 'b' }, { o: 'S' }, { o: 'E', journey: 'b' }]);
+    expect(playHealth(seq('EEAE').map((o) => ({ o }))).health).toEqual([
+      '-',
+      '-',
+      '-',
+      'prober:staging:firing:warning',
+    ]);
+    const mixed = playHealth([
+      { o: 'E', journey: 'b' },
+      { o: 'S' },
+      { o: 'E', journey: 'b' },
+      { o: 'S' },
+      { o: 'E', journey: 'b' },
+    ]);
     expect(mixed.health.filter((x) => x !== '-')).toEqual(['prober:staging:firing:warning']);
   });
 });

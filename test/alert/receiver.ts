@@ -33,7 +33,12 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const seen = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const seen = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         const answer = this.respond(seen);
         const reply = () => {
           if (res.destroyed) return;
@@ -69,12 +74,20 @@ export class Receiver {
   }
 
   /** Resolves once `n` requests were answered and `predicate` holds; rejects after `timeoutMs` (never waits forever). */
-  async waitFor(n: number, timeoutMs = 10_000, predicate: (r: Received[]) => boolean = () => true): Promise<Received[]> {
+  async waitFor(
+    n: number,
+    timeoutMs = 10_000,
+    predicate: (r: Received[]) => boolean = () => true,
+  ): Promise<Received[]> {
     const deadline = Date.now() + timeoutMs;
     while (!(this.requests.length >= n && predicate(this.requests))) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`receiver: wanted ${n} requests within ${timeoutMs} ms, got ${this.requests.length}`);
-      await Promise.race([once(this.events, 'request'), new Promise((r) => setTimeout(r, Math.min(left, 250)).unref())]);
+      if (left <= 0)
+        throw new Error(`receiver: wanted ${n} requests within ${timeoutMs} ms, got ${this.requests.length}`);
+      await Promise.race([
+        once(this.events, 'request'),
+        new Promise((r) => setTimeout(r, Math.min(left, 250)).unref()),
+      ]);
     }
     return this.requests;
   }

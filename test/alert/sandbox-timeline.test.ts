@@ -24,7 +24,10 @@ beforeAll(async () => {
     targets: { auth: sandbox.urls.auth, backend: sandbox.urls.backend, web: sandbox.urls.web },
     logLevel: 'silent',
   });
-  h = alertHarness({ channels: { hook: { type: 'webhook', url: '${env:HOOK}' } }, delivery: FAST_DELIVERY }, { HOOK: `${receiver.url}/hook` });
+  h = alertHarness(
+    { channels: { hook: { type: 'webhook', url: '${env:HOOK}' } }, delivery: FAST_DELIVERY },
+    { HOOK: `${receiver.url}/hook` },
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -58,8 +61,17 @@ describe('alert timeline against the sandbox (real runs, real receiver)', () => 
       ['pass', 2],
     ]);
     const [firing, resolved] = receiver.requests.map(json);
-    expect(firing).toMatchObject({ state: 'firing', id: 'sandbox-alerts:golden-path-api', failure: { step: 'session.create', service: 'backend', category: 'http_status' } });
-    expect(resolved).toMatchObject({ state: 'resolved', id: 'sandbox-alerts:golden-path-api', verdict: 'Users can log in and chat', since: firing?.since });
+    expect(firing).toMatchObject({
+      state: 'firing',
+      id: 'sandbox-alerts:golden-path-api',
+      failure: { step: 'session.create', service: 'backend', category: 'http_status' },
+    });
+    expect(resolved).toMatchObject({
+      state: 'resolved',
+      id: 'sandbox-alerts:golden-path-api',
+      verdict: 'Users can log in and chat',
+      since: firing?.since,
+    });
     expectNoSecrets('webhook bodies', receiver.requests.map((r) => r.body).join('\n'), canary);
     expectNoSecrets('logs', h.lines.join('\n'), canary);
   });

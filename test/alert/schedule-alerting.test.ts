@@ -30,7 +30,13 @@ describe('prober schedule alerts through the same pipeline, delivering in the ba
     receiver.respond = () => ({ status: 503 }); // first attempts fail: delivery must go on in the background
     sandbox.faults.set('auth.token=http500');
     daemon = await startDaemonProcess(
-      ['--config', join(ROOT, 'test/fixtures/alerts-schedule.ts'), ...targetArgs(sandbox), '--store', join(dir, 'state.db')],
+      [
+        '--config',
+        join(ROOT, 'test/fixtures/alerts-schedule.ts'),
+        ...targetArgs(sandbox),
+        '--store',
+        join(dir, 'state.db'),
+      ],
       { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook` },
       30_000,
     );
@@ -39,7 +45,11 @@ describe('prober schedule alerts through the same pipeline, delivering in the ba
     await receiver.waitFor(0, 20_000, (rs) => rs.some((r) => r.answered === 200));
     const firing = receiver.requests.filter((r) => r.answered === 200).map(json);
     expect(firing).toHaveLength(1);
-    expect(firing[0]).toMatchObject({ state: 'firing', id: 'sandbox-schedule-alerts:golden-path-api', failure: { step: 'auth.token' } });
+    expect(firing[0]).toMatchObject({
+      state: 'firing',
+      id: 'sandbox-schedule-alerts:golden-path-api',
+      failure: { step: 'auth.token' },
+    });
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const metrics = await getText(`${daemon.url}/metrics`);
     expect(metrics.body).toMatch(/prober_alert_deliveries_total\{channel="hook",outcome="accepted"[^}]*\} 1/);

@@ -14,13 +14,19 @@ const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
 
 /** Fixture files: each import is either a violation listed in VIOLATIONS or an allowed one listed in ALLOWED. */
 const TREE: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+  }),
   // Stand-ins for npm packages: the rules match them by their node_modules path.
   'node_modules/undici/package.json': JSON.stringify({ name: 'undici', version: '0.0.0', main: 'index.js' }),
   'node_modules/undici/index.js': 'exports.Agent = class {};\n',
   'node_modules/node-cron/package.json': JSON.stringify({ name: 'node-cron', version: '0.0.0', main: 'index.js' }),
   'node_modules/node-cron/index.js': 'exports.validate = () => true;\n',
-  'node_modules/playwright-core/package.json': JSON.stringify({ name: 'playwright-core', version: '0.0.0', types: 'index.d.ts' }),
+  'node_modules/playwright-core/package.json': JSON.stringify({
+    name: 'playwright-core',
+    version: '0.0.0',
+    types: 'index.d.ts',
+  }),
   'node_modules/playwright-core/index.d.ts': 'export interface Page { url(): string }\n',
   'src/redact.ts': 'export const redact = (s: string) => s;\n',
   'src/index.ts': "export { journey } from './journey/define.js';\n",
@@ -33,7 +39,8 @@ const TREE: Record<string, string> = {
     "import { ProberSetupError } from './errors.js';",
     'export const run = () => [Agent, redact, consoleReporter, ProberSetupError];',
   ].join('\n'),
-  'src/journey/step-ports.ts': "import type { HttpOptions } from '../steps/http-options.js';\nexport type Port = HttpOptions;\n",
+  'src/journey/step-ports.ts':
+    "import type { HttpOptions } from '../steps/http-options.js';\nexport type Port = HttpOptions;\n",
   'src/steps/http-options.ts': 'export interface HttpOptions { url: string }\n',
   'src/steps/http.ts': [
     "import type { Port } from '../journey/step-ports.js';",
@@ -66,7 +73,8 @@ const TREE: Record<string, string> = {
   'src/config/cron.ts': "import { validate } from 'node-cron';\nexport const CronSchema = validate;\n",
   'src/cli/early-signals.ts': 'export const takeEarlySignal = () => undefined;\n',
   'src/cli/selection.ts': 'export const select = () => [];\n',
-  'src/schedule/shutdown.ts': "import { takeEarlySignal } from '../cli/early-signals.js';\nexport const s = takeEarlySignal;\n",
+  'src/schedule/shutdown.ts':
+    "import { takeEarlySignal } from '../cli/early-signals.js';\nexport const s = takeEarlySignal;\n",
   'src/cli/commands/run.ts': [
     "import { validate } from './validate.js';",
     "import { select } from '../selection.js';",
@@ -141,13 +149,17 @@ afterAll(() => {
 describe('the import rules (.dependency-cruiser.cjs) on a fixture tree', () => {
   it('fail the run as npm test runs it: a non-zero exit, each violation on an "error <rule>" line', () => {
     expect(errRun.code).not.toBe(0);
-    expect(errRun.output).toMatch(/^ {2}error journey-is-the-core: src\/journey\/runner\.ts → src\/report\/console\.ts$/m);
+    expect(errRun.output).toMatch(
+      /^ {2}error journey-is-the-core: src\/journey\/runner\.ts → src\/report\/console\.ts$/m,
+    );
     expect(errRun.output).toMatch(/^ {2}error no-circular: src\/steps\/cycle-/m);
     expect(violations.every((v) => v.rule.severity === 'error')).toBe(true);
   });
 
   it.each(VIOLATIONS)('%s: %s → %s is reported', (rule, from, to) => {
-    expect(violations).toContainEqual(expect.objectContaining({ from, to, rule: expect.objectContaining({ name: rule }) }));
+    expect(violations).toContainEqual(
+      expect.objectContaining({ from, to, rule: expect.objectContaining({ name: rule }) }),
+    );
   });
 
   it.each(CYCLES)('no-circular: the cycle %s ↔ %s is reported', (a, b) => {

@@ -19,14 +19,40 @@ function playwrightError(name: string, message: string): Error {
 
 describe('Playwright errors → contract categories (no page: the edge cases that need none)', () => {
   const rows: [what: string, err: Error, category: string | undefined][] = [
-    ['refused navigation', playwrightError('Error', 'page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/login'), 'network'],
+    [
+      'refused navigation',
+      playwrightError('Error', 'page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/login'),
+      'network',
+    ],
     ['reset navigation', playwrightError('Error', 'page.goto: net::ERR_CONNECTION_RESET at http://x/'), 'network'],
     ['empty response', playwrightError('Error', 'page.goto: net::ERR_EMPTY_RESPONSE at http://x/'), 'network'],
-    ['bad certificate', playwrightError('Error', 'page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x/'), 'network'],
+    [
+      'bad certificate',
+      playwrightError('Error', 'page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x/'),
+      'network',
+    ],
     ['aborted navigation', playwrightError('Error', 'page.goto: net::ERR_ABORTED at http://x/'), 'browser'],
-    ['element missing', playwrightError('TimeoutError', "locator.click: Timeout 2000ms exceeded.\nCall log:\n  - waiting for getByRole('button', { name: 'Send' })"), 'browser'],
-    ['strict mode violation', playwrightError('Error', "locator.fill: Error: strict mode violation: getByLabel('Message') resolved to 2 elements"), 'browser'],
-    ['closed page', playwrightError('TargetClosedError', 'locator.click: Target page, context or browser has been closed'), 'prober'],
+    [
+      'element missing',
+      playwrightError(
+        'TimeoutError',
+        "locator.click: Timeout 2000ms exceeded.\nCall log:\n  - waiting for getByRole('button', { name: 'Send' })",
+      ),
+      'browser',
+    ],
+    [
+      'strict mode violation',
+      playwrightError(
+        'Error',
+        "locator.fill: Error: strict mode violation: getByLabel('Message') resolved to 2 elements",
+      ),
+      'browser',
+    ],
+    [
+      'closed page',
+      playwrightError('TargetClosedError', 'locator.click: Target page, context or browser has been closed'),
+      'prober',
+    ],
     ['a bug in the probe stays a bug', new TypeError("Cannot read properties of undefined (reading 'x')"), undefined],
   ];
   it.each(rows)('%s', async (_what, err, category) => {
@@ -36,7 +62,13 @@ describe('Playwright errors → contract categories (no page: the edge cases tha
   });
 
   it('names the action and the missing element from the call log', () => {
-    const out = classifyBrowserError(playwrightError('TimeoutError', "locator.waitFor: Timeout 10ms exceeded.\nCall log:\n  - waiting for getByLabel('Email')"), { failedCalls: [] });
+    const out = classifyBrowserError(
+      playwrightError(
+        'TimeoutError',
+        "locator.waitFor: Timeout 10ms exceeded.\nCall log:\n  - waiting for getByLabel('Email')",
+      ),
+      { failedCalls: [] },
+    );
     expect((out as Error).message).toBe("locator.waitFor: getByLabel('Email') did not appear within 10 ms");
   });
 });
@@ -44,7 +76,10 @@ describe('Playwright errors → contract categories (no page: the edge cases tha
 describe('choosing and launching Chromium', () => {
   it('config wins even when wrong; then Playwright’s browser if present; then Debian’s', () => {
     expect(chooseExecutable('/nope/chrome', () => true)).toEqual({ path: '/nope/chrome', source: 'config' });
-    expect(chooseExecutable(undefined, (p) => p === DEBIAN_CHROMIUM)).toEqual({ path: DEBIAN_CHROMIUM, source: 'system' });
+    expect(chooseExecutable(undefined, (p) => p === DEBIAN_CHROMIUM)).toEqual({
+      path: DEBIAN_CHROMIUM,
+      source: 'system',
+    });
     expect(chooseExecutable(undefined, () => false)).toBeUndefined();
     expect(chooseExecutable(undefined, (p) => p !== DEBIAN_CHROMIUM)?.source).toBe('playwright');
   });
@@ -64,7 +99,9 @@ describe('choosing and launching Chromium', () => {
     const web = journey({ name: 'web', description: '', capability: 'c', needs: { browser: true }, steps: [noop] });
     expect([api, web].map(needsBrowser)).toEqual([false, true]);
     const hints: string[] = [];
-    expect(dropBrowserJourneysIfNoBrowser([api, web], { executablePath: '/nonexistent/chromium' }, (h) => hints.push(h))).toEqual([api]);
+    expect(
+      dropBrowserJourneysIfNoBrowser([api, web], { executablePath: '/nonexistent/chromium' }, (h) => hints.push(h)),
+    ).toEqual([api]);
     expect(hints).toHaveLength(1);
     expect(hints[0]).toMatch(/apt-get install chromium.*browser\.executablePath/);
     let thrown: unknown;
@@ -93,7 +130,11 @@ describe('artifacts', () => {
       utimesSync(join(dir, 'old'), new Date(now - 3 * 3_600_000), new Date(now - 3 * 3_600_000));
       utimesSync(join(dir, 'notes.txt'), new Date(now - 3 * 3_600_000), new Date(now - 3 * 3_600_000));
       expect(await pruneArtifacts(dir, 2, now)).toEqual([join(dir, 'old')]);
-      expect([existsSync(join(dir, 'old')), existsSync(join(dir, 'new')), existsSync(join(dir, 'notes.txt'))]).toEqual([false, true, true]);
+      expect([existsSync(join(dir, 'old')), existsSync(join(dir, 'new')), existsSync(join(dir, 'notes.txt'))]).toEqual([
+        false,
+        true,
+        true,
+      ]);
       expect(await pruneArtifacts(join(dir, 'missing'), 2, now)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

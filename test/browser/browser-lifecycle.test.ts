@@ -35,12 +35,18 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     const steps = [...browserJourney.steps];
     // Between the reply and the logout: the moment a person would look at the screen.
-    steps.splice(4, 0, step('test.screenshot', { service: 'web', timeoutMs: 20_000 }, async (ctx) => {
-      const reply = ctx.page.locator(`[data-role="assistant"][data-state="complete"][data-nonce="${ctx.vars.get('messageNonce')}"]`);
-      await reply.waitFor({ state: 'visible' });
-      await ctx.page.screenshot({ path: shot, fullPage: true });
-      ctx.vars.set('replyText', (await reply.textContent()) ?? '');
-    }));
+    steps.splice(
+      4,
+      0,
+      step('test.screenshot', { service: 'web', timeoutMs: 20_000 }, async (ctx) => {
+        const reply = ctx.page.locator(
+          `[data-role="assistant"][data-state="complete"][data-nonce="${ctx.vars.get('messageNonce')}"]`,
+        );
+        await reply.waitFor({ state: 'visible' });
+        await ctx.page.screenshot({ path: shot, fullPage: true });
+        ctx.vars.set('replyText', (await reply.textContent()) ?? '');
+      }),
+    );
     const withShot = journey({ ...browserJourney, steps });
     const result = await runInBrowser({ sandbox, password, artifactsDir, journey: withShot });
     expect(result.status).toBe('pass');
@@ -50,7 +56,10 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
 
   it('20 runs (passes, failures, timeouts) share one browser, and closing it leaves no Chromium process', async () => {
     const procs = new ChromiumProcesses(randomUUID());
-    const session = new BrowserSession({ ...browserSettings(undefined), artifactsDir }, { env: { ...process.env, ...procs.env } });
+    const session = new BrowserSession(
+      { ...browserSettings(undefined), artifactsDir },
+      { env: { ...process.env, ...procs.env } },
+    );
     const faults = [undefined, 'auth.token=http500', undefined, 'chat.reply=silent', 'web.page=http500'];
     const peaks: number[] = [];
     try {
@@ -76,14 +85,27 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
 
   it('a Chromium killed mid-run is a prober error, not an outage; the next run relaunches and passes', async () => {
     const procs = new ChromiumProcesses(randomUUID());
-    const session = new BrowserSession({ ...browserSettings(undefined), artifactsDir }, { env: { ...process.env, ...procs.env } });
+    const session = new BrowserSession(
+      { ...browserSettings(undefined), artifactsDir },
+      { env: { ...process.env, ...procs.env } },
+    );
     try {
       const steps = [...browserJourney.steps];
-      steps.splice(1, 0, step('test.kill-browser', { service: 'web' }, () => {
-        // SIGKILL every process of this browser: what the OOM killer does.
-        for (const pid of procs.list()) process.kill(pid, 'SIGKILL');
-      }));
-      const crashed = await runInBrowser({ sandbox, password, artifactsDir, session, journey: journey({ ...browserJourney, steps }) });
+      steps.splice(
+        1,
+        0,
+        step('test.kill-browser', { service: 'web' }, () => {
+          // SIGKILL every process of this browser: what the OOM killer does.
+          for (const pid of procs.list()) process.kill(pid, 'SIGKILL');
+        }),
+      );
+      const crashed = await runInBrowser({
+        sandbox,
+        password,
+        artifactsDir,
+        session,
+        journey: journey({ ...browserJourney, steps }),
+      });
       const j = crashed.journeys[0]!;
       expect(crashed.status).toBe('error');
       expect(j.failure).toMatchObject({ step: 'web.login', category: 'prober' });
@@ -101,8 +123,22 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
     const cwd = mkdtempSync(join(tmpdir(), 'prober-browser-sigterm-'));
     sandbox.faults.set('chat.reply=silent');
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
-    const args = ['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', 'json', '--log-level', 'debug', '--log-format', 'json'];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', SANDBOX_PASSWORD: password, ...procs.env } });
+    const args = [
+      'run',
+      '--config',
+      join(ROOT, 'test/fixtures/browser-sandbox.ts'),
+      ...targets,
+      '--reporter',
+      'json',
+      '--log-level',
+      'debug',
+      '--log-format',
+      'json',
+    ];
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', SANDBOX_PASSWORD: password, ...procs.env },
+    });
     let stdout = '';
     let stderr = '';
     let signalled = false;

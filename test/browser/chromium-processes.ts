@@ -27,7 +27,12 @@ export class ChromiumProcesses {
     for (const p of procs) if (p.tagged(this.tag)) this.groups.add(p.pgid);
     return procs
       .filter((p) => p.state !== 'Z' && /chrom/i.test(p.comm))
-      .filter((p) => p.tagged(this.tag) || this.groups.has(p.pgid) || (this.marker !== undefined && p.cmdline.includes(this.marker)))
+      .filter(
+        (p) =>
+          p.tagged(this.tag) ||
+          this.groups.has(p.pgid) ||
+          (this.marker !== undefined && p.cmdline.includes(this.marker)),
+      )
       .map((p) => p.pid);
   }
 

@@ -31,18 +31,28 @@ describeWithBrowser('golden path through the web UI, via the real CLI', () => {
   afterEach(() => sandbox.faults.clear());
 
   /** One CLI run in its own working directory and TMPDIR, so its artifacts and Chromium processes are told apart. */
-  async function probe(configPath = config): Promise<{ cli: CliResult; result: RunResult; cwd: string; procs: ChromiumProcesses }> {
+  async function probe(
+    configPath = config,
+  ): Promise<{ cli: CliResult; result: RunResult; cwd: string; procs: ChromiumProcesses }> {
     const cwd = join(work, `run-${++n}`);
     const procs = new ChromiumProcesses(randomUUID(), mkdtempSync(join(tmpdir(), 'prober-browser-tmp-')));
     mkdirSync(cwd, { recursive: true });
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
     const file = join(cwd, 'result.json');
-    const cli = await runCli(['run', '--config', configPath, ...targets, '--reporter', 'console', '--reporter', `json=${file}`], {
-      cwd,
-      env: { SANDBOX_PASSWORD: canary, ...procs.env },
-    });
+    const cli = await runCli(
+      ['run', '--config', configPath, ...targets, '--reporter', 'console', '--reporter', `json=${file}`],
+      {
+        cwd,
+        env: { SANDBOX_PASSWORD: canary, ...procs.env },
+      },
+    );
     const json = readFileSync(file, 'utf8');
-    for (const [where, text] of [['stdout', cli.stdout], ['stderr', cli.stderr], ['JSON', json]] as const) expectNoSecrets(where, text, canary);
+    for (const [where, text] of [
+      ['stdout', cli.stdout],
+      ['stderr', cli.stderr],
+      ['JSON', json],
+    ] as const)
+      expectNoSecrets(where, text, canary);
     // Whatever the outcome, the CLI left no Chromium behind.
     expect(await procs.settle(0)).toBe(0);
     return { cli, result: RunResult.parse(JSON.parse(json)), cwd, procs };
@@ -66,39 +76,45 @@ describeWithBrowser('golden path through the web UI, via the real CLI', () => {
     ['web.page=http500', 'web.open', 'web', 'http_status'],
   ];
 
-  it.each(matrix)('%s → %s fails (%s, %s), exit 1, with a PNG screenshot and a scrubbed trace', async (fault, step, service, category) => {
-    sandbox.faults.set(fault);
-    const { cli, result, cwd } = await probe();
-    expect(cli.code).toBe(1);
-    expect(result.status).toBe('fail');
-    const j = result.journeys[0]!;
-    expect(j.failure).toMatchObject({ step, service, category });
-    const failed = j.steps.find((s) => s.name === step)!;
-    if (category === 'timeout') expect(failed.durationMs).toBeLessThanOrEqual(failed.timeoutMs + 1_000);
-    if (category === 'http_status') expect(failed.error?.httpStatus).toBe(500);
-    // Cleanup still logs out whenever the chat page was reached.
-    expect(j.steps.at(-1)!.status).toBe(STEPS.indexOf(step) >= STEPS.indexOf('web.chat.send') ? 'pass' : 'skipped');
+  it.each(matrix)(
+    '%s → %s fails (%s, %s), exit 1, with a PNG screenshot and a scrubbed trace',
+    async (fault, step, service, category) => {
+      sandbox.faults.set(fault);
+      const { cli, result, cwd } = await probe();
+      expect(cli.code).toBe(1);
+      expect(result.status).toBe('fail');
+      const j = result.journeys[0]!;
+      expect(j.failure).toMatchObject({ step, service, category });
+      const failed = j.steps.find((s) => s.name === step)!;
+      if (category === 'timeout') expect(failed.durationMs).toBeLessThanOrEqual(failed.timeoutMs + 1_000);
+      if (category === 'http_status') expect(failed.error?.httpStatus).toBe(500);
+      // Cleanup still logs out whenever the chat page was reached.
+      expect(j.steps.at(-1)!.status).toBe(STEPS.indexOf(step) >= STEPS.indexOf('web.chat.send') ? 'pass' : 'skipped');
 
-    const artifacts = failed.artifacts ?? [];
-    const screenshot = artifacts.find((a) => a.endsWith('.png'));
-    expect(screenshot).toBeDefined();
-    expect(readFileSync(screenshot!).subarray(0, 8).equals(PNG)).toBe(true);
-    expect(screenshot!.startsWith(join(cwd, 'artifacts', result.runId, j.journey))).toBe(true);
-    expect(basename(screenshot!)).toBe(`${step}.png`);
-    for (const path of artifacts) expect(path).not.toContain(canary);
+      const artifacts = failed.artifacts ?? [];
+      const screenshot = artifacts.find((a) => a.endsWith('.png'));
+      expect(screenshot).toBeDefined();
+      expect(readFileSync(screenshot!).subarray(0, 8).equals(PNG)).toBe(true);
+      expect(screenshot!.startsWith(join(cwd, 'artifacts', result.runId, j.journey))).toBe(true);
+      expect(basename(screenshot!)).toBe(`${step}.png`);
+      for (const path of artifacts) expect(path).not.toContain(canary);
 
-    const trace = artifacts.find((a) => a.endsWith('trace.zip'));
-    expect(trace).toBeDefined();
-    const entries = readZip(readFileSync(trace!));
-    expect(entries.length).toBeGreaterThan(0);
-    for (const e of entries) {
-      expect(e.name).not.toContain(canary);
-      expect(e.data.includes(canary), `trace entry ${e.name} contains the canary`).toBe(false);
-      expect(e.data.includes(Buffer.from(canary).toString('base64')), `trace entry ${e.name} contains the canary (base64)`).toBe(false);
-    }
-    // The password was typed before these failures: proof the scrubber had something to remove.
-    if (step !== 'web.open') expect(entries.some((e) => e.data.includes('[REDACTED]'))).toBe(true);
-  });
+      const trace = artifacts.find((a) => a.endsWith('trace.zip'));
+      expect(trace).toBeDefined();
+      const entries = readZip(readFileSync(trace!));
+      expect(entries.length).toBeGreaterThan(0);
+      for (const e of entries) {
+        expect(e.name).not.toContain(canary);
+        expect(e.data.includes(canary), `trace entry ${e.name} contains the canary`).toBe(false);
+        expect(
+          e.data.includes(Buffer.from(canary).toString('base64')),
+          `trace entry ${e.name} contains the canary (base64)`,
+        ).toBe(false);
+      }
+      // The password was typed before these failures: proof the scrubber had something to remove.
+      if (step !== 'web.open') expect(entries.some((e) => e.data.includes('[REDACTED]'))).toBe(true);
+    },
+  );
 
   it('a bad browser.executablePath is status error, category prober, exit 2, never "users cannot"', async () => {
     const { cli, result } = await probe(join(ROOT, 'test/fixtures/browser-bad-executable.ts'));

@@ -32,7 +32,15 @@ describeWithBrowser('the HTML report as people click it', () => {
     mkdirSync(cwd);
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
     const cli = await runCli(
-      ['run', 'golden-path-browser', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', 'html=reports/report.html'],
+      [
+        'run',
+        'golden-path-browser',
+        '--config',
+        join(ROOT, 'test/fixtures/browser-sandbox.ts'),
+        ...targets,
+        '--reporter',
+        'html=reports/report.html',
+      ],
       { cwd, env: { SANDBOX_PASSWORD: password } },
     );
     expect(cli.code).toBe(1);
@@ -43,7 +51,10 @@ describeWithBrowser('the HTML report as people click it', () => {
     try {
       await page.goto(pathToFileURL(join(moved, 'reports', 'report.html')).href);
       const row = page.locator('tr[data-step="web.open"]');
-      await row.getByText(/golden-path-browser\.ts:\d+/).first().waitFor({ timeout: 5_000 });
+      await row
+        .getByText(/golden-path-browser\.ts:\d+/)
+        .first()
+        .waitFor({ timeout: 5_000 });
 
       const shot = row.locator('img.shot').first();
       const small = await shot.boundingBox();

@@ -31,7 +31,17 @@ describeWithBrowser('the HTML report of a failed browser run', () => {
   it('shows the failing step and its embedded screenshot when opened in Chromium', async () => {
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
     const cli = await runCli(
-      ['run', 'golden-path-browser', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', 'json', '--reporter', 'html=report.html'],
+      [
+        'run',
+        'golden-path-browser',
+        '--config',
+        join(ROOT, 'test/fixtures/browser-sandbox.ts'),
+        ...targets,
+        '--reporter',
+        'json',
+        '--reporter',
+        'html=report.html',
+      ],
       { cwd, env: { SANDBOX_PASSWORD: password } },
     );
     expect(cli.code).toBe(1);
@@ -50,7 +60,12 @@ describeWithBrowser('the HTML report of a failed browser run', () => {
       const shot = row.locator('img.shot');
       expect(await shot.count()).toBe(1);
       // The screenshot is embedded (data: URI) and decodes to a real image.
-      expect(await shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100 && img.src.startsWith('data:image/png;base64,'))).toBe(true);
+      expect(
+        await shot.evaluate(
+          (img: HTMLImageElement) =>
+            img.complete && img.naturalWidth > 100 && img.src.startsWith('data:image/png;base64,'),
+        ),
+      ).toBe(true);
       await page.screenshot({ path: join(ROOT, 'test-results', 'html-report-failed-browser-run.png'), fullPage: true });
     } finally {
       await page.close();

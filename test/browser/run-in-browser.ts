@@ -43,7 +43,14 @@ export async function runInBrowser(options: InBrowserOptions): Promise<RunResult
   const api = apiStepIo({ maxBodyBytes: 1 << 20 });
   const { urls } = options.sandbox;
   return withBrowserRun(
-    { settings, runId, journeys: [journey], redactor, api, ...(options.session === undefined ? {} : { session: options.session }) },
+    {
+      settings,
+      runId,
+      journeys: [journey],
+      redactor,
+      api,
+      ...(options.session === undefined ? {} : { session: options.session }),
+    },
     (io) =>
       runJourneys([journey], {
         runId,

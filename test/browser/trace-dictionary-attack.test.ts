@@ -18,7 +18,13 @@ import { describeWithBrowser } from './browser-gate.js';
 const EMAIL = 'probe@sandbox.test';
 const REDACTED_LENGTH = '[REDACTED]'.length;
 const letters = 'abcdefghijklmnopqrstuvwxyz';
-const words = [...new Set(Array.from({ length: 100_000 }, () => Array.from({ length: randomInt(6, 15) }, () => letters[randomInt(26)]).join('')))];
+const words = [
+  ...new Set(
+    Array.from({ length: 100_000 }, () =>
+      Array.from({ length: randomInt(6, 15) }, () => letters[randomInt(26)]).join(''),
+    ),
+  ),
+];
 // A password as long as "[REDACTED]" would leave the scrubbed body exactly as long as the real one: pick another.
 const candidates = words.filter((w) => w.length !== REDACTED_LENGTH);
 const canary = candidates[randomInt(candidates.length)]!;
@@ -38,25 +44,38 @@ describeWithBrowser('a scrubbed Playwright trace resists a dictionary attack on 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('no SHA-1 in the archive is a candidate login body; no size field equals the real body size', { timeout: 120_000 }, async () => {
+  it('no SHA-1 in the archive is a candidate login body; no size field equals the real body size', {
+    timeout: 120_000,
+  }, async () => {
     sandbox.faults.set('session.create=http500'); // after the login request: web.login fails, the trace is kept
     const targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
     const file = join(work, 'result.json');
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', `json=${file}`], { cwd: work, env: { SANDBOX_PASSWORD: canary } });
+    const cli = await runCli(
+      ['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--reporter', `json=${file}`],
+      { cwd: work, env: { SANDBOX_PASSWORD: canary } },
+    );
     expect(cli.code, cli.stderr).toBe(1);
     const result = RunResult.parse(JSON.parse(readFileSync(file, 'utf8')));
     const trace = result.journeys[0]!.steps.flatMap((s) => s.artifacts ?? []).find((a) => a.endsWith('trace.zip'));
     expect(trace, 'a trace was kept').toBeDefined();
-    const entries = Object.entries(unzipSync(readFileSync(trace!))).map(([name, data]) => ({ name, text: Buffer.from(data).toString('latin1') }));
+    const entries = Object.entries(unzipSync(readFileSync(trace!))).map(([name, data]) => ({
+      name,
+      text: Buffer.from(data).toString('latin1'),
+    }));
 
     // Every 40-hex string anywhere (entry names, references, snapshot resource ids) is an attacker's hash to crack.
-    const hashes = new Set(entries.flatMap((e) => [...`${e.name}\n${e.text}`.matchAll(/[0-9a-f]{40}/g)].map((m) => m[0])));
+    const hashes = new Set(
+      entries.flatMap((e) => [...`${e.name}\n${e.text}`.matchAll(/[0-9a-f]{40}/g)].map((m) => m[0])),
+    );
     const t0 = performance.now();
     const recovered = words.filter((w) => hashes.has(sha1(loginBody(w))) || hashes.has(sha1(w)));
     const attackMs = performance.now() - t0;
     expect(recovered, `the attack tried ${words.length} words in ${Math.round(attackMs)} ms`).toEqual([]);
     // The attack's model is right: the scrubbed login body is there, named by its own hash.
-    expect(hashes.has(sha1(loginBody('[REDACTED]'))), 'the scrubbed login body, named by the SHA-1 of its scrubbed content').toBe(true);
+    expect(
+      hashes.has(sha1(loginBody('[REDACTED]'))),
+      'the scrubbed login body, named by the SHA-1 of its scrubbed content',
+    ).toBe(true);
     for (const e of entries) expect(e.text.includes(canary), `${e.name} contains the password`).toBe(false);
 
     // Sizes: every number under a size-like key, and every Content-Length header, in every JSON record.

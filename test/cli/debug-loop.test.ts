@@ -33,18 +33,31 @@ describe('debug flags: pure parts', () => {
     [{ headed: true }, { headless: false }],
     [{ debug: true }, { headless: false }],
     [{ trace: 'on' as const }, { trace: 'on' }],
-    [{ trace: 'off' as const, headed: true }, { headless: false, trace: 'off' }],
+    [
+      { trace: 'off' as const, headed: true },
+      { headless: false, trace: 'off' },
+    ],
   ])('%j → %j', (flags, overrides) => {
     expect(browserOverrides(flags)).toEqual(overrides);
   });
   it('bad values are one-line usage errors', () => {
-    expect(() => parseCommand(RUN_TABLE, ['--trace', 'always'])).toThrow(/--trace: expected on, on-failure or off, got "always"/);
-    expect(() => parseCommand(RUN_TABLE, ['--log-format', 'xml'])).toThrow(/--log-format: expected pretty or json, got "xml"/);
+    expect(() => parseCommand(RUN_TABLE, ['--trace', 'always'])).toThrow(
+      /--trace: expected on, on-failure or off, got "always"/,
+    );
+    expect(() => parseCommand(RUN_TABLE, ['--log-format', 'xml'])).toThrow(
+      /--log-format: expected pretty or json, got "xml"/,
+    );
     expect(parseCommand(RUN_TABLE, []).values['log-format']).toBe('pretty');
   });
   it.each([
-    ['{"level":40,"time":0,"pid":1,"msg":"step/end","journey":"j","step":"chat.reply","error":"timed out after 5 ms"}', '00:00:00.000 WARN  step/end journey=j step=chat.reply error="timed out after 5 ms"\n'],
-    ['{"level":30,"time":0,"msg":"run/end","summary":{"journeys":1}}', '00:00:00.000 INFO  run/end summary={"journeys":1}\n'],
+    [
+      '{"level":40,"time":0,"pid":1,"msg":"step/end","journey":"j","step":"chat.reply","error":"timed out after 5 ms"}',
+      '00:00:00.000 WARN  step/end journey=j step=chat.reply error="timed out after 5 ms"\n',
+    ],
+    [
+      '{"level":30,"time":0,"msg":"run/end","summary":{"journeys":1}}',
+      '00:00:00.000 INFO  run/end summary={"journeys":1}\n',
+    ],
     ['not json', 'not json\n'],
   ])('log line %s', (line, pretty) => {
     expect(formatLogLine(line)).toBe(pretty);
@@ -70,7 +83,19 @@ describe('debug flags: pure parts', () => {
 
 describe('--until and --log-format', () => {
   it('--until session.create: runs up to it, skips the rest, still runs the always step (session.close)', async () => {
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--until', 'session.create', '--reporter', 'json'], { env });
+    const cli = await runCli(
+      [
+        'run',
+        '--config',
+        join(ROOT, 'test/fixtures/sandbox-fast.ts'),
+        ...targets,
+        '--until',
+        'session.create',
+        '--reporter',
+        'json',
+      ],
+      { env },
+    );
     expect(cli.code, cli.stderr).toBe(0);
     const steps = RunResult.parse(JSON.parse(cli.stdout)).journeys[0]!.steps;
     expect(steps.map((s) => [s.name, s.status === 'degraded' ? 'pass' : s.status, s.skipReason])).toEqual([
@@ -86,13 +111,27 @@ describe('--until and --log-format', () => {
   });
 
   it('--until a step no selected journey has: exit 2, one line naming the steps', async () => {
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--until', 'chat.rpely'], { env });
+    const cli = await runCli(
+      ['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--until', 'chat.rpely'],
+      { env },
+    );
     expect(cli.code).toBe(2);
-    expect(cli.stderr.trim()).toMatch(/^prober: --until: no selected journey has a step "chat\.rpely" \(steps: auth\.token, session\.create, /);
+    expect(cli.stderr.trim()).toMatch(
+      /^prober: --until: no selected journey has a step "chat\.rpely" \(steps: auth\.token, session\.create, /,
+    );
   });
 
   it('logs are human lines by default and pino JSON with --log-format json', async () => {
-    const args = ['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--reporter', 'json', '--log-level', 'info'];
+    const args = [
+      'run',
+      '--config',
+      join(ROOT, 'test/fixtures/sandbox-fast.ts'),
+      ...targets,
+      '--reporter',
+      'json',
+      '--log-level',
+      'info',
+    ];
     const pretty = await runCli(args, { env });
     expect(pretty.stderr).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}run\/end .*status=pass/m);
     expect(pretty.stderr).not.toContain('{"level"');
@@ -110,8 +149,15 @@ export default journey({ name: 'noop', description: ${JSON.stringify(description
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'probes'), { recursive: true });
     writeFileSync(journey, src('first version'));
-    writeFileSync(join(dir, 'prober.config.json'), JSON.stringify({ environment: 'watch', targets: { api: 'http://127.0.0.1:9' }, probes: ['probes/*.ts'] }));
-    const child = spawn(process.execPath, [BIN, 'run', '--watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(dir, 'prober.config.json'),
+      JSON.stringify({ environment: 'watch', targets: { api: 'http://127.0.0.1:9' }, probes: ['probes/*.ts'] }),
+    );
+    const child = spawn(process.execPath, [BIN, 'run', '--watch'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let waiting: { test: () => boolean; resolve: () => void } | undefined;
@@ -148,7 +194,19 @@ export default journey({ name: 'noop', description: ${JSON.stringify(description
 describeWithBrowser('--trace on', () => {
   it('writes a scrubbed trace for a passing browser journey', async () => {
     const cwd = mkdtempSync(join(dir, 'trace-'));
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/browser-sandbox.ts'), ...targets, '--trace', 'on', '--reporter', 'json'], { env, cwd });
+    const cli = await runCli(
+      [
+        'run',
+        '--config',
+        join(ROOT, 'test/fixtures/browser-sandbox.ts'),
+        ...targets,
+        '--trace',
+        'on',
+        '--reporter',
+        'json',
+      ],
+      { env, cwd },
+    );
     expect(cli.code, cli.stderr).toBe(0);
     const result = RunResult.parse(JSON.parse(cli.stdout));
     expect(['pass', 'degraded']).toContain(result.status);

@@ -7,7 +7,10 @@ import { runCli } from '../support/cli.js';
 
 /** The `--flag` names a rendered help lists in its option rows (`  --retries N   …`, `  -h, --help`). */
 function flagsInHelp(help: string): string[] {
-  return [...help.matchAll(/^ {2}(?:-\w, )?--([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((f) => f !== 'help').sort();
+  return [...help.matchAll(/^ {2}(?:-\w, )?--([a-z][a-z-]*)/gm)]
+    .map((m) => m[1]!)
+    .filter((f) => f !== 'help')
+    .sort();
 }
 
 describe('help is generated from the command tables', () => {
@@ -16,34 +19,56 @@ describe('help is generated from the command tables', () => {
     expect(COMMAND_TABLES.map((t) => t.name).filter((n) => n !== 'help' && !COMMAND_NAMES.includes(n))).toEqual([]);
   });
 
-  it.each(COMMAND_TABLES.map((t) => [t.name, t] as const))('%s: every flag of the table is in the help, and the help lists no other', (_name, table) => {
-    expect(flagsInHelp(renderCommandHelp(table))).toEqual(Object.keys(table.flags).sort());
-  });
+  it.each(COMMAND_TABLES.map((t) => [t.name, t] as const))(
+    '%s: every flag of the table is in the help, and the help lists no other',
+    (_name, table) => {
+      expect(flagsInHelp(renderCommandHelp(table))).toEqual(Object.keys(table.flags).sort());
+    },
+  );
 
-  it.each(COMMAND_TABLES.map((t) => [t.name, t] as const))('%s: the parser accepts every flag of the table (so help and parser agree)', (_name, table) => {
-    for (const [name, flag] of Object.entries(table.flags)) {
-      // A flag's own check may refuse a made-up value; what must not happen is an "Unknown option".
-      const args = flag.type === 'boolean' ? [`--${name}`] : [`--${name}`, 'x'];
-      try {
-        parseCommand(table, args);
-      } catch (err) {
-        expect((err as Error).message).not.toMatch(/Unknown option/);
+  it.each(COMMAND_TABLES.map((t) => [t.name, t] as const))(
+    '%s: the parser accepts every flag of the table (so help and parser agree)',
+    (_name, table) => {
+      for (const [name, flag] of Object.entries(table.flags)) {
+        // A flag's own check may refuse a made-up value; what must not happen is an "Unknown option".
+        const args = flag.type === 'boolean' ? [`--${name}`] : [`--${name}`, 'x'];
+        try {
+          parseCommand(table, args);
+        } catch (err) {
+          expect((err as Error).message).not.toMatch(/Unknown option/);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(COMMAND_NAMES.map((c) => [c, c]))('prober %s --help, -h and prober help %s: exit 0, the rendered table on stdout, nothing on stderr', async (command) => {
-    const expected = renderCommandHelp(tableFor(command)!);
-    for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
-      const r = await runCli(args);
-      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 0, stderr: '', stdout: expected });
-    }
-  });
+  it.each(COMMAND_NAMES.map((c) => [c, c]))(
+    'prober %s --help, -h and prober help %s: exit 0, the rendered table on stdout, nothing on stderr',
+    async (command) => {
+      const expected = renderCommandHelp(tableFor(command)!);
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+      ]) {
+        const r = await runCli(args);
+        expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({
+          args,
+          code: 0,
+          stderr: '',
+          stdout: expected,
+        });
+      }
+    },
+  );
 
   it('prober --help and prober help: the overview from the tables, exit 0; it names every command and how to get help on one', async () => {
     for (const args of [['--help'], ['-h'], ['help']]) {
       const r = await runCli(args);
-      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 0, stdout: renderOverview(COMMAND_TABLES) });
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({
+        args,
+        code: 0,
+        stdout: renderOverview(COMMAND_TABLES),
+      });
     }
     for (const t of COMMAND_TABLES) expect(renderOverview(COMMAND_TABLES)).toContain(`prober ${t.name}`);
     expect(renderOverview(COMMAND_TABLES)).toContain('prober help COMMAND');
@@ -60,7 +85,10 @@ describe('help is generated from the command tables', () => {
 
   it('a mistyped flag or command is one line with the nearest name and exit 2 (usage), before the command loads', async () => {
     const flag = await runCli(['run', '--retires', '2']);
-    expect([flag.code, flag.stderr]).toEqual([2, "prober: prober run: Unknown option '--retires' (did you mean --retries?); see prober run --help\n"]);
+    expect([flag.code, flag.stderr]).toEqual([
+      2,
+      "prober: prober run: Unknown option '--retires' (did you mean --retries?); see prober run --help\n",
+    ]);
     const cmd = await runCli(['shedule']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toMatch(/^prober: unknown command "shedule" \(did you mean "schedule"\?/);

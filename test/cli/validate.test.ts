@@ -43,12 +43,42 @@ describe('prober validate', () => {
 
   const bad: [string, unknown, NodeJS.ProcessEnv, RegExp][] = [
     ['unknown key', { ...good, tragets: {} }, env, /^prober: tragets: unknown key/m],
-    ['missing target', { ...good, targets: { auth: 'http://127.0.0.1:1' } }, env, /^prober: targets: journey j step b uses service "backend", which has no target URL/m],
-    ['literal secret', { ...good, secrets: { password: 'hunter2-literal' } }, env, /^prober: secrets\.password: must be an \$\{env:NAME\} reference/m],
-    ['bad cron', { ...good, journeys: { j: { schedule: '61 * * * *' } } }, env, /^prober: journeys\.j\.schedule: invalid cron expression "61 \* \* \* \*"/m],
-    ['missing env var', good, { PROBER_TEST_PASSWORD: '' }, /^prober: secrets\.password: environment variable PROBER_TEST_PASSWORD is not set/m],
-    ['unknown journey override', { ...good, journeys: { nope: {} } }, env, /^prober: journeys\.nope: no journey named "nope"/m],
-    ['budget not below timeout', { ...good, journeys: { j: { steps: { a: { timeoutMs: 100, budgetMs: 200 } } } } }, env, /budgetMs \(200\) must be below timeoutMs \(100\)/],
+    [
+      'missing target',
+      { ...good, targets: { auth: 'http://127.0.0.1:1' } },
+      env,
+      /^prober: targets: journey j step b uses service "backend", which has no target URL/m,
+    ],
+    [
+      'literal secret',
+      { ...good, secrets: { password: 'hunter2-literal' } },
+      env,
+      /^prober: secrets\.password: must be an \$\{env:NAME\} reference/m,
+    ],
+    [
+      'bad cron',
+      { ...good, journeys: { j: { schedule: '61 * * * *' } } },
+      env,
+      /^prober: journeys\.j\.schedule: invalid cron expression "61 \* \* \* \*"/m,
+    ],
+    [
+      'missing env var',
+      good,
+      { PROBER_TEST_PASSWORD: '' },
+      /^prober: secrets\.password: environment variable PROBER_TEST_PASSWORD is not set/m,
+    ],
+    [
+      'unknown journey override',
+      { ...good, journeys: { nope: {} } },
+      env,
+      /^prober: journeys\.nope: no journey named "nope"/m,
+    ],
+    [
+      'budget not below timeout',
+      { ...good, journeys: { j: { steps: { a: { timeoutMs: 100, budgetMs: 200 } } } } },
+      env,
+      /budgetMs \(200\) must be below timeoutMs \(100\)/,
+    ],
   ];
   it.each(bad)('%s: exit 2 with one line naming the path', async (_name, config, e, expected) => {
     const r = await runCli(['validate', '--config', writeConfig(_name.replace(/\W/g, '-'), config)], { env: e });
@@ -60,14 +90,24 @@ describe('prober validate', () => {
   });
 
   it('lists every problem at once', async () => {
-    const r = await runCli(['validate', '--config', writeConfig('many', { ...good, tragets: {}, secrets: { password: 'literal-value' }, environment: '' })], { env });
+    const r = await runCli(
+      [
+        'validate',
+        '--config',
+        writeConfig('many', { ...good, tragets: {}, secrets: { password: 'literal-value' }, environment: '' }),
+      ],
+      { env },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n').length).toBeGreaterThanOrEqual(3);
   });
 
   it('a missing config file and a config that does not parse are one-line errors', async () => {
     const missing = await runCli(['validate', '--config', join(dir, 'nope.ts')]);
-    expect([missing.code, missing.stderr.trim()]).toEqual([2, `prober: --config: file not found: ${join(dir, 'nope.ts')}`]);
+    expect([missing.code, missing.stderr.trim()]).toEqual([
+      2,
+      `prober: --config: file not found: ${join(dir, 'nope.ts')}`,
+    ]);
     writeFileSync(join(dir, 'broken.ts'), 'export default {{{');
     const broken = await runCli(['validate', '--config', join(dir, 'broken.ts')]);
     expect(broken.code).toBe(2);

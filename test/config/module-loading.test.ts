@@ -31,12 +31,18 @@ function write(rel: string, content: string): string {
   return path;
 }
 
-const config = write('config.json', JSON.stringify({ environment: 'test', targets: { auth: 'http://127.0.0.1:1' }, probes: ['j.ts'] }));
+const config = write(
+  'config.json',
+  JSON.stringify({ environment: 'test', targets: { auth: 'http://127.0.0.1:1' }, probes: ['j.ts'] }),
+);
 
 describe('loading TypeScript configs and journeys', () => {
   it('a syntax error names file:line:col and the reason, in one line, without a stack trace', async () => {
     write('helper.ts', `export const suffix = '';\n`);
-    write('j.ts', `import { journey } from '${api}';\nexport default journey({ name: 'x', steps: [\n  step('a' {}) ] });\n`);
+    write(
+      'j.ts',
+      `import { journey } from '${api}';\nexport default journey({ name: 'x', steps: [\n  step('a' {}) ] });\n`,
+    );
     const r = await runCli(['validate', '--config', config], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/syntax error at \S*j\.ts:3:12: Expected "\)" but found "\{"/);
@@ -51,7 +57,11 @@ describe('loading TypeScript configs and journeys', () => {
     const first = await runCli(['validate', '--config', config], { env });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('j-one');
-    const compiled = () => readdirSync(cache).filter((f) => f.endsWith('.mjs')).map((f) => `${f}@${statSync(join(cache, f)).mtimeMs}`).sort();
+    const compiled = () =>
+      readdirSync(cache)
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => `${f}@${statSync(join(cache, f)).mtimeMs}`)
+        .sort();
     const before = compiled();
 
     const second = await runCli(['validate', '--config', config], { env });

@@ -47,7 +47,9 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'prober-image-root-'));
   const installed = DOCKERFILE.match(/npm install -g [^\n]*golden-path-prober-\*\.tgz/);
   expect(installed, 'the image installs the packed tarball globally').not.toBeNull();
-  const ln = /ln -s (\/usr\/local\/lib\/node_modules\/golden-path-prober) (\/node_modules\/golden-path-prober)\b/.exec(DOCKERFILE);
+  const ln = /ln -s (\/usr\/local\/lib\/node_modules\/golden-path-prober) (\/node_modules\/golden-path-prober)\b/.exec(
+    DOCKERFILE,
+  );
   expect(ln, 'the image links the global install into /node_modules').not.toBeNull();
   link = { target: ln![1]!, path: ln![2]! };
   // The global install: the packed package as npm installed it (its dependencies resolve from its real path).
@@ -60,7 +62,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function prober(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function prober(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(globalPkg, 'bin', 'prober.js'), ...args], {
       cwd,
@@ -95,27 +101,41 @@ describe('deploy/docker/Dockerfile', () => {
     expect(DOCKERFILE).toMatch(/^USER (?!root|0\b)\S+$/m);
     expect(DOCKERFILE).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--", "prober"\]$/m);
     expect(DOCKERFILE).toMatch(/^WORKDIR \/work$/m);
-    expect(DOCKERFILE).toMatch(/ln -s \/usr\/local\/lib\/node_modules\/golden-path-prober\/bin\/prober\.js \/usr\/local\/bin\/prober/);
+    expect(DOCKERFILE).toMatch(
+      /ln -s \/usr\/local\/lib\/node_modules\/golden-path-prober\/bin\/prober\.js \/usr\/local\/bin\/prober/,
+    );
   });
 
   it.each([
     ['TypeScript (compiled as CommonJS: no package.json in the mount)', 'work-ts', 'prober.config.ts', 'journey.ts'],
     ['ESM (.mts)', 'work-esm', 'prober.config.mts', 'journey.mts'],
-  ])('a mounted %s config and journey import golden-path-prober through the /node_modules link', async (_what, name, cfg, journeyFile) => {
-    mkdirSync(dirname(join(root, link.path)), { recursive: true });
-    rmSync(join(root, link.path), { force: true });
-    symlinkSync(join(root, link.target), join(root, link.path));
-    const dir = mount(name, { [cfg]: config(sandbox.urls, journeyFile), [journeyFile]: JOURNEY });
-    const r = await prober(['run', '--config', join(dir, cfg), '--reporter', 'json'], dir);
-    expect(r.stderr).not.toContain('Cannot find');
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ environment: 'image', status: 'pass', journeys: [{ journey: 'token-only', status: 'pass' }] });
-  });
+  ])(
+    'a mounted %s config and journey import golden-path-prober through the /node_modules link',
+    async (_what, name, cfg, journeyFile) => {
+      mkdirSync(dirname(join(root, link.path)), { recursive: true });
+      rmSync(join(root, link.path), { force: true });
+      symlinkSync(join(root, link.target), join(root, link.path));
+      const dir = mount(name, { [cfg]: config(sandbox.urls, journeyFile), [journeyFile]: JOURNEY });
+      const r = await prober(['run', '--config', join(dir, cfg), '--reporter', 'json'], dir);
+      expect(r.stderr).not.toContain('Cannot find');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        environment: 'image',
+        status: 'pass',
+        journeys: [{ journey: 'token-only', status: 'pass' }],
+      });
+    },
+  );
 
   it('without the link, NODE_PATH pointing at the global folder does not help an ESM journey (why the image links)', async () => {
     rmSync(join(root, link.path), { force: true });
-    const dir = mount('work-nolink', { 'prober.config.mts': config(sandbox.urls, 'journey.mts'), 'journey.mts': JOURNEY });
-    const r = await prober(['run', '--config', join(dir, 'prober.config.mts')], dir, { NODE_PATH: dirname(join(root, link.target)) });
+    const dir = mount('work-nolink', {
+      'prober.config.mts': config(sandbox.urls, 'journey.mts'),
+      'journey.mts': JOURNEY,
+    });
+    const r = await prober(['run', '--config', join(dir, 'prober.config.mts')], dir, {
+      NODE_PATH: dirname(join(root, link.target)),
+    });
     expect(r.code).toBe(2);
     // Node's own words, or the config loader's (it resolves package imports as Node does, from the file's folder).
     expect(r.stderr).toMatch(/(Cannot find (package|module)|Could not resolve) ['"]golden-path-prober['"]/);

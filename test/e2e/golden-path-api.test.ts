@@ -26,11 +26,31 @@ afterEach(() => sandbox.faults.clear());
 async function probe(extra: string[] = []): Promise<{ cli: CliResult; result: RunResult; json: string }> {
   const file = join(out, `run-${++n}.json`);
   const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
-  const cli = await runCli(['run', '--config', config, ...targets, '--reporter', 'console', '--reporter', `json=${file}`, '--log-level', 'debug', ...extra], {
-    env: { SANDBOX_PASSWORD: canary },
-  });
+  const cli = await runCli(
+    [
+      'run',
+      '--config',
+      config,
+      ...targets,
+      '--reporter',
+      'console',
+      '--reporter',
+      `json=${file}`,
+      '--log-level',
+      'debug',
+      ...extra,
+    ],
+    {
+      env: { SANDBOX_PASSWORD: canary },
+    },
+  );
   const json = readFileSync(file, 'utf8');
-  for (const [where, text] of [['stdout', cli.stdout], ['stderr', cli.stderr], ['JSON file', json]] as const) expectNoSecrets(where, text, canary);
+  for (const [where, text] of [
+    ['stdout', cli.stdout],
+    ['stderr', cli.stderr],
+    ['JSON file', json],
+  ] as const)
+    expectNoSecrets(where, text, canary);
   return { cli, result: RunResult.parse(JSON.parse(json)), json };
 }
 
@@ -82,7 +102,9 @@ describe('golden path over the API against the sandbox', () => {
     expect(result.status).toBe('fail');
     expect(result.summary).toMatchObject({ journeys: 1, failed: 1, passed: 0 });
     expect(j.failure).toMatchObject({ step, service, category });
-    expect(j.verdict).toMatch(new RegExp(`^Users cannot log in and chat: ${service} step ${step.replace('.', '\\.')} failed \\(${category}\\)`));
+    expect(j.verdict).toMatch(
+      new RegExp(`^Users cannot log in and chat: ${service} step ${step.replace('.', '\\.')} failed \\(${category}\\)`),
+    );
     const at = STEPS.indexOf(step);
     for (const s of j.steps.slice(at + 1, -1)) expect(s.status).toBe('skipped');
     const failed = j.steps[at]!;
@@ -100,7 +122,9 @@ describe('golden path over the API against the sandbox', () => {
     const plain = await probe();
     expect(plain.result.status).toBe('degraded');
     expect(plain.cli.code).toBe(0);
-    expect(plain.result.journeys[0]!.verdict).toMatch(/^Users can log in and chat, but slowly: step auth\.token took \d+ ms \(budget 3000 ms\)$/);
+    expect(plain.result.journeys[0]!.verdict).toMatch(
+      /^Users can log in and chat, but slowly: step auth\.token took \d+ ms \(budget 3000 ms\)$/,
+    );
     const strict = await probe(['--fail-on', 'degraded']);
     expect(strict.result.status).toBe('degraded');
     expect(strict.cli.code).toBe(1);
@@ -108,7 +132,10 @@ describe('golden path over the API against the sandbox', () => {
 
   it('--reporter json alone writes only the JSON document to stdout', async () => {
     const targets = ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${sandbox.urls[t as 'auth']}`]);
-    const cli = await runCli(['run', '--config', config, ...targets, '--reporter', 'json', '--log-level', 'info', '--log-format', 'json'], { env: { SANDBOX_PASSWORD: canary } });
+    const cli = await runCli(
+      ['run', '--config', config, ...targets, '--reporter', 'json', '--log-level', 'info', '--log-format', 'json'],
+      { env: { SANDBOX_PASSWORD: canary } },
+    );
     expect(cli.code).toBe(0);
     const parsed = RunResult.parse(JSON.parse(cli.stdout));
     expect(parsed.status).toBe('pass');

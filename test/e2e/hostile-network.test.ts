@@ -15,7 +15,13 @@ afterAll(async () => {
 
 const one = (fn: StepFn, timeoutMs = 3_000) =>
   // The journey deadline is well past the step's, so the step's own timeout is what ends a stuck call.
-  journey({ name: 'hostile', description: 'd', capability: 'get an answer', timeoutMs: timeoutMs + 10_000, steps: [step('call', { service: 'svc', timeoutMs }, fn)] });
+  journey({
+    name: 'hostile',
+    description: 'd',
+    capability: 'get an answer',
+    timeoutMs: timeoutMs + 10_000,
+    steps: [step('call', { service: 'svc', timeoutMs }, fn)],
+  });
 const getJson: StepFn = async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/`)).json(z.unknown()));
 
 async function raw(handler: Parameters<typeof startRawServer>[0]): Promise<string> {
@@ -27,7 +33,10 @@ async function raw(handler: Parameters<typeof startRawServer>[0]): Promise<strin
 describe('hostile networks and responses', () => {
   it('an unresolvable host is a network failure naming the host, after one attempt', async () => {
     const r = await runInProcess([one(getJson)], { svc: 'http://no-such-host.invalid' });
-    expect(r.journeys[0]!.failure).toMatchObject({ category: 'network', message: 'DNS lookup failed for no-such-host.invalid (ENOTFOUND)' });
+    expect(r.journeys[0]!.failure).toMatchObject({
+      category: 'network',
+      message: 'DNS lookup failed for no-such-host.invalid (ENOTFOUND)',
+    });
   });
 
   it.each([
@@ -44,7 +53,10 @@ describe('hostile networks and responses', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     const r = await runInProcess([one(getJson, 20_000)], { svc: url }, { maxBodyBytes: cap });
     clearInterval(sampler);
-    expect(r.journeys[0]!.failure).toMatchObject({ category: 'contract', message: `response body exceeded the ${cap}-byte cap` });
+    expect(r.journeys[0]!.failure).toMatchObject({
+      category: 'contract',
+      message: `response body exceeded the ${cap}-byte cap`,
+    });
     expect(peak - before).toBeLessThan(cap + 50 * 1024 * 1024);
   });
 
@@ -65,13 +77,21 @@ describe('hostile networks and responses', () => {
     await once(server, 'listening');
     closers.push(() => new Promise((r) => server.close(() => r())));
     const r = await runInProcess([one(getJson)], { svc: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    expect(r.journeys[0]!.failure).toMatchObject({ category: 'http_status', message: expect.stringMatching(/returned HTTP 302, expected 2xx$/) });
+    expect(r.journeys[0]!.failure).toMatchObject({
+      category: 'http_status',
+      message: expect.stringMatching(/returned HTTP 302, expected 2xx$/),
+    });
   });
 
   it('a 101 Switching Protocols to a plain request is classified, not a crash', async () => {
-    const url = await raw((socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: nonsense\r\n\r\n'));
+    const url = await raw((socket) =>
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: nonsense\r\n\r\n'),
+    );
     const r = await runInProcess([one(getJson)], { svc: url });
-    expect(r.journeys[0]!.failure).toMatchObject({ category: 'network', message: 'the connection failed: bad upgrade (UND_ERR_SOCKET)' });
+    expect(r.journeys[0]!.failure).toMatchObject({
+      category: 'network',
+      message: 'the connection failed: bad upgrade (UND_ERR_SOCKET)',
+    });
   });
 
   it('an HTTP/1.0 close-delimited body is read to the end', async () => {
@@ -108,7 +128,10 @@ describe('hostile networks and responses', () => {
     it('a frame above the cap is a contract failure', async () => {
       const url = await wsServer((s) => s.send(JSON.stringify({ big: 'x'.repeat(1024 * 1024) })));
       const r = await runInProcess([one(waitForData)], { svc: url }, { maxBodyBytes: 512 * 1024 });
-      expect(r.journeys[0]!.failure).toMatchObject({ category: 'contract', message: 'a WebSocket frame exceeded the 524288-byte cap' });
+      expect(r.journeys[0]!.failure).toMatchObject({
+        category: 'contract',
+        message: 'a WebSocket frame exceeded the 524288-byte cap',
+      });
     });
 
     it('a 1 MB frame under the cap is read', async () => {

@@ -43,8 +43,16 @@ const reuse = journey({
   description: 'd',
   capability: 'c',
   steps: [
-    step('first', { service: 'svc' }, async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/a`)).text())),
-    step('second', { service: 'svc' }, async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/b`)).text())),
+    step(
+      'first',
+      { service: 'svc' },
+      async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/a`)).text()),
+    ),
+    step(
+      'second',
+      { service: 'svc' },
+      async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/b`)).text()),
+    ),
   ],
 });
 
@@ -79,7 +87,11 @@ describe('one connection pool per journey run', () => {
       capability: 'c',
       steps: [
         step('both', { service: 'svc', timeoutMs: 10_000 }, async (ctx) => {
-          await Promise.all([ctx.http.get(`${ctx.target('svc')}/pair`), ctx.http.get(`${ctx.target('svc')}/pair`)].map(async (r) => (await r).text()));
+          await Promise.all(
+            [ctx.http.get(`${ctx.target('svc')}/pair`), ctx.http.get(`${ctx.target('svc')}/pair`)].map(async (r) =>
+              (await r).text(),
+            ),
+          );
         }),
       ],
     });
@@ -119,4 +131,3 @@ describe('a ctx.defer cleanup at journey end', () => {
     await Promise.all(sockets.filter((s) => !s.closed).map((s) => once(s, 'close')));
   }, 20_000);
 });
-

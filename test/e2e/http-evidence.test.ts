@@ -48,13 +48,20 @@ describe('every HTTP request is evidence, read or not', () => {
     });
     const result = RunResult.parse(await runInProcess([j], { svc: base }));
     const [del, read, mismatch] = result.journeys[0]!.steps;
-    expect(del).toMatchObject({ status: 'pass', evidence: { requestIds: ['req-DELETE-/sessions/42'], http: [{ method: 'DELETE', status: 204 }] } });
+    expect(del).toMatchObject({
+      status: 'pass',
+      evidence: { requestIds: ['req-DELETE-/sessions/42'], http: [{ method: 'DELETE', status: 204 }] },
+    });
     expect(Object.keys(del!.evidence!.http![0]!.timings)).toContain('headersMs');
     expect(read!.evidence!.http).toHaveLength(1);
     expect(Object.keys(read!.evidence!.http![0]!.timings)).toEqual(expect.arrayContaining(['headersMs', 'bodyMs']));
     expect(mismatch).toMatchObject({
       status: 'fail',
-      error: { category: 'http_status', httpStatus: 201, message: `POST ${base}/created returned HTTP 201, expected 200` },
+      error: {
+        category: 'http_status',
+        httpStatus: 201,
+        message: `POST ${base}/created returned HTTP 201, expected 200`,
+      },
       evidence: { http: [{ method: 'POST', status: 201 }] },
     });
   });

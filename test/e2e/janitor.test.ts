@@ -18,10 +18,14 @@ afterAll(() => sandbox?.close());
 async function killMidRun(): Promise<void> {
   sandbox.faults.set('chat.reply=silent');
   const before = sandbox.chatSessions().length;
-  const child = spawn(process.execPath, [BIN, 'run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets], {
-    env: { ...process.env, SANDBOX_PASSWORD: password },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets],
+    {
+      env: { ...process.env, SANDBOX_PASSWORD: password },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   try {
     const deadline = Date.now() + 60_000; // a cold CLI start on a loaded CI box
@@ -42,11 +46,16 @@ describe('leftovers of a killed run', () => {
     expect(sandbox.chatSessions()).toHaveLength(1);
     expect(sandbox.chatSessions()[0]!.synthetic).toMatch(/^[0-9a-f-]{36}$/);
 
-    const young = await runCli(['janitor', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets], { env: { SANDBOX_PASSWORD: password } });
+    const young = await runCli(['janitor', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets], {
+      env: { SANDBOX_PASSWORD: password },
+    });
     expect(young.stdout.trim()).toBe('golden-path-api: deleted 0 synthetic leftovers older than 600000 ms');
     expect(sandbox.chatSessions()).toHaveLength(1);
 
-    const all = await runCli(['janitor', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), '--older-than', '0', ...targets], { env: { SANDBOX_PASSWORD: password } });
+    const all = await runCli(
+      ['janitor', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), '--older-than', '0', ...targets],
+      { env: { SANDBOX_PASSWORD: password } },
+    );
     expect(all.code).toBe(0);
     expect(all.stdout.trim()).toBe('golden-path-api: deleted 1 synthetic leftovers older than 0 ms');
     expect(sandbox.chatSessions()).toHaveLength(0);
@@ -55,7 +64,10 @@ describe('leftovers of a killed run', () => {
   it('the next passing run cleans up too, and reports it in the result without touching the verdict', async () => {
     await killMidRun();
     expect(sandbox.chatSessions()).toHaveLength(1);
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/sandbox-janitor.ts'), ...targets, '--reporter', 'json'], { env: { SANDBOX_PASSWORD: password } });
+    const cli = await runCli(
+      ['run', '--config', join(ROOT, 'test/fixtures/sandbox-janitor.ts'), ...targets, '--reporter', 'json'],
+      { env: { SANDBOX_PASSWORD: password } },
+    );
     const j = RunResult.parse(JSON.parse(cli.stdout)).journeys[0]!;
     expect(j.status).toBe('pass');
     expect(j.janitor).toEqual({ status: 'pass', deleted: 1 });

@@ -26,20 +26,45 @@ interface DecodedSpan {
   attributes: { key: string; value: AnyValue }[];
 }
 const root = createRequire(import.meta.url)('otlp-transformer-0212/build/src/generated/root.js') as {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(b: Uint8Array): unknown; toObject(m: unknown, o: object): unknown } } } } } };
+  opentelemetry: {
+    proto: {
+      collector: {
+        trace: {
+          v1: {
+            ExportTraceServiceRequest: { decode(b: Uint8Array): unknown; toObject(m: unknown, o: object): unknown };
+          };
+        };
+      };
+    };
+  };
 };
 const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 function decode(body: Buffer): { spans: DecodedSpan[]; resource: Record<string, unknown> } {
-  const msg = Request.toObject(Request.decode(body), { bytes: String, longs: String, enums: Number, defaults: false }) as {
-    resourceSpans: { resource: { attributes: { key: string; value: AnyValue }[] }; scopeSpans: { spans: DecodedSpan[] }[] }[];
+  const msg = Request.toObject(Request.decode(body), {
+    bytes: String,
+    longs: String,
+    enums: Number,
+    defaults: false,
+  }) as {
+    resourceSpans: {
+      resource: { attributes: { key: string; value: AnyValue }[] };
+      scopeSpans: { spans: DecodedSpan[] }[];
+    }[];
   };
   const hex = (b64: string) => Buffer.from(b64 ?? '', 'base64').toString('hex');
-  const spans = msg.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).map((s) => ({ ...s, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) }));
-  const resource = Object.fromEntries((msg.resourceSpans[0]?.resource.attributes ?? []).map((a) => [a.key, a.value.stringValue]));
+  const spans = msg.resourceSpans
+    .flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))
+    .map((s) => ({ ...s, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) }));
+  const resource = Object.fromEntries(
+    (msg.resourceSpans[0]?.resource.attributes ?? []).map((a) => [a.key, a.value.stringValue]),
+  );
   return { spans, resource };
 }
-const attrs = (s: DecodedSpan) => Object.fromEntries(s.attributes.map((a) => [a.key, a.value.stringValue ?? a.value.boolValue ?? Number(a.value.intValue)]));
+const attrs = (s: DecodedSpan) =>
+  Object.fromEntries(
+    s.attributes.map((a) => [a.key, a.value.stringValue ?? a.value.boolValue ?? Number(a.value.intValue)]),
+  );
 
 const canary = 'otlp-canary-Pa55word-7f3a';
 const received: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
@@ -53,7 +78,8 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      if (req.method === 'POST' && req.url === '/v1/traces')
+        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
       onReceived?.();
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
@@ -79,7 +105,14 @@ function writeConfig(otlp: boolean, extra: Record<string, unknown> = {}): string
       secrets: { password: '${env:OTLP_TEST_PASSWORD}' },
       variables: { email: 'probe@sandbox.test' },
       ...extra,
-      ...(otlp ? { otlp: { endpoint: `http://127.0.0.1:${port}/v1/traces`, headers: { authorization: '${env:OTLP_TEST_TOKEN}' } } } : {}),
+      ...(otlp
+        ? {
+            otlp: {
+              endpoint: `http://127.0.0.1:${port}/v1/traces`,
+              headers: { authorization: '${env:OTLP_TEST_TOKEN}' },
+            },
+          }
+        : {}),
     }),
   );
   return file;
@@ -96,7 +129,10 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
     expect(received[0]!.headers['content-type']).toBe('application/x-protobuf');
     expect(received[0]!.headers.authorization).toBe('Bearer otlp-token-123');
     const { spans, resource } = decode(received[0]!.body);
-    expect(resource).toMatchObject({ 'service.name': 'golden-path-prober', 'deployment.environment.name': 'otlp-test' });
+    expect(resource).toMatchObject({
+      'service.name': 'golden-path-prober',
+      'deployment.environment.name': 'otlp-test',
+    });
 
     const journeys = spans.filter((s) => s.name.startsWith('journey '));
     const steps = spans.filter((s) => s.name.startsWith('step '));
@@ -105,7 +141,12 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
     expect(j.parentSpanId).toBe('');
     expect(steps.map((s) => s.name)).toEqual(result.journeys[0]!.steps.map((s) => `step ${s.name}`));
     expect(new Set(steps.map((s) => s.parentSpanId))).toEqual(new Set([j.spanId]));
-    expect(attrs(j)).toMatchObject({ 'prober.journey': 'golden-path-api', 'prober.status': 'pass', 'prober.verdict': 'Users can log in and chat', 'prober.run_id': result.runId });
+    expect(attrs(j)).toMatchObject({
+      'prober.journey': 'golden-path-api',
+      'prober.status': 'pass',
+      'prober.verdict': 'Users can log in and chat',
+      'prober.run_id': result.runId,
+    });
     expect(j.status?.code).toBe(1);
 
     // The trace id the sandbox received in traceparent is the exported one, and the login request's parent is the
@@ -115,7 +156,11 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
     const authSpan = steps.find((s) => s.name === 'step auth.token')!;
     expect(login!.traceparent).toBe(`00-${j.traceId}-${authSpan.spanId}-01`);
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([j.traceId]));
-    expect(attrs(authSpan)).toMatchObject({ 'prober.step': 'auth.token', 'prober.service': 'auth', 'prober.status': 'pass' });
+    expect(attrs(authSpan)).toMatchObject({
+      'prober.step': 'auth.token',
+      'prober.service': 'auth',
+      'prober.status': 'pass',
+    });
     expectNoSecrets('exported spans', JSON.stringify(spans), canary);
   });
 
@@ -131,8 +176,14 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
     const { spans } = decode(received[0]!.body);
     const j = spans.find((s) => s.name === 'journey golden-path-api')!;
     expect(j.status?.code).toBe(2);
-    expect(attrs(j)).toMatchObject({ 'prober.status': 'fail', 'prober.category': 'http_status', 'prober.failed_step': 'session.create' });
-    expect(String(attrs(j)['prober.verdict'])).toMatch(/^Users cannot log in and chat: backend step session\.create failed/);
+    expect(attrs(j)).toMatchObject({
+      'prober.status': 'fail',
+      'prober.category': 'http_status',
+      'prober.failed_step': 'session.create',
+    });
+    expect(String(attrs(j)['prober.verdict'])).toMatch(
+      /^Users cannot log in and chat: backend step session\.create failed/,
+    );
     const failing = spans.find((s) => s.name === 'step session.create')!;
     expect(failing.status?.code).toBe(2);
     expect(attrs(failing)).toMatchObject({ 'prober.category': 'http_status', 'http.response.status_code': 500 });
@@ -149,7 +200,11 @@ describe('OpenTelemetry export over OTLP/HTTP', () => {
 
   it('prober schedule exports the spans of each scheduled run too', async () => {
     received.length = 0;
-    const config = writeConfig(true, { server: { port: 0 }, scheduler: { maxRandomDelayMs: 100 }, journeys: { 'golden-path-api': { schedule: '*/5 * * * * *', timeoutMs: 4_000 } } });
+    const config = writeConfig(true, {
+      server: { port: 0 },
+      scheduler: { maxRandomDelayMs: 100 },
+      journeys: { 'golden-path-api': { schedule: '*/5 * * * * *', timeoutMs: 4_000 } },
+    });
     const daemon = await startDaemonProcess(['--config', config, '--store', join(dir, 'state.db')], env);
     try {
       await new Promise<void>((resolve) => {

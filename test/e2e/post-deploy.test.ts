@@ -23,12 +23,33 @@ async function sandbox(options: Parameters<typeof startSandbox>[0] = {}) {
   return { s, targets: ['auth', 'backend', 'web'].flatMap((t) => ['--target', `${t}=${s.urls[t as 'auth']}`]) };
 }
 const env = { SANDBOX_PASSWORD: password };
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['testsuite', 'testcase', 'flakyFailure'].includes(n) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (n) => ['testsuite', 'testcase', 'flakyFailure'].includes(n),
+});
 
 describe('post-deploy smoke test', () => {
   it('--expect-version waits for a rollout to finish, then judges; the observed versions are in the result', async () => {
-    const { targets } = await sandbox({ versions: { backend: '1.0.0' }, rollout: { backend: { to: '2.0.0', afterMs: 3_000 } } });
-    const cli = await runCli(['run', '--config', config, ...targets, '--expect-version', 'backend=2.0.0', '--wait-ready', '15s', '--reporter', 'json'], { env });
+    const { targets } = await sandbox({
+      versions: { backend: '1.0.0' },
+      rollout: { backend: { to: '2.0.0', afterMs: 3_000 } },
+    });
+    const cli = await runCli(
+      [
+        'run',
+        '--config',
+        config,
+        ...targets,
+        '--expect-version',
+        'backend=2.0.0',
+        '--wait-ready',
+        '15s',
+        '--reporter',
+        'json',
+      ],
+      { env },
+    );
     expect(cli.code).toBe(0);
     const result = RunResult.parse(JSON.parse(cli.stdout));
     expect(result.versions).toEqual({ auth: '1.0.0', backend: '2.0.0', web: '1.0.0' });
@@ -38,13 +59,26 @@ describe('post-deploy smoke test', () => {
   it('a version that never goes live: exit 3 naming service, expected and observed, within the wait + 1 s', async () => {
     const { s, targets } = await sandbox({ versions: { backend: '1.0.0' } });
     const started = Date.now();
-    const gate = await waitForVersions({ backend: '2.0.0' }, versionEndpoints({ config: { targets: { ...s.urls }, versions: {} } as never }, ['backend']), 2_000, {});
+    const gate = await waitForVersions(
+      { backend: '2.0.0' },
+      versionEndpoints({ config: { targets: { ...s.urls }, versions: {} } as never }, ['backend']),
+      2_000,
+      {},
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(gate).toMatchObject({ ok: false, message: 'version gate: not live after 2000 ms: backend reports 1.0.0, expected 2.0.0' });
+    expect(gate).toMatchObject({
+      ok: false,
+      message: 'version gate: not live after 2000 ms: backend reports 1.0.0, expected 2.0.0',
+    });
 
-    const cli = await runCli(['run', '--config', config, ...targets, '--expect-version', 'backend=2.0.0', '--wait-ready', '2s'], { env });
+    const cli = await runCli(
+      ['run', '--config', config, ...targets, '--expect-version', 'backend=2.0.0', '--wait-ready', '2s'],
+      { env },
+    );
     expect(cli.code).toBe(3);
-    expect(cli.stderr.trim()).toBe('prober: version gate: not live after 2000 ms: backend reports 1.0.0, expected 2.0.0');
+    expect(cli.stderr.trim()).toBe(
+      'prober: version gate: not live after 2000 ms: backend reports 1.0.0, expected 2.0.0',
+    );
     expect(cli.stdout).toBe('');
   });
 
@@ -52,14 +86,23 @@ describe('post-deploy smoke test', () => {
     const { s, targets } = await sandbox();
     s.faults.set('auth.token=http500#1');
     const junit = join(dir, 'flaky.xml');
-    const cli = await runCli(['run', '--config', config, ...targets, '--retries', '1', '--reporter', 'json', '--reporter', `junit=${junit}`], { env });
+    const cli = await runCli(
+      ['run', '--config', config, ...targets, '--retries', '1', '--reporter', 'json', '--reporter', `junit=${junit}`],
+      { env },
+    );
     expect(cli.code).toBe(1);
     const j = RunResult.parse(JSON.parse(cli.stdout)).journeys[0]!;
     expect(j.status).toBe('flaky');
-    expect(j.verdict).toMatch(/^Users can log in and chat, but only on attempt 2 of 2: attempt 1 failed at auth step auth\.token \(http_status\)/);
+    expect(j.verdict).toMatch(
+      /^Users can log in and chat, but only on attempt 2 of 2: attempt 1 failed at auth step auth\.token \(http_status\)/,
+    );
     expect(j.attempts).toHaveLength(1);
     expect(j.attempts![0]!.failure).toMatchObject({ step: 'auth.token', category: 'http_status' });
-    const suite = (xml.parse(readFileSync(junit, 'utf8')) as { testsuites: { testsuite: { testcase: { name: string; flakyFailure?: { type: string }[] }[] }[] } }).testsuites.testsuite[0]!;
+    const suite = (
+      xml.parse(readFileSync(junit, 'utf8')) as {
+        testsuites: { testsuite: { testcase: { name: string; flakyFailure?: { type: string }[] }[] }[] };
+      }
+    ).testsuites.testsuite[0]!;
     expect(suite.testcase.find((t) => t.name === 'auth.token')!.flakyFailure?.[0]?.type).toBe('http_status');
 
     s.faults.set('auth.token=http500#1');
@@ -74,11 +117,21 @@ describe('post-deploy smoke test', () => {
     const junit = join(dir, 'failed.xml');
     const cli = await runCli(['run', '--config', config, ...targets, '--reporter', `junit=${junit}`], { env });
     expect(cli.code).toBe(1);
-    const doc = xml.parse(readFileSync(junit, 'utf8')) as { testsuites: { tests: string; failures: string; skipped: string; testsuite: { testcase: { name: string; failure?: { type: string; message: string } }[] }[] } };
+    const doc = xml.parse(readFileSync(junit, 'utf8')) as {
+      testsuites: {
+        tests: string;
+        failures: string;
+        skipped: string;
+        testsuite: { testcase: { name: string; failure?: { type: string; message: string } }[] }[];
+      };
+    };
     expect([doc.testsuites.tests, doc.testsuites.failures, doc.testsuites.skipped]).toEqual(['6', '1', '4']);
     const failed = doc.testsuites.testsuite[0]!.testcase.find((t) => t.failure !== undefined)!;
     expect(failed.name).toBe('session.create');
-    expect(failed.failure).toMatchObject({ type: 'http_status', message: expect.stringMatching(/returned HTTP 404, expected 2xx$/) });
+    expect(failed.failure).toMatchObject({
+      type: 'http_status',
+      message: expect.stringMatching(/returned HTTP 404, expected 2xx$/),
+    });
   });
 
   it('--grep, --tag and --list select journeys without running them', async () => {

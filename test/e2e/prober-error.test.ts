@@ -12,7 +12,15 @@ afterAll(() => sandbox?.close());
 
 describe('a bug in a probe', () => {
   it('is status error, category prober, exit 2, and never reported as the environment failing', async () => {
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/buggy.ts'), '--target', `auth=${sandbox.urls.auth}`, '--reporter', 'json']);
+    const cli = await runCli([
+      'run',
+      '--config',
+      join(ROOT, 'test/fixtures/buggy.ts'),
+      '--target',
+      `auth=${sandbox.urls.auth}`,
+      '--reporter',
+      'json',
+    ]);
     expect(cli.code).toBe(2);
     const result = RunResult.parse(JSON.parse(cli.stdout));
     const j = result.journeys[0]!;

@@ -11,7 +11,12 @@ import { Redactor } from '../../src/redact.js';
 import { apiStepIo } from '../../src/steps/step-io.js';
 import { ROOT } from '../support/cli.js';
 
-type Script = { loginStatus: number; loginBody: string; frames: { data: string | Uint8Array; binary: boolean }[]; closeCode: 1000 | 1011 | undefined };
+type Script = {
+  loginStatus: number;
+  loginBody: string;
+  frames: { data: string | Uint8Array; binary: boolean }[];
+  closeCode: 1000 | 1011 | undefined;
+};
 let script: Script;
 let base = '';
 let close: () => Promise<void>;
@@ -58,8 +63,14 @@ afterAll(() => close?.());
 async function run() {
   const settings = loaded.config.journeys['golden-path-api']!;
   const r = await runJourneys(loaded.journeys, {
-    environment: 'fuzz', targets: loaded.config.targets, secrets: loaded.secrets, variables: loaded.config.variables,
-    redactor: new Redactor(), io: apiStepIo({ maxBodyBytes: 1 << 20 }), userAgent: 'fuzz', maxBodyBytes: 1 << 20,
+    environment: 'fuzz',
+    targets: loaded.config.targets,
+    secrets: loaded.secrets,
+    variables: loaded.config.variables,
+    redactor: new Redactor(),
+    io: apiStepIo({ maxBodyBytes: 1 << 20 }),
+    userAgent: 'fuzz',
+    maxBodyBytes: 1 << 20,
     overrides: { 'golden-path-api': { steps: { ...settings.steps, 'chat.reply': { timeoutMs: 300 } } } },
   });
   return r.journeys[0]!;
@@ -70,13 +81,25 @@ const jsonish = fc.oneof(
   fc.json(),
   fc.string(),
   fc.constant('{"access_token":'),
-  fc.record({ access_token: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), token_type: fc.string(), expires_in: fc.oneof(fc.integer(), fc.string()) }).map((o) => JSON.stringify(o)),
+  fc
+    .record({
+      access_token: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+      token_type: fc.string(),
+      expires_in: fc.oneof(fc.integer(), fc.string()),
+    })
+    .map((o) => JSON.stringify(o)),
 );
 const frame = fc.oneof(
   fc.json().map((data) => ({ data, binary: false })),
   fc.string().map((data) => ({ data, binary: false })),
   fc.uint8Array({ maxLength: 64 }).map((data) => ({ data, binary: true })),
-  fc.record({ type: fc.constantFrom('agent_started', 'agent_delta', 'agent_completed', 'error', 'ack'), nonce: fc.oneof(fc.string(), fc.constant(undefined)), reply: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }).map((o) => ({ data: JSON.stringify(o), binary: false })),
+  fc
+    .record({
+      type: fc.constantFrom('agent_started', 'agent_delta', 'agent_completed', 'error', 'ack'),
+      nonce: fc.oneof(fc.string(), fc.constant(undefined)),
+      reply: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+    })
+    .map((o) => ({ data: JSON.stringify(o), binary: false })),
 );
 
 describe('fuzzed responses from the environment', () => {
@@ -94,13 +117,22 @@ describe('fuzzed responses from the environment', () => {
 
   it('fuzzed WebSocket frames during the reply always yield a categorised result (never a prober error)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(frame, { maxLength: 6 }), fc.constantFrom(1000, 1011, undefined), async (frames, closeCode) => {
-        script = { loginStatus: 200, loginBody: '{"access_token":"tok-abcdef","token_type":"Bearer","expires_in":60}', frames, closeCode };
-        const j = await run();
-        expect(j.status, j.verdict).not.toBe('error');
-        expect(j.steps.slice(0, 4).map((s) => s.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
-        if (j.status === 'fail') expect(SERVICE_CATEGORIES).toContain(j.failure?.category);
-      }),
+      fc.asyncProperty(
+        fc.array(frame, { maxLength: 6 }),
+        fc.constantFrom(1000, 1011, undefined),
+        async (frames, closeCode) => {
+          script = {
+            loginStatus: 200,
+            loginBody: '{"access_token":"tok-abcdef","token_type":"Bearer","expires_in":60}',
+            frames,
+            closeCode,
+          };
+          const j = await run();
+          expect(j.status, j.verdict).not.toBe('error');
+          expect(j.steps.slice(0, 4).map((s) => s.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+          if (j.status === 'fail') expect(SERVICE_CATEGORIES).toContain(j.failure?.category);
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -25,7 +25,11 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `sid=${cookie}; HttpOnly` });
       return res.end(JSON.stringify({ access_token: token, echo: password }));
     }
-    res.writeHead(400, { 'content-type': 'application/json', 'x-debug-password': password, 'x-debug-auth': String(req.headers.authorization) });
+    res.writeHead(400, {
+      'content-type': 'application/json',
+      'x-debug-password': password,
+      'x-debug-auth': String(req.headers.authorization),
+    });
     res.end(JSON.stringify({ error: `bad password ${password}`, yourToken: token }));
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -50,16 +54,36 @@ describe('secrets under every fault', () => {
   it('the password, the minted token and the cookie appear in no output, while every failure is still classified', async () => {
     const file = join(dir, 'out.json');
     const summary = join(dir, 'summary.md');
-    const reports = ['junit=report.xml', 'html=report.html', 'github'].flatMap((r) => ['--reporter', r.replace('=', `=${dir}/`)]);
+    const reports = ['junit=report.xml', 'html=report.html', 'github'].flatMap((r) => [
+      '--reporter',
+      r.replace('=', `=${dir}/`),
+    ]);
     const cli = await runCli(
-      ['run', '--config', join(ROOT, 'test/fixtures/leaky.ts'), '--target', `leaky=${url}`, '--reporter', 'console', '--reporter', `json=${file}`, ...reports, '--store', join(dir, 'state.db'), '--log-level', 'trace'],
+      [
+        'run',
+        '--config',
+        join(ROOT, 'test/fixtures/leaky.ts'),
+        '--target',
+        `leaky=${url}`,
+        '--reporter',
+        'console',
+        '--reporter',
+        `json=${file}`,
+        ...reports,
+        '--store',
+        join(dir, 'state.db'),
+        '--log-level',
+        'trace',
+      ],
       { env: { LEAKY_PASSWORD: password, GITHUB_STEP_SUMMARY: summary } },
     );
     const json = readFileSync(file, 'utf8');
     // The store is read as raw bytes (database, WAL and shared memory), not through the store's own API.
     const stored = readdirSync(dir).filter((f) => f.startsWith('state.db'));
     expect(stored).toContain('state.db');
-    const files = [...['report.xml', 'report.html', 'summary.md'], ...stored].map((f) => [f, readFileSync(join(dir, f), 'latin1')] as const);
+    const files = [...['report.xml', 'report.html', 'summary.md'], ...stored].map(
+      (f) => [f, readFileSync(join(dir, f), 'latin1')] as const,
+    );
     expect(files.slice(0, 4).map(([, text]) => text.length > 200)).toEqual([true, true, true, true]);
     expect(files.find(([f]) => f === 'state.db')![1]).toContain('throws-authorization');
     const result = RunResult.parse(JSON.parse(json));
@@ -73,7 +97,8 @@ describe('secrets under every fault', () => {
     });
     expect(cli.stderr).toContain('step/end'); // trace-level logs were written, so they were scanned too
     for (const [where, text] of [['stdout', cli.stdout], ['stderr', cli.stderr], ['JSON', json], ...files] as const) {
-      for (const secret of [password, token, cookie]) expect(text.includes(secret), `${where} leaks ${secret.split('-')[0]}`).toBe(false);
+      for (const secret of [password, token, cookie])
+        expect(text.includes(secret), `${where} leaks ${secret.split('-')[0]}`).toBe(false);
     }
   });
 });

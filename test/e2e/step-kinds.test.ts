@@ -25,10 +25,16 @@ function sseJourney(nonce: string) {
     capability: 'chat over SSE',
     steps: [
       step('login', { service: 'auth' }, async (ctx) => {
-        const t = await (await ctx.http.post(`${ctx.target('auth')}/auth/login`, { json: { email: 'probe@sandbox.test', password: ctx.secret('password') } })).json(Token);
+        const t = await (
+          await ctx.http.post(`${ctx.target('auth')}/auth/login`, {
+            json: { email: 'probe@sandbox.test', password: ctx.secret('password') },
+          })
+        ).json(Token);
         ctx.markSecret(t.access_token);
         ctx.vars.set('token', t.access_token);
-        const s = await (await ctx.http.post(`${ctx.target('backend')}/api/sessions`, { bearer: t.access_token, json: {} })).json(Session);
+        const s = await (
+          await ctx.http.post(`${ctx.target('backend')}/api/sessions`, { bearer: t.access_token, json: {} })
+        ).json(Session);
         ctx.vars.set('session', s.session_id);
       }),
       step('reply', { service: 'backend' }, async (ctx) => {
@@ -37,7 +43,8 @@ function sseJourney(nonce: string) {
           json: { nonce, content: 'hello over SSE' },
         });
         const done = await stream.waitFor<{ nonce: string; reply: string }>((e) => e.event === 'agent_completed');
-        if (done.data.nonce !== nonce || !done.data.reply.includes(nonce)) ctx.fail('assertion', 'reply did not reference our nonce');
+        if (done.data.nonce !== nonce || !done.data.reply.includes(nonce))
+          ctx.fail('assertion', 'reply did not reference our nonce');
         ctx.record('events', stream.events.length);
       }),
     ],
@@ -129,10 +136,19 @@ describe('step kinds against real servers', () => {
         name: 'cap',
         description: 'd',
         capability: 'x',
-        steps: [step('big', { service: 'svc' }, async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/big`)).text()))],
+        steps: [
+          step(
+            'big',
+            { service: 'svc' },
+            async (ctx) => void (await (await ctx.http.get(`${ctx.target('svc')}/big`)).text()),
+          ),
+        ],
       });
       const r = await runInProcess([j], { svc: base }, { maxBodyBytes: 1024 });
-      expect(r.journeys[0]!.failure).toMatchObject({ category: 'contract', message: 'response body exceeded the 1024-byte cap' });
+      expect(r.journeys[0]!.failure).toMatchObject({
+        category: 'contract',
+        message: 'response body exceeded the 1024-byte cap',
+      });
     });
   });
 });

@@ -24,7 +24,10 @@ afterAll(async () => {
 function history(): { statuses: string[]; failStreak: number } {
   const db = new Database(store, { readonly: true, fileMustExist: true });
   try {
-    const statuses = db.prepare("SELECT status FROM journey_runs WHERE journey = 'golden-path-api' ORDER BY started_ms").pluck().all() as string[];
+    const statuses = db
+      .prepare("SELECT status FROM journey_runs WHERE journey = 'golden-path-api' ORDER BY started_ms")
+      .pluck()
+      .all() as string[];
     const raw = db.prepare('SELECT state FROM alert_state WHERE key = ?').pluck().get(JOURNEY_ALERT) as string;
     return { statuses, failStreak: (JSON.parse(raw) as { failStreak: number }).failStreak };
   } finally {
@@ -47,7 +50,10 @@ describe('kill -9 between the run record and the alert-state update', { timeout:
   it('there is no between: the run and its streak step commit together, so the streak matches the history after a restart', async () => {
     rig.sandbox.faults.set('chat.reply=empty');
     // The 2nd run's first alert-state row (1st run: journey + prober rows) is where the kill lands.
-    const killed = await rig.startDaemon(store, { NODE_OPTIONS: `--import=${preload}`, PROBER_TEST_KILL_AT_ALERT_STATE: '3' });
+    const killed = await rig.startDaemon(store, {
+      NODE_OPTIONS: `--import=${preload}`,
+      PROBER_TEST_KILL_AT_ALERT_STATE: '3',
+    });
     const exit = await killed.exited;
     expect(exit.signal, killed.stderr().slice(-1500)).toBe('SIGKILL');
     // The run rows were written (inside the transaction) when the process died: the kill fell between the two.

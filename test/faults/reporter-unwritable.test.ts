@@ -41,7 +41,11 @@ describe('a reporter that cannot write loses nothing else', { timeout: 120_000 }
       `junit=${report}`,
       ...(['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]),
     ];
-    const env = { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook`, ALERT_HOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLXNpbmtz' };
+    const env = {
+      SANDBOX_PASSWORD: canary,
+      ALERT_HOOK_URL: `${receiver.url}/hook`,
+      ALERT_HOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLXNpbmtz',
+    };
     // The policy fires after two failed runs in a row: the second run is the one that must deliver.
     const first = await runCli(args, { env });
     const second = await runCli(args, { env });

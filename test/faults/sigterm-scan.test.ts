@@ -30,7 +30,12 @@ interface Outcome {
  * Starts `prober <command>`, waits for its first `run/start` log line (the run begins: browser launch, then the
  * first navigation), sends SIGTERM `offset` ms later and collects how it ended. Bounded: killed after 60 s.
  */
-async function signalDuring(command: 'run' | 'schedule', offset: number, args: string[], cwd: string): Promise<Outcome> {
+async function signalDuring(
+  command: 'run' | 'schedule',
+  offset: number,
+  args: string[],
+  cwd: string,
+): Promise<Outcome> {
   const procs = new ChromiumProcesses(randomUUID(), mkdtempSync(join(tmpdir(), 'prober-scan-tmp-')));
   // JSON logs (the daemon's only format; `run` is asked for them): the run's start is found by its `runId` and `msg`.
   const json = command === 'run' ? ['--log-format', 'json'] : [];
@@ -91,12 +96,16 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run', (
       noCrash(o);
       expect(o.code, `+${o.offset} ms: ${o.stderr.slice(-800)}`).toBe(143);
       // The result is reported: the verdict and the summary naming the run that was started.
-      expect(o.stdout, `+${o.offset} ms`).toMatch(new RegExp(`^(PASS|DEGRADED|FAIL|ERROR): 1 journeys?,.*run ${o.runId}`, 'm'));
+      expect(o.stdout, `+${o.offset} ms`).toMatch(
+        new RegExp(`^(PASS|DEGRADED|FAIL|ERROR): 1 journeys?,.*run ${o.runId}`, 'm'),
+      );
       expect(o.stdout).toMatch(/golden-path-browser: /);
     }
   });
 
-  it('prober schedule: always 0, the run stored (aborted when cut short), no Chromium left', { timeout: 900_000 }, async () => {
+  it('prober schedule: always 0, the run stored (aborted when cut short), no Chromium left', {
+    timeout: 900_000,
+  }, async () => {
     const config = join(ROOT, 'test/fixtures/browser-schedule.ts');
     for (const offset of OFFSETS_MS.filter((_, i) => i % 1 === 0)) {
       const cwd = join(work, `schedule-${offset}`);
@@ -104,7 +113,10 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run', (
       const store = join(cwd, 'state.db');
       const o = await signalDuring('schedule', offset, ['--config', config, ...targets, '--store', store], cwd);
       noCrash(o);
-      expect(o.code, `+${o.offset} ms: exit ${o.code}/${o.signal}\nstdout: ${o.stdout.slice(-600)}\nstderr: ${o.stderr.slice(-2500)}`).toBe(0);
+      expect(
+        o.code,
+        `+${o.offset} ms: exit ${o.code}/${o.signal}\nstdout: ${o.stdout.slice(-600)}\nstderr: ${o.stderr.slice(-2500)}`,
+      ).toBe(0);
       const db = new Database(store, { readonly: true, fileMustExist: true });
       const row = db.prepare('SELECT document FROM runs WHERE run_id = ?').pluck().get(o.runId) as string | undefined;
       db.close();
@@ -112,7 +124,8 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run', (
       const result = RunResult.parse(JSON.parse(row!));
       const j = result.journeys[0]!;
       // Cut short: `error` with category aborted, never "users cannot". Finished before the signal: any verdict.
-      if (j.status === 'error') expect([j.failure?.category, j.verdict]).toEqual(['aborted', expect.stringMatching(/^Could not judge/)]);
+      if (j.status === 'error')
+        expect([j.failure?.category, j.verdict]).toEqual(['aborted', expect.stringMatching(/^Could not judge/)]);
       expect(j.verdict).not.toMatch(/^Users cannot/);
     }
   });

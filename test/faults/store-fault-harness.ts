@@ -27,7 +27,15 @@ export class StoreFaultRig {
 
   async startDaemon(store: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
     this.daemon = await startDaemonProcess(
-      ['--config', join(ROOT, 'test/fixtures/store-faults.ts'), ...targetArgs(this.sandbox), '--store', store, '--log-level', 'info'],
+      [
+        '--config',
+        join(ROOT, 'test/fixtures/store-faults.ts'),
+        ...targetArgs(this.sandbox),
+        '--store',
+        store,
+        '--log-level',
+        'info',
+      ],
       { SANDBOX_PASSWORD: this.canary, ALERT_HOOK_URL: `${this.receiver.url}/hook`, ...env },
       45_000,
     );
@@ -54,7 +62,10 @@ export class StoreFaultRig {
     return (await this.metrics()).samples('prober_runs_total').reduce((n, s) => n + s.value, 0);
   }
 
-  async healthz(): Promise<{ status: number; body: { status: string; store?: { ok: boolean; store: string; error?: string; held: { runs: number } } } }> {
+  async healthz(): Promise<{
+    status: number;
+    body: { status: string; store?: { ok: boolean; store: string; error?: string; held: { runs: number } } };
+  }> {
     const r = await getText(`${this.url}/healthz`);
     return { status: r.status, body: JSON.parse(r.body) as never };
   }
@@ -75,7 +86,9 @@ export class StoreFaultRig {
 
   /** Every request the receiver answered, one line each, for failure messages. */
   timeline(since: number): string {
-    return this.receiver.requests.map((r) => `${r.at - since} ms ${String(json(r).id)} ${String(json(r).state)} ${String(json(r).deliveryId)}`).join('\n');
+    return this.receiver.requests
+      .map((r) => `${r.at - since} ms ${String(json(r).id)} ${String(json(r).state)} ${String(json(r).deliveryId)}`)
+      .join('\n');
   }
 
   async waitForNotification(id: string, state: 'firing' | 'resolved', timeoutMs = 30_000): Promise<Received> {

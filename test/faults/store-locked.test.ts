@@ -90,12 +90,20 @@ describe('the store locked by another process for 20 s', { timeout: 150_000 }, (
     expect(Math.max(...maxes), figures).toBeLessThan(1);
 
     await lock.exited;
-    await waitFor('/healthz 200 after the lock', async () => ((await rig.healthz()).status === 200 ? true : undefined), 20_000, 100);
+    await waitFor(
+      '/healthz 200 after the lock',
+      async () => ((await rig.healthz()).status === 200 ? true : undefined),
+      20_000,
+      100,
+    );
     await rig.waitForNotification(PROBER_ALERT, 'resolved', 20_000);
     expect((await rig.daemon!.stop('SIGTERM')).code).toBe(0);
     const stored = storedRunIds(store);
     const logged = rig.loggedRunIds();
-    expect(logged.filter((id) => stored.get(id) !== 1), 'runs logged but not stored exactly once').toEqual([]);
+    expect(
+      logged.filter((id) => stored.get(id) !== 1),
+      'runs logged but not stored exactly once',
+    ).toEqual([]);
     const timeline = rig.timeline(lockedAt);
     expect(rig.notifications(JOURNEY_ALERT, 'firing'), timeline).toHaveLength(1);
     expect(rig.notifications(PROBER_ALERT, 'firing'), timeline).toHaveLength(1);
@@ -104,7 +112,10 @@ describe('the store locked by another process for 20 s', { timeout: 150_000 }, (
 
 async function loopLag(rig: StoreFaultRig): Promise<{ p99: number; max: number }> {
   const m = await rig.metrics();
-  return { p99: m.samples('nodejs_eventloop_lag_p99_seconds')[0]?.value ?? Number.NaN, max: m.samples('nodejs_eventloop_lag_max_seconds')[0]?.value ?? Number.NaN };
+  return {
+    p99: m.samples('nodejs_eventloop_lag_p99_seconds')[0]?.value ?? Number.NaN,
+    max: m.samples('nodejs_eventloop_lag_max_seconds')[0]?.value ?? Number.NaN,
+  };
 }
 
 async function sampleLoop(rig: StoreFaultRig, ms: number): Promise<{ p99s: number[] }> {

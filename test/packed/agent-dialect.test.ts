@@ -89,17 +89,25 @@ describe('the agent dialect through the packed package', () => {
   it('a journey written against the public API passes against the healthy agent and fails, named, under a fault', async () => {
     const dir = await workspace({ 'agent.ts': AGENT_JOURNEY }, ['agent.ts']);
     const run = () =>
-      packedProject().prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: dir, env: { PACKED_PASSWORD: PASSWORD } });
+      packedProject().prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
+        cwd: dir,
+        env: { PACKED_PASSWORD: PASSWORD },
+      });
     const healthy = await run();
     expect(healthy.stderr).not.toContain('Cannot find');
     expect(healthy.code).toBe(0);
-    expect(JSON.parse(healthy.stdout)).toMatchObject({ status: 'pass', journeys: [{ journey: 'agent-chat', status: 'pass' }] });
+    expect(JSON.parse(healthy.stdout)).toMatchObject({
+      status: 'pass',
+      journeys: [{ journey: 'agent-chat', status: 'pass' }],
+    });
 
     sandbox.faults.set('agent.reply=toolstuck');
     try {
       const stuck = await run();
       expect(stuck.code).toBe(1);
-      const step = (JSON.parse(stuck.stdout) as { journeys: { steps: { error?: { category: string; message: string } }[] }[] }).journeys[0]!.steps[0]!;
+      const step = (
+        JSON.parse(stuck.stdout) as { journeys: { steps: { error?: { category: string; message: string } }[] }[] }
+      ).journeys[0]!.steps[0]!;
       expect(step.error).toEqual({ category: 'timeout', message: 'no tool_completed for our message within 3000 ms' });
     } finally {
       sandbox.faults.clear();
@@ -109,13 +117,34 @@ describe('the agent dialect through the packed package', () => {
   it('canary: a jwt.<token> subprotocol value is absent from stdout, stderr (logs), JSON, JUnit, HTML and the state store', async () => {
     const dir = await workspace({ 'canary.ts': CANARY_JOURNEY }, ['canary.ts']);
     const r = await packedProject().prober(
-      ['run', '--config', 'prober.config.json', '--log-level', 'debug', '--store', 'state.db', '--reporter', 'console', '--reporter', 'json=out.json', '--reporter', 'junit=out.xml', '--reporter', 'html=out.html'],
+      [
+        'run',
+        '--config',
+        'prober.config.json',
+        '--log-level',
+        'debug',
+        '--store',
+        'state.db',
+        '--reporter',
+        'console',
+        '--reporter',
+        'json=out.json',
+        '--reporter',
+        'junit=out.xml',
+        '--reporter',
+        'html=out.html',
+      ],
       { cwd: dir, env: { PACKED_PASSWORD: PASSWORD, AGENT_CANARY_TOKEN: CANARY_TOKEN } },
     );
     expect(r.code).toBe(1);
-    const files = await Promise.all(['out.json', 'out.xml', 'out.html'].map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const));
+    const files = await Promise.all(
+      ['out.json', 'out.xml', 'out.html'].map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const),
+    );
     // The state store (SQLite, with its write-ahead log if one is left) keeps the run history: scanned as bytes.
-    const store = ['state.db', 'state.db-wal'].filter((f) => existsSync(join(dir, f))).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+    const store = ['state.db', 'state.db-wal']
+      .filter((f) => existsSync(join(dir, f)))
+      .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+      .join('');
     expect(store).toContain('jwt.[REDACTED]');
     expectNoSecrets('state store', store, CANARY_TOKEN);
     // The failure did reach every output, redacted: the check below is not passing on empty files.

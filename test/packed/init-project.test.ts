@@ -42,7 +42,9 @@ describe('prober init in an empty project with the packed package installed', ()
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('environment sandbox: 2 journeys');
 
-    const tsc = spawnSync(process.execPath, [join(p.root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(p.root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', dir], {
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
 
@@ -51,7 +53,9 @@ describe('prober init in an empty project with the packed package installed', ()
     const result = RunResult.parse(JSON.parse(run.stdout));
     // Degraded (over a latency budget on a loaded machine) still counts as passed, as the exit code says.
     const passed = (status: string) => (status === 'degraded' ? 'pass' : status);
-    expect(result.journeys.map((j) => [j.journey, passed(j.status), j.steps.map((s) => `${s.name}:${passed(s.status)}`)])).toEqual([
+    expect(
+      result.journeys.map((j) => [j.journey, passed(j.status), j.steps.map((s) => `${s.name}:${passed(s.status)}`)]),
+    ).toEqual([
       ['api-login', 'pass', ['auth.token:pass', 'session.create:pass', 'session.close:pass']],
       ['browser-login', 'pass', ['web.open:pass', 'web.login:pass', 'web.logout:pass']],
     ]);
@@ -60,7 +64,14 @@ describe('prober init in an empty project with the packed package installed', ()
 
   it('prober run from a sub-folder finds the config in a parent; none anywhere is one line naming the file names', async () => {
     const p = packedProject();
-    const dir = await p.workspace({ 'prober.config.json': JSON.stringify({ environment: 'x', targets: { api: 'http://127.0.0.1:9' }, probes: ['j.ts'] }), 'sub/deeper/.keep': '' });
+    const dir = await p.workspace({
+      'prober.config.json': JSON.stringify({
+        environment: 'x',
+        targets: { api: 'http://127.0.0.1:9' },
+        probes: ['j.ts'],
+      }),
+      'sub/deeper/.keep': '',
+    });
     const list = await p.prober(['validate'], { cwd: join(dir, 'sub', 'deeper') });
     // Found the parent's JSON config: what fails now is the journey file it names, not the discovery.
     expect(list.stderr).toContain('j.ts');
@@ -69,6 +80,8 @@ describe('prober init in an empty project with the packed package installed', ()
     const none = await p.prober(['validate'], { cwd: empty, env: { PROBER_CONFIG: '' } });
     expect(none.code).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
-    expect(none.stderr).toContain('prober.config.ts, prober.config.mts, prober.config.js, prober.config.mjs, prober.config.json');
+    expect(none.stderr).toContain(
+      'prober.config.ts, prober.config.mts, prober.config.js, prober.config.mjs, prober.config.json',
+    );
   });
 });

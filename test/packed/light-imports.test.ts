@@ -33,16 +33,26 @@ if (r.status !== 'pass') process.exit(4);
 `;
 
 /** External packages behind the scheduler, the loader, the stores and the browser: seen as resolved URLs. */
-const HEAVY_EXTERNAL = ['node-cron', 'esbuild', 'pg', 'playwright-core'].map((name) => new RegExp(`/node_modules/${name}/`));
+const HEAVY_EXTERNAL = ['node-cron', 'esbuild', 'pg', 'playwright-core'].map(
+  (name) => new RegExp(`/node_modules/${name}/`),
+);
 /**
  * dist/ is bundled (scripts/bundle.mjs): undici, ws and our own folders live inside shared chunks, which esbuild
  * marks with a `// path` comment per bundled source file. A chunk carrying one of these was loaded with it.
  */
-const HEAVY_BUNDLED = ['// node_modules/undici/', '// node_modules/ws/', '// src/alert/', '// src/schedule/', '// src/steps/'];
+const HEAVY_BUNDLED = [
+  '// node_modules/undici/',
+  '// node_modules/ws/',
+  '// src/alert/',
+  '// src/schedule/',
+  '// src/steps/',
+];
 
 /** The package's own files among the resolved URLs, read back. */
 async function packageCode(urls: string): Promise<string> {
-  const files = [...new Set(urls.split('\n').filter((u) => u.startsWith('file://') && u.includes('/golden-path-prober/dist/')))];
+  const files = [
+    ...new Set(urls.split('\n').filter((u) => u.startsWith('file://') && u.includes('/golden-path-prober/dist/'))),
+  ];
   return (await Promise.all(files.map((u) => readFile(new URL(u), 'utf8')))).join('\n');
 }
 
@@ -76,7 +86,10 @@ describe('importing golden-path-prober from a journey or config file', () => {
     const project = packedProject();
     const dir = await project.workspace({ 'record.mjs': RECORDER, 'check.mjs': CHECK, 'j.ts': JOURNEY });
     const log = join(dir, 'loaded.txt');
-    await promisify(execFile)(process.execPath, ['check.mjs'], { cwd: dir, env: { ...process.env, LOAD_LOG: log, WEB_URL: targetUrl } });
+    await promisify(execFile)(process.execPath, ['check.mjs'], {
+      cwd: dir,
+      env: { ...process.env, LOAD_LOG: log, WEB_URL: targetUrl },
+    });
     const [journeyImport, afterRun] = (await readFile(log, 'utf8')).split('--- run() called\n') as [string, string];
     expect(journeyImport).toContain('/golden-path-prober/dist/index.js');
     for (const heavy of HEAVY_EXTERNAL) expect(journeyImport).not.toMatch(heavy);

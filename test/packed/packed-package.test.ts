@@ -29,7 +29,9 @@ const PASSWORD = 'packed-canary-password';
 describe('the packed package in a fresh project', () => {
   it('ships dist, bin and types, and runs a journey that imports only golden-path-prober', async () => {
     const project = packedProject();
-    const manifest = JSON.parse(await readFile(join(project.root, 'node_modules/golden-path-prober/package.json'), 'utf8')) as { name: string };
+    const manifest = JSON.parse(
+      await readFile(join(project.root, 'node_modules/golden-path-prober/package.json'), 'utf8'),
+    ) as { name: string };
     expect(manifest.name).toBe('golden-path-prober');
     // The sandbox is the environment under probe, not the code under test: it may run from the sources.
     const sandbox = await startSandbox({ users: [{ email: 'probe@example.com', password: PASSWORD }] });
@@ -50,7 +52,10 @@ describe('the packed package in a fresh project', () => {
       });
       expect(r.stderr).not.toContain('Cannot find');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'pass', journeys: [{ journey: 'token-only', status: 'pass' }] });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        status: 'pass',
+        journeys: [{ journey: 'token-only', status: 'pass' }],
+      });
     } finally {
       await sandbox.close();
     }

@@ -91,7 +91,11 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const outcome = (j: JourneyResult | undefined) => ({ status: j?.status, step: j?.failure?.step, category: j?.failure?.category });
+const outcome = (j: JourneyResult | undefined) => ({
+  status: j?.status,
+  step: j?.failure?.step,
+  category: j?.failure?.category,
+});
 
 describeWithBrowser('a plain ctx.page journey from the packed package is judged as the bundled probe is', () => {
   let project: PackedProject;
@@ -101,21 +105,38 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
     project = packedProject();
     sandbox = await startSandbox({ users: [{ email: EMAIL, password }] });
     // The bundled probe, as shipped: it imports only golden-path-prober and golden-path-prober/browser.
-    const bundled = await readFile(join(project.root, 'node_modules/golden-path-prober/probes/golden-path-browser.ts'), 'utf8');
+    const bundled = await readFile(
+      join(project.root, 'node_modules/golden-path-prober/probes/golden-path-browser.ts'),
+      'utf8',
+    );
     expect(bundled).not.toMatch(/from '\.\.?\//);
     const { auth, backend, web } = sandbox.urls;
-    dir = await project.workspace({ 'plain-browser.ts': PLAIN, 'golden-path-browser.ts': bundled, 'prober.config.json': config({ auth, backend, web }) });
+    dir = await project.workspace({
+      'plain-browser.ts': PLAIN,
+      'golden-path-browser.ts': bundled,
+      'prober.config.json': config({ auth, backend, web }),
+    });
   });
   afterAll(async () => {
     await sandbox?.close();
   });
 
   const control = (method: string, body?: unknown) =>
-    fetch(`${sandbox.urls.control}/faults`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    fetch(`${sandbox.urls.control}/faults`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
 
   async function both(): Promise<{ plain: JourneyResult; bundled: JourneyResult; code: number | null }> {
-    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: dir, env: { PACKED_PASSWORD: password }, timeoutMs: 150_000 });
-    for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
+      cwd: dir,
+      env: { PACKED_PASSWORD: password },
+      timeoutMs: 150_000,
+    });
+    for (const [where, text] of [
+      ['stdout', r.stdout],
+      ['stderr', r.stderr],
+    ] as const) {
       expectNoSecrets(where, text, password);
       noEscapes(where, text);
     }
@@ -138,18 +159,22 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
     ['web.login=http401', { status: 'fail', step: 'web.login', category: 'auth' }],
   ];
 
-  it.each(FAULTS)('%s: the plain journey and the bundled probe agree', async (fault, expected) => {
-    // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
-    if (fault !== undefined) expect((await control('POST', { fault })).status).toBe(204);
-    try {
-      const { plain, bundled, code } = await both();
-      expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
-      expect(outcome(plain)).toEqual(outcome(bundled));
-      expect(code).toBe(expected.status === 'pass' ? 0 : 1);
-    } finally {
-      expect((await control('DELETE')).status).toBe(204);
-    }
-  }, 200_000);
+  it.each(FAULTS)(
+    '%s: the plain journey and the bundled probe agree',
+    async (fault, expected) => {
+      // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
+      if (fault !== undefined) expect((await control('POST', { fault })).status).toBe(204);
+      try {
+        const { plain, bundled, code } = await both();
+        expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
+        expect(outcome(plain)).toEqual(outcome(bundled));
+        expect(code).toBe(expected.status === 'pass' ? 0 : 1);
+      } finally {
+        expect((await control('DELETE')).status).toBe(204);
+      }
+    },
+    200_000,
+  );
 
   it('golden-path-prober/browser ships its types: a journey using the helpers type-checks in the fresh project', async () => {
     const withHelpers = `import { journey, step } from 'golden-path-prober';
@@ -164,16 +189,28 @@ const open = onPage(async (page: Page, ctx) => {
 export default journey({ name: 'typed', description: 'd', capability: 'c', needs: { browser: true }, steps: [step('web.open', { service: 'web' }, open)] });
 `;
     const broken = withHelpers.replace('ctx.signal);\n  const which', 'ctx.signal, 42);\n  const which');
-    const tsconfig = JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['*.ts'] });
+    const tsconfig = JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+      },
+      include: ['*.ts'],
+    });
     const ws = await project.workspace({ 'typed.ts': withHelpers, 'tsconfig.json': tsconfig });
     const tsc = join(project.root, 'node_modules/typescript/bin/tsc');
-    const run = (cwd: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const run = (cwd: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+      });
     const good = await run(ws);
     expect(good.out).toBe('');
     expect(good.code).toBe(0);
@@ -185,8 +222,17 @@ export default journey({ name: 'typed', description: 'd', capability: 'c', needs
 
   it('app stopped: fail / network at the first step, exit 1, never "could not judge"', async () => {
     const down = await closedPortUrl();
-    const stopped = await project.workspace({ 'plain-browser.ts': PLAIN, 'prober.config.json': config({ auth: down, backend: down, web: down }, { 'plain-browser': BOTH['plain-browser'] }) });
-    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: stopped, env: { PACKED_PASSWORD: password } });
+    const stopped = await project.workspace({
+      'plain-browser.ts': PLAIN,
+      'prober.config.json': config(
+        { auth: down, backend: down, web: down },
+        { 'plain-browser': BOTH['plain-browser'] },
+      ),
+    });
+    const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
+      cwd: stopped,
+      env: { PACKED_PASSWORD: password },
+    });
     noEscapes('stdout', r.stdout);
     noEscapes('stderr', r.stderr);
     expect(r.code).toBe(1);
@@ -200,20 +246,33 @@ export default journey({ name: 'typed', description: 'd', capability: 'c', needs
   it('app stopped under prober schedule: the status page shows it failing and prober_journey_up is 0', async () => {
     const down = await closedPortUrl();
     // Every 5 s; the journey's deadline is shorter than the interval, as `prober schedule` requires.
-    const journeys = { 'plain-browser': { schedule: '*/5 * * * * *', timeoutMs: 3_500, steps: { 'web.open': { timeoutMs: 3_000 } } } };
-    const ws = await project.workspace({ 'plain-browser.ts': PLAIN, 'prober.config.json': config({ auth: down, backend: down, web: down }, journeys) });
-    const child = spawn(process.execPath, [project.bin, 'schedule', '--config', 'prober.config.json', '--port', '0', '--store', 'state.db'], {
-      cwd: ws,
-      env: { ...process.env, NO_COLOR: '1', PACKED_PASSWORD: password },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const journeys = {
+      'plain-browser': { schedule: '*/5 * * * * *', timeoutMs: 3_500, steps: { 'web.open': { timeoutMs: 3_000 } } },
+    };
+    const ws = await project.workspace({
+      'plain-browser.ts': PLAIN,
+      'prober.config.json': config({ auth: down, backend: down, web: down }, journeys),
     });
+    const child = spawn(
+      process.execPath,
+      [project.bin, 'schedule', '--config', 'prober.config.json', '--port', '0', '--store', 'state.db'],
+      {
+        cwd: ws,
+        env: { ...process.env, NO_COLOR: '1', PACKED_PASSWORD: password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = once(child, 'close');
     try {
-      const url = await poll('the daemon to print its URL', () => /status page (http:\/\/[^\s/]+)\//.exec(out)?.[1], SLOW);
+      const url = await poll(
+        'the daemon to print its URL',
+        () => /status page (http:\/\/[^\s/]+)\//.exec(out)?.[1],
+        SLOW,
+      );
       const metrics = await poll(
         'prober_journey_up to say 0',
         async () => {
@@ -228,7 +287,12 @@ export default journey({ name: 'typed', description: 'd', capability: 'c', needs
       expect(page).toContain('Failing');
       const stored = await (await fetch(`${url}/api/results?journey=plain-browser&limit=5`)).text();
       expect(stored).toContain('"category":"network"');
-      for (const [where, text] of [['status page', page], ['metrics', metrics], ['store (/api/results)', stored]] as const) noEscapes(where, text);
+      for (const [where, text] of [
+        ['status page', page],
+        ['metrics', metrics],
+        ['store (/api/results)', stored],
+      ] as const)
+        noEscapes(where, text);
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -56,7 +56,12 @@ const EXPECTED = [
 describe('refusals and messages through the packed CLI', () => {
   it('validate lists every problem with its path and a suggestion; run refuses with exit 2', async () => {
     const project = packedProject();
-    const dir = await project.workspace({ 'prober.config.json': CONFIG, 'journeys.ts': JOURNEYS, 'broken.ts': BROKEN, 'exits.ts': EXITS });
+    const dir = await project.workspace({
+      'prober.config.json': CONFIG,
+      'journeys.ts': JOURNEYS,
+      'broken.ts': BROKEN,
+      'exits.ts': EXITS,
+    });
     const env = { REFUSAL_PASSWORD: 'refusal-password-1' };
     for (const command of ['validate', 'run']) {
       const r = await project.prober([command, '--config', 'prober.config.json'], { cwd: dir, env });
@@ -69,8 +74,16 @@ describe('refusals and messages through the packed CLI', () => {
   });
 
   it.each([
-    ['prober.config.json', '{\n  "environment": "x",\n  "targets": { "svc": "http://127.0.0.1:9" },,\n}\n', 'invalid JSON at prober.config.json:3:46'],
-    ['prober.config.ts', "import { defineConfig } from 'golden-path-prober';\nexport default defineConfig({\n  environment: 'x'\n  targets: {},\n});\n", 'syntax error at prober.config.ts:4:3'],
+    [
+      'prober.config.json',
+      '{\n  "environment": "x",\n  "targets": { "svc": "http://127.0.0.1:9" },,\n}\n',
+      'invalid JSON at prober.config.json:3:46',
+    ],
+    [
+      'prober.config.ts',
+      "import { defineConfig } from 'golden-path-prober';\nexport default defineConfig({\n  environment: 'x'\n  targets: {},\n});\n",
+      'syntax error at prober.config.ts:4:3',
+    ],
   ])('a syntax error in %s says file:line:col and why', async (file, text, where) => {
     const project = packedProject();
     const dir = await project.workspace({ [file]: text });

@@ -23,7 +23,11 @@ afterAll(async () => {
 
 function node(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,16 +58,25 @@ describe('run() from a user vitest suite', () => {
       // `run()` must not need the CLI: nothing in the example or its config mentions it.
       PROBER_CONFIG: '',
     };
-    const ok = await node([vitest, 'run', '--root', dir, '--reporter', 'json', '--outputFile', join(dir, 'out.json')], dir, env);
+    const ok = await node(
+      [vitest, 'run', '--root', dir, '--reporter', 'json', '--outputFile', join(dir, 'out.json')],
+      dir,
+      env,
+    );
     expect(ok.code, ok.out).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { numPassedTests: number; numFailedTests: number };
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+    };
     expect([report.numPassedTests, report.numFailedTests]).toEqual([1, 0]);
 
     sandbox.faults.set('session.create=http500');
     try {
       const bad = await node([vitest, 'run', '--root', dir], dir, env);
       expect(bad.code).toBe(1);
-      expect(bad.out).toMatch(/fail api-login: Users cannot log in and open a chat: backend step session\.create failed \(http_status\)/);
+      expect(bad.out).toMatch(
+        /fail api-login: Users cannot log in and open a chat: backend step session\.create failed \(http_status\)/,
+      );
     } finally {
       sandbox.faults.clear();
     }
@@ -82,14 +95,21 @@ describe('run() in this process', () => {
       versions: { backend: {} },
     };
     const events: string[] = [];
-    const result = await run({ config, cwd: ROOT, env: { RUN_API_PASSWORD: password }, onEvent: (e) => events.push(e.type) });
+    const result = await run({
+      config,
+      cwd: ROOT,
+      env: { RUN_API_PASSWORD: password },
+      onEvent: (e) => events.push(e.type),
+    });
     expect(RunResult.parse(result).status).toBe('pass');
     expect(result.environment).toBe('api-test');
     expect(Object.keys(result.versions ?? {})).toEqual(['backend']);
     expect(events.filter((t) => t === 'step/end')).toHaveLength(6);
     expect(JSON.stringify(result)).not.toContain(password);
 
-    const err = await run({ config: { ...config, targets: { auth: 'not a url' } }, cwd: ROOT, env: {} }).catch((e: unknown) => e);
+    const err = await run({ config: { ...config, targets: { auth: 'not a url' } }, cwd: ROOT, env: {} }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProberSetupError);
     expect((err as InstanceType<typeof ProberSetupError>).problems.join('\n')).toMatch(/targets\.auth/);
   });
@@ -124,4 +144,3 @@ describe('createProber() in this process', () => {
     await expect(prober.run({ journeys: ['no-such-journey'] })).rejects.toThrow(/no-such-journey: no such journey/);
   });
 });
-

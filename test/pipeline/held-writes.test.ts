@@ -31,7 +31,9 @@ describe('HeldWrites: what a failing store keeps in memory', () => {
   ] as const)('%s', (_name, writes, expected) => {
     const held = new HeldWrites();
     for (const w of writes) held.add({ alertStates: [w] });
-    expect(Object.fromEntries(held.batch().alertStates!.map((a) => [a.key, (a.state as { n: number }).n]))).toEqual(expected);
+    expect(Object.fromEntries(held.batch().alertStates!.map((a) => [a.key, (a.state as { n: number }).n]))).toEqual(
+      expected,
+    );
   });
 
   it('applies delivery outcomes to held rows, and remembers them for rows already stored', () => {
@@ -41,7 +43,9 @@ describe('HeldWrites: what a failing store keeps in memory', () => {
     held.update('stored', { attempts: 2, nextAttemptMs: 9, lastError: 'HTTP 503' });
     const batch = held.batch();
     expect(batch.outbox).toEqual([row('d1', { attempts: 1, deliveredMs: 5 })]);
-    expect(batch.outboxChanges).toEqual([{ id: 'stored', change: { attempts: 2, nextAttemptMs: 9, lastError: 'HTTP 503' } }]);
+    expect(batch.outboxChanges).toEqual([
+      { id: 'stored', change: { attempts: 2, nextAttemptMs: 9, lastError: 'HTTP 503' } },
+    ]);
   });
 
   it('forgets exactly what was committed: later additions, a newer state and a delivery during the commit stay held', () => {
@@ -64,6 +68,11 @@ describe('HeldWrites: what a failing store keeps in memory', () => {
   it('bounds the outbox: delivered and dead rows go before pending ones', () => {
     const held = new HeldWrites({ maxRuns: 10, maxOutbox: 2 });
     held.add({ outbox: [row('p1'), row('done', { deliveredMs: 2 }), row('p2')] });
-    expect(held.heldOutbox().map((o) => o.id).sort()).toEqual(['p1', 'p2']);
+    expect(
+      held
+        .heldOutbox()
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual(['p1', 'p2']);
   });
 });

@@ -20,11 +20,17 @@ describe('writeToSinks: a failing sink never stops the others', () => {
   ] as const)('%s', async (_name, failing, wrote) => {
     const seen: string[] = [];
     const reported: SinkFailure[] = [];
-    const sinks = ['a', 'b', 'c'].map((n, i) => ((failing as readonly number[]).includes(i) ? broken(n, `/out/${n}`, new Error(`EACCES ${n}\nsecond line`)) : ok(n, seen)));
+    const sinks = ['a', 'b', 'c'].map((n, i) =>
+      (failing as readonly number[]).includes(i)
+        ? broken(n, `/out/${n}`, new Error(`EACCES ${n}\nsecond line`))
+        : ok(n, seen),
+    );
     const failures = await writeToSinks(sinks, sampleRun(), (f) => reported.push(f));
     expect(seen).toEqual(wrote);
     expect(failures).toEqual(reported);
-    expect(failures.map((f) => [f.sink, f.where, f.error])).toEqual(failing.map((i) => [['a', 'b', 'c'][i], `/out/${['a', 'b', 'c'][i]}`, `EACCES ${['a', 'b', 'c'][i]}`]));
+    expect(failures.map((f) => [f.sink, f.where, f.error])).toEqual(
+      failing.map((i) => [['a', 'b', 'c'][i], `/out/${['a', 'b', 'c'][i]}`, `EACCES ${['a', 'b', 'c'][i]}`]),
+    );
   });
 
   it('survives a thrown non-Error and a throwing failure reporter', async () => {
@@ -37,8 +43,14 @@ describe('writeToSinks: a failing sink never stops the others', () => {
   });
 
   it.each([
-    [{ sink: 'junit', where: '/srv/r.xml', error: 'ENOTDIR: not a directory' }, 'prober: junit sink failed (/srv/r.xml): ENOTDIR: not a directory'],
-    [{ sink: 'store', error: 'SQLITE_FULL: database or disk is full' }, 'prober: store sink failed: SQLITE_FULL: database or disk is full'],
+    [
+      { sink: 'junit', where: '/srv/r.xml', error: 'ENOTDIR: not a directory' },
+      'prober: junit sink failed (/srv/r.xml): ENOTDIR: not a directory',
+    ],
+    [
+      { sink: 'store', error: 'SQLITE_FULL: database or disk is full' },
+      'prober: store sink failed: SQLITE_FULL: database or disk is full',
+    ],
   ])('failureLine(%j)', (failure, line) => {
     expect(failureLine(failure)).toBe(line);
   });

@@ -14,7 +14,9 @@ describe('bring your own client', () => {
     const r = await runInProcess(
       [
         journey({
-          name: 'deferred', description: 'd', capability: 'c',
+          name: 'deferred',
+          description: 'd',
+          capability: 'c',
           steps: [
             step('open-a', { service: 'svc' }, (ctx) => {
               ctx.defer(() => void events.push('close a'));
@@ -39,14 +41,25 @@ describe('bring your own client', () => {
     let headers: Record<string, string> = {};
     let left = 0;
     const r = await runInProcess(
-      [journey({ name: 't', description: 'd', capability: 'c', steps: [step('s', { service: 'svc', timeoutMs: 4_000 }, (ctx) => {
-        headers = ctx.tagHeaders();
-        left = ctx.deadline - Date.now();
-      })] })],
+      [
+        journey({
+          name: 't',
+          description: 'd',
+          capability: 'c',
+          steps: [
+            step('s', { service: 'svc', timeoutMs: 4_000 }, (ctx) => {
+              headers = ctx.tagHeaders();
+              left = ctx.deadline - Date.now();
+            }),
+          ],
+        }),
+      ],
       { svc: 'http://127.0.0.1:9' },
     );
     expect(headers['x-synthetic-probe']).toBe(r.runId);
-    expect(headers.traceparent).toMatch(new RegExp(`^00-${r.journeys[0]!.steps[0]!.evidence!.traceId}-[0-9a-f]{16}-01$`));
+    expect(headers.traceparent).toMatch(
+      new RegExp(`^00-${r.journeys[0]!.steps[0]!.evidence!.traceId}-[0-9a-f]{16}-01$`),
+    );
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThanOrEqual(4_000);
   });
@@ -56,32 +69,60 @@ describe('bring your own client', () => {
     const r = await runInProcess(
       [
         journey({
-          name: 'mapped', description: 'd', capability: 'c',
+          name: 'mapped',
+          description: 'd',
+          capability: 'c',
           mapError: (err) => (err instanceof LibraryError ? 'http_status' : undefined),
-          steps: [step('s', { service: 'svc', mapError: (err) => (err instanceof LibraryError && err.message === 'refused' ? { category: 'auth', message: 'handshake refused' } : undefined) }, () => {
-            throw new LibraryError('refused');
-          })],
+          steps: [
+            step(
+              's',
+              {
+                service: 'svc',
+                mapError: (err) =>
+                  err instanceof LibraryError && err.message === 'refused'
+                    ? { category: 'auth', message: 'handshake refused' }
+                    : undefined,
+              },
+              () => {
+                throw new LibraryError('refused');
+              },
+            ),
+          ],
         }),
         journey({
-          name: 'journey-level', description: 'd', capability: 'c',
+          name: 'journey-level',
+          description: 'd',
+          capability: 'c',
           mapError: (err) => (err instanceof LibraryError ? 'http_status' : undefined),
-          steps: [step('s', { service: 'svc' }, () => {
-            throw new LibraryError('500 from upstream');
-          })],
+          steps: [
+            step('s', { service: 'svc' }, () => {
+              throw new LibraryError('500 from upstream');
+            }),
+          ],
         }),
         journey({
-          name: 'unmapped', description: 'd', capability: 'c',
-          steps: [step('s', { service: 'svc' }, () => {
-            throw new LibraryError('transport error');
-          })],
+          name: 'unmapped',
+          description: 'd',
+          capability: 'c',
+          steps: [
+            step('s', { service: 'svc' }, () => {
+              throw new LibraryError('transport error');
+            }),
+          ],
         }),
       ],
       { svc: closed },
     );
     const failure = (name: string) => r.journeys.find((j) => j.journey === name)!.failure;
     expect(failure('mapped')).toMatchObject({ category: 'auth', message: 'handshake refused' });
-    expect(failure('journey-level')).toMatchObject({ category: 'http_status', message: 'LibraryError: 500 from upstream' });
-    expect(failure('unmapped')).toMatchObject({ category: 'network', message: expect.stringContaining('service svc at 127.0.0.1') });
+    expect(failure('journey-level')).toMatchObject({
+      category: 'http_status',
+      message: 'LibraryError: 500 from upstream',
+    });
+    expect(failure('unmapped')).toMatchObject({
+      category: 'network',
+      message: expect.stringContaining('service svc at 127.0.0.1'),
+    });
     expect(r.journeys.find((j) => j.journey === 'unmapped')!.status).toBe('fail');
   });
 });

@@ -16,9 +16,19 @@ let dir: string;
 const outputs: string[] = [];
 
 async function run(password = PASSWORD) {
-  const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: dir, env: { XMPP_PASSWORD: password } });
+  const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
+    cwd: dir,
+    env: { XMPP_PASSWORD: password },
+  });
   outputs.push(r.stdout, r.stderr);
-  const result = JSON.parse(r.stdout) as { status: string; journeys: { status: string; failure?: { step: string; category: string; message: string }; steps: { name: string; status: string }[] }[] };
+  const result = JSON.parse(r.stdout) as {
+    status: string;
+    journeys: {
+      status: string;
+      failure?: { step: string; category: string; message: string };
+      steps: { name: string; status: string }[];
+    }[];
+  };
   return { code: r.code, stderr: r.stderr, journey: result.journeys[0]! };
 }
 
@@ -28,7 +38,10 @@ describe.skipIf(!existsSync(PROSODY) && process.env.CI !== 'true')('XMPP over We
     prosody = await startProsody([{ user: 'probe', password: PASSWORD }]);
     project = packedProject();
     // The recipe as shipped in the package, copied next to the user's config.
-    const recipe = await readFile(join(project.root, 'node_modules/golden-path-prober/examples/protocols/xmpp-websocket.ts'), 'utf8');
+    const recipe = await readFile(
+      join(project.root, 'node_modules/golden-path-prober/examples/protocols/xmpp-websocket.ts'),
+      'utf8',
+    );
     dir = await project.workspace({
       'xmpp-websocket.ts': recipe,
       'prober.config.json': JSON.stringify({
@@ -65,11 +78,18 @@ describe.skipIf(!existsSync(PROSODY) && process.env.CI !== 'true')('XMPP over We
   it('wrong password → auth at the login step', async () => {
     const r = await run('not-the-password');
     expect(r.code).toBe(1);
-    expect(r.journey.failure).toMatchObject({ step: 'xmpp.login', category: 'auth', message: 'SASL PLAIN refused: not-authorized' });
+    expect(r.journey.failure).toMatchObject({
+      step: 'xmpp.login',
+      category: 'auth',
+      message: 'SASL PLAIN refused: not-authorized',
+    });
   });
 
   it('console output of a healthy run carries no password either', async () => {
-    const r = await project.prober(['run', '--config', 'prober.config.json'], { cwd: dir, env: { XMPP_PASSWORD: PASSWORD } });
+    const r = await project.prober(['run', '--config', 'prober.config.json'], {
+      cwd: dir,
+      env: { XMPP_PASSWORD: PASSWORD },
+    });
     outputs.push(r.stdout, r.stderr);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('xmpp.message');

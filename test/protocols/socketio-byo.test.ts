@@ -19,9 +19,20 @@ const handshakes: IncomingHttpHeaders[] = [];
 const outputs: string[] = [];
 
 async function run(token = TOKEN) {
-  const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], { cwd: dir, env: { CHAT_TOKEN: token } });
+  const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
+    cwd: dir,
+    env: { CHAT_TOKEN: token },
+  });
   outputs.push(r.stdout, r.stderr);
-  const journey = (JSON.parse(r.stdout) as { journeys: { status: string; failure?: { step: string; category: string; message: string }; steps: { status: string }[] }[] }).journeys[0]!;
+  const journey = (
+    JSON.parse(r.stdout) as {
+      journeys: {
+        status: string;
+        failure?: { step: string; category: string; message: string };
+        steps: { status: string }[];
+      }[];
+    }
+  ).journeys[0]!;
   return { code: r.code, stderr: r.stderr, journey };
 }
 
@@ -46,7 +57,10 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   project = packedProject();
   dir = await project.workspace({
-    'socketio-chat.ts': await readFile(join(project.root, 'node_modules/golden-path-prober/examples/protocols/socketio-chat.ts'), 'utf8'),
+    'socketio-chat.ts': await readFile(
+      join(project.root, 'node_modules/golden-path-prober/examples/protocols/socketio-chat.ts'),
+      'utf8',
+    ),
     'prober.config.json': JSON.stringify({
       environment: 'socketio',
       targets: { chat: url },
@@ -74,7 +88,11 @@ describe('Socket.IO through the bring-your-own-client contract', () => {
   it('handshake refused (wrong token) → auth at chat.connect, through the journey mapError', async () => {
     const r = await run('not-the-token');
     expect(r.code).toBe(1);
-    expect(r.journey.failure).toMatchObject({ step: 'chat.connect', category: 'auth', message: 'Socket.IO handshake refused: unauthorized' });
+    expect(r.journey.failure).toMatchObject({
+      step: 'chat.connect',
+      category: 'auth',
+      message: 'Socket.IO handshake refused: unauthorized',
+    });
   });
 
   it('silent room → timeout at chat.echo', async () => {

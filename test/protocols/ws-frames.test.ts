@@ -36,7 +36,10 @@ function single(name: string, run: (ctx: StepContext) => Promise<void>, extra: P
     name,
     description: name,
     capability: name,
-    steps: [step(`${name}.run`, { service: 'ws' }, run), ...extra.map((r, i) => step(`${name}.then${i}`, { service: 'ws' }, r))],
+    steps: [
+      step(`${name}.run`, { service: 'ws' }, run),
+      ...extra.map((r, i) => step(`${name}.then${i}`, { service: 'ws' }, r)),
+    ],
   });
 }
 
@@ -54,15 +57,24 @@ function watching(ws: WsConnection<{ n?: number }>, label: string, target: numbe
 
 beforeAll(async () => {
   const journeys = [
-    single('before-wait', async (ctx) => {
-      ctx.vars.set('ws', await ctx.ws.connect(url));
-    }, [
-      // A later step: the greeting arrived long before this wait started, and is still seen.
-      async (ctx) => void (await ctx.vars.get<WsConnection<{ type?: string }>>('ws').waitFor((m) => m.type === 'hello')),
-    ]),
+    single(
+      'before-wait',
+      async (ctx) => {
+        ctx.vars.set('ws', await ctx.ws.connect(url));
+      },
+      [
+        // A later step: the greeting arrived long before this wait started, and is still seen.
+        async (ctx) =>
+          void (await ctx.vars.get<WsConnection<{ type?: string }>>('ws').waitFor((m) => m.type === 'hello')),
+      ],
+    ),
     single('all', async (ctx) => {
       const ws = (await ctx.ws.connect(url)) as WsConnection<{ n?: number }>;
-      const waits = Promise.all([watching(ws, 'all-late', 499), watching(ws, 'all-early', 3), watching(ws, 'all-mid', 250)]);
+      const waits = Promise.all([
+        watching(ws, 'all-late', 499),
+        watching(ws, 'all-early', 3),
+        watching(ws, 'all-mid', 250),
+      ]);
       ws.send('burst 500');
       const got = await waits;
       ctx.record('found', got.length);
@@ -161,7 +173,10 @@ describe('WebSocket framing and concurrent waits', () => {
 
   it("frames: 'text' delivers strings unchanged; a binary frame is a contract failure naming its size", () => {
     const j = results.get('text')!;
-    expect(j.failure).toMatchObject({ category: 'contract', message: 'received a binary WebSocket frame of 3 bytes where text was expected' });
+    expect(j.failure).toMatchObject({
+      category: 'contract',
+      message: 'received a binary WebSocket frame of 3 bytes where text was expected',
+    });
   });
 
   it("frames: 'binary' delivers Buffers and sends Buffers as binary frames", () => {

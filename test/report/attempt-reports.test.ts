@@ -9,7 +9,12 @@ import { renderJunit } from '../../src/report/junit-reporter.js';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
-function open(status: StepResult['status'], ms: number, shot?: string, message = 'the page /login answered HTTP 500'): StepResult {
+function open(
+  status: StepResult['status'],
+  ms: number,
+  shot?: string,
+  message = 'the page /login answered HTTP 500',
+): StepResult {
   return {
     name: 'web.open',
     service: 'web',
@@ -29,8 +34,13 @@ function attempt(status: 'pass' | 'fail', ms: number, shot: string, message?: st
     status,
     startedAt: at(ms),
     durationMs: 10,
-    verdict: status === 'pass' ? 'Users can log in' : `Users cannot log in: web step web.open failed (http_status): ${message ?? 'x'}`,
-    ...(status === 'fail' ? { failure: { step: 'web.open', service: 'web', category: 'http_status' as const, message: message ?? 'x' } } : {}),
+    verdict:
+      status === 'pass'
+        ? 'Users can log in'
+        : `Users cannot log in: web step web.open failed (http_status): ${message ?? 'x'}`,
+    ...(status === 'fail'
+      ? { failure: { step: 'web.open', service: 'web', category: 'http_status' as const, message: message ?? 'x' } }
+      : {}),
     steps: [open(status, ms, shot, message)],
   };
 }
@@ -39,18 +49,42 @@ function run(journey: JourneyResult): RunResult {
   const failed = journey.status === 'fail' ? 1 : 0;
   const flaky = journey.status === 'flaky' ? 1 : 0;
   return RunResult.parse({
-    schema: 'prober.run/v1', runId: 'r', environment: 'e', proberVersion: '0', startedAt: at(0), finishedAt: at(100), durationMs: 100,
-    status: journey.status, summary: { journeys: 1, passed: 0, degraded: 0, flaky, failed, errored: 0 }, journeys: [journey],
+    schema: 'prober.run/v1',
+    runId: 'r',
+    environment: 'e',
+    proberVersion: '0',
+    startedAt: at(0),
+    finishedAt: at(100),
+    durationMs: 100,
+    status: journey.status,
+    summary: { journeys: 1, passed: 0, degraded: 0, flaky, failed, errored: 0 },
+    journeys: [journey],
   });
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['testcase', 'rerunFailure', 'flakyFailure'].includes(n) });
-type Case = { name: string; failure?: { message: string }; rerunFailure?: { message: string; 'system-out'?: string }[]; flakyFailure?: { message: string; 'system-out'?: string }[]; 'system-out'?: string };
-const cases = (xml: string) => (parser.parse(xml) as { testsuites: { testsuite: { testcase: Case[] } } }).testsuites.testsuite.testcase;
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (n) => ['testcase', 'rerunFailure', 'flakyFailure'].includes(n),
+});
+type Case = {
+  name: string;
+  failure?: { message: string };
+  rerunFailure?: { message: string; 'system-out'?: string }[];
+  flakyFailure?: { message: string; 'system-out'?: string }[];
+  'system-out'?: string;
+};
+const cases = (xml: string) =>
+  (parser.parse(xml) as { testsuites: { testsuite: { testcase: Case[] } } }).testsuites.testsuite.testcase;
 
 describe('every attempt of a retried journey is in every report', () => {
   it('never passed: JUnit <failure> for the last attempt and <rerunFailure> for each earlier one, screenshots attached', () => {
-    const result = run(combineAttempts([attempt('fail', 0, '/a/web.open.png', 'first'), attempt('fail', 50, '/a/attempt-2/web.open.png', 'second')]));
+    const result = run(
+      combineAttempts([
+        attempt('fail', 0, '/a/web.open.png', 'first'),
+        attempt('fail', 50, '/a/attempt-2/web.open.png', 'second'),
+      ]),
+    );
     const xml = renderJunit(result);
     expect(XMLValidator.validate(xml)).toBe(true);
     const [tc] = cases(xml);
@@ -62,13 +96,21 @@ describe('every attempt of a retried journey is in every report', () => {
   });
 
   it('passed on a retry: <flakyFailure>, HTML sections per attempt with each screenshot, GitHub lists each attempt', async () => {
-    const result = run(combineAttempts([attempt('fail', 0, '/a/web.open.png', 'first'), attempt('pass', 50, '/a/attempt-2/web.open.png')]));
+    const result = run(
+      combineAttempts([
+        attempt('fail', 0, '/a/web.open.png', 'first'),
+        attempt('pass', 50, '/a/attempt-2/web.open.png'),
+      ]),
+    );
     expect(result.journeys[0]!.status).toBe('flaky');
     const [tc] = cases(renderJunit(result));
     expect(tc!.flakyFailure![0]).toMatchObject({ message: 'first', 'system-out': '[[ATTACHMENT|/a/web.open.png]]' });
     expect(tc!.rerunFailure).toBeUndefined();
 
-    const html = await renderHtml(result, async (path) => `data:image/png;base64,${Buffer.from(path).toString('base64')}`);
+    const html = await renderHtml(
+      result,
+      async (path) => `data:image/png;base64,${Buffer.from(path).toString('base64')}`,
+    );
     const [earlier, latest] = html.split('<strong>Attempt 2 of 2</strong>');
     expect(earlier).toContain('data-attempt="1"');
     expect(earlier).toContain(Buffer.from('/a/web.open.png').toString('base64'));

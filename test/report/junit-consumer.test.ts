@@ -22,7 +22,14 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
                     "system_out": case.system_out, "failed": any(r._tag in ("failure", "error") for r in case.result)})
 print(json.dumps(out))
 `;
-type Case = { suite: string; name: string; file: string | null; line: string | null; system_out: string | null; failed: boolean };
+type Case = {
+  suite: string;
+  name: string;
+  file: string | null;
+  line: string | null;
+  system_out: string | null;
+  failed: boolean;
+};
 function readJunit(path: string): Case[] {
   const r = spawnSync('/usr/bin/python3', ['-c', READ, path], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
@@ -32,7 +39,10 @@ function readJunit(path: string): Case[] {
 const dir = mkdtempSync(join(tmpdir(), 'prober-junit-'));
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: 'junit-password' }], faults: ['session.create=http500'] });
+  sandbox = await startSandbox({
+    users: [{ email: 'probe@sandbox.test', password: 'junit-password' }],
+    faults: ['session.create=http500'],
+  });
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -43,10 +53,20 @@ describe('JUnit read by python3-junitparser', () => {
   it('a failing prober run: every test case points at its step in probes/golden-path-api.ts', async () => {
     const out = join(dir, 'run.xml');
     const targets = (['auth', 'backend', 'web'] as const).flatMap((t) => ['--target', `${t}=${sandbox.urls[t]}`]);
-    const cli = await runCli(['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--reporter', `junit=${out}`], { env: { SANDBOX_PASSWORD: 'junit-password' } });
+    const cli = await runCli(
+      ['run', '--config', join(ROOT, 'test/fixtures/sandbox-fast.ts'), ...targets, '--reporter', `junit=${out}`],
+      { env: { SANDBOX_PASSWORD: 'junit-password' } },
+    );
     expect(cli.code).toBe(1);
     const cases = readJunit(out);
-    expect(cases.map((c) => c.name)).toEqual(['auth.token', 'session.create', 'chat.connect', 'chat.send', 'chat.reply', 'session.close']);
+    expect(cases.map((c) => c.name)).toEqual([
+      'auth.token',
+      'session.create',
+      'chat.connect',
+      'chat.send',
+      'chat.reply',
+      'session.close',
+    ]);
     for (const c of cases) {
       expect(c.file).toMatch(/probes[/\\]golden-path-api\.ts$/);
       expect(Number(c.line)).toBeGreaterThan(0);
@@ -65,7 +85,10 @@ describe('JUnit read by python3-junitparser', () => {
     writeFileSync(out, renderJunit(run));
     const c = readJunit(out).find((x) => x.name === step.name)!;
     expect(c.failed).toBe(true);
-    expect(c.system_out?.split('\n')).toEqual(['[[ATTACHMENT|artifacts/run-1/golden-path-api/chat.reply.png]]', '[[ATTACHMENT|artifacts/run-1/golden-path-api/trace.zip]]']);
+    expect(c.system_out?.split('\n')).toEqual([
+      '[[ATTACHMENT|artifacts/run-1/golden-path-api/chat.reply.png]]',
+      '[[ATTACHMENT|artifacts/run-1/golden-path-api/trace.zip]]',
+    ]);
     expect([c.file, c.line]).toEqual(['probes/golden-path-api.ts', step.location?.split(':')[1]]);
   });
 });

@@ -17,11 +17,18 @@ import { SAMPLE_RUN, TRICKY } from '../fixtures/sample-results.js';
 function golden(name: string, actual: string): void {
   const path = join(ROOT, 'test/golden', name);
   if (process.env.UPDATE_GOLDEN === '1' && process.env.CI === undefined) writeFileSync(path, actual);
-  expect(existsSync(path), `test/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/report, review, commit`).toBe(true);
+  expect(
+    existsSync(path),
+    `test/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/report, review, commit`,
+  ).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property', 'flakyFailure'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'property', 'flakyFailure'].includes(name),
+});
 
 describe('reporters render the same result', () => {
   it('the sample result is a valid prober.run/v1 document', () => {
@@ -32,9 +39,19 @@ describe('reporters render the same result', () => {
     const xml = renderJunit(SAMPLE_RUN);
     golden('report.junit.xml', xml);
     expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = parser.parse(xml) as { testsuites: { tests: string; failures: string; skipped: string; testsuite: Record<string, unknown>[] } };
+    const doc = parser.parse(xml) as {
+      testsuites: { tests: string; failures: string; skipped: string; testsuite: Record<string, unknown>[] };
+    };
     expect([doc.testsuites.tests, doc.testsuites.failures, doc.testsuites.skipped]).toEqual(['9', '1', '1']);
-    const [api, web] = doc.testsuites.testsuite as { name: string; testcase: { name: string; failure?: { message: string; type: string }; skipped?: unknown; flakyFailure?: { type: string }[] }[] }[];
+    const [api, web] = doc.testsuites.testsuite as {
+      name: string;
+      testcase: {
+        name: string;
+        failure?: { message: string; type: string };
+        skipped?: unknown;
+        flakyFailure?: { type: string }[];
+      }[];
+    }[];
     expect(api!.name).toBe('golden-path-api');
     const reply = api!.testcase.find((t) => t.name === 'chat.reply')!;
     expect(reply.failure).toMatchObject({ type: 'assertion', message: TRICKY });
@@ -56,7 +73,9 @@ describe('reporters render the same result', () => {
     expect(md).toContain('\\| pipe');
     const annotations = renderGithubAnnotations(SAMPLE_RUN).trim().split('\n');
     expect(annotations).toHaveLength(2);
-    expect(annotations[0]).toMatch(/^::error file=probes\/golden-path-api\.ts,line=77,title=golden-path-api%3A fail::Users cannot log in and chat/);
+    expect(annotations[0]).toMatch(
+      /^::error file=probes\/golden-path-api\.ts,line=77,title=golden-path-api%3A fail::Users cannot log in and chat/,
+    );
     expect(annotations[1]).toMatch(/^::warning title=golden-path-web%3A flaky::/);
   });
 });

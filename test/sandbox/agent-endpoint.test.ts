@@ -44,7 +44,9 @@ describe('agent WebSocket (jwt-auth subprotocol dialect)', () => {
 
   it('selects jwt-auth without echoing the token, greets, and answers our message with the whole sequence', async () => {
     const ws = socket(['jwt-auth', `jwt.${token}`]);
-    const echoed = new Promise<unknown>((resolve) => ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol'])));
+    const echoed = new Promise<unknown>((resolve) =>
+      ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol'])),
+    );
     const client = new ChatClient(ws);
     clients.push(client);
     const greeting = await client.waitFor(isType('connection_established'));
@@ -178,7 +180,9 @@ describe('agent WebSocket (jwt-auth subprotocol dialect)', () => {
   it('agent.connect=noecho accepts the upgrade without selecting jwt-auth, which the client must refuse', async () => {
     sb.faults.set('agent.connect=noecho');
     const ws = socket(['jwt-auth', `jwt.${token}`]);
-    const selected = new Promise<unknown>((resolve) => ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol'])));
+    const selected = new Promise<unknown>((resolve) =>
+      ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol'])),
+    );
     const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
     expect(await selected).toBeUndefined();
     expect(err.message).toBe('Server sent no subprotocol');
@@ -198,7 +202,9 @@ describe('agent WebSocket (jwt-auth subprotocol dialect)', () => {
     const second = randomUUID();
     send(faulted, second);
     await faulted.waitFor(isType('agent_completed', second));
-    expect(faulted.frames.filter((f) => payloadOf(f).message_id === second).map((f) => ('type' in f ? f.type : ''))).toEqual(SEQUENCE);
+    expect(
+      faulted.frames.filter((f) => payloadOf(f).message_id === second).map((f) => ('type' in f ? f.type : '')),
+    ).toEqual(SEQUENCE);
     expect((await control('POST', '/faults', { fault: 'agent.reply=bogus' })).status).toBe(400);
   });
 });

@@ -17,7 +17,11 @@ describe('chat fault effects', () => {
     clients.push(client);
     return client;
   };
-  const connect = () => new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 300 });
+  const connect = () =>
+    new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, {
+      headers: { authorization: `Bearer ${token}` },
+      handshakeTimeout: 300,
+    });
 
   beforeAll(async () => {
     sb = await startSandbox({ users: [USER], replyDeltas: 2 });
@@ -123,7 +127,9 @@ describe('chat fault effects', () => {
     expect(String(done.reply)).toContain(String(done.nonce));
     expect(String(done.reply)).not.toContain('n-4');
     await chat.roundTrip();
-    expect(chat.frames.filter((f) => 'nonce' in f && f.nonce === 'n-4').map((f) => 'type' in f && f.type)).toEqual(['ack']);
+    expect(chat.frames.filter((f) => 'nonce' in f && f.nonce === 'n-4').map((f) => 'type' in f && f.type)).toEqual([
+      'ack',
+    ]);
   });
 
   it('chat.reply=malformed sends a non-JSON frame instead of the events', async () => {
@@ -142,7 +148,10 @@ describe('chat fault effects', () => {
     await chat.waitFor(isType('ack'));
     await chat.waitFor(isType('agent_started'));
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    expect(await chat.waitFor(isType('agent_completed'))).toMatchObject({ nonce: 'n-6', reply: expect.stringContaining('n-6') });
+    expect(await chat.waitFor(isType('agent_completed'))).toMatchObject({
+      nonce: 'n-6',
+      reply: expect.stringContaining('n-6'),
+    });
   });
 
   const sse = async (nonce: string) => {
@@ -175,7 +184,17 @@ describe('chat fault effects', () => {
   });
 
   it('rejects SSE messages for unknown sessions and bad bodies', async () => {
-    expect((await call('POST', `${sb.urls.backend}/api/sessions/nope/messages`, { token, body: { nonce: 'x', content: 'y' } })).status).toBe(404);
-    expect((await call('POST', `${sb.urls.backend}/api/sessions/${sessionId}/messages`, { token, body: { content: 'y' } })).status).toBe(400);
+    expect(
+      (
+        await call('POST', `${sb.urls.backend}/api/sessions/nope/messages`, {
+          token,
+          body: { nonce: 'x', content: 'y' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call('POST', `${sb.urls.backend}/api/sessions/${sessionId}/messages`, { token, body: { content: 'y' } }))
+        .status,
+    ).toBe(400);
   });
 });

@@ -31,7 +31,9 @@ export class FakeElement {
 
   /** Supports the one selector shape the chat page uses: [data-role="x"][data-nonce="y"]. */
   querySelector(selector: string): FakeElement | null {
-    const wanted = Object.fromEntries([...selector.matchAll(/\[data-(\w+)="([^"]*)"\]/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    const wanted = Object.fromEntries(
+      [...selector.matchAll(/\[data-(\w+)="([^"]*)"\]/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
     return this.children.find((c) => Object.entries(wanted).every(([k, v]) => c.dataset[k] === v)) ?? null;
   }
 }
@@ -56,7 +58,8 @@ export function runPage(html: string, search: string, storage = new Map<string, 
     return el;
   };
   // Mirror the markup's initial `hidden` attributes, which the scripts rely on.
-  for (const match of html.matchAll(/<[^>]*\bid="([^"]+)"[^>]*\bhidden\b[^>]*>/g)) element(match[1] ?? '').hidden = true;
+  for (const match of html.matchAll(/<[^>]*\bid="([^"]+)"[^>]*\bhidden\b[^>]*>/g))
+    element(match[1] ?? '').hidden = true;
   const navigations: string[] = [];
   const sockets: WebSocket[] = [];
   class PageWebSocket extends WebSocket {
@@ -73,7 +76,11 @@ export function runPage(html: string, search: string, storage = new Map<string, 
       setItem: (k: string, v: string) => storage.set(k, v),
       removeItem: (k: string) => storage.delete(k),
     },
-    location: { search, assign: (url: string) => navigations.push(url), replace: (url: string) => navigations.push(url) },
+    location: {
+      search,
+      assign: (url: string) => navigations.push(url),
+      replace: (url: string) => navigations.push(url),
+    },
     fetch,
     crypto: globalThis.crypto,
     CSS: { escape: (s: string) => s },

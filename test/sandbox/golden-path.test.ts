@@ -6,7 +6,10 @@ import { ChatClient, USER, call, createSession, decodeJwtPayload, login, parseSs
 describe('sandbox golden path', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await startSandbox({ users: [USER, { email: 'other@example.test', password: 'other-password' }], versions: { backend: '2.3.4' } });
+    sb = await startSandbox({
+      users: [USER, { email: 'other@example.test', password: 'other-password' }],
+      versions: { backend: '2.3.4' },
+    });
   });
   afterAll(() => sb.close());
 
@@ -22,7 +25,10 @@ describe('sandbox golden path', () => {
     const validated = await call('POST', `${sb.urls.auth}/auth/validate`, { body: { token } });
     expect(validated.json()).toMatchObject({ active: true, aud: 'chat-backend', sub: decodeJwtPayload(token).sub });
 
-    const created = await call('POST', `${sb.urls.backend}/api/sessions`, { token, headers: { 'x-synthetic-probe': 'golden-path' } });
+    const created = await call('POST', `${sb.urls.backend}/api/sessions`, {
+      token,
+      headers: { 'x-synthetic-probe': 'golden-path' },
+    });
     expect(created.status).toBe(201);
     const sessionId = String((created.json() as Record<string, unknown>).session_id);
     expect(sb.chatSessions()).toContainEqual(expect.objectContaining({ id: sessionId, synthetic: 'golden-path' }));
@@ -33,8 +39,18 @@ describe('sandbox golden path', () => {
     expect(completed).toMatchObject({ nonce: 'nonce-ws-1' });
     const reply = String((completed as Record<string, unknown>).reply);
     expect(reply).toContain('nonce-ws-1');
-    expect(chat.types()).toEqual(['ready', 'ack', 'agent_started', 'agent_delta', 'agent_delta', 'agent_delta', 'agent_completed']);
-    const deltas = chat.frames.filter((f) => 'type' in f && f.type === 'agent_delta').map((f) => String((f as Record<string, unknown>).delta));
+    expect(chat.types()).toEqual([
+      'ready',
+      'ack',
+      'agent_started',
+      'agent_delta',
+      'agent_delta',
+      'agent_delta',
+      'agent_completed',
+    ]);
+    const deltas = chat.frames
+      .filter((f) => 'type' in f && f.type === 'agent_delta')
+      .map((f) => String((f as Record<string, unknown>).delta));
     expect(deltas.join('')).toBe(reply);
     chat.close();
 
@@ -46,8 +62,19 @@ describe('sandbox golden path', () => {
     expect(sse.status).toBe(200);
     expect(sse.headers['content-type']).toContain('text/event-stream');
     const events = parseSse(sse.text);
-    expect(events.map((e) => e.event)).toEqual(['ack', 'agent_started', 'agent_delta', 'agent_delta', 'agent_delta', 'agent_completed']);
-    expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({ type: 'agent_completed', nonce: 'nonce-sse-1', reply: expect.stringContaining('nonce-sse-1') });
+    expect(events.map((e) => e.event)).toEqual([
+      'ack',
+      'agent_started',
+      'agent_delta',
+      'agent_delta',
+      'agent_delta',
+      'agent_completed',
+    ]);
+    expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({
+      type: 'agent_completed',
+      nonce: 'nonce-sse-1',
+      reply: expect.stringContaining('nonce-sse-1'),
+    });
 
     expect((await call('DELETE', `${sb.urls.backend}/api/sessions/${sessionId}`, { token })).status).toBe(204);
     expect(sb.chatSessions().some((s) => s.id === sessionId)).toBe(false);
@@ -70,12 +97,18 @@ describe('sandbox golden path', () => {
     const token = await login(sb);
     const [head = '', payload = ''] = token.split('.');
     const forged = `${head}.${payload}.${Buffer.from('x'.repeat(32)).toString('base64url')}`;
-    expect((await call('POST', `${sb.urls.auth}/auth/validate`, { body: { token: forged } })).json()).toEqual({ active: false, reason: 'bad_signature' });
+    expect((await call('POST', `${sb.urls.auth}/auth/validate`, { body: { token: forged } })).json()).toEqual({
+      active: false,
+      reason: 'bad_signature',
+    });
     const noToken = await call('POST', `${sb.urls.backend}/api/sessions`);
     expect([noToken.status, noToken.json()]).toEqual([401, { error: 'invalid_token', reason: 'missing_token' }]);
 
     expect((await call('POST', `${sb.urls.auth}/auth/logout`, { token })).status).toBe(204);
-    expect((await call('POST', `${sb.urls.auth}/auth/validate`, { body: { token } })).json()).toEqual({ active: false, reason: 'revoked' });
+    expect((await call('POST', `${sb.urls.auth}/auth/validate`, { body: { token } })).json()).toEqual({
+      active: false,
+      reason: 'revoked',
+    });
     const revoked = await call('POST', `${sb.urls.backend}/api/sessions`, { token });
     expect([revoked.status, revoked.json()]).toEqual([401, { error: 'invalid_token', reason: 'revoked' }]);
   });
@@ -94,13 +127,19 @@ describe('sandbox golden path', () => {
 
   it('echoes x-request-id, answers CORS preflights, health and version', async () => {
     const echoed = await call('GET', `${sb.urls.backend}/health`, { headers: { 'x-request-id': 'trace-123' } });
-    expect([echoed.status, echoed.headers['x-request-id'], echoed.json()]).toEqual([200, 'trace-123', { status: 'ok', service: 'backend' }]);
+    expect([echoed.status, echoed.headers['x-request-id'], echoed.json()]).toEqual([
+      200,
+      'trace-123',
+      { status: 'ok', service: 'backend' },
+    ]);
     for (const url of Object.values(sb.urls)) {
       expect((await call('GET', `${url}/health`)).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
     expect((await call('GET', `${sb.urls.backend}/version`)).json()).toEqual({ service: 'backend', version: '2.3.4' });
     expect((await call('GET', `${sb.urls.auth}/version`)).json()).toEqual({ service: 'auth', version: '1.0.0' });
-    const preflight = await call('OPTIONS', `${sb.urls.auth}/auth/login`, { headers: { origin: sb.urls.web, 'access-control-request-method': 'POST' } });
+    const preflight = await call('OPTIONS', `${sb.urls.auth}/auth/login`, {
+      headers: { origin: sb.urls.web, 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(String(preflight.headers['access-control-allow-headers'])).toContain('x-synthetic-probe');
@@ -119,16 +158,29 @@ describe('sandbox golden path', () => {
       });
     expect(await status(new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`))).toBe(401);
     expect(await status(new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}&token=${token}`))).toBe(401);
-    expect(await status(new WebSocket(`${wsBase(sb)}/ws?session_id=unknown`, { headers: { authorization: `Bearer ${token}` } }))).toBe(404);
+    expect(
+      await status(
+        new WebSocket(`${wsBase(sb)}/ws?session_id=unknown`, { headers: { authorization: `Bearer ${token}` } }),
+      ),
+    ).toBe(404);
     const otherUsersToken = await login(sb, { email: 'other@example.test', password: 'other-password' });
-    expect(await status(new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, { headers: { authorization: `Bearer ${otherUsersToken}` } }))).toBe(404);
+    expect(
+      await status(
+        new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, {
+          headers: { authorization: `Bearer ${otherUsersToken}` },
+        }),
+      ),
+    ).toBe(404);
 
     const browserStyle = new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, ['chat.v1', `bearer.${token}`]);
     const chat = new ChatClient(browserStyle);
     await chat.waitFor((f) => 'type' in f && f.type === 'ready');
     expect(browserStyle.protocol).toBe('chat.v1');
     browserStyle.send('not json');
-    expect(await chat.waitFor((f) => 'type' in f && f.type === 'error')).toEqual({ type: 'error', error: 'bad_message' });
+    expect(await chat.waitFor((f) => 'type' in f && f.type === 'error')).toEqual({
+      type: 'error',
+      error: 'bad_message',
+    });
     chat.close();
   });
 });

@@ -22,7 +22,9 @@ export async function call(
   const res = await request(url, {
     method,
     headers,
-    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     ...(options.headersTimeout === undefined ? {} : { headersTimeout: options.headersTimeout }),
   });
   const text = await res.body.text();
@@ -92,7 +94,9 @@ export class ChatClient {
   }
 
   static async open(sb: Sandbox, sessionId: string, token: string): Promise<ChatClient> {
-    const ws = new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, { headers: { authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(`${wsBase(sb)}/ws?session_id=${sessionId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const client = new ChatClient(ws);
     await client.waitFor((f) => 'type' in f && f.type === 'ready');
     return client;
@@ -128,7 +132,10 @@ export class ChatClient {
 
   #until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms; got ${this.types().join(',')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${what} within ${timeoutMs} ms; got ${this.types().join(',')}`)),
+        timeoutMs,
+      );
       const test = (): void => {
         const found = check();
         if (found === undefined) return;
@@ -158,7 +165,10 @@ export function parseSse(text: string): { event: string; data: string }[] {
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       return { event, data };
     });
 }

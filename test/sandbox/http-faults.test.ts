@@ -44,27 +44,43 @@ describe('HTTP fault effects', () => {
     expect(res.headers['x-request-id']).toBeTypeOf('string');
   });
 
-  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])('%s=slow:300 answers normally after the delay', async (step) => {
-    sb.faults.set(`${step}=slow:300`);
-    const started = performance.now();
-    const res = await stepRequest(step);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    expect(res.status).toBe({ 'auth.token': 200, 'session.create': 201, 'session.close': 204, 'web.page': 200 }[step]);
-  });
+  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])(
+    '%s=slow:300 answers normally after the delay',
+    async (step) => {
+      sb.faults.set(`${step}=slow:300`);
+      const started = performance.now();
+      const res = await stepRequest(step);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      expect(res.status).toBe(
+        { 'auth.token': 200, 'session.create': 201, 'session.close': 204, 'web.page': 200 }[step],
+      );
+    },
+  );
 
-  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])('%s=hang never sends headers', async (step) => {
-    sb.faults.set(`${step}=hang`);
-    const err = await rejectionOf(stepRequest(step, { headersTimeout: 300 }));
-    expect(errorCode(err)).toBe('UND_ERR_HEADERS_TIMEOUT');
-    // Only the faulted endpoint hangs; the service itself is alive.
-    const health = { 'auth.token': sb.urls.auth, 'session.create': sb.urls.backend, 'session.close': sb.urls.backend, 'web.page': sb.urls.web }[step];
-    expect((await call('GET', `${health}/health`)).status).toBe(200);
-  });
+  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])(
+    '%s=hang never sends headers',
+    async (step) => {
+      sb.faults.set(`${step}=hang`);
+      const err = await rejectionOf(stepRequest(step, { headersTimeout: 300 }));
+      expect(errorCode(err)).toBe('UND_ERR_HEADERS_TIMEOUT');
+      // Only the faulted endpoint hangs; the service itself is alive.
+      const health = {
+        'auth.token': sb.urls.auth,
+        'session.create': sb.urls.backend,
+        'session.close': sb.urls.backend,
+        'web.page': sb.urls.web,
+      }[step];
+      expect((await call('GET', `${health}/health`)).status).toBe(200);
+    },
+  );
 
-  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])('%s=reset resets the connection', async (step) => {
-    sb.faults.set(`${step}=reset`);
-    expect(errorCode(await rejectionOf(stepRequest(step)))).toBe('ECONNRESET');
-  });
+  it.each(['auth.token', 'session.create', 'session.close', 'web.page'])(
+    '%s=reset resets the connection',
+    async (step) => {
+      sb.faults.set(`${step}=reset`);
+      expect(errorCode(await rejectionOf(stepRequest(step)))).toBe('ECONNRESET');
+    },
+  );
 
   it.each([
     ['auth.token', `/auth/login`, 200],

@@ -55,7 +55,18 @@ describe('parseFault', () => {
 
   it('catalogs every step with a service, a description and effects that parse', () => {
     expect(Object.keys(FAULT_CATALOG).sort()).toEqual(
-      ['agent.connect', 'agent.reply', 'auth.token', 'chat.connect', 'chat.reply', 'chat.send', 'session.close', 'session.create', 'web.login', 'web.page'].sort(),
+      [
+        'agent.connect',
+        'agent.reply',
+        'auth.token',
+        'chat.connect',
+        'chat.reply',
+        'chat.send',
+        'session.close',
+        'session.create',
+        'web.login',
+        'web.page',
+      ].sort(),
     );
     for (const [step, entry] of Object.entries(FAULT_CATALOG)) {
       expect(['auth', 'backend', 'web']).toContain(entry.service);

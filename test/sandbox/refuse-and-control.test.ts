@@ -11,7 +11,10 @@ describe('refuse, the control endpoint and shutdown', () => {
   });
 
   it('refuse closes a service port and clearing it listens again on the same port', async () => {
-    sb = await startSandbox({ users: [USER], faults: ['auth.token=refuse', 'session.create=refuse', 'web.page=refuse'] });
+    sb = await startSandbox({
+      users: [USER],
+      faults: ['auth.token=refuse', 'session.create=refuse', 'web.page=refuse'],
+    });
     const { urls } = sb;
     for (const url of [urls.auth, urls.backend, urls.web]) {
       expect(errorCode(await rejectionOf(call('GET', `${url}/health`)))).toBe('ECONNREFUSED');
@@ -30,7 +33,9 @@ describe('refuse, the control endpoint and shutdown', () => {
     expect((await call('GET', `${urls.web}/login`)).status).toBe(200);
 
     // And again at runtime, through the control endpoint.
-    expect((await call('POST', `${urls.control}/faults`, { body: { fault: 'session.create=refuse' } })).status).toBe(204);
+    expect((await call('POST', `${urls.control}/faults`, { body: { fault: 'session.create=refuse' } })).status).toBe(
+      204,
+    );
     expect(errorCode(await rejectionOf(call('POST', `${urls.backend}/api/sessions`, { token })))).toBe('ECONNREFUSED');
     expect((await call('DELETE', `${urls.control}/faults/session.create`)).status).toBe(204);
     expect((await call('POST', `${urls.backend}/api/sessions`, { token })).status).toBe(201);
@@ -49,7 +54,9 @@ describe('refuse, the control endpoint and shutdown', () => {
     for (const fault of ['auth.token=http500', 'chat.reply=slow:50']) {
       expect((await call('POST', `${control}/faults`, { body: { fault } })).status).toBe(204);
     }
-    expect((await call('GET', `${control}/faults`)).json()).toEqual({ faults: ['auth.token=http500', 'chat.reply=slow:50'] });
+    expect((await call('GET', `${control}/faults`)).json()).toEqual({
+      faults: ['auth.token=http500', 'chat.reply=slow:50'],
+    });
     expect(sb.faults.list()).toEqual(['auth.token=http500', 'chat.reply=slow:50']);
     expect((await call('POST', `${sb.urls.auth}/auth/login`, { body: USER })).status).toBe(500);
 
@@ -71,9 +78,9 @@ describe('refuse, the control endpoint and shutdown', () => {
     sb = await startSandbox({ users: [USER], faults: ['auth.token=hang'] });
     const hung = rejectionOf(call('POST', `${sb.urls.auth}/auth/login`, { body: USER }));
     // A second hung request timing out proves the hang is in force (the first was sent before it).
-    expect(errorCode(await rejectionOf(call('POST', `${sb.urls.auth}/auth/login`, { body: USER, headersTimeout: 200 })))).toBe(
-      'UND_ERR_HEADERS_TIMEOUT',
-    );
+    expect(
+      errorCode(await rejectionOf(call('POST', `${sb.urls.auth}/auth/login`, { body: USER, headersTimeout: 200 }))),
+    ).toBe('UND_ERR_HEADERS_TIMEOUT');
     const started = performance.now();
     await Promise.all([sb.close(), sb.close()]);
     expect(performance.now() - started).toBeLessThan(1000);

@@ -49,7 +49,10 @@ describe('web UI scripts against the real sandbox', () => {
     const user = log.children[0];
     expect(user?.dataset.role).toBe('user');
     const nonce = user?.dataset.nonce ?? '';
-    await until(() => log.children.some((c) => c.dataset.role === 'assistant' && c.dataset.state === 'complete'), 'the reply');
+    await until(
+      () => log.children.some((c) => c.dataset.role === 'assistant' && c.dataset.state === 'complete'),
+      'the reply',
+    );
     const reply = log.children.find((c) => c.dataset.role === 'assistant');
     expect(reply?.dataset.nonce).toBe(nonce);
     expect(reply?.textContent).toContain(nonce);
@@ -84,7 +87,11 @@ describe('web UI scripts against the real sandbox', () => {
     const login = await loginPage();
     await submit(login);
     sb.faults.set('chat.send=close');
-    const chat = runPage((await call('GET', `${sb.urls.web}/chat`)).text, `?${(login.navigations[0] ?? '').split('?')[1]}`, login.storage);
+    const chat = runPage(
+      (await call('GET', `${sb.urls.web}/chat`)).text,
+      `?${(login.navigations[0] ?? '').split('?')[1]}`,
+      login.storage,
+    );
     pages.push(chat);
     await until(() => chat.element('status').textContent === 'Connected', 'the ready event');
     chat.element('message').value = 'hi';

@@ -46,7 +46,7 @@ describe('web UI', () => {
     expect(html).toMatch(/>Send<\/button>/);
     expect(html).toMatch(/>Log out<\/button>/);
     expect(html).toContain("['chat.v1', 'bearer.' + token]");
-    expect(html).toContain("dataset.role = role");
+    expect(html).toContain('dataset.role = role');
     expect(html).toContain('crypto.randomUUID()');
     for (const script of scriptsOf(html)) expect(() => new Script(script)).not.toThrow();
   });

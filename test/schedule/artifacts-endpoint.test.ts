@@ -51,7 +51,13 @@ function get(path: string): Promise<{ status: number; type: string; body: Buffer
     const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -90,7 +96,9 @@ describe('/artifacts/ on the daemon', () => {
     const step = run.journeys[0]!.steps[1]!;
     step.artifacts = [join(artifacts, 'run-1', 'golden-path-browser', 'chat.reply.png')];
     await store.saveRun(run);
-    const html = renderStatusPage(await buildStatusModel(store, { environment: 'test', artifactLink: (p) => artifactLink(artifacts, p) }));
+    const html = renderStatusPage(
+      await buildStatusModel(store, { environment: 'test', artifactLink: (p) => artifactLink(artifacts, p) }),
+    );
     expect(html).toContain('href="artifacts/run-1/golden-path-browser/chat.reply.png"');
     expect(html).not.toContain('file://');
     const page = await get('/');
@@ -100,10 +108,15 @@ describe('/artifacts/ on the daemon', () => {
   });
 
   it("fleet: a run written by another replica links to that replica's /artifacts/ (its artifactsUrl)", async () => {
-    const run = { ...sampleRun({ status: 'fail', journey: 'on-replica-2' }), artifactsUrl: 'http://prober-eu-2.prober:9470' };
+    const run = {
+      ...sampleRun({ status: 'fail', journey: 'on-replica-2' }),
+      artifactsUrl: 'http://prober-eu-2.prober:9470',
+    };
     run.journeys[0]!.steps[1]!.artifacts = [join(artifacts, 'run-2', 'on-replica-2', 'chat.reply.png')];
     await store.saveRun(run);
-    const html = renderStatusPage(await buildStatusModel(store, { environment: 'test', artifactLink: (p) => artifactLink(artifacts, p) }));
+    const html = renderStatusPage(
+      await buildStatusModel(store, { environment: 'test', artifactLink: (p) => artifactLink(artifacts, p) }),
+    );
     expect(html).toContain('href="http://prober-eu-2.prober:9470/artifacts/run-2/on-replica-2/chat.reply.png"');
   });
 });

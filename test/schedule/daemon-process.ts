@@ -15,7 +15,10 @@ export interface DaemonProcess {
   /** Resolves with the exit code and signal once the process has exited (and its pipes closed). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** Signals the daemon and waits for it to exit; SIGKILLs it if it is still there after `timeoutMs`. */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  stop(
+    signal?: NodeJS.Signals,
+    timeoutMs?: number,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
 export function targetArgs(sandbox: Sandbox): string[] {
@@ -38,9 +41,16 @@ export async function startDaemonProcess(
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null, at: Date.now() }));
+  const exited = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+    at: Date.now(),
+  }));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`daemon did not start within ${startMs} ms\nstdout: ${out}\nstderr: ${err}`)), startMs);
+    const timer = setTimeout(
+      () => fail(new Error(`daemon did not start within ${startMs} ms\nstdout: ${out}\nstderr: ${err}`)),
+      startMs,
+    );
     const onData = () => {
       const m = /status page (http:\/\/[^\s/]+)\//.exec(out);
       if (m?.[1] !== undefined) {
@@ -80,7 +90,12 @@ export async function startDaemonProcess(
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes; never an unbounded wait. */
-export function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   return poll(what, check, { timeoutMs, everyMs });
 }
 
@@ -97,7 +112,9 @@ export function inFlightStep(storePath: string): string | undefined {
   let db: Database.Database | undefined;
   try {
     db = new Database(storePath, { readonly: true, fileMustExist: true });
-    const row = db.prepare('SELECT step FROM in_flight ORDER BY started_at DESC LIMIT 1').get() as { step: string | null } | undefined;
+    const row = db.prepare('SELECT step FROM in_flight ORDER BY started_at DESC LIMIT 1').get() as
+      | { step: string | null }
+      | undefined;
     return row?.step === null || row?.step === undefined ? undefined : (JSON.parse(row.step) as { name: string }).name;
   } catch {
     return undefined; // not created yet

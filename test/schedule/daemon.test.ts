@@ -8,7 +8,14 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { ROOT } from '../support/cli.js';
 import { expectNoSecrets } from '../support/secrets.js';
-import { getText, inFlightStep, startDaemonProcess, targetArgs, waitFor, type DaemonProcess } from './daemon-process.js';
+import {
+  getText,
+  inFlightStep,
+  startDaemonProcess,
+  targetArgs,
+  waitFor,
+  type DaemonProcess,
+} from './daemon-process.js';
 import { metricProblems, parseMetrics } from './prom-text.js';
 
 const canary = `canary-${randomBytes(9).toString('hex')}`;
@@ -39,9 +46,12 @@ async function runsTotal(url: string): Promise<number> {
 describe('prober schedule against the sandbox', () => {
   it('runs the journey every second: store, /metrics, /api/results and /healthz agree; SIGTERM exits 0', async () => {
     const store = join(dir, 'every-second.db');
-    daemon = await startDaemonProcess(['--config', fixture('schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store], {
-      SANDBOX_PASSWORD: canary,
-    });
+    daemon = await startDaemonProcess(
+      ['--config', fixture('schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store],
+      {
+        SANDBOX_PASSWORD: canary,
+      },
+    );
     expect(daemon.stdout()).toMatch(/golden-path-api\s+\* \* \* \* \* \*\s+1 s\s+700 ms/);
     const url = daemon.url;
     // ~10 s of one run per second; the deadline leaves room for a slow, shared machine.
@@ -59,17 +69,33 @@ describe('prober schedule against the sandbox', () => {
     expect(metricProblems(m)).toEqual([]);
     expect(m.family('prober_step_failures_total').type).toBe('COUNTER');
     expect(m.family('process_resident_memory_bytes').type).toBe('GAUGE');
-    expect(m.samples('prober_journey_up')).toEqual([{ labels: { journey: 'golden-path-api', environment: 'sandbox-schedule', location: 'default' }, value: expect.any(Number) }]);
+    expect(m.samples('prober_journey_up')).toEqual([
+      {
+        labels: { journey: 'golden-path-api', environment: 'sandbox-schedule', location: 'default' },
+        value: expect.any(Number),
+      },
+    ]);
     const steps = m.samples('prober_step_duration_seconds_count').map((s) => `${s.labels.step}/${s.labels.service}`);
-    expect(steps.sort()).toEqual(['auth.token/auth', 'chat.connect/backend', 'chat.reply/backend', 'chat.send/backend', 'session.close/backend', 'session.create/backend']);
-    expect(m.samples('prober_runs_total').filter((s) => s.labels.status === 'pass' || s.labels.status === 'degraded').length).toBeGreaterThan(0);
+    expect(steps.sort()).toEqual([
+      'auth.token/auth',
+      'chat.connect/backend',
+      'chat.reply/backend',
+      'chat.send/backend',
+      'session.close/backend',
+      'session.create/backend',
+    ]);
+    expect(
+      m.samples('prober_runs_total').filter((s) => s.labels.status === 'pass' || s.labels.status === 'degraded').length,
+    ).toBeGreaterThan(0);
     expect(m.samples('prober_last_run_timestamp_seconds')[0]!.value).toBeGreaterThan(Date.now() / 1000 - 5);
 
     const api = await getText(`${url}/api/results?journey=golden-path-api&limit=5`);
     expect(api.status).toBe(200);
     const docs = RunResult.array().parse(JSON.parse(api.body));
     expect(docs).toHaveLength(5);
-    expect(docs.every((d) => d.journeys[0]?.journey === 'golden-path-api' && d.environment === 'sandbox-schedule')).toBe(true);
+    expect(
+      docs.every((d) => d.journeys[0]?.journey === 'golden-path-api' && d.environment === 'sandbox-schedule'),
+    ).toBe(true);
     expect(Date.parse(docs[0]!.startedAt)).toBeGreaterThan(Date.parse(docs[4]!.startedAt)); // newest first
     expect((await getText(`${url}/api/results?limit=0`)).status).toBe(400);
     expect((await getText(`${url}/nope`)).status).toBe(404);
@@ -85,29 +111,55 @@ describe('prober schedule against the sandbox', () => {
     await reopened.close();
     expect(all.length).toBeGreaterThanOrEqual(8);
     expect(new Set(all.map((r) => r.runId)).size).toBe(all.length);
-    for (const [where, text] of [['stdout', daemon.stdout()], ['stderr', daemon.stderr()], ['store', JSON.stringify(all)]] as const) {
+    for (const [where, text] of [
+      ['stdout', daemon.stdout()],
+      ['stderr', daemon.stderr()],
+      ['store', JSON.stringify(all)],
+    ] as const) {
       expectNoSecrets(where, text, canary);
     }
     // One info line per run with verdict and duration.
-    const runLines = daemon.stderr().split('\n').filter((l) => l.includes('"msg":"run/end"'));
+    const runLines = daemon
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"run/end"'));
     expect(runLines.length).toBe(all.length);
-    expect(JSON.parse(runLines[0]!)).toMatchObject({ level: 30, journey: 'golden-path-api', status: expect.any(String), verdict: expect.stringMatching(/log in and chat/) });
+    expect(JSON.parse(runLines[0]!)).toMatchObject({
+      level: 30,
+      journey: 'golden-path-api',
+      status: expect.any(String),
+      verdict: expect.stringMatching(/log in and chat/),
+    });
     expect(runLines.some((l) => l.includes('"verdict":"Users can log in and chat"'))).toBe(true);
   }, 120_000);
 
   it('never runs a journey twice at once: a run that outlasts its tick makes the next ticks skip (counted)', async () => {
     sandbox.faults.set('session.close=slow:1500');
     const store = join(dir, 'overlap.db');
-    daemon = await startDaemonProcess(['--config', fixture('schedule-overlap.ts'), ...targetArgs(sandbox), '--store', store], { SANDBOX_PASSWORD: canary });
+    daemon = await startDaemonProcess(
+      ['--config', fixture('schedule-overlap.ts'), ...targetArgs(sandbox), '--store', store],
+      { SANDBOX_PASSWORD: canary },
+    );
     const started = daemon;
     // stderr and stdout are separate pipes: the warning may arrive just after the URL.
-    await waitFor('the overlap warning', () => (started.stderr().includes('overlapping ticks will be skipped') ? true : undefined), 5_000, 20);
+    await waitFor(
+      'the overlap warning',
+      () => (started.stderr().includes('overlapping ticks will be skipped') ? true : undefined),
+      5_000,
+      20,
+    );
     const url = daemon.url;
-    const skipped = async () => parseMetrics((await getText(`${url}/metrics`)).body).samples('prober_ticks_skipped_total');
-    await waitFor('3 overlap skips and 3 runs', async () => {
-      const overlap = (await skipped()).find((s) => s.labels.reason === 'overlap')?.value ?? 0;
-      return overlap >= 3 && (await runsTotal(url)) >= 3 ? true : undefined;
-    }, 40_000, 250);
+    const skipped = async () =>
+      parseMetrics((await getText(`${url}/metrics`)).body).samples('prober_ticks_skipped_total');
+    await waitFor(
+      '3 overlap skips and 3 runs',
+      async () => {
+        const overlap = (await skipped()).find((s) => s.labels.reason === 'overlap')?.value ?? 0;
+        return overlap >= 3 && (await runsTotal(url)) >= 3 ? true : undefined;
+      },
+      40_000,
+      250,
+    );
     expect((await daemon.stop('SIGTERM')).code).toBe(0);
 
     const reopened = new SqliteRunStore(store);
@@ -128,10 +180,18 @@ describe('prober schedule against the sandbox', () => {
     sandbox.faults.set('chat.reply=silent');
     const store = join(dir, 'sigterm.db');
     const sessionsBefore = sandbox.chatSessions().length; // an earlier test's daemon may have been stopped mid-create
-    daemon = await startDaemonProcess(['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store], { SANDBOX_PASSWORD: canary });
+    daemon = await startDaemonProcess(
+      ['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store],
+      { SANDBOX_PASSWORD: canary },
+    );
     // The daemon's own in-flight marker says which step is running: wait until the run holds a chat session
     // it knows about (waiting for the reply that the silent fault withholds).
-    await waitFor('a run in flight in chat.reply', () => (inFlightStep(store) === 'chat.reply' ? true : undefined), 30_000, 20);
+    await waitFor(
+      'a run in flight in chat.reply',
+      () => (inFlightStep(store) === 'chat.reply' ? true : undefined),
+      30_000,
+      20,
+    );
     const pid = daemon.child.pid!;
     const children = await childPids(pid);
     const stopped = await daemon.stop('SIGTERM');
@@ -141,7 +201,12 @@ describe('prober schedule against the sandbox', () => {
     expect(alive(pid)).toBe(false);
     // Helpers such as tsx's esbuild service exit when their pipe to the daemon closes, a moment after it: allow that
     // moment (bounded), but nothing may outlive it.
-    await waitFor('the daemon\'s children to exit', () => (children.every((c) => !alive(c.pid)) ? true : undefined), 3_000, 20).catch(() => undefined);
+    await waitFor(
+      "the daemon's children to exit",
+      () => (children.every((c) => !alive(c.pid)) ? true : undefined),
+      3_000,
+      20,
+    ).catch(() => undefined);
     for (const c of children) expect(alive(c.pid), `child ${c.pid} (${c.cmd}) outlived the daemon`).toBe(false);
     expect(sandbox.chatSessions(), tail).toHaveLength(sessionsBefore); // session.close ran for the aborted run
 
@@ -150,7 +215,9 @@ describe('prober schedule against the sandbox', () => {
     expect(await reopened.takeInFlight()).toEqual([]);
     await reopened.close();
     const j = last!.journeys[0]!;
-    expect(last!.status, JSON.stringify(j.steps.map((x) => [x.name, x.status, x.durationMs, x.error?.message]))).toBe('error');
+    expect(last!.status, JSON.stringify(j.steps.map((x) => [x.name, x.status, x.durationMs, x.error?.message]))).toBe(
+      'error',
+    );
     expect(j.failure).toMatchObject({ category: 'aborted' });
     expect(j.steps.find((s) => s.name === 'session.close')?.status).toBe('pass');
     expect(daemon.stderr()).toMatch(/"msg":"schedule\/stopped"/);
@@ -164,14 +231,29 @@ describe('prober schedule against the sandbox', () => {
     const first = daemon;
     await waitFor('one finished run', async () => ((await runsTotal(first.url)) >= 1 ? true : undefined), 40_000, 100);
     const before = RunResult.array().parse(JSON.parse((await getText(`${first.url}/api/results?limit=1000`)).body));
-    await waitFor('the next run in flight', () => (inFlightStep(store) === 'chat.reply' ? true : undefined), 30_000, 20);
+    await waitFor(
+      'the next run in flight',
+      () => (inFlightStep(store) === 'chat.reply' ? true : undefined),
+      30_000,
+      20,
+    );
     expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
 
     sandbox.faults.clear();
     daemon = await startDaemonProcess(args, { SANDBOX_PASSWORD: canary });
     const second = daemon;
-    await waitFor('the recovery log line', () => (second.stderr().includes('run/recovered-as-aborted') ? true : undefined), 5_000, 20);
-    await waitFor('a run after the restart', async () => ((await runsTotal(second.url)) >= 1 ? true : undefined), 40_000, 100);
+    await waitFor(
+      'the recovery log line',
+      () => (second.stderr().includes('run/recovered-as-aborted') ? true : undefined),
+      5_000,
+      20,
+    );
+    await waitFor(
+      'a run after the restart',
+      async () => ((await runsTotal(second.url)) >= 1 ? true : undefined),
+      40_000,
+      100,
+    );
     expect((await second.stop('SIGTERM')).code).toBe(0);
 
     const reopened = new SqliteRunStore(store);
@@ -182,7 +264,10 @@ describe('prober schedule against the sandbox', () => {
     for (const r of before) expect(after.find((a) => a.runId === r.runId)).toEqual(r);
     const recovered = after.filter((r) => r.journeys[0]?.failure?.message.includes('process ended during this run'));
     expect(recovered).toHaveLength(1);
-    expect(recovered[0]!.journeys[0]!.failure).toMatchObject({ category: 'aborted', step: expect.stringMatching(/^(chat\.|session\.)/) });
+    expect(recovered[0]!.journeys[0]!.failure).toMatchObject({
+      category: 'aborted',
+      step: expect.stringMatching(/^(chat\.|session\.)/),
+    });
     expect(after.some((r) => r.status === 'pass')).toBe(true);
   }, 150_000);
 });

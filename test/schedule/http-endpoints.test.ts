@@ -59,7 +59,14 @@ describe('daemon endpoints', () => {
   it.each([
     ['ticking', 0, [], 200, 'ok', 200],
     ['a journey stalled (a restart may cure it)', 3_001, [], 503, 'stalled', 503],
-    ['a journey quarantined for blocking the event loop (a restart brings it back quarantined)', 0, [{ journey: 'b', since: '2026-12-01T01:00:00.000Z', step: 'act', message: 'b blocked' }], 503, 'quarantined', 200],
+    [
+      'a journey quarantined for blocking the event loop (a restart brings it back quarantined)',
+      0,
+      [{ journey: 'b', since: '2026-12-01T01:00:00.000Z', step: 'act', message: 'b blocked' }],
+      503,
+      'quarantined',
+      200,
+    ],
   ] as const)('/healthz and /livez when %s', async (_label, at, held, health, status, live) => {
     monitor.watch('a', 1_000);
     monitor.tick('a');
@@ -81,7 +88,8 @@ describe('daemon endpoints', () => {
     expect(a.map((r) => r.journeys[0]!.journey)).toEqual(['a', 'a']);
     expect(RunResult.array().parse(await (await fetch(`${url}/api/results?limit=1`)).json())).toHaveLength(1);
     expect(RunResult.array().parse(await (await fetch(`${url}/api/results`)).json())).toHaveLength(3);
-    for (const bad of ['0', '1001', 'x', '1.5']) expect((await fetch(`${url}/api/results?limit=${bad}`)).status).toBe(400);
+    for (const bad of ['0', '1001', 'x', '1.5'])
+      expect((await fetch(`${url}/api/results?limit=${bad}`)).status).toBe(400);
   });
 
   it('serves the page with a CSP that forbids scripts and outside resources; other methods and paths are refused', async () => {

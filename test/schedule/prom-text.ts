@@ -61,7 +61,8 @@ export function metricProblems(parsed: ParsedMetrics): string[] {
     if (series.length === 0) problems.push(`${name}: no samples`);
     for (const s of series) {
       const got = Object.keys(s.labels).sort().join(',');
-      if (got !== [...spec.labels].sort().join(',')) problems.push(`${name}: labels {${got}}, expected {${spec.labels.join(',')}}`);
+      if (got !== [...spec.labels].sort().join(','))
+        problems.push(`${name}: labels {${got}}, expected {${spec.labels.join(',')}}`);
     }
   }
   return problems;

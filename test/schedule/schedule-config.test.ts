@@ -21,7 +21,11 @@ describe('cronIntervalMs: the shortest gap between fire times, from node-cron it
   });
 
   it('formats intervals for messages', () => {
-    expect([formatInterval(1_000), formatInterval(90_000), formatInterval(7_200_000)]).toEqual(['1 s', '1.5 min', '2 h']);
+    expect([formatInterval(1_000), formatInterval(90_000), formatInterval(7_200_000)]).toEqual([
+      '1 s',
+      '1.5 min',
+      '2 h',
+    ]);
   });
 });
 
@@ -40,11 +44,23 @@ describe('config: a scheduled journey must end before its next tick', () => {
   });
 
   it.each([
-    [{ schedule: '*/30 * * * * *', timeoutMs: 40_000 }, 0, /timeout 40000 ms must be below the interval of "\*\/30 \* \* \* \* \*" \(30 s\)/],
+    [
+      { schedule: '*/30 * * * * *', timeoutMs: 40_000 },
+      0,
+      /timeout 40000 ms must be below the interval of "\*\/30 \* \* \* \* \*" \(30 s\)/,
+    ],
     [{ schedule: '*/30 * * * * *', timeoutMs: 30_000 }, 0, /timeout 30000 ms must be below/],
-    [{ schedule: '*/30 * * * * *', timeoutMs: 29_500 }, 1_000, /\+ 1000 ms start jitter \(scheduler\.maxRandomDelayMs\)/],
+    [
+      { schedule: '*/30 * * * * *', timeoutMs: 29_500 },
+      1_000,
+      /\+ 1000 ms start jitter \(scheduler\.maxRandomDelayMs\)/,
+    ],
   ])('rejects %o with jitter %i ms, naming the path and the values', (journey, jitter, message) => {
-    const parsed = ConfigSchema.safeParse({ ...base, scheduler: { maxRandomDelayMs: jitter }, journeys: { j: journey } });
+    const parsed = ConfigSchema.safeParse({
+      ...base,
+      scheduler: { maxRandomDelayMs: jitter },
+      journeys: { j: journey },
+    });
     expect(parsed.success).toBe(false);
     const problems = issuesToProblems(parsed.error!.issues);
     expect(problems).toHaveLength(1);

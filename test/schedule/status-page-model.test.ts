@@ -30,26 +30,55 @@ describe('status page model', () => {
   });
 
   it('one series per step in journey order, with gaps where a step was skipped', () => {
-    const a = sampleRun({ steps: [['auth.token', 10], ['chat.reply', 30]] }).journeys[0]!;
-    const b = sampleRun({ status: 'fail', steps: [['auth.token', 12], ['chat.reply', 40]] }).journeys[0]!;
+    const a = sampleRun({
+      steps: [
+        ['auth.token', 10],
+        ['chat.reply', 30],
+      ],
+    }).journeys[0]!;
+    const b = sampleRun({
+      status: 'fail',
+      steps: [
+        ['auth.token', 12],
+        ['chat.reply', 40],
+      ],
+    }).journeys[0]!;
     const skipped = { ...b, steps: [b.steps[0]!, { ...b.steps[1]!, status: 'skipped' as const }] };
     const series = stepSeries([a, skipped]);
-    expect(series.map((s) => [s.step, s.points])).toEqual([['auth.token', [10, 12]], ['chat.reply', [30, null]]]);
+    expect(series.map((s) => [s.step, s.points])).toEqual([
+      ['auth.token', [10, 12]],
+      ['chat.reply', [30, null]],
+    ]);
     expect(series[1]).toMatchObject({ p50: 30, p95: 30 });
   });
 
   it('builds uptime, the strip and the last failures from the store, and shows configured journeys before their first run', async () => {
     const t = (min: number) => new Date(Date.now() - min * 60_000);
-    for (const [status, min] of [['pass', 50], ['fail', 40], ['degraded', 30], ['error', 20], ['pass', 10]] as const) {
+    for (const [status, min] of [
+      ['pass', 50],
+      ['fail', 40],
+      ['degraded', 30],
+      ['error', 20],
+      ['pass', 10],
+    ] as const) {
       await store.saveRun(sampleRun({ status, startedAt: t(min) }));
     }
-    const model = await buildStatusModel(store, { configured: [{ journey: 'later', description: 'not run yet', schedule: '0 * * * * *' }], refreshSeconds: 30 });
+    const model = await buildStatusModel(store, {
+      configured: [{ journey: 'later', description: 'not run yet', schedule: '0 * * * * *' }],
+      refreshSeconds: 30,
+    });
     expect(model.environment).toBe('test');
     const [j, later] = model.journeys;
     expect(j).toMatchObject({ journey: 'golden-path-api', status: 'pass', uptime24h: 0.75, uptime7d: 0.75 });
     expect(j!.runs.map((r) => r.status)).toEqual(['pass', 'fail', 'degraded', 'error', 'pass']);
     expect(j!.failures.map((f) => f.status)).toEqual(['error', 'fail']);
-    expect(later).toMatchObject({ journey: 'later', status: 'unknown', verdict: 'No run recorded yet', uptime24h: undefined, runs: [] });
+    expect(later).toMatchObject({
+      journey: 'later',
+      status: 'unknown',
+      verdict: 'No run recorded yet',
+      uptime24h: undefined,
+      runs: [],
+    });
     const html = renderStatusPage(model);
     expect(html).toContain('<meta http-equiv="refresh" content="30">');
     expect(html).toContain('data-journey="later" data-status="unknown"');
@@ -75,11 +104,20 @@ describe('interruptedRunResult', () => {
     name: 'golden-path-api',
     description: 'log in and chat',
     capability: 'log in and chat',
-    steps: [step('auth.token', { service: 'auth' }, () => undefined), step('chat.reply', { service: 'backend', timeoutMs: 20_000 }, () => undefined)],
+    steps: [
+      step('auth.token', { service: 'auth' }, () => undefined),
+      step('chat.reply', { service: 'backend', timeoutMs: 20_000 }, () => undefined),
+    ],
   });
 
   it('records a run killed mid-step as a valid error/aborted result at the step it had reached', () => {
-    const marker = { runId: 'r1', journey: def.name, environment: 'test', startedAt: new Date().toISOString(), step: { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 } };
+    const marker = {
+      runId: 'r1',
+      journey: def.name,
+      environment: 'test',
+      startedAt: new Date().toISOString(),
+      step: { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 },
+    };
     const result = RunResult.parse(interruptedRunResult(marker, def));
     expect(result.status).toBe('error');
     expect(result.summary.errored).toBe(1);
@@ -89,7 +127,9 @@ describe('interruptedRunResult', () => {
 
   it('without a step (killed before the first step) blames the first step; without the journey it still validates', () => {
     const marker = { runId: 'r2', journey: 'gone', environment: 'test', startedAt: new Date().toISOString() };
-    expect(RunResult.parse(interruptedRunResult({ ...marker, journey: def.name }, def)).journeys[0]!.failure?.step).toBe('auth.token');
+    expect(
+      RunResult.parse(interruptedRunResult({ ...marker, journey: def.name }, def)).journeys[0]!.failure?.step,
+    ).toBe('auth.token');
     expect(RunResult.parse(interruptedRunResult(marker, undefined)).journeys[0]!.failure?.category).toBe('aborted');
   });
 });

@@ -22,9 +22,12 @@ let browser: Browser;
 /** History made the way a CronJob makes it: real `prober run --store` invocations, one of them against a fault. */
 async function recordRun(fault?: string): Promise<void> {
   if (fault !== undefined) sandbox.faults.set(fault);
-  const r = await runCli(['run', '--config', join(ROOT, 'test/fixtures/schedule-history.ts'), ...targetArgs(sandbox), '--store', store], {
-    env: { SANDBOX_PASSWORD: canary },
-  });
+  const r = await runCli(
+    ['run', '--config', join(ROOT, 'test/fixtures/schedule-history.ts'), ...targetArgs(sandbox), '--store', store],
+    {
+      env: { SANDBOX_PASSWORD: canary },
+    },
+  );
   sandbox.faults.clear();
   expect(r.code, r.stderr).toBe(fault === undefined ? 0 : 1);
 }
@@ -35,7 +38,13 @@ beforeAll(async () => {
   for (const fault of [undefined, undefined, 'chat.reply=empty', undefined]) await recordRun(fault);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }, 180_000);
 afterAll(async () => {
@@ -51,9 +60,13 @@ async function journeyView(page: Page, journey: string) {
     status: await section.getAttribute('data-status'),
     badge: (await section.locator('.badge').textContent())?.trim(),
     verdict: (await section.locator('.verdict').textContent())?.trim(),
-    series: await section.locator('svg.latency-chart polyline.series').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-step')))]),
+    series: await section
+      .locator('svg.latency-chart polyline.series')
+      .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-step')))]),
     legend: await section.locator('.legend li').allTextContents(),
-    bars: await section.locator('svg.run-strip rect.run').evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
+    bars: await section
+      .locator('svg.run-strip rect.run')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
     uptime24h: (await section.locator('dd[data-window="24h"]').textContent())?.trim(),
     failures: await section.locator('table.failures tbody tr').allTextContents(),
   };
@@ -76,7 +89,9 @@ describe('status page', () => {
       // A healthy run on a busy machine may be `degraded` (over the fixture's tight budgets): both mean users can chat.
       // Whatever the latest run said (a loaded machine can time the 1 s journey out): a status and its label.
       expect(['pass', 'degraded', 'fail', 'error']).toContain(view.status);
-      expect(view.badge).toBe({ pass: 'Operational', degraded: 'Degraded', fail: 'Failing', error: 'Unknown (prober error)' }[view.status!]);
+      expect(view.badge).toBe(
+        { pass: 'Operational', degraded: 'Degraded', fail: 'Failing', error: 'Unknown (prober error)' }[view.status!],
+      );
       expect(view.verdict).toMatch(/^Users can log in and chat/);
       expect(view.series).toEqual(STEPS);
       expect(view.legend[0]).toMatch(/^auth\.token auth p50 [\d.]+ m?s · p95 [\d.]+ m?s$/);
@@ -91,9 +106,12 @@ describe('status page', () => {
   });
 
   it('the daemon serves it live: each journey with its status and one chart series per step, refreshing itself', async () => {
-    const daemon = await startDaemonProcess(['--config', join(ROOT, 'test/fixtures/schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store], {
-      SANDBOX_PASSWORD: canary,
-    });
+    const daemon = await startDaemonProcess(
+      ['--config', join(ROOT, 'test/fixtures/schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store],
+      {
+        SANDBOX_PASSWORD: canary,
+      },
+    );
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     try {
       const page = await context.newPage();
@@ -106,7 +124,9 @@ describe('status page', () => {
       const view = await journeyView(page, 'golden-path-api');
       // Whatever the latest run said (a loaded machine can time the 1 s journey out): a status and its label.
       expect(['pass', 'degraded', 'fail', 'error']).toContain(view.status);
-      expect(view.badge).toBe({ pass: 'Operational', degraded: 'Degraded', fail: 'Failing', error: 'Unknown (prober error)' }[view.status!]);
+      expect(view.badge).toBe(
+        { pass: 'Operational', degraded: 'Degraded', fail: 'Failing', error: 'Unknown (prober error)' }[view.status!],
+      );
       expect(view.series).toEqual(STEPS);
       expect(view.bars.length).toBeGreaterThanOrEqual(4);
       expect(await page.locator('h1').textContent()).toBe('sandbox-schedule');

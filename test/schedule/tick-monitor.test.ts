@@ -25,11 +25,14 @@ describe('CronScheduler after a stall', () => {
   it('counts the missed ticks and starts at most one late run: no catch-up burst', async () => {
     const runs: number[] = [];
     const skipped: string[] = [];
-    const scheduler = new CronScheduler([{ journey: 'j', schedule: '* * * * * *', run: async () => void runs.push(Date.now()) }], {
-      maxRandomDelayMs: 0,
-      log: pino({ level: 'silent' }),
-      hooks: { onSkip: (_j, reason) => skipped.push(reason), onTickLag: () => undefined },
-    });
+    const scheduler = new CronScheduler(
+      [{ journey: 'j', schedule: '* * * * * *', run: async () => void runs.push(Date.now()) }],
+      {
+        maxRandomDelayMs: 0,
+        log: pino({ level: 'silent' }),
+        hooks: { onSkip: (_j, reason) => skipped.push(reason), onTickLag: () => undefined },
+      },
+    );
     scheduler.start();
     try {
       await waitFor('a first run', () => (runs.length >= 1 ? true : undefined), 5_000, 20);
@@ -39,7 +42,12 @@ describe('CronScheduler after a stall', () => {
         /* busy */
       }
       const stallEnd = Date.now();
-      await waitFor('two runs after the stall', () => (runs.filter((t) => t >= stallEnd).length >= 2 ? true : undefined), 6_000, 20);
+      await waitFor(
+        'two runs after the stall',
+        () => (runs.filter((t) => t >= stallEnd).length >= 2 ? true : undefined),
+        6_000,
+        20,
+      );
       expect(skipped.filter((r) => r === 'missed').length).toBeGreaterThanOrEqual(2);
       const after = runs.filter((t) => t >= stallEnd);
       // The second run after the stall waited for its own tick (a later second) instead of replaying a missed

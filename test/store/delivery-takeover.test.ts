@@ -38,7 +38,13 @@ const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    const a = { at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), port: req.socket.remotePort ?? 0, res };
+    const a = {
+      at: Date.now(),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      port: req.socket.remotePort ?? 0,
+      res,
+    };
     arrivals.push(a);
     if (held) return; // the first delivery is held open until its sender dies
     accepted.add(String(req.headers['webhook-id']));
@@ -52,7 +58,11 @@ const daemons: DaemonProcess[] = [];
 
 beforeAll(async () => {
   receiver.listen(0, '127.0.0.1');
-  [sandbox, server] = await Promise.all([startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }), startPostgres(), once(receiver, 'listening')]);
+  [sandbox, server] = await Promise.all([
+    startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }),
+    startPostgres(),
+    once(receiver, 'listening'),
+  ]);
 }, 60_000);
 afterAll(async () => {
   for (const d of daemons) await d.stop('SIGKILL');
@@ -73,7 +83,11 @@ function socketOwner(pids: number[], port: number): number | undefined {
       .filter((f) => f[1]?.endsWith(local))
       .map((f) => f[9]),
   );
-  return pids.find((pid) => readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(safeLink(`/proc/${pid}/fd/${fd}`))?.[1])));
+  return pids.find((pid) =>
+    readdirSync(`/proc/${pid}/fd`).some((fd) =>
+      inodes.has(/^socket:\[(\d+)\]$/.exec(safeLink(`/proc/${pid}/fd/${fd}`))?.[1]),
+    ),
+  );
 }
 function safeLink(path: string): string {
   try {
@@ -84,11 +98,23 @@ function safeLink(path: string): string {
 }
 
 describe('an in-flight delivery on a dying replica', () => {
-  it('is completed by another replica with the same webhook-id; the receiver accepts exactly one', { timeout: 180_000 }, async () => {
+  it('is completed by another replica with the same webhook-id; the receiver accepts exactly one', {
+    timeout: 180_000,
+  }, async () => {
     const url = server.url(await server.createDatabase('takeover'));
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const env = { SANDBOX_PASSWORD: canary, PROBER_STORE_URL: url, PROBER_LOCATION: 'eu-west', ALERT_HOOK_URL: hook, ALERT_HOOK_SECRET: secret };
-    daemons.push(...(await Promise.all([0, 1].map(() => startDaemonProcess(['--config', config, ...targetArgs(sandbox)], env, 90_000)))));
+    const env = {
+      SANDBOX_PASSWORD: canary,
+      PROBER_STORE_URL: url,
+      PROBER_LOCATION: 'eu-west',
+      ALERT_HOOK_URL: hook,
+      ALERT_HOOK_SECRET: secret,
+    };
+    daemons.push(
+      ...(await Promise.all(
+        [0, 1].map(() => startDaemonProcess(['--config', config, ...targetArgs(sandbox)], env, 90_000)),
+      )),
+    );
     sandbox.faults.set('auth.token=http500');
 
     const first = await waitFor('the firing notification to reach the receiver', () => arrivals[0], 90_000, 100);
@@ -99,7 +125,11 @@ describe('an in-flight delivery on a dying replica', () => {
     await db.connect();
     let lease: { id: string; lease_until_ms: string };
     try {
-      lease = (await db.query<{ id: string; lease_until_ms: string }>('SELECT id, lease_until_ms FROM prober_outbox WHERE delivered_ms IS NULL AND lease_until_ms IS NOT NULL')).rows[0]!;
+      lease = (
+        await db.query<{ id: string; lease_until_ms: string }>(
+          'SELECT id, lease_until_ms FROM prober_outbox WHERE delivered_ms IS NULL AND lease_until_ms IS NOT NULL',
+        )
+      ).rows[0]!;
       expect(lease.id).toBe(first.headers['webhook-id']);
 
       // The sender dies mid-attempt; from now on the receiver answers.
@@ -109,14 +139,38 @@ describe('an in-flight delivery on a dying replica', () => {
       const second = await waitFor('the same delivery from the surviving replica', () => arrivals[1], 90_000, 100);
       // Same delivery id (webhook-id), a fresh timestamp and signature per attempt, both valid.
       expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
-      for (const a of [first, second]) expect(verifyWebhook(secret, a.headers as Record<string, string>, a.body, new Date(a.at))).toBe(true);
-      expect(AlertNotification.parse(JSON.parse(second.body))).toMatchObject({ state: 'firing', deliveryId: lease.id, id: 'sandbox-takeover:golden-path-api' });
+      for (const a of [first, second])
+        expect(verifyWebhook(secret, a.headers as Record<string, string>, a.body, new Date(a.at))).toBe(true);
+      expect(AlertNotification.parse(JSON.parse(second.body))).toMatchObject({
+        state: 'firing',
+        deliveryId: lease.id,
+        id: 'sandbox-takeover:golden-path-api',
+      });
       // It waited for the dead replica's lease to run out: the two never sent it at once.
       expect(second.at).toBeGreaterThanOrEqual(Number(lease.lease_until_ms));
-      await waitFor('the row recorded delivered', async () => ((await db.query('SELECT 1 FROM prober_outbox WHERE id = $1 AND delivered_ms IS NOT NULL', [lease.id])).rowCount === 1 ? true : undefined), 30_000, 100);
+      await waitFor(
+        'the row recorded delivered',
+        async () =>
+          (await db.query('SELECT 1 FROM prober_outbox WHERE id = $1 AND delivered_ms IS NOT NULL', [lease.id]))
+            .rowCount === 1
+            ? true
+            : undefined,
+        30_000,
+        100,
+      );
       expect((await survivor.stop('SIGTERM')).code).toBe(0);
-      const rows = (await db.query<{ id: string; delivered: boolean }>('SELECT id, delivered_ms IS NOT NULL AS delivered FROM prober_outbox')).rows;
-      console.log(JSON.stringify({ arrivals: arrivals.map((a) => ({ id: a.headers['webhook-id'], at: a.at })), leaseUntil: Number(lease.lease_until_ms), rows }));
+      const rows = (
+        await db.query<{ id: string; delivered: boolean }>(
+          'SELECT id, delivered_ms IS NOT NULL AS delivered FROM prober_outbox',
+        )
+      ).rows;
+      console.log(
+        JSON.stringify({
+          arrivals: arrivals.map((a) => ({ id: a.headers['webhook-id'], at: a.at })),
+          leaseUntil: Number(lease.lease_until_ms),
+          rows,
+        }),
+      );
       expect(rows).toEqual([{ id: lease.id, delivered: true }]);
     } finally {
       await db.end();

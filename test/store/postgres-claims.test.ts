@@ -23,14 +23,22 @@ async function replicas(n: number): Promise<{ url: string; stores: PostgresRunSt
 
 describe('Postgres fleet claims', () => {
   it('three replicas racing for the same 60 ticks: each tick is won by exactly one, per location', async () => {
-    const { stores: [a, b, c] } = await replicas(3);
+    const {
+      stores: [a, b, c],
+    } = await replicas(3);
     const slots = Array.from({ length: 60 }, (_, i) => 1_700_000_000_000 + i * 2_000);
     const wins = new Map<string, number>();
     await Promise.all(
       slots.flatMap((slotMs) =>
         ['eu', 'us'].flatMap((location) =>
           [a!, b!, c!].map(async (store, i) => {
-            const won = await store.claimTick({ environment: 'staging', location, journey: 'login', slotMs, runId: `r-${location}-${slotMs}-${i}` });
+            const won = await store.claimTick({
+              environment: 'staging',
+              location,
+              journey: 'login',
+              slotMs,
+              runId: `r-${location}-${slotMs}-${i}`,
+            });
             if (won) wins.set(`${location}/${slotMs}`, (wins.get(`${location}/${slotMs}`) ?? 0) + 1);
           }),
         ),
@@ -39,12 +47,25 @@ describe('Postgres fleet claims', () => {
     expect(wins.size).toBe(120);
     expect([...wins.values()].every((n) => n === 1)).toBe(true);
     // A late replica (its timer fired after the others ran the tick) never gets the slot again.
-    expect(await a!.claimTick({ environment: 'staging', location: 'eu', journey: 'login', slotMs: slots[0]!, runId: 'late' })).toBe(false);
+    expect(
+      await a!.claimTick({
+        environment: 'staging',
+        location: 'eu',
+        journey: 'login',
+        slotMs: slots[0]!,
+        runId: 'late',
+      }),
+    ).toBe(false);
   });
 
   it("an outbox row is leased to one replica at a time; an expired lease is taken over; a delivered row is nobody's", async () => {
-    const { url, stores: [a, b] } = await replicas(2);
-    await a!.putAlertState('staging:login', { phase: 'firing' }, [{ id: 'd1', channel: 'hook', alertKey: 'staging:login', payload: { id: 'd1' }, createdMs: 1, nextAttemptMs: 1 }]);
+    const {
+      url,
+      stores: [a, b],
+    } = await replicas(2);
+    await a!.putAlertState('staging:login', { phase: 'firing' }, [
+      { id: 'd1', channel: 'hook', alertKey: 'staging:login', payload: { id: 'd1' }, createdMs: 1, nextAttemptMs: 1 },
+    ]);
     expect(await a!.claimOutbox('d1', 60_000)).toBe(true);
     expect(await b!.claimOutbox('d1', 60_000)).toBe(false);
     expect(await a!.claimOutbox('d1', 60_000)).toBe(true); // the holder may retry under its own lease
@@ -61,7 +82,10 @@ describe('Postgres fleet claims', () => {
   });
 
   it('an exclusive section (alert evaluation) never interleaves between replicas', async () => {
-    const { url, stores: [a, b] } = await replicas(2);
+    const {
+      url,
+      stores: [a, b],
+    } = await replicas(2);
     const order: string[] = [];
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
@@ -78,7 +102,13 @@ describe('Postgres fleet claims', () => {
     const probe = new pg.Client({ connectionString: url });
     await probe.connect();
     try {
-      await waitUntil(async () => Number((await probe.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n) === 1);
+      await waitUntil(
+        async () =>
+          Number(
+            (await probe.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))
+              .rows[0].n,
+          ) === 1,
+      );
     } finally {
       await probe.end();
     }

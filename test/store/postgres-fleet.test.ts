@@ -14,7 +14,10 @@ let pgServer: PostgresServer;
 const daemons: DaemonProcess[] = [];
 
 beforeAll(async () => {
-  [sandbox, pgServer] = await Promise.all([startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }), startPostgres()]);
+  [sandbox, pgServer] = await Promise.all([
+    startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }),
+    startPostgres(),
+  ]);
 }, 60_000);
 afterEach(async () => {
   for (const d of daemons.splice(0)) await d.stop('SIGKILL');
@@ -25,15 +28,27 @@ afterAll(async () => {
 });
 
 const config = `${ROOT}/test/fixtures/schedule-fleet.ts`;
-const results = async (url: string): Promise<RunResult[]> => (JSON.parse((await getText(`${url}/api/results?limit=200`)).body) as unknown[]).map((r) => RunResult.parse(r));
+const results = async (url: string): Promise<RunResult[]> =>
+  (JSON.parse((await getText(`${url}/api/results?limit=200`)).body) as unknown[]).map((r) => RunResult.parse(r));
 
 describe('prober schedule on a shared Postgres store', () => {
   it('two locations write one history: every result, metric and the status page say where it was judged; the URL password never leaks', async () => {
     const url = pgServer.url(await pgServer.createDatabase('fleet'));
     const env = { SANDBOX_PASSWORD: canary, PROBER_STORE_URL: url };
     // One location from the environment, the other from the flag (which beats a PROBER_LOCATION it inherits).
-    daemons.push(await startDaemonProcess(['--config', config, ...targetArgs(sandbox)], { ...env, PROBER_LOCATION: 'eu-west', PROBER_PUBLIC_URL: 'http://prober-eu.example:9470/' }));
-    daemons.push(await startDaemonProcess(['--config', config, ...targetArgs(sandbox), '--location', 'us-east'], { ...env, PROBER_LOCATION: 'eu-west' }));
+    daemons.push(
+      await startDaemonProcess(['--config', config, ...targetArgs(sandbox)], {
+        ...env,
+        PROBER_LOCATION: 'eu-west',
+        PROBER_PUBLIC_URL: 'http://prober-eu.example:9470/',
+      }),
+    );
+    daemons.push(
+      await startDaemonProcess(['--config', config, ...targetArgs(sandbox), '--location', 'us-east'], {
+        ...env,
+        PROBER_LOCATION: 'eu-west',
+      }),
+    );
     const [eu, us] = daemons as [DaemonProcess, DaemonProcess];
     expect(eu.stdout()).toContain(`postgres://postgres@127.0.0.1:${pgServer.port}/`);
 
@@ -50,11 +65,16 @@ describe('prober schedule on a shared Postgres store', () => {
     );
     expect(both.every((r) => r.environment === 'sandbox-fleet')).toBe(true);
     // Each result says which replica holds its artifacts (the one given PROBER_PUBLIC_URL; the other keeps links relative).
-    expect(both.filter((r) => r.location === 'eu-west').every((r) => r.artifactsUrl === 'http://prober-eu.example:9470')).toBe(true);
+    expect(
+      both.filter((r) => r.location === 'eu-west').every((r) => r.artifactsUrl === 'http://prober-eu.example:9470'),
+    ).toBe(true);
     expect(both.filter((r) => r.location === 'us-east').every((r) => r.artifactsUrl === undefined)).toBe(true);
     expect((await results(us.url)).some((r) => r.location === 'eu-west')).toBe(true);
 
-    for (const [d, location] of [[eu, 'eu-west'], [us, 'us-east']] as const) {
+    for (const [d, location] of [
+      [eu, 'eu-west'],
+      [us, 'us-east'],
+    ] as const) {
       const m = parseMetrics((await getText(`${d.url}/metrics`)).body);
       const runs = m.samples('prober_runs_total');
       expect(runs.length).toBeGreaterThan(0);
@@ -66,7 +86,12 @@ describe('prober schedule on a shared Postgres store', () => {
 
     for (const d of daemons) expect((await d.stop('SIGTERM')).code).toBe(0);
     daemons.length = 0;
-    for (const [where, text] of [['eu stdout', eu.stdout()], ['eu stderr', eu.stderr()], ['us stdout', us.stdout()], ['us stderr', us.stderr()]] as const) {
+    for (const [where, text] of [
+      ['eu stdout', eu.stdout()],
+      ['eu stderr', eu.stderr()],
+      ['us stdout', us.stdout()],
+      ['us stderr', us.stderr()],
+    ] as const) {
       expectNoSecrets(where, text, canary);
       expect(text.includes(pgServer.password), `${where} contains the Postgres password`).toBe(false);
     }
@@ -77,12 +102,18 @@ describe('prober schedule on a shared Postgres store', () => {
     const { BIN } = await import('../support/cli.js');
     const r = spawnSync(process.execPath, [BIN, 'schedule', '--config', config, ...targetArgs(sandbox)], {
       cwd: ROOT,
-      env: { ...process.env, SANDBOX_PASSWORD: canary, PROBER_STORE_URL: `postgres://postgres:${pgServer.password}@127.0.0.1:1/nope` },
+      env: {
+        ...process.env,
+        SANDBOX_PASSWORD: canary,
+        PROBER_STORE_URL: `postgres://postgres:${pgServer.password}@127.0.0.1:1/nope`,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(['prober: store: cannot open Postgres at postgres://postgres@127.0.0.1:1/nope: ECONNREFUSED']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'prober: store: cannot open Postgres at postgres://postgres@127.0.0.1:1/nope: ECONNREFUSED',
+    ]);
     expect(r.stderr.includes(pgServer.password)).toBe(false);
   });
 });

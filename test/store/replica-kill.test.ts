@@ -26,7 +26,11 @@ const receiver = new Receiver();
 const replicas: (DaemonProcess | undefined)[] = [undefined, undefined, undefined];
 
 beforeAll(async () => {
-  [sandbox, server] = await Promise.all([startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }), startPostgres(), receiver.start()]);
+  [sandbox, server] = await Promise.all([
+    startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] }),
+    startPostgres(),
+    receiver.start(),
+  ]);
 }, 60_000);
 afterAll(async () => {
   for (const r of replicas) await r?.stop('SIGKILL');
@@ -38,10 +42,18 @@ afterAll(async () => {
 const until = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
 
 describe('replicas without duplicates', () => {
-  it('3 replicas, a SIGKILL every 20 s: one run per tick, at most one missed tick per kill, one firing and one resolved', { timeout: 300_000 }, async () => {
+  it('3 replicas, a SIGKILL every 20 s: one run per tick, at most one missed tick per kill, one firing and one resolved', {
+    timeout: 300_000,
+  }, async () => {
     const url = server.url(await server.createDatabase('replicas'));
-    const env = { SANDBOX_PASSWORD: canary, PROBER_STORE_URL: url, PROBER_LOCATION: LOCATION, ALERT_HOOK_URL: `${receiver.url}/hook` };
-    const start = (i: number) => startDaemonProcess(['--config', config, ...targetArgs(sandbox)], env, 60_000).then((d) => (replicas[i] = d));
+    const env = {
+      SANDBOX_PASSWORD: canary,
+      PROBER_STORE_URL: url,
+      PROBER_LOCATION: LOCATION,
+      ALERT_HOOK_URL: `${receiver.url}/hook`,
+    };
+    const start = (i: number) =>
+      startDaemonProcess(['--config', config, ...targetArgs(sandbox)], env, 60_000).then((d) => (replicas[i] = d));
     await Promise.all([0, 1, 2].map(start));
     const t0 = Date.now();
     const killedAt: number[] = [];
@@ -66,15 +78,32 @@ describe('replicas without duplicates', () => {
     if (!faultOff) sandbox.faults.clear();
     // Let the last notifications go out, then stop cleanly; ticks from here on are not counted (a claimed tick may
     // be cut short by the shutdown).
-    await waitFor('a resolved notification', () => (receiver.requests.some((r) => json(r).state === 'resolved') ? true : undefined), 60_000, 250).catch(async (err: unknown) => {
+    await waitFor(
+      'a resolved notification',
+      () => (receiver.requests.some((r) => json(r).state === 'resolved') ? true : undefined),
+      60_000,
+      250,
+    ).catch(async (err: unknown) => {
       // What the store and the replicas knew, so a failure here says where the notification stopped.
       const db = new pg.Client({ connectionString: url });
       await db.connect();
-      const outbox = (await db.query('SELECT alert_key, payload->>\'state\' AS state, attempts, delivered_ms, dead_reason, last_error, lease_until_ms FROM prober_outbox ORDER BY seq')).rows;
+      const outbox = (
+        await db.query(
+          "SELECT alert_key, payload->>'state' AS state, attempts, delivered_ms, dead_reason, last_error, lease_until_ms FROM prober_outbox ORDER BY seq",
+        )
+      ).rows;
       const states = (await db.query('SELECT key, state FROM prober_alert_state')).rows;
       await db.end();
-      const alertLines = replicas.flatMap((r) => r!.stderr().split('\n').filter((l) => l.includes('alert/')).slice(-5));
-      console.log(JSON.stringify({ received: receiver.requests.map((r) => json(r).state), outbox, states, alertLines }, null, 1));
+      const alertLines = replicas.flatMap((r) =>
+        r!
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('alert/'))
+          .slice(-5),
+      );
+      console.log(
+        JSON.stringify({ received: receiver.requests.map((r) => json(r).state), outbox, states, alertLines }, null, 1),
+      );
       throw err;
     });
     const stopAt = Date.now();
@@ -85,8 +114,18 @@ describe('replicas without duplicates', () => {
     await db.connect();
     try {
       for (const journey of JOURNEYS) {
-        const claims = (await db.query<{ slot_ms: string; run_id: string }>('SELECT slot_ms, run_id FROM prober_scheduled_runs WHERE journey = $1 AND location = $2 ORDER BY slot_ms', [journey, LOCATION])).rows;
-        const runs = (await db.query<{ run_id: string; status: string; location: string | null }>('SELECT r.run_id, j.status, r.location FROM prober_runs r JOIN prober_journey_runs j USING (run_id) WHERE j.journey = $1', [journey])).rows;
+        const claims = (
+          await db.query<{ slot_ms: string; run_id: string }>(
+            'SELECT slot_ms, run_id FROM prober_scheduled_runs WHERE journey = $1 AND location = $2 ORDER BY slot_ms',
+            [journey, LOCATION],
+          )
+        ).rows;
+        const runs = (
+          await db.query<{ run_id: string; status: string; location: string | null }>(
+            'SELECT r.run_id, j.status, r.location FROM prober_runs r JOIN prober_journey_runs j USING (run_id) WHERE j.journey = $1',
+            [journey],
+          )
+        ).rows;
         const claimed = new Set(claims.map((c) => c.run_id));
         // Every recorded run is the run of exactly one claimed tick: no tick ran twice, no run ran unclaimed.
         expect(runs.filter((r) => !claimed.has(r.run_id))).toEqual([]);
@@ -107,8 +146,23 @@ describe('replicas without duplicates', () => {
         const blame = missed.map((slot) => killedAt.findIndex((k) => Math.abs(k - slot) <= 2 * INTERVAL_MS));
         const perKill = killedAt.map((_, i) => blame.filter((b) => b === i).length);
         const aborted = runs.filter((r) => r.status === 'error').length;
-        console.log(JSON.stringify({ journey, location: LOCATION, kills, ticks: (last - first) / INTERVAL_MS + 1, claimed: claims.length, runs: runs.length, missed: missed.length, perKill, aborted }));
-        expect(blame.filter((b) => b === -1), `${journey}: missed ticks no kill explains`).toEqual([]);
+        console.log(
+          JSON.stringify({
+            journey,
+            location: LOCATION,
+            kills,
+            ticks: (last - first) / INTERVAL_MS + 1,
+            claimed: claims.length,
+            runs: runs.length,
+            missed: missed.length,
+            perKill,
+            aborted,
+          }),
+        );
+        expect(
+          blame.filter((b) => b === -1),
+          `${journey}: missed ticks no kill explains`,
+        ).toEqual([]);
         expect(Math.max(0, ...perKill), `${journey}: missed ticks of one kill`).toBeLessThanOrEqual(1);
         expect(aborted).toBeLessThanOrEqual(kills);
       }
@@ -117,7 +171,16 @@ describe('replicas without duplicates', () => {
     }
     // One incident, one firing and one resolved, whatever replica sent them (a redelivery keeps its webhook-id).
     const byId = new Map(receiver.requests.map((r) => [String(r.headers['webhook-id']), json(r)]));
-    console.log(JSON.stringify([...byId.values()].map((n) => ({ state: n.state, since: n.since, run: (n.lastResult as { runId: string }).runId, at: (n.lastResult as { startedAt: string }).startedAt }))));
+    console.log(
+      JSON.stringify(
+        [...byId.values()].map((n) => ({
+          state: n.state,
+          since: n.since,
+          run: (n.lastResult as { runId: string }).runId,
+          at: (n.lastResult as { startedAt: string }).startedAt,
+        })),
+      ),
+    );
     // The healthy journey (auth-health) and the prober's own alert stay quiet.
     expect([...byId.values()].map((n) => [n.id, n.state])).toEqual([
       ['sandbox-replicas:golden-path-api', 'firing'],

@@ -6,7 +6,10 @@ import { sampleRun } from './sample-run.js';
 /** One backend (SQLite file, Postgres database) as the contract suite drives it. */
 export interface StoreBackend {
   /** A new, empty store; `reopen` opens the same data again (as a restarted process would). */
-  fresh(): Promise<{ store: RunStore; reopen(options?: { onInvalid?: (runId: string, problem: string) => void }): Promise<RunStore> }>;
+  fresh(): Promise<{
+    store: RunStore;
+    reopen(options?: { onInvalid?: (runId: string, problem: string) => void }): Promise<RunStore>;
+  }>;
   /** Overwrites a stored document behind the store's back (hand edit, or another schema version). */
   corrupt(store: RunStore, runId: string, document: string): Promise<void>;
 }
@@ -69,7 +72,8 @@ export function runStoreContract(name: string, backend: () => StoreBackend): voi
 
     it('uptime counts pass, degraded and flaky as up, fail as down, and ignores error', async () => {
       const { store } = await fresh();
-      for (const status of ['pass', 'degraded', 'fail', 'error', 'pass', 'flaky'] as const) await store.saveRun(sampleRun({ status, startedAt: minutesAgo(5) }));
+      for (const status of ['pass', 'degraded', 'fail', 'error', 'pass', 'flaky'] as const)
+        await store.saveRun(sampleRun({ status, startedAt: minutesAgo(5) }));
       await store.saveRun(sampleRun({ status: 'fail', startedAt: minutesAgo(60 * 30) }));
       expect(await store.uptime('golden-path-api', minutesAgo(60 * 24))).toEqual({ up: 4, down: 1 });
       expect(await store.uptime('golden-path-api', minutesAgo(60 * 24 * 7))).toEqual({ up: 4, down: 2 });
@@ -91,13 +95,25 @@ export function runStoreContract(name: string, backend: () => StoreBackend): voi
       const { store, reopen } = await fresh();
       const done = sampleRun();
       const crashed = sampleRun();
-      for (const r of [done, crashed]) await store.markInFlight({ runId: r.runId, journey: 'golden-path-api', environment: 'test', startedAt: r.startedAt });
+      for (const r of [done, crashed])
+        await store.markInFlight({
+          runId: r.runId,
+          journey: 'golden-path-api',
+          environment: 'test',
+          startedAt: r.startedAt,
+        });
       await store.updateInFlight(crashed.runId, { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 });
       await store.saveRun(done);
       await store.close();
       const again = await reopen();
       expect(await again.takeInFlight()).toEqual([
-        { runId: crashed.runId, journey: 'golden-path-api', environment: 'test', startedAt: crashed.startedAt, step: { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 } },
+        {
+          runId: crashed.runId,
+          journey: 'golden-path-api',
+          environment: 'test',
+          startedAt: crashed.startedAt,
+          step: { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 },
+        },
       ]);
       expect(await again.takeInFlight()).toEqual([]);
     });
@@ -105,7 +121,14 @@ export function runStoreContract(name: string, backend: () => StoreBackend): voi
     it('keeps alert state per key and enqueues its notifications in the same write', async () => {
       const { store } = await fresh();
       expect(await store.getAlertState('test:golden-path-api')).toBeUndefined();
-      const entry = (id: string, key = 'test:golden-path-api') => ({ id, channel: 'hook', alertKey: key, payload: { id, n: [1, 'x', null] }, createdMs: 1_000, nextAttemptMs: 1_000 });
+      const entry = (id: string, key = 'test:golden-path-api') => ({
+        id,
+        channel: 'hook',
+        alertKey: key,
+        payload: { id, n: [1, 'x', null] },
+        createdMs: 1_000,
+        nextAttemptMs: 1_000,
+      });
       await store.putAlertState('test:golden-path-api', { phase: 'firing', failures: 2 }, [entry('d1'), entry('d2')]);
       await store.putAlertState('test:other', { phase: 'firing' }, [entry('d3', 'test:other')]);
       await store.putAlertState('test:golden-path-api', { phase: 'ok', failures: 0 });
@@ -114,7 +137,13 @@ export function runStoreContract(name: string, backend: () => StoreBackend): voi
       expect(Date.parse(got?.updatedAt ?? '')).toBeGreaterThan(0);
       const pending = await store.listOutbox({ status: 'pending', limit: 10 });
       expect(pending.map((o) => o.id)).toEqual(['d1', 'd2', 'd3']);
-      expect(pending[0]).toEqual({ ...entry('d1'), attempts: 0, deliveredMs: undefined, deadReason: undefined, lastError: undefined });
+      expect(pending[0]).toEqual({
+        ...entry('d1'),
+        attempts: 0,
+        deliveredMs: undefined,
+        deadReason: undefined,
+        lastError: undefined,
+      });
       // An outbox id is written once: a second enqueue of the same id fails the whole write, state included.
       await expect(store.putAlertState('test:golden-path-api', { phase: 'again' }, [entry('d1')])).rejects.toThrow();
       expect((await store.getAlertState('test:golden-path-api'))?.state).toEqual({ phase: 'ok', failures: 0 });
@@ -122,14 +151,50 @@ export function runStoreContract(name: string, backend: () => StoreBackend): voi
 
     it('records delivery outcomes: delivered and dead rows leave the pending list, in FIFO order', async () => {
       const { store } = await fresh();
-      const entries = ['a', 'b', 'c'].map((id, i) => ({ id, channel: 'hook', alertKey: 'k', payload: { id }, createdMs: i, nextAttemptMs: i }));
+      const entries = ['a', 'b', 'c'].map((id, i) => ({
+        id,
+        channel: 'hook',
+        alertKey: 'k',
+        payload: { id },
+        createdMs: i,
+        nextAttemptMs: i,
+      }));
       await store.putAlertState('k', { phase: 'firing' }, entries);
-      await store.updateOutbox('a', { attempts: 1, nextAttemptMs: 5, deliveredMs: 42, deadReason: undefined, lastError: undefined });
-      await store.updateOutbox('b', { attempts: 3, nextAttemptMs: 9, deliveredMs: undefined, deadReason: 'refused', lastError: 'HTTP 400' });
-      await store.updateOutbox('c', { attempts: 1, nextAttemptMs: 77, deliveredMs: undefined, deadReason: undefined, lastError: 'HTTP 503' });
-      expect((await store.listOutbox({ status: 'pending', limit: 10 })).map((o) => [o.id, o.attempts, o.nextAttemptMs, o.lastError])).toEqual([['c', 1, 77, 'HTTP 503']]);
-      expect((await store.listOutbox({ status: 'delivered', limit: 10 })).map((o) => [o.id, o.deliveredMs])).toEqual([['a', 42]]);
-      expect((await store.listOutbox({ status: 'dead', limit: 10 })).map((o) => [o.id, o.deadReason])).toEqual([['b', 'refused']]);
+      await store.updateOutbox('a', {
+        attempts: 1,
+        nextAttemptMs: 5,
+        deliveredMs: 42,
+        deadReason: undefined,
+        lastError: undefined,
+      });
+      await store.updateOutbox('b', {
+        attempts: 3,
+        nextAttemptMs: 9,
+        deliveredMs: undefined,
+        deadReason: 'refused',
+        lastError: 'HTTP 400',
+      });
+      await store.updateOutbox('c', {
+        attempts: 1,
+        nextAttemptMs: 77,
+        deliveredMs: undefined,
+        deadReason: undefined,
+        lastError: 'HTTP 503',
+      });
+      expect(
+        (await store.listOutbox({ status: 'pending', limit: 10 })).map((o) => [
+          o.id,
+          o.attempts,
+          o.nextAttemptMs,
+          o.lastError,
+        ]),
+      ).toEqual([['c', 1, 77, 'HTTP 503']]);
+      expect((await store.listOutbox({ status: 'delivered', limit: 10 })).map((o) => [o.id, o.deliveredMs])).toEqual([
+        ['a', 42],
+      ]);
+      expect((await store.listOutbox({ status: 'dead', limit: 10 })).map((o) => [o.id, o.deadReason])).toEqual([
+        ['b', 'refused'],
+      ]);
       expect((await store.listOutbox({ status: 'all', limit: 2 })).map((o) => o.id)).toEqual(['a', 'b']);
     });
 

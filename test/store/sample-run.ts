@@ -16,13 +16,17 @@ export function sampleRun(options: SampleOptions = {}): RunResult {
   const status = options.status ?? 'pass';
   const startedAt = options.startedAt ?? new Date();
   const traceId = randomBytes(16).toString('hex');
-  const stepsIn = options.steps ?? [['auth.token', 10], ['chat.reply', 20]];
+  const stepsIn = options.steps ?? [
+    ['auth.token', 10],
+    ['chat.reply', 20],
+  ];
   const failing = status === 'fail' || status === 'error' ? stepsIn.length - 1 : -1;
   const category: Category = options.category ?? (status === 'error' ? 'aborted' : 'timeout');
   const steps: StepResult[] = stepsIn.map(([name, ms], i) => ({
     name,
     service: i === 0 ? 'auth' : 'backend',
-    status: i === failing ? (status === 'error' ? 'error' : 'fail') : status === 'degraded' && i === 0 ? 'degraded' : 'pass',
+    status:
+      i === failing ? (status === 'error' ? 'error' : 'fail') : status === 'degraded' && i === 0 ? 'degraded' : 'pass',
     startedAt: startedAt.toISOString(),
     durationMs: ms,
     timeoutMs: 5_000,
@@ -31,7 +35,10 @@ export function sampleRun(options: SampleOptions = {}): RunResult {
   }));
   const durationMs = stepsIn.reduce((sum, [, ms]) => sum + ms, 0);
   const journey = options.journey ?? 'golden-path-api';
-  const failure = failing >= 0 ? { step: stepsIn[failing]![0], service: 'backend', category, message: `step ${stepsIn[failing]![0]} failed` } : undefined;
+  const failure =
+    failing >= 0
+      ? { step: stepsIn[failing]![0], service: 'backend', category, message: `step ${stepsIn[failing]![0]} failed` }
+      : undefined;
   const journeys = [
     {
       journey,

@@ -55,7 +55,8 @@ describe('SqliteRunStore', () => {
   });
 
   it('uptime counts pass and degraded as up, fail as down, and ignores error (could not judge)', async () => {
-    for (const status of ['pass', 'degraded', 'fail', 'error', 'pass'] as const) await store.saveRun(sampleRun({ status, startedAt: minutesAgo(5) }));
+    for (const status of ['pass', 'degraded', 'fail', 'error', 'pass'] as const)
+      await store.saveRun(sampleRun({ status, startedAt: minutesAgo(5) }));
     await store.saveRun(sampleRun({ status: 'fail', startedAt: minutesAgo(60 * 30) }));
     expect(await store.uptime('golden-path-api', minutesAgo(60 * 24))).toEqual({ up: 3, down: 1 });
     expect(await store.uptime('golden-path-api', minutesAgo(60 * 24 * 7))).toEqual({ up: 3, down: 2 });
@@ -80,7 +81,12 @@ describe('SqliteRunStore', () => {
     const done = sampleRun();
     const crashed = sampleRun();
     for (const r of [done, crashed]) {
-      await store.markInFlight({ runId: r.runId, journey: 'golden-path-api', environment: 'test', startedAt: r.startedAt });
+      await store.markInFlight({
+        runId: r.runId,
+        journey: 'golden-path-api',
+        environment: 'test',
+        startedAt: r.startedAt,
+      });
     }
     await store.updateInFlight(crashed.runId, { name: 'chat.reply', service: 'backend', timeoutMs: 20_000 });
     await store.saveRun(done);
@@ -109,7 +115,9 @@ describe('SqliteRunStore', () => {
     await store.close();
     const db = new Database(path, { readonly: true });
     const columns = db.prepare("SELECT name FROM pragma_table_info('outbox')").pluck().all();
-    expect(columns).toEqual(expect.arrayContaining(['id', 'channel', 'payload', 'attempts', 'next_attempt_ms', 'delivered_ms']));
+    expect(columns).toEqual(
+      expect.arrayContaining(['id', 'channel', 'payload', 'attempts', 'next_attempt_ms', 'delivered_ms']),
+    );
     db.close();
   });
 
@@ -118,7 +126,10 @@ describe('SqliteRunStore', () => {
     await store.saveRun(bad);
     await store.close();
     const db = new Database(path);
-    db.prepare('UPDATE runs SET document = ? WHERE run_id = ?').run(JSON.stringify({ ...bad, schema: 'prober.run/v0' }), bad.runId);
+    db.prepare('UPDATE runs SET document = ? WHERE run_id = ?').run(
+      JSON.stringify({ ...bad, schema: 'prober.run/v0' }),
+      bad.runId,
+    );
     db.close();
     const invalid: string[] = [];
     store = new SqliteRunStore(path, { onInvalid: (id) => invalid.push(id) });

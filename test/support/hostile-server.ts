@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * A raw TCP server for responses no well-behaved HTTP library would produce (101 to a GET, close-delimited
  * HTTP/1.0, endless bodies). Each connection gets the handler; every socket is destroyed on close.
  */
-export async function startRawServer(handler: (socket: Socket, request: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+export async function startRawServer(
+  handler: (socket: Socket, request: string) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -28,13 +28,23 @@ async function body(req: IncomingMessage): Promise<string> {
   return text;
 }
 
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string | string[]> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }
 
 function cookies(req: IncomingMessage): Record<string, string> {
-  return Object.fromEntries((req.headers.cookie ?? '').split(/;\s*/).filter(Boolean).map((c) => [c.split('=')[0], c.split('=').slice(1).join('=')]));
+  return Object.fromEntries(
+    (req.headers.cookie ?? '')
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((c) => [c.split('=')[0], c.split('=').slice(1).join('=')]),
+  );
 }
 
 export async function startLoginServers(accounts: Accounts): Promise<LoginServers> {
@@ -51,28 +61,35 @@ export async function startLoginServers(accounts: Accounts): Promise<LoginServer
       seen.basicOk = req.headers.authorization === basic;
       if (!seen.basicOk) return json(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' });
       const form = new URLSearchParams(text);
-      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded' || form.get('grant_type') !== 'password') return json(res, 400, { error: 'unsupported_grant_type' });
-      if (form.get('username') !== accounts.username || form.get('password') !== accounts.password) return json(res, 400, { error: 'invalid_grant' });
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded' || form.get('grant_type') !== 'password')
+        return json(res, 400, { error: 'unsupported_grant_type' });
+      if (form.get('username') !== accounts.username || form.get('password') !== accounts.password)
+        return json(res, 400, { error: 'invalid_grant' });
       const token = randomBytes(16).toString('hex');
       tokens.add(token);
       return json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 300 });
     }
     if (req.method === 'GET' && url.pathname === '/userinfo') {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      return token !== undefined && tokens.has(token) ? json(res, 200, { sub: accounts.username }) : json(res, 401, { error: 'invalid_token' });
+      return token !== undefined && tokens.has(token)
+        ? json(res, 200, { sub: accounts.username })
+        : json(res, 401, { error: 'invalid_token' });
     }
     if (req.method === 'GET' && url.pathname === '/login') {
       const csrf = randomBytes(8).toString('hex');
       csrfs.add(csrf);
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `csrf=${csrf}; Path=/login; HttpOnly` });
-      return res.end(`<form method="post"><input type="hidden" name="csrf" value="${csrf}"><input name="username"><input name="password"></form>`);
+      return res.end(
+        `<form method="post"><input type="hidden" name="csrf" value="${csrf}"><input name="username"><input name="password"></form>`,
+      );
     }
     if (req.method === 'POST' && url.pathname === '/login') {
       const form = new URLSearchParams(text);
       const csrf = form.get('csrf') ?? '';
       // The CSRF cookie must come back with the form: the cookie jar at work on a Path-scoped cookie.
       if (!csrfs.has(csrf) || cookies(req).csrf !== csrf) return json(res, 403, { error: 'csrf' });
-      if (form.get('username') !== accounts.username || form.get('password') !== accounts.password) return json(res, 401, { error: 'login' });
+      if (form.get('username') !== accounts.username || form.get('password') !== accounts.password)
+        return json(res, 401, { error: 'login' });
       const session = randomBytes(16).toString('hex');
       sessions.set(session, accounts.username);
       res.writeHead(303, { location: '/account', 'set-cookie': `sid=${session}; Path=/; HttpOnly; SameSite=Lax` });
@@ -83,14 +100,18 @@ export async function startLoginServers(accounts: Accounts): Promise<LoginServer
       const user = sessions.get(cookies(req).sid ?? '');
       return user === undefined ? json(res, 401, { error: 'no session' }) : json(res, 200, { username: user });
     }
-    if (req.method === 'GET' && url.pathname === '/echo-query') return json(res, 200, { query: [...url.searchParams.entries()] });
+    if (req.method === 'GET' && url.pathname === '/echo-query')
+      return json(res, 200, { query: [...url.searchParams.entries()] });
     if (req.method === 'POST' && url.pathname === '/v1/chat/completions') {
-      if (req.headers.authorization !== `Bearer ${accounts.apiKey}`) return json(res, 401, { error: { message: 'bad key' } });
+      if (req.headers.authorization !== `Bearer ${accounts.apiKey}`)
+        return json(res, 401, { error: { message: 'bad key' } });
       const request = JSON.parse(text) as { stream?: boolean; messages: { content: string }[] };
       const word = /exactly: (\S+)/.exec(request.messages.at(-1)?.content ?? '')?.[1] ?? '';
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (const piece of ['Sure: ', word.slice(0, 4), word.slice(4), '.']) {
-        res.write(`data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece } }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece } }] })}\n\n`,
+        );
       }
       return res.end('data: [DONE]\n\n');
     }

@@ -39,11 +39,20 @@ export function preparePackedProject(repoRoot: string): string {
       mkdirSync(project, { recursive: true });
       const kept = join(project, 'golden-path-prober.tgz');
       writeFileSync(kept, readFileSync(tarball));
-      const manifest = { name: 'packed-user-project', private: true, type: 'module', dependencies: { 'golden-path-prober': 'file:./golden-path-prober.tgz', ...extras } };
+      const manifest = {
+        name: 'packed-user-project',
+        private: true,
+        type: 'module',
+        dependencies: { 'golden-path-prober': 'file:./golden-path-prober.tgz', ...extras },
+      };
       writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
       // Install scripts are skipped and the one native addon taken from this checkout when it is the same version:
       // compiling better-sqlite3 again takes minutes on a loaded two-core box. Our own package has no install script.
-      execFileSync('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+      execFileSync(
+        'npm',
+        ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+        { cwd: project, stdio: 'inherit' },
+      );
       reuseNativeAddon(repoRoot, project, 'better-sqlite3', 'build/Release/better_sqlite3.node');
       writeFileSync(join(project, '.installed'), new Date().toISOString());
     } else {
@@ -62,7 +71,8 @@ export function preparePackedProject(repoRoot: string): string {
 function reuseNativeAddon(repoRoot: string, project: string, name: string, binary: string): void {
   const installed = join(project, 'node_modules', name);
   if (!existsSync(installed)) return;
-  const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   const ours = join(repoRoot, 'node_modules', name);
   if (existsSync(join(ours, binary)) && version(ours) === version(installed)) {
     mkdirSync(dirname(join(installed, binary)), { recursive: true });

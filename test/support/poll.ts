@@ -14,13 +14,24 @@ export interface PollOptions {
  * never a fixed sleep standing in for one, and it is bounded, so a condition that never comes fails the test
  * instead of hanging it. The one poll loop of the tests.
  */
-export async function poll<T>(what: string, check: () => Promise<T | undefined> | T | undefined, options: PollOptions = {}): Promise<T> {
+export async function poll<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  options: PollOptions = {},
+): Promise<T> {
   const { timeoutMs = 20_000, everyMs = 100, ignoreErrors = false, context } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = ignoreErrors ? await Promise.resolve().then(check).catch(() => undefined) : await check();
+    const value = ignoreErrors
+      ? await Promise.resolve()
+          .then(check)
+          .catch(() => undefined)
+      : await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${context === undefined ? '' : `\n${context()}`}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${context === undefined ? '' : `\n${context()}`}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -20,8 +20,15 @@ export interface PostgresServer {
 /** The newest installed server binaries (Debian: /usr/lib/postgresql/<major>/bin). */
 function binDir(): string {
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
-  if (majors[0] === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql; install the Debian package postgresql (.ci/run does)');
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => existsSync(join(root, d, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors[0] === undefined)
+    throw new Error(
+      'PostgreSQL server binaries not found under /usr/lib/postgresql; install the Debian package postgresql (.ci/run does)',
+    );
   return join(root, majors[0], 'bin');
 }
 
@@ -43,19 +50,40 @@ export async function startPostgres(): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prober-pg-'));
   // initdb refuses to run as root: as root, the cluster belongs to the Debian package's `postgres` user.
   const asUser: { uid?: number; gid?: number } =
-    process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) } : {};
-  const own = (path: string) => asUser.uid !== undefined && asUser.gid !== undefined && chownSync(path, asUser.uid, asUser.gid);
+    process.getuid?.() === 0
+      ? {
+          uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+          gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+        }
+      : {};
+  const own = (path: string) =>
+    asUser.uid !== undefined && asUser.gid !== undefined && chownSync(path, asUser.uid, asUser.gid);
   own(dir);
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, `${password}\n`);
   own(pwfile);
   const data = join(dir, 'data');
-  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
-    ...asUser,
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    join(bin, 'initdb'),
+    [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ],
+    {
+      ...asUser,
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   // A free port can be taken by another test's server between picking it and binding it: pick again then.
   let port = 0;
   let child: ChildProcess | undefined;
@@ -63,7 +91,20 @@ export async function startPostgres(): Promise<PostgresServer> {
     port = await freePort();
     const started = spawn(
       join(bin, 'postgres'),
-      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=200',
+      ],
       { ...asUser, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';
@@ -91,7 +132,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     pid,
     async createDatabase(prefix = 't') {
-      const name = `${prefix}_${process.pid}_${++n}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+      const name = `${prefix}_${process.pid}_${++n}_${Date.now().toString(36)}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_');
       const client = new pg.Client({ connectionString: url('postgres') });
       await client.connect();
       try {

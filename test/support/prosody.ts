@@ -54,7 +54,10 @@ VirtualHost "${domain}"
 }
 
 /** Starts Prosody with `users` registered through prosodyctl against the test's own config; resolves once it serves WebSocket. */
-export async function startProsody(users: { user: string; password: string }[], domain = 'localhost'): Promise<Prosody> {
+export async function startProsody(
+  users: { user: string; password: string }[],
+  domain = 'localhost',
+): Promise<Prosody> {
   const dir = mkdtempSync(join(tmpdir(), 'gpp-prosody-'));
   mkdirSync(join(dir, 'data'));
   mkdirSync(join(dir, 'certs'));

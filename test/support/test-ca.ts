@@ -27,7 +27,10 @@ export function makeTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'prober-pki-'));
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const read = (name: string): Pem => ({ key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.pem`), 'utf8') });
+  const read = (name: string): Pem => ({
+    key: readFileSync(join(dir, `${name}.key`), 'utf8'),
+    cert: readFileSync(join(dir, `${name}.pem`), 'utf8'),
+  });
 
   ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=prober test CA');
   const leaf = (name: string, san: string, extra: () => void) => {
@@ -37,7 +40,24 @@ export function makeTestPki(): TestPki {
   };
   let serial = 10;
   const sign = (name: string) => () =>
-    void ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(serial++), '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+    void ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      String(serial++),
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    );
   leaf('valid', 'IP:127.0.0.1,DNS:localhost', sign('valid'));
   leaf('wrong', 'DNS:wrong.example', sign('wrong'));
   // `openssl x509` cannot back-date; `openssl ca` can set both validity dates.
@@ -47,10 +67,47 @@ export function makeTestPki(): TestPki {
     join(dir, 'ca.cnf'),
     `[ca]\ndefault_ca=test\n[test]\ndatabase=${dir}/index.txt\nnew_certs_dir=${dir}\nserial=${dir}/serial\ndefault_md=sha256\npolicy=any\nunique_subject=no\n[any]\ncommonName=supplied\n`,
   );
-  leaf('expired', 'IP:127.0.0.1,DNS:localhost', () =>
-    void ssl('ca', '-config', 'ca.cnf', '-batch', '-notext', '-keyfile', 'ca.key', '-cert', 'ca.pem', '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', 'expired.ext', '-in', 'expired.csr', '-out', 'expired.pem'),
+  leaf(
+    'expired',
+    'IP:127.0.0.1,DNS:localhost',
+    () =>
+      void ssl(
+        'ca',
+        '-config',
+        'ca.cnf',
+        '-batch',
+        '-notext',
+        '-keyfile',
+        'ca.key',
+        '-cert',
+        'ca.pem',
+        '-startdate',
+        '20200101000000Z',
+        '-enddate',
+        '20200102000000Z',
+        '-extfile',
+        'expired.ext',
+        '-in',
+        'expired.csr',
+        '-out',
+        'expired.pem',
+      ),
   );
-  ssl('req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
+  ssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  );
   return {
     dir,
     caPath: join(dir, 'ca.pem'),

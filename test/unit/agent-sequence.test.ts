@@ -25,18 +25,28 @@ describe('checkSequence (the agent probe judges our answer event by event)', () 
 
   it.each([
     ['agent_started agent_thinking tool_executing tool_completed agent_completed'],
-    ['agent_started agent_thinking tool_executing#a tool_completed#a agent_thinking tool_executing#b tool_completed#b agent_completed'],
-    ['agent_started agent_thinking tool_executing#a tool_executing#b tool_completed#b tool_completed#a agent_completed'],
+    [
+      'agent_started agent_thinking tool_executing#a tool_completed#a agent_thinking tool_executing#b tool_completed#b agent_completed',
+    ],
+    [
+      'agent_started agent_thinking tool_executing#a tool_executing#b tool_completed#b tool_completed#a agent_completed',
+    ],
   ])('complete: [%s]', (events) => {
     expect(checkSequence(ev(events))).toEqual({ status: 'complete' });
   });
 
   it.each([
-    ['agent_completed', 'agent_completed arrived without agent_started, agent_thinking, tool_executing, tool_completed'],
+    [
+      'agent_completed',
+      'agent_completed arrived without agent_started, agent_thinking, tool_executing, tool_completed',
+    ],
     ['agent_started agent_completed', 'agent_completed arrived without agent_thinking, tool_executing, tool_completed'],
     ['agent_thinking', 'agent_thinking arrived before agent_started'],
     ['agent_started agent_thinking tool_completed tool_executing', 'tool_completed arrived before its tool_executing'],
-    ['agent_started agent_thinking tool_executing#a tool_completed#b', 'tool_completed arrived before its tool_executing'],
+    [
+      'agent_started agent_thinking tool_executing#a tool_completed#b',
+      'tool_completed arrived before its tool_executing',
+    ],
     ['agent_started tool_executing', 'tool_executing arrived before agent_thinking'],
     ['agent_started agent_started', 'agent_started arrived twice'],
     [

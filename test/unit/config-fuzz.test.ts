@@ -29,16 +29,18 @@ const valid = {
 const configArb = fc.oneof(
   fc.constant(valid),
   fc.anything(),
-  fc.record({
-    key: fc.constantFrom(...Object.keys(valid), 'extra', 'tls', 'http', 'browser', 'store'),
-    value: fc.oneof(fc.anything(), fc.string(), fc.dictionary(fc.string(), fc.anything(), { maxKeys: 3 })),
-    drop: fc.boolean(),
-  }).map(({ key, value, drop }) => {
-    const copy: Record<string, unknown> = { ...valid };
-    if (drop) delete copy[key];
-    else copy[key] = value;
-    return copy;
-  }),
+  fc
+    .record({
+      key: fc.constantFrom(...Object.keys(valid), 'extra', 'tls', 'http', 'browser', 'store'),
+      value: fc.oneof(fc.anything(), fc.string(), fc.dictionary(fc.string(), fc.anything(), { maxKeys: 3 })),
+      drop: fc.boolean(),
+    })
+    .map(({ key, value, drop }) => {
+      const copy: Record<string, unknown> = { ...valid };
+      if (drop) delete copy[key];
+      else copy[key] = value;
+      return copy;
+    }),
 );
 
 /** `path: message`, where path segments may be quoted JSON strings (which can contain colons). */
@@ -75,7 +77,8 @@ describe('config fuzzing', () => {
       const r = await runCli(['validate', '--config', file], { env: { FUZZ_PASSWORD: 'fuzz-password' } });
       expect([0, 2]).toContain(r.code);
       expect(hasStackTrace(r.stderr)).toBe(false);
-      if (r.code === 2) for (const line of r.stderr.trim().split('\n')) expect(line.replace(/^prober: /, '')).toMatch(PROBLEM_LINE);
+      if (r.code === 2)
+        for (const line of r.stderr.trim().split('\n')) expect(line.replace(/^prober: /, '')).toMatch(PROBLEM_LINE);
     }
   });
 });

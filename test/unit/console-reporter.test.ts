@@ -31,7 +31,11 @@ describe('console reporter', () => {
 
   it('NO_COLOR on a terminal: live lines without escape codes', () => {
     const out = new Capture(true);
-    consoleReporter(consoleOptionsFor(out, { NO_COLOR: '1' })).onEvent?.({ type: 'step/end', journey: j0.journey, result: j0.steps[4]! });
+    consoleReporter(consoleOptionsFor(out, { NO_COLOR: '1' })).onEvent?.({
+      type: 'step/end',
+      journey: j0.journey,
+      result: j0.steps[4]!,
+    });
     expect(out.text).not.toContain('\u001b[');
     expect(out.text).toMatch(/✗ chat\.reply\s+backend\s+2000 ms {2}assertion: reply was/);
   });
@@ -46,7 +50,9 @@ describe('console reporter', () => {
     expect(lines[0]).toBe(`golden-path-api (${j0.description})`);
     expect(lines).toContain('  - later.step       backend      0 ms  (not run: step chat.reply failed)');
     expect(lines.some((l) => l.startsWith('FLAKY    golden-path-web'))).toBe(true);
-    expect(lines.at(-1)).toMatch(/^FAIL: 2 journeys, 0 passed, 0 degraded, 1 flaky, 1 failed, 0 could not be judged \(staging, run /);
+    expect(lines.at(-1)).toMatch(
+      /^FAIL: 2 journeys, 0 passed, 0 degraded, 1 flaky, 1 failed, 0 could not be judged \(staging, run /,
+    );
     expect(out.text).not.toContain('\u001b[');
   });
 });

@@ -40,7 +40,9 @@ function attempt(status: JourneyStatus, startedAt: string, durationMs: number): 
     startedAt,
     durationMs,
     verdict: failed ? 'Users cannot log in' : 'Users can log in',
-    ...(failed ? { failure: { step: 'auth.token', service: 'auth', category: 'timeout', message: 'timed out after 5000 ms' } } : {}),
+    ...(failed
+      ? { failure: { step: 'auth.token', service: 'auth', category: 'timeout', message: 'timed out after 5000 ms' } }
+      : {}),
     steps: [],
   };
 }
@@ -49,11 +51,52 @@ describe('combineAttempts: retried journeys', () => {
   const t = (i: number) => new Date(i * 1000).toISOString();
   it.each([
     ['one attempt stands as it is', [['fail', 0, 10]], 'fail', 0],
-    ['fail, then pass → flaky', [['fail', 0, 10], ['pass', 1, 5]], 'flaky', 1],
-    ['error, then degraded → flaky', [['error', 0, 10], ['degraded', 1, 5]], 'flaky', 1],
-    ['fail, then fail → fail', [['fail', 0, 10], ['fail', 1, 5]], 'fail', 1],
-    ['fail, then error → the last attempt judges: error', [['fail', 0, 10], ['error', 1, 5]], 'error', 1],
-    ['fail, fail, pass → flaky, both earlier attempts kept', [['fail', 0, 1], ['fail', 1, 2], ['pass', 2, 3]], 'flaky', 2],
+    [
+      'fail, then pass → flaky',
+      [
+        ['fail', 0, 10],
+        ['pass', 1, 5],
+      ],
+      'flaky',
+      1,
+    ],
+    [
+      'error, then degraded → flaky',
+      [
+        ['error', 0, 10],
+        ['degraded', 1, 5],
+      ],
+      'flaky',
+      1,
+    ],
+    [
+      'fail, then fail → fail',
+      [
+        ['fail', 0, 10],
+        ['fail', 1, 5],
+      ],
+      'fail',
+      1,
+    ],
+    [
+      'fail, then error → the last attempt judges: error',
+      [
+        ['fail', 0, 10],
+        ['error', 1, 5],
+      ],
+      'error',
+      1,
+    ],
+    [
+      'fail, fail, pass → flaky, both earlier attempts kept',
+      [
+        ['fail', 0, 1],
+        ['fail', 1, 2],
+        ['pass', 2, 3],
+      ],
+      'flaky',
+      2,
+    ],
   ] as const)('%s', (_name, given, status, kept) => {
     const attempts = given.map(([s, at, ms]) => attempt(s, t(at), ms));
     const r = combineAttempts(attempts);
@@ -61,7 +104,8 @@ describe('combineAttempts: retried journeys', () => {
     expect(r.attempts?.length ?? 0).toBe(kept);
     expect(r.startedAt).toBe(t(0));
     expect(r.durationMs).toBe(given.reduce((sum, [, , ms]) => sum + ms, 0));
-    if (status === 'flaky') expect(r.verdict).toMatch(/but only on attempt \d of \d: attempt 1 failed at auth step auth\.token \(timeout\)/);
+    if (status === 'flaky')
+      expect(r.verdict).toMatch(/but only on attempt \d of \d: attempt 1 failed at auth step auth\.token \(timeout\)/);
   });
 
   it('no attempt at all is a bug in the caller', () => {
@@ -70,19 +114,30 @@ describe('combineAttempts: retried journeys', () => {
 });
 
 describe('selectJourneys', () => {
-  const j = (name: string) => journey({ name, description: name, capability: 'c', steps: [step('s', { service: 'x' }, () => undefined)] });
+  const j = (name: string) =>
+    journey({ name, description: name, capability: 'c', steps: [step('s', { service: 'x' }, () => undefined)] });
   const all = [j('api'), j('browser'), j('agent')];
   const names = (list: readonly { name: string }[]) => list.map((x) => x.name);
 
   it.each([
     ['no names: every enabled journey', [], (n: string): boolean => n !== 'browser', ['api', 'agent']],
-    ['named ones, in definition order, even a disabled one', ['agent', 'browser'], (): boolean => false, ['browser', 'agent']],
+    [
+      'named ones, in definition order, even a disabled one',
+      ['agent', 'browser'],
+      (): boolean => false,
+      ['browser', 'agent'],
+    ],
   ] as const)('%s', (_name, asked, enabled, expected) => {
     expect(names(selectJourneys(all, asked, enabled))).toEqual(expected);
   });
 
   it.each([
-    ['an unknown name, listing the known ones', ['apii'], (): boolean => true, 'apii: no such journey (known: api, browser, agent)'],
+    [
+      'an unknown name, listing the known ones',
+      ['apii'],
+      (): boolean => true,
+      'apii: no such journey (known: api, browser, agent)',
+    ],
     ['no names and nothing enabled', [], (): boolean => false, 'journeys: no enabled journey to run'],
   ] as const)('refuses %s', (_name, asked, enabled, problem) => {
     let thrown: unknown;
@@ -100,10 +155,28 @@ describe('resolveRefs: ${env:NAME} anywhere in a channel config', () => {
   const env = { HOOK: 'https://hooks.example/T0', KEY: 'k-123', EMPTY: '' };
   it.each([
     ['a reference is replaced and reported as a secret', { url: '${env:HOOK}' }, { url: env.HOOK }, [env.HOOK], []],
-    ['literals and near-misses stay as they are', { link: 'https://status', note: 'see ${env:HOOK} here', n: 3 }, { link: 'https://status', note: 'see ${env:HOOK} here', n: 3 }, [], []],
+    [
+      'literals and near-misses stay as they are',
+      { link: 'https://status', note: 'see ${env:HOOK} here', n: 3 },
+      { link: 'https://status', note: 'see ${env:HOOK} here', n: 3 },
+      [],
+      [],
+    ],
     ['deeply, in arrays and objects', { a: [{ k: '${env:KEY}' }] }, { a: [{ k: env.KEY }] }, [env.KEY], []],
-    ['unset → a problem naming the path, value emptied', { url: '${env:NOPE}' }, { url: '' }, [], ['alerts.channels.ops.url: environment variable NOPE is not set; export it before running']],
-    ['set but empty counts as unset', { x: ['${env:EMPTY}'] }, { x: [''] }, [], ['alerts.channels.ops.x[0]: environment variable EMPTY is not set; export it before running']],
+    [
+      'unset → a problem naming the path, value emptied',
+      { url: '${env:NOPE}' },
+      { url: '' },
+      [],
+      ['alerts.channels.ops.url: environment variable NOPE is not set; export it before running'],
+    ],
+    [
+      'set but empty counts as unset',
+      { x: ['${env:EMPTY}'] },
+      { x: [''] },
+      [],
+      ['alerts.channels.ops.x[0]: environment variable EMPTY is not set; export it before running'],
+    ],
   ] as const)('%s', (_name, value, resolved, secrets, problems) => {
     const r = resolveRefs(value, env, 'alerts.channels.ops');
     expect(r).toEqual({ value: resolved, secrets, problems });

@@ -9,11 +9,27 @@ const cyclic = coded('EPIPE');
 describe('errorCodes: the one walker over cause chains and AggregateErrors', () => {
   it.each([
     ['a plain coded error', coded('ECONNREFUSED'), ['ECONNREFUSED']],
-    ['undici wrapping the socket error in cause', new TypeError('fetch failed', { cause: coded('UND_ERR_SOCKET') }), ['UND_ERR_SOCKET']],
-    ['happy eyeballs: one per address, deduplicated', new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED'), coded('ENETUNREACH')]), ['ECONNREFUSED', 'ENETUNREACH']],
-    ['outermost first, nested errors before the cause', coded('UND_ERR_CONNECT', { errors: [coded('ETIMEDOUT')], cause: coded('EHOSTUNREACH') }), ['UND_ERR_CONNECT', 'ETIMEDOUT', 'EHOSTUNREACH']],
+    [
+      'undici wrapping the socket error in cause',
+      new TypeError('fetch failed', { cause: coded('UND_ERR_SOCKET') }),
+      ['UND_ERR_SOCKET'],
+    ],
+    [
+      'happy eyeballs: one per address, deduplicated',
+      new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED'), coded('ENETUNREACH')]),
+      ['ECONNREFUSED', 'ENETUNREACH'],
+    ],
+    [
+      'outermost first, nested errors before the cause',
+      coded('UND_ERR_CONNECT', { errors: [coded('ETIMEDOUT')], cause: coded('EHOSTUNREACH') }),
+      ['UND_ERR_CONNECT', 'ETIMEDOUT', 'EHOSTUNREACH'],
+    ],
     ['a cycle ends', cyclic, ['EPIPE']],
-    ['non-string codes and non-errors are ignored', [Object.assign(new Error('x'), { code: 42 }), 'ECONNRESET', null][0], []],
+    [
+      'non-string codes and non-errors are ignored',
+      [Object.assign(new Error('x'), { code: 42 }), 'ECONNRESET', null][0],
+      [],
+    ],
     ['a string is not an error', 'ECONNRESET', []],
   ] as const)('%s', (_name, err, codes) => {
     expect(errorCodes(err)).toEqual(codes);

@@ -63,14 +63,25 @@ describe('deployment examples', () => {
     // Liveness restarts only a stalled scheduler (/livez); readiness also drops a prober whose store fails (/healthz).
     expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: port.name });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: port.name });
-    expect(tpl.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port.containerPort), 'prometheus.io/path': '/metrics' });
+    expect(tpl.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port.containerPort),
+      'prometheus.io/path': '/metrics',
+    });
   });
 
   it('GitHub Actions: a post-deploy job that gates on the version and publishes JUnit, HTML and the step summary', () => {
     const wf = parseYaml(read('github-actions/post-deploy.yml')) as Obj;
     const steps = wf.jobs['golden-path'].steps as Obj[];
     const run = steps.find((s) => typeof s.run === 'string' && s.run.includes('prober run'))!;
-    for (const flag of ['--expect-version', '--wait-ready', '--reporter junit=', '--reporter html=', '--reporter github']) expect(run.run).toContain(flag);
+    for (const flag of [
+      '--expect-version',
+      '--wait-ready',
+      '--reporter junit=',
+      '--reporter html=',
+      '--reporter github',
+    ])
+      expect(run.run).toContain(flag);
     expect(run.env.AUTH_PASSWORD).toBe('${{ secrets.AUTH_PASSWORD }}');
     expect(steps.at(-1)!.if).toBe('${{ always() }}');
   });
@@ -83,7 +94,9 @@ describe('deployment examples', () => {
   });
 
   it('crontab: a valid schedule, a lock against overlap, and a store for history', () => {
-    const line = read('cron/crontab').split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'))!;
+    const line = read('cron/crontab')
+      .split('\n')
+      .find((l) => l.trim() !== '' && !l.startsWith('#'))!;
     const fields = line.split(/\s+/);
     expect(validCron(fields.slice(0, 5).join(' '))).toBe(true);
     expect(line).toMatch(/flock -n .* npx prober run --config \S+ --store \S+/);

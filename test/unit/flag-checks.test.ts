@@ -20,7 +20,10 @@ describe('parseDurationMs: a unit is required', () => {
 });
 
 /** A check's answer as the CLI shows it: the value, or the messages it prints after `--flag: `. */
-const run = (check: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { message: string }[] } } }, raw: unknown) => {
+const run = (
+  check: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { message: string }[] } } },
+  raw: unknown,
+) => {
   const r = check.safeParse(raw);
   return r.success ? { value: r.data } : { problems: r.error!.issues.map((i) => i.message) };
 };
@@ -29,16 +32,46 @@ describe('flag checks: what a table row turns a typed value into', () => {
   it.each([
     ['duration absent', duration(0), undefined, { value: 0 }],
     ['duration', duration(0), '2s', { value: 2_000 }],
-    ['duration without unit', duration(0), '2', { problems: ['expected a duration with a unit such as 500ms, 30s or 5m, got "2"'] }],
+    [
+      'duration without unit',
+      duration(0),
+      '2',
+      { problems: ['expected a duration with a unit such as 500ms, 30s or 5m, got "2"'] },
+    ],
     ['count absent', wholeNumber({ min: 0, max: 999, fallback: 0 }), undefined, { value: 0 }],
     ['count', wholeNumber({ min: 0, max: 999, fallback: 0 }), '3', { value: 3 }],
-    ['count too big', wholeNumber({ min: 0, max: 999, fallback: 0 }), '1000', { problems: ['expected a whole number from 0 to 999, got "1000"'] }],
-    ['negative', wholeNumber({ min: 0, max: 999, fallback: 0 }), '-1', { problems: ['expected a whole number from 0 to 999, got "-1"'] }],
-    ['port, config decides', wholeNumber({ min: 0, max: 65_535, fallback: undefined, expected: 'a port number' }), undefined, { value: undefined }],
-    ['port not a number', wholeNumber({ min: 0, max: 65_535, fallback: undefined, expected: 'a port number' }), '80a', { problems: ['expected a port number, got "80a"'] }],
+    [
+      'count too big',
+      wholeNumber({ min: 0, max: 999, fallback: 0 }),
+      '1000',
+      { problems: ['expected a whole number from 0 to 999, got "1000"'] },
+    ],
+    [
+      'negative',
+      wholeNumber({ min: 0, max: 999, fallback: 0 }),
+      '-1',
+      { problems: ['expected a whole number from 0 to 999, got "-1"'] },
+    ],
+    [
+      'port, config decides',
+      wholeNumber({ min: 0, max: 65_535, fallback: undefined, expected: 'a port number' }),
+      undefined,
+      { value: undefined },
+    ],
+    [
+      'port not a number',
+      wholeNumber({ min: 0, max: 65_535, fallback: undefined, expected: 'a port number' }),
+      '80a',
+      { problems: ['expected a port number, got "80a"'] },
+    ],
     ['one of', oneOf(['pretty', 'json'], 'pretty'), 'json', { value: 'json' }],
     ['one of, absent', oneOf(['pretty', 'json'], 'pretty'), undefined, { value: 'pretty' }],
-    ['one of, wrong', oneOf(['on', 'on-failure', 'off'], undefined), 'always', { problems: ['expected on, on-failure or off, got "always"'] }],
+    [
+      'one of, wrong',
+      oneOf(['on', 'on-failure', 'off'], undefined),
+      'always',
+      { problems: ['expected on, on-failure or off, got "always"'] },
+    ],
     ['single word', oneOf(['degraded'], undefined), 'slow', { problems: ['expected "degraded", got "slow"'] }],
     ['pairs', pairs(), ['auth=http://a:1/x=y', 'web=http://w'], { value: { auth: 'http://a:1/x=y', web: 'http://w' } }],
     ['pairs absent', pairs(), undefined, { value: {} }],

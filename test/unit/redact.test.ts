@@ -30,7 +30,9 @@ describe('Redactor', () => {
   });
 
   it('keeps the jwt-auth protocol name readable while redacting the token next to it', () => {
-    expect(new Redactor().scrub('offered jwt-auth, jwt.opaque-token-2; refused')).toBe('offered jwt-auth, jwt.[REDACTED]; refused');
+    expect(new Redactor().scrub('offered jwt-auth, jwt.opaque-token-2; refused')).toBe(
+      'offered jwt-auth, jwt.[REDACTED]; refused',
+    );
   });
 
   it('leaves ordinary text alone and ignores values too short to redact safely', () => {

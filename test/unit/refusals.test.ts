@@ -31,27 +31,63 @@ describe('timerProblem: what Node timers can honour', () => {
 describe('definitionProblems: journeys that cannot be meant, named by file, journey, step and field', () => {
   const ok = step('ok', { service: 'svc' }, noop);
   it.each([
-    ['a journey with no steps', journey({ name: 'empty', description: 'd', capability: 'c', steps: [] }), ['j.ts: journey empty has no steps; a journey that checks nothing would always pass']],
+    [
+      'a journey with no steps',
+      journey({ name: 'empty', description: 'd', capability: 'c', steps: [] }),
+      ['j.ts: journey empty has no steps; a journey that checks nothing would always pass'],
+    ],
     [
       'a step timeout of 2^31 ms',
-      journey({ name: 'j', description: 'd', capability: 'c', steps: [step('s', { service: 'svc', timeoutMs: 2 ** 31 }, noop)] }),
-      [`j.ts: journey j step s timeoutMs: 2147483648 ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`],
+      journey({
+        name: 'j',
+        description: 'd',
+        capability: 'c',
+        steps: [step('s', { service: 'svc', timeoutMs: 2 ** 31 }, noop)],
+      }),
+      [
+        `j.ts: journey j step s timeoutMs: 2147483648 ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`,
+      ],
     ],
-    ['a negative step timeout', journey({ name: 'j', description: 'd', capability: 'c', steps: [step('s', { service: 'svc', timeoutMs: -1 }, noop)] }), ['j.ts: journey j step s timeoutMs: -1 must be at least 1 ms']],
+    [
+      'a negative step timeout',
+      journey({
+        name: 'j',
+        description: 'd',
+        capability: 'c',
+        steps: [step('s', { service: 'svc', timeoutMs: -1 }, noop)],
+      }),
+      ['j.ts: journey j step s timeoutMs: -1 must be at least 1 ms'],
+    ],
     [
       'a fractional step budget',
-      journey({ name: 'j', description: 'd', capability: 'c', steps: [step('s', { service: 'svc', budgetMs: 2.5 }, noop)] }),
+      journey({
+        name: 'j',
+        description: 'd',
+        capability: 'c',
+        steps: [step('s', { service: 'svc', budgetMs: 2.5 }, noop)],
+      }),
       ['j.ts: journey j step s budgetMs: 2.5 is not a whole number of milliseconds'],
     ],
     [
       'a journey timeout and budget out of range',
       journey({ name: 'j', description: 'd', capability: 'c', timeoutMs: 2 ** 32, budgetMs: 0, steps: [ok] }),
-      [`j.ts: journey j timeoutMs: ${2 ** 32} ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`, 'j.ts: journey j budgetMs: 0 must be at least 1 ms'],
+      [
+        `j.ts: journey j timeoutMs: ${2 ** 32} ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`,
+        'j.ts: journey j budgetMs: 0 must be at least 1 ms',
+      ],
     ],
     [
       'a janitor timeout too long',
-      journey({ name: 'j', description: 'd', capability: 'c', steps: [ok], janitor: janitor({ service: 'svc', timeoutMs: 2 ** 31 }, async () => 0) }),
-      [`j.ts: journey j janitor timeoutMs: 2147483648 ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`],
+      journey({
+        name: 'j',
+        description: 'd',
+        capability: 'c',
+        steps: [ok],
+        janitor: janitor({ service: 'svc', timeoutMs: 2 ** 31 }, async () => 0),
+      }),
+      [
+        `j.ts: journey j janitor timeoutMs: 2147483648 ms is more than Node's timers can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days)`,
+      ],
     ],
     ['a sound journey', journey({ name: 'j', description: 'd', capability: 'c', steps: [ok] }), []],
   ])('%s', (_name, def, expected) => {
@@ -64,8 +100,14 @@ describe('config timeouts: refused with their path', () => {
   it.each([
     [{ journeys: { j: { timeoutMs: 2 ** 31 } } }, 'journeys.j.timeoutMs: must be at most 2147483647 ms'],
     [{ journeys: { j: { budgetMs: -1 } } }, 'journeys.j.budgetMs: must be at least 1 ms'],
-    [{ journeys: { j: { steps: { s: { timeoutMs: 10.5 } } } } }, 'journeys.j.steps.s.timeoutMs: must be a whole number of milliseconds'],
-    [{ journeys: { j: { steps: { s: { budgetMs: 2 ** 31 } } } } }, 'journeys.j.steps.s.budgetMs: must be at most 2147483647 ms'],
+    [
+      { journeys: { j: { steps: { s: { timeoutMs: 10.5 } } } } },
+      'journeys.j.steps.s.timeoutMs: must be a whole number of milliseconds',
+    ],
+    [
+      { journeys: { j: { steps: { s: { budgetMs: 2 ** 31 } } } } },
+      'journeys.j.steps.s.budgetMs: must be at most 2147483647 ms',
+    ],
   ])('%j', (extra, expected) => {
     const parsed = ConfigSchema.safeParse({ ...base, ...extra });
     expect(parsed.success).toBe(false);
@@ -110,15 +152,26 @@ describe('load errors say where', () => {
   it.each([
     [
       'an esbuild syntax error',
-      Object.assign(new Error(`Transform failed with 1 error:\n${process.cwd()}/probes/x.ts:3:12: ERROR: Expected identifier but found ","`), { name: 'TransformError' }),
+      Object.assign(
+        new Error(
+          `Transform failed with 1 error:\n${process.cwd()}/probes/x.ts:3:12: ERROR: Expected identifier but found ","`,
+        ),
+        { name: 'TransformError' },
+      ),
       'syntax error at probes/x.ts:3:12: Expected identifier but found ","',
     ],
     [
       'two syntax errors',
-      new Error('Transform failed with 2 errors:\n/abs/a.ts:1:2: ERROR: Unexpected "}"\n/abs/a.ts:9:1: ERROR: Expected ")"'),
+      new Error(
+        'Transform failed with 2 errors:\n/abs/a.ts:1:2: ERROR: Unexpected "}"\n/abs/a.ts:9:1: ERROR: Expected ")"',
+      ),
       'syntax error at /abs/a.ts:1:2: Unexpected "}"; syntax error at /abs/a.ts:9:1: Expected ")"',
     ],
-    ['any other error: name and first line only', new TypeError('x is not a function\n    at foo (file.ts:1:1)'), 'TypeError: x is not a function'],
+    [
+      'any other error: name and first line only',
+      new TypeError('x is not a function\n    at foo (file.ts:1:1)'),
+      'TypeError: x is not a function',
+    ],
     ['a thrown string', 'boom', 'Error: boom'],
   ])('%s', (_label, err, expected) => {
     expect(loadErrorMessage(err)).toBe(expected);
@@ -139,6 +192,11 @@ describe('status mismatches say what was expected', () => {
   });
 
   it('describes every form of expectation', () => {
-    expect([describeExpected('2xx'), describeExpected('any'), describeExpected(101), describeExpected([301, 302])]).toEqual(['2xx', 'any', '101', 'one of 301, 302']);
+    expect([
+      describeExpected('2xx'),
+      describeExpected('any'),
+      describeExpected(101),
+      describeExpected([301, 302]),
+    ]).toEqual(['2xx', 'any', '101', 'one of 301, 302']);
   });
 });

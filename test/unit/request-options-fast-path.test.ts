@@ -15,7 +15,19 @@ const value = fc.oneof(
   fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }),
   fc.object(),
 );
-const key = fc.constantFrom('json', 'body', 'bearer', 'headers', 'expect', 'form', 'query', 'basic', 'jsno', 'header', '__proto__');
+const key = fc.constantFrom(
+  'json',
+  'body',
+  'bearer',
+  'headers',
+  'expect',
+  'form',
+  'query',
+  'basic',
+  'jsno',
+  'header',
+  '__proto__',
+);
 const options = fc.dictionary(key, value, { maxKeys: 5 });
 
 describe('plainHttpOptions: never more lenient than HttpOptionsSchema', () => {

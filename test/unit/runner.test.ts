@@ -11,11 +11,18 @@ import { Redactor } from '../../src/redact.js';
 // test does not change when a step kind is registered).
 const noIo: StepIoFactory = () => () => ({}) as StepIo;
 
-type Behaviour = { kind: 'pass' } | { kind: 'throw'; category: Exclude<Category, 'aborted'> } | { kind: 'bug' } | { kind: 'skip' } | { kind: 'hang' };
+type Behaviour =
+  | { kind: 'pass' }
+  | { kind: 'throw'; category: Exclude<Category, 'aborted'> }
+  | { kind: 'bug' }
+  | { kind: 'skip' }
+  | { kind: 'hang' };
 
 const behaviourArb: fc.Arbitrary<Behaviour> = fc.oneof(
   fc.constant<Behaviour>({ kind: 'pass' }),
-  fc.constantFrom('timeout', 'network', 'http_status', 'auth', 'contract', 'assertion', 'browser', 'prober').map((category) => ({ kind: 'throw' as const, category })),
+  fc
+    .constantFrom('timeout', 'network', 'http_status', 'auth', 'contract', 'assertion', 'browser', 'prober')
+    .map((category) => ({ kind: 'throw' as const, category })),
   fc.constant<Behaviour>({ kind: 'bug' }),
   fc.constant<Behaviour>({ kind: 'skip' }),
   fc.constant<Behaviour>({ kind: 'hang' }),
@@ -45,7 +52,12 @@ describe('runner', () => {
   it('any mix of step behaviours gives a schema-valid result whose verdict matches its steps', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(behaviourArb, fc.boolean()), { minLength: 1, maxLength: 6 }), async (spec) => {
-        const j = journey({ name: 'j', description: 'd', capability: 'do it', steps: spec.map(([b, always], i) => stepFor(i, b, always)) });
+        const j = journey({
+          name: 'j',
+          description: 'd',
+          capability: 'do it',
+          steps: spec.map(([b, always], i) => stepFor(i, b, always)),
+        });
         const result = RunResult.parse(await runJourneys([j], runOptions()));
         const steps = result.journeys[0]!.steps;
         expect(steps).toHaveLength(spec.length);
@@ -60,7 +72,8 @@ describe('runner', () => {
           if (b.kind === 'skip') expect(s.status).toBe('skipped');
           if (b.kind === 'hang') expect(s.error?.category).toBe('timeout');
           if (b.kind === 'bug') expect([s.status, s.error?.category]).toEqual(['error', 'prober']);
-          if (b.kind === 'throw') expect([s.status, s.error?.category]).toEqual([b.category === 'prober' ? 'error' : 'fail', b.category]);
+          if (b.kind === 'throw')
+            expect([s.status, s.error?.category]).toEqual([b.category === 'prober' ? 'error' : 'fail', b.category]);
         });
         const j0 = result.journeys[0]!;
         expect(j0.failure?.step).toBe(firstBad === -1 ? undefined : `s${firstBad}`);
@@ -90,7 +103,13 @@ describe('runner', () => {
   });
 
   it('ends a step that ignores its signal at the deadline, as a timeout', async () => {
-    const j = journey({ name: 'j', description: 'd', capability: 'x', timeoutMs: 5_000, steps: [step('hang', { service: 'auth', timeoutMs: 100 }, () => new Promise(() => undefined))] });
+    const j = journey({
+      name: 'j',
+      description: 'd',
+      capability: 'x',
+      timeoutMs: 5_000,
+      steps: [step('hang', { service: 'auth', timeoutMs: 100 }, () => new Promise(() => undefined))],
+    });
     const r = await runJourneys([j], runOptions());
     const s = r.journeys[0]!.steps[0]!;
     expect(s.error).toEqual({ category: 'timeout', message: 'timed out after 100 ms' });
@@ -104,10 +123,12 @@ describe('runner', () => {
       name: 'j',
       description: 'd',
       capability: 'x',
-      steps: [step('wait', { service: 'auth', timeoutMs: 5_000 }, (ctx) => {
-        queueMicrotask(() => controller.abort());
-        return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
-      })],
+      steps: [
+        step('wait', { service: 'auth', timeoutMs: 5_000 }, (ctx) => {
+          queueMicrotask(() => controller.abort());
+          return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+        }),
+      ],
     });
     const r = await runJourneys([j], { ...runOptions(), signal: controller.signal });
     expect(r.journeys[0]!.status).toBe('error');

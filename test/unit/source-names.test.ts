@@ -4,8 +4,11 @@ import { problemLine } from '../../src/config/problems.js';
 
 describe('names a journey uses, as validate sees them', () => {
   it.each([
-    ["ctx.target('auth') + ctx.target(\"web\")", { target: ['auth', 'web'], secret: [], variable: [] }],
-    ["ctx.secret('password'); ctx.variable(`email`); ctx.secret('password')", { target: [], secret: ['password'], variable: ['email'] }],
+    ['ctx.target(\'auth\') + ctx.target("web")', { target: ['auth', 'web'], secret: [], variable: [] }],
+    [
+      "ctx.secret('password'); ctx.variable(`email`); ctx.secret('password')",
+      { target: [], secret: ['password'], variable: ['email'] },
+    ],
     ['ctx.target(s.service); ctx.target(`${x}`)', { target: [], secret: [], variable: [] }],
     ["ctx.targets('a'); myctx.target('b')", { target: [], secret: [], variable: [] }],
   ])('%s', (source, used) => {
@@ -13,7 +16,11 @@ describe('names a journey uses, as validate sees them', () => {
   });
 
   it('an unknown name is one line with the file, a suggestion and the known names', () => {
-    const config = { targets: { auth: 'http://a', backend: 'http://b' }, secrets: { password: '${env:P}' }, variables: {} };
+    const config = {
+      targets: { auth: 'http://a', backend: 'http://b' },
+      secrets: { password: '${env:P}' },
+      variables: {},
+    };
     const source = "ctx.target('backnd'); ctx.secret('password'); ctx.variable('email')";
     expect(sourceNameProblems(config, ['probes/j.ts'], () => source).map(problemLine)).toEqual([
       `probes/j.ts: ctx.target('backnd') names no target in the config (did you mean "backend"?); known: auth, backend`,

@@ -8,7 +8,16 @@ import { apiStepIo } from '../../src/steps/step-io.js';
 async function runOne(run: Parameters<typeof step>[2]) {
   const r = await runJourneys(
     [journey({ name: 'j', description: 'd', capability: 'c', steps: [step('s', { service: 'x' }, run)] })],
-    { environment: 't', targets: { x: 'http://127.0.0.1:9' }, secrets: {}, variables: {}, redactor: new Redactor(), io: apiStepIo({ maxBodyBytes: 1024 }), userAgent: 'u', maxBodyBytes: 1024 },
+    {
+      environment: 't',
+      targets: { x: 'http://127.0.0.1:9' },
+      secrets: {},
+      variables: {},
+      redactor: new Redactor(),
+      io: apiStepIo({ maxBodyBytes: 1024 }),
+      userAgent: 'u',
+      maxBodyBytes: 1024,
+    },
   );
   return r.journeys[0]!.steps[0]!;
 }
@@ -28,6 +37,9 @@ describe('step kind registry', () => {
     expect((await runOne((ctx) => void Object.keys(ctx))).status).toBe('pass');
     const used = await runOne((ctx) => void ctx.page.url());
     expect(used.status).toBe('error');
-    expect(used.error).toMatchObject({ category: 'prober', message: expect.stringContaining('needs: { browser: true }') });
+    expect(used.error).toMatchObject({
+      category: 'prober',
+      message: expect.stringContaining('needs: { browser: true }'),
+    });
   });
 });

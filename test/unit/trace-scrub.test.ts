@@ -26,7 +26,13 @@ function record(extra: Record<string, unknown> = {}) {
         postData: { mimeType: 'application/json', text: '', _file: bodyName },
         ...extra,
       },
-      response: { headers: [{ name: 'content-length', value: String(html.length) }], content: { size: html.length, _file: htmlName }, headersSize: 99, bodySize: html.length, _transferSize: 99 + html.length },
+      response: {
+        headers: [{ name: 'content-length', value: String(html.length) }],
+        content: { size: html.length, _file: htmlName },
+        headersSize: 99,
+        bodySize: html.length,
+        _transferSize: 99 + html.length,
+      },
     },
   };
 }
@@ -34,22 +40,39 @@ function record(extra: Record<string, unknown> = {}) {
 function scrub(entries: { name: string; data: string }[]) {
   const redactor = new Redactor();
   redactor.add(secret);
-  return scrubTraceEntries(entries.map((e) => ({ name: e.name, data: Buffer.from(e.data) })), redactor);
+  return scrubTraceEntries(
+    entries.map((e) => ({ name: e.name, data: Buffer.from(e.data) })),
+    redactor,
+  );
 }
 
 describe('trace scrubbing leaves no hash or size of a secret', () => {
   const out = scrub([
-    { name: 'trace.network', data: `${JSON.stringify(record())}\n${JSON.stringify(record({ postData: { mimeType: 'application/json', text: body } }))}` },
-    { name: 'trace.trace', data: JSON.stringify({ type: 'frame-snapshot', snapshot: { resourceOverrides: [{ url: 'x', sha1: sha1(body) }] } }) },
+    {
+      name: 'trace.network',
+      data: `${JSON.stringify(record())}\n${JSON.stringify(record({ postData: { mimeType: 'application/json', text: body } }))}`,
+    },
+    {
+      name: 'trace.trace',
+      data: JSON.stringify({
+        type: 'frame-snapshot',
+        snapshot: { resourceOverrides: [{ url: 'x', sha1: sha1(body) }] },
+      }),
+    },
     { name: bodyName, data: body },
     { name: htmlName, data: html },
   ]);
   const byName = new Map(out.map((e) => [e.name, e.data.toString('utf8')]));
   const scrubbedBody = JSON.stringify({ email: 'a@b.test', password: '[REDACTED]' });
-  const [withFile, inline] = byName.get('trace.network')!.split('\n').map((l) => JSON.parse(l) as ReturnType<typeof record>);
+  const [withFile, inline] = byName
+    .get('trace.network')!
+    .split('\n')
+    .map((l) => JSON.parse(l) as ReturnType<typeof record>);
 
   it('a changed resource is renamed by the SHA-1 of its scrubbed content, and every reference follows', () => {
-    expect([...byName.keys()].sort()).toEqual(['trace.network', 'trace.trace', `resources/${sha1(scrubbedBody)}.json`, htmlName].sort());
+    expect([...byName.keys()].sort()).toEqual(
+      ['trace.network', 'trace.trace', `resources/${sha1(scrubbedBody)}.json`, htmlName].sort(),
+    );
     const all = [...byName.values()].join('\n');
     expect(all).not.toContain(sha1(body));
     expect(all).not.toContain(secret);
@@ -59,10 +82,18 @@ describe('trace scrubbing leaves no hash or size of a secret', () => {
 
   const rows: [what: string, get: () => unknown, expected: unknown][] = [
     ['request bodySize (resource body)', () => withFile!.snapshot.request.bodySize, scrubbedBody.length],
-    ['request Content-Length (resource body)', () => withFile!.snapshot.request.headers[0]!.value, String(scrubbedBody.length)],
+    [
+      'request Content-Length (resource body)',
+      () => withFile!.snapshot.request.headers[0]!.value,
+      String(scrubbedBody.length),
+    ],
     ['request headersSize (a header was scrubbed)', () => withFile!.snapshot.request.headersSize, -1],
     ['request bodySize (inline body)', () => inline!.snapshot.request.bodySize, scrubbedBody.length],
-    ['request Content-Length (inline body)', () => inline!.snapshot.request.headers[0]!.value, String(scrubbedBody.length)],
+    [
+      'request Content-Length (inline body)',
+      () => inline!.snapshot.request.headers[0]!.value,
+      String(scrubbedBody.length),
+    ],
     ['untouched response: content.size kept', () => withFile!.snapshot.response.content.size, html.length],
     ['untouched response: _transferSize kept', () => withFile!.snapshot.response._transferSize, 99 + html.length],
   ];
@@ -75,7 +106,9 @@ describe('trace scrubbing leaves no hash or size of a secret', () => {
       { name: 'a.trace', data: Buffer.from('x\n') },
       { name: 'resources/p.png', data: Buffer.from([0x89, 0x50, 0, 255]) },
     ];
-    expect(readZip(writeZip(entries)).map((e) => [e.name, [...e.data]])).toEqual(entries.map((e) => [e.name, [...e.data]]));
+    expect(readZip(writeZip(entries)).map((e) => [e.name, [...e.data]])).toEqual(
+      entries.map((e) => [e.name, [...e.data]]),
+    );
     expect(() => readZip(Buffer.from('not a zip'))).toThrow();
   });
 });

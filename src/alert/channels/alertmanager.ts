@@ -1,4 +1,8 @@
-import { KEEP_ALIVE_FRACTION, AlertmanagerChannelSchema, type AlertmanagerChannelConfig } from '../../config/alert-channels.js';
+import {
+  KEEP_ALIVE_FRACTION,
+  AlertmanagerChannelSchema,
+  type AlertmanagerChannelConfig,
+} from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
 import type { AlertChannelType } from './channel.js';
@@ -8,7 +12,6 @@ export { KEEP_ALIVE_FRACTION, AlertmanagerChannelSchema, type AlertmanagerChanne
 
 /** A test alert must not linger in Alertmanager. */
 const TEST_TTL_MS = 5 * 60_000;
-
 
 export interface AlertmanagerAlert {
   labels: Record<string, string>;
@@ -22,7 +25,11 @@ export interface AlertmanagerAlert {
  * never the replica or region): several prober replicas sending the same alert get one deduplicated alert.
  * Resolving is the same labels with `endsAt` in the past (now).
  */
-export function buildPayload(n: AlertNotification, options: { alertname: string; firingTtlMs: number }, now: Date): AlertmanagerAlert[] {
+export function buildPayload(
+  n: AlertNotification,
+  options: { alertname: string; firingTtlMs: number },
+  now: Date,
+): AlertmanagerAlert[] {
   const labels: Record<string, string> = {
     alertname: n.test === true ? 'GoldenPathProberTest' : options.alertname,
     journey: n.journey,
@@ -30,9 +37,11 @@ export function buildPayload(n: AlertNotification, options: { alertname: string;
     severity: n.severity,
     alert_id: n.id,
   };
-  if (n.failure !== undefined) Object.assign(labels, { service: n.failure.service, step: n.failure.step, category: n.failure.category });
+  if (n.failure !== undefined)
+    Object.assign(labels, { service: n.failure.service, step: n.failure.step, category: n.failure.category });
   const ttl = n.test === true ? TEST_TTL_MS : options.firingTtlMs;
-  const endsAt = n.state === 'resolved' ? (n.endedAt ?? now.toISOString()) : new Date(now.getTime() + ttl).toISOString();
+  const endsAt =
+    n.state === 'resolved' ? (n.endedAt ?? now.toISOString()) : new Date(now.getTime() + ttl).toISOString();
   return [
     {
       labels,
@@ -59,6 +68,13 @@ export const alertmanagerChannel = {
     type: 'alertmanager',
     keepAliveMs: Math.floor(config.firingTtlMs / KEEP_ALIVE_FRACTION),
     send: (n, ctx) =>
-      postJson({ url: `${config.url.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(buildPayload(n, config, ctx.now)) }, ctx),
+      postJson(
+        {
+          url: `${config.url.replace(/\/+$/, '')}/api/v2/alerts`,
+          headers: {},
+          body: JSON.stringify(buildPayload(n, config, ctx.now)),
+        },
+        ctx,
+      ),
   }),
 } satisfies AlertChannelType<AlertmanagerChannelConfig>;

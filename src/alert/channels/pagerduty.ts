@@ -1,12 +1,14 @@
-import { PAGERDUTY_EVENTS_URL, PagerDutyChannelSchema, type PagerDutyChannelConfig } from '../../config/alert-channels.js';
+import {
+  PAGERDUTY_EVENTS_URL,
+  PagerDutyChannelSchema,
+  type PagerDutyChannelConfig,
+} from '../../config/alert-channels.js';
 import { postJson } from '../http-post.js';
 import type { AlertNotification } from '../notification.js';
 import type { AlertChannelType } from './channel.js';
 import { clip, headline } from './describe.js';
 
 export { PAGERDUTY_EVENTS_URL, PagerDutyChannelSchema, type PagerDutyChannelConfig };
-
-
 
 /** An Events v2 event without `routing_key`: the key is added by `send`, so payloads (and their goldens) hold no secret. */
 export type PagerDutyEvent =
@@ -34,7 +36,14 @@ export function buildPayload(n: AlertNotification): PagerDutyEvent {
       custom_details: {
         journey: n.journey,
         verdict: n.verdict,
-        ...(n.failure === undefined ? {} : { step: n.failure.step, service: n.failure.service, category: n.failure.category, message: n.failure.message }),
+        ...(n.failure === undefined
+          ? {}
+          : {
+              step: n.failure.step,
+              service: n.failure.service,
+              category: n.failure.category,
+              message: n.failure.message,
+            }),
         lastRun: n.lastResult,
         deliveryId: n.deliveryId,
       },
@@ -48,6 +57,10 @@ export const pagerDutyChannel = {
   create: (name, config) => ({
     name,
     type: 'pagerduty',
-    send: (n, ctx) => postJson({ url: config.url, headers: {}, body: JSON.stringify({ routing_key: config.routingKey, ...buildPayload(n) }) }, ctx),
+    send: (n, ctx) =>
+      postJson(
+        { url: config.url, headers: {}, body: JSON.stringify({ routing_key: config.routingKey, ...buildPayload(n) }) },
+        ctx,
+      ),
   }),
 } satisfies AlertChannelType<PagerDutyChannelConfig>;

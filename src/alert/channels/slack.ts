@@ -6,7 +6,6 @@ import { clip, failedAt, headline } from './describe.js';
 
 export { SlackChannelSchema, type SlackChannelConfig };
 
-
 export interface SlackMessage {
   text: string;
   blocks: Record<string, unknown>[];
@@ -14,7 +13,12 @@ export interface SlackMessage {
 
 /** Pure: `text` is the notification fallback; blocks carry verdict, step, service, category and a link. */
 export function buildPayload(n: AlertNotification, options: { link?: string | undefined } = {}): SlackMessage {
-  const icon = n.state === 'resolved' ? ':large_green_circle:' : n.severity === 'critical' ? ':red_circle:' : ':large_yellow_circle:';
+  const icon =
+    n.state === 'resolved'
+      ? ':large_green_circle:'
+      : n.severity === 'critical'
+        ? ':red_circle:'
+        : ':large_yellow_circle:';
   const text = clip(`${icon} ${headline(n)}`, 3000);
   const fields = [
     ['Step', n.failure?.step],
@@ -26,12 +30,21 @@ export function buildPayload(n: AlertNotification, options: { link?: string | un
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   const where = failedAt(n);
   if (where !== undefined && n.failure !== undefined) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Failed at ${where}: ${n.failure.message}`, 3000) }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: clip(`Failed at ${where}: ${n.failure.message}`, 3000) }],
+    });
   }
   if (options.link !== undefined) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open' }, url: options.link }] });
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open' }, url: options.link }],
+    });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `id \`${n.id}\` · delivery \`${n.deliveryId}\`` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `id \`${n.id}\` · delivery \`${n.deliveryId}\`` }],
+  });
   return { text, blocks };
 }
 
@@ -41,6 +54,7 @@ export const slackChannel = {
   create: (name, config) => ({
     name,
     type: 'slack',
-    send: (n, ctx) => postJson({ url: config.url, headers: {}, body: JSON.stringify(buildPayload(n, { link: config.link })) }, ctx),
+    send: (n, ctx) =>
+      postJson({ url: config.url, headers: {}, body: JSON.stringify(buildPayload(n, { link: config.link })) }, ctx),
   }),
 } satisfies AlertChannelType<SlackChannelConfig>;

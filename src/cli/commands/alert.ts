@@ -16,7 +16,10 @@ import type { ALERT_TABLE } from '../tables/alert.js';
  */
 export async function alertCommand({ values, positionals }: ParsedArgs<typeof ALERT_TABLE.flags>): Promise<number> {
   const [sub] = positionals;
-  if (sub !== 'test') throw new ProberSetupError([`prober alert: expected "test", got ${sub === undefined ? 'nothing' : `"${sub}"`} (usage: prober alert test [--channel NAME]... [--config F])`]);
+  if (sub !== 'test')
+    throw new ProberSetupError([
+      `prober alert: expected "test", got ${sub === undefined ? 'nothing' : `"${sub}"`} (usage: prober alert test [--channel NAME]... [--config F])`,
+    ]);
   const redactor = new Redactor();
   const log = createLogger(redactor, values['log-level'] ?? 'warn');
   // Journey secrets are not needed to test channels; only the channels' own references must resolve.
@@ -26,15 +29,26 @@ export async function alertCommand({ values, positionals }: ParsedArgs<typeof AL
   const wanted = values.channel.length > 0 ? values.channel : [...senders.keys()];
   const unknown = wanted.filter((name) => !senders.has(name));
   if (senders.size === 0) throw new ProberSetupError(['alerts.channels: no channel is configured; add one to test it']);
-  if (unknown.length > 0) throw new ProberSetupError(unknown.map((n) => `--channel: no channel "${n}" (configured: ${[...senders.keys()].join(', ')})`));
+  if (unknown.length > 0)
+    throw new ProberSetupError(
+      unknown.map((n) => `--channel: no channel "${n}" (configured: ${[...senders.keys()].join(', ')})`),
+    );
   let allAccepted = true;
   for (const name of wanted) {
     const sender = senders.get(name)!;
     const answers: string[] = [];
     for (const state of ['firing', 'resolved'] as const) {
       const now = new Date();
-      const outcome = await sender.send(testNotification(environment, state, now), { signal: AbortSignal.timeout(alerts.delivery.attemptTimeoutMs + 1_000), now, timeoutMs: alerts.delivery.attemptTimeoutMs });
-      answers.push(outcome.kind === 'accepted' ? `${state} accepted (HTTP ${outcome.status})` : `${state} ${outcome.kind === 'retry' ? 'failed' : 'refused'}: ${outcome.reason}`);
+      const outcome = await sender.send(testNotification(environment, state, now), {
+        signal: AbortSignal.timeout(alerts.delivery.attemptTimeoutMs + 1_000),
+        now,
+        timeoutMs: alerts.delivery.attemptTimeoutMs,
+      });
+      answers.push(
+        outcome.kind === 'accepted'
+          ? `${state} accepted (HTTP ${outcome.status})`
+          : `${state} ${outcome.kind === 'retry' ? 'failed' : 'refused'}: ${outcome.reason}`,
+      );
       if (outcome.kind !== 'accepted') allAccepted = false;
     }
     process.stdout.write(redactor.scrub(`${name} (${sender.type}): ${answers.join('; ')}\n`));

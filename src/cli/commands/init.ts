@@ -27,7 +27,10 @@ function readOrUndefined(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
-export function scaffold(dir: string, files: readonly ScaffoldFile[] = SCAFFOLD): { path: string; action: InitAction }[] {
+export function scaffold(
+  dir: string,
+  files: readonly ScaffoldFile[] = SCAFFOLD,
+): { path: string; action: InitAction }[] {
   const out: { path: string; action: InitAction }[] = [];
   for (const f of files) {
     const full = join(dir, f.path);
@@ -42,7 +45,10 @@ export function scaffold(dir: string, files: readonly ScaffoldFile[] = SCAFFOLD)
   const before = readOrUndefined(ignorePath);
   const after = withGitignoreLines(before, GITIGNORE_LINES);
   if (after !== (before ?? '')) writeFileSync(ignorePath, after);
-  out.push({ path: '.gitignore', action: before === undefined ? 'created' : after === before ? 'unchanged' : 'updated' });
+  out.push({
+    path: '.gitignore',
+    action: before === undefined ? 'created' : after === before ? 'unchanged' : 'updated',
+  });
   return out;
 }
 
@@ -57,7 +63,8 @@ const LABEL: Record<InitAction, string> = {
 export async function initCommand(): Promise<number> {
   const results = scaffold(process.cwd());
   for (const r of results) {
-    const note = r.action === 'kept' ? ' (exists and differs; not overwritten)' : r.action === 'updated' ? ' (entries added)' : '';
+    const note =
+      r.action === 'kept' ? ' (exists and differs; not overwritten)' : r.action === 'updated' ? ' (entries added)' : '';
     process.stdout.write(`  ${LABEL[r.action]} ${r.path}${note}\n`);
   }
   process.stdout.write(

@@ -14,7 +14,9 @@ export async function janitorCommand({ values, positionals }: ParsedArgs<typeof 
     ...(logLevel === undefined ? {} : { logLevel }),
   });
   const olderThanMs = values['older-than'] ?? loaded.config.janitor.olderThanMs;
-  const selected = loaded.journeys.filter((j) => j.janitor !== undefined && (positionals.length === 0 || positionals.includes(j.name)));
+  const selected = loaded.journeys.filter(
+    (j) => j.janitor !== undefined && (positionals.length === 0 || positionals.includes(j.name)),
+  );
   let exit: number = EXIT.pass;
   for (const def of selected) {
     const r = await runJanitor(def, olderThanMs, { ...runOptions, runId: runOptions.runId ?? 'janitor' });

@@ -16,9 +16,13 @@ import type { REPORT_TABLE } from '../tables/report.js';
  */
 export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.flags>): Promise<number> {
   const problems: string[] = [];
-  if (values.html === undefined) problems.push('--html: required: the file to write the status page to (e.g. --html status.html)');
+  if (values.html === undefined)
+    problems.push('--html: required: the file to write the status page to (e.g. --html status.html)');
   const storePath = resolve(values.store ?? DEFAULT_STORE_PATH);
-  if (!existsSync(storePath)) problems.push(`--store: no state store at ${storePath}; run \`prober schedule\` or \`prober run --store ${values.store ?? DEFAULT_STORE_PATH}\` first`);
+  if (!existsSync(storePath))
+    problems.push(
+      `--store: no state store at ${storePath}; run \`prober schedule\` or \`prober run --store ${values.store ?? DEFAULT_STORE_PATH}\` first`,
+    );
   const { refresh, runs } = values;
   if (problems.length > 0 || values.html === undefined) throw new ProberSetupError(problems);
 
@@ -31,7 +35,9 @@ export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.f
     const out = resolve(values.html);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, renderStatusPage(model));
-    process.stderr.write(`status page for ${model.environment} (${plural(model.journeys.length, 'journey')}) written to ${out}\n`);
+    process.stderr.write(
+      `status page for ${model.environment} (${plural(model.journeys.length, 'journey')}) written to ${out}\n`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -10,7 +10,10 @@ import { watchRuns } from '../watch.js';
 type RunArgs = ParsedArgs<typeof RUN_TABLE.flags>;
 
 /** `--headed`, `--trace`, `--debug` → overrides of the config's browser settings (pure, tested as a table). */
-export function browserOverrides(values: Partial<Pick<RunArgs['values'], 'headed' | 'trace' | 'debug'>>): { headless?: boolean; trace?: 'on' | 'on-failure' | 'off' } {
+export function browserOverrides(values: Partial<Pick<RunArgs['values'], 'headed' | 'trace' | 'debug'>>): {
+  headless?: boolean;
+  trace?: 'on' | 'on-failure' | 'off';
+} {
   return {
     ...(values.headed || values.debug ? { headless: false } : {}),
     ...(values.trace === undefined ? {} : { trace: values.trace }),
@@ -24,7 +27,11 @@ export async function runCommand({ values, positionals, argv }: RunArgs): Promis
   const configPath = values.config ?? defaultConfigPath();
   const filter = { grep: values.grep, tags: values.tag };
   if (values.list) return listSelection(configPath, positionals, filter, values.target);
-  if (values.watch) return watchRuns(argv.filter((a) => a !== '--watch'), configPath);
+  if (values.watch)
+    return watchRuns(
+      argv.filter((a) => a !== '--watch'),
+      configPath,
+    );
   // Playwright opens its inspector when PWDEBUG is set at launch; the step deadlines still apply.
   if (values.debug) process.env.PWDEBUG = '1';
   return withSignals(async (signal) => {

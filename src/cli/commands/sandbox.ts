@@ -18,7 +18,13 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof SANDBOX_TABLE
       return [service, { to: m[1] ?? '', afterMs: Number(m[2]) }];
     }),
   );
-  const sandbox = await startSandbox({ basePort: port, faults, versions, rollout, users: [{ email: SANDBOX_EMAIL, password }] });
+  const sandbox = await startSandbox({
+    basePort: port,
+    faults,
+    versions,
+    rollout,
+    users: [{ email: SANDBOX_EMAIL, password }],
+  });
   process.stdout.write(`${JSON.stringify(sandbox.urls)}\n`);
   process.stderr.write(`sandbox user ${SANDBOX_EMAIL}; faults at ${sandbox.urls.control}/faults; Ctrl-C to stop\n`);
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
@@ -31,6 +37,7 @@ const SERVICES = ['auth', 'backend', 'web'] as const;
 /** `--version-of backend=2.0.0`: only the sandbox's own services have versions. */
 function serviceMap(flag: string, pairs: Record<string, string>): Partial<Record<(typeof SERVICES)[number], string>> {
   const unknown = Object.keys(pairs).filter((k) => !(SERVICES as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new ProberSetupError([`--${flag}: unknown service ${unknown.join(', ')} (services: ${SERVICES.join(', ')})`]);
+  if (unknown.length > 0)
+    throw new ProberSetupError([`--${flag}: unknown service ${unknown.join(', ')} (services: ${SERVICES.join(', ')})`]);
   return pairs;
 }

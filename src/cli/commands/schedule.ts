@@ -37,7 +37,10 @@ export async function scheduleCommand({ values }: ParsedArgs<typeof SCHEDULE_TAB
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });
-    const quarantine = new LoopQuarantine(quarantineFile(target, loaded.config.environment, runOptions.location), { environment: loaded.config.environment, location: runOptions.location });
+    const quarantine = new LoopQuarantine(quarantineFile(target, loaded.config.environment, runOptions.location), {
+      environment: loaded.config.environment,
+      location: runOptions.location,
+    });
     let daemon: Daemon;
     try {
       daemon = await startDaemon({
@@ -70,6 +73,7 @@ export async function scheduleCommand({ values }: ParsedArgs<typeof SCHEDULE_TAB
 /** `PROBER_PUBLIC_URL` beats `server.publicUrl`: replicas share a config, each knows its own address. */
 function publicUrl(env: string | undefined, config: string | undefined): string | undefined {
   if (env === undefined || env === '') return config;
-  if (!/^https?:\/\/[^/\s]+/.test(env)) throw new ProberSetupError([`PROBER_PUBLIC_URL: expected an absolute http(s):// URL, got "${env}"`]);
+  if (!/^https?:\/\/[^/\s]+/.test(env))
+    throw new ProberSetupError([`PROBER_PUBLIC_URL: expected an absolute http(s):// URL, got "${env}"`]);
   return env.replace(/\/+$/, '');
 }

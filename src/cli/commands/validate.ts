@@ -12,7 +12,9 @@ export async function validateCommand({ values }: ParsedArgs<typeof VALIDATE_TAB
   const { journeys } = loaded.config;
   // Not a problem for `prober run` (CI runs on demand), but `prober schedule` refuses it: say so where it is checked.
   if (!loaded.journeys.some((j) => journeys[j.name]?.enabled !== false && journeys[j.name]?.schedule !== undefined)) {
-    process.stdout.write('journeys: no enabled journey has a schedule, so prober schedule would refuse to start (prober run is fine)\n');
+    process.stdout.write(
+      'journeys: no enabled journey has a schedule, so prober schedule would refuse to start (prober run is fine)\n',
+    );
   }
   // Warnings do not fail validation; they are the same lines `run` and `schedule` log at start.
   for (const w of loaded.warnings) process.stderr.write(`prober: warning: ${problemLine(w)}\n`);

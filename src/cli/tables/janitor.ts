@@ -13,7 +13,12 @@ export const JANITOR_TABLE = defineCommand({
       type: 'string',
       arg: 'MS',
       help: 'only leftovers older than this many milliseconds (default: the config janitor.olderThanMs)',
-      check: wholeNumber({ min: 0, max: Number.MAX_SAFE_INTEGER, fallback: undefined, expected: 'milliseconds (a whole number ≥ 0)' }),
+      check: wholeNumber({
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        fallback: undefined,
+        expected: 'milliseconds (a whole number ≥ 0)',
+      }),
     },
     target,
     'log-level': logLevel,

@@ -8,7 +8,17 @@ export const REPORT_TABLE = defineCommand({
   flags: {
     html: { type: 'string', arg: 'FILE', help: 'where to write the page (required)', check: text() },
     store: { type: 'string', arg: 'PATH', help: 'SQLite state store; default .prober/state.db', check: text() },
-    refresh: { type: 'string', arg: 'SECONDS', help: 'make the page reload itself every SECONDS', check: wholeNumber({ min: 1, max: 86_400, fallback: undefined }) },
-    runs: { type: 'string', arg: 'N', help: 'runs shown per journey', check: wholeNumber({ min: 1, max: 1_000, fallback: undefined }) },
+    refresh: {
+      type: 'string',
+      arg: 'SECONDS',
+      help: 'make the page reload itself every SECONDS',
+      check: wholeNumber({ min: 1, max: 86_400, fallback: undefined }),
+    },
+    runs: {
+      type: 'string',
+      arg: 'N',
+      help: 'runs shown per journey',
+      check: wholeNumber({ min: 1, max: 1_000, fallback: undefined }),
+    },
   },
 });

@@ -22,7 +22,12 @@ export const RUN_TABLE = defineCommand({
       help: 're-run a failed journey up to N times; a pass after a failure is "flaky" (exit 1 unless --allow-flaky)',
       check: wholeNumber({ min: 0, max: 999, fallback: 0 }),
     },
-    'retry-delay': { type: 'string', arg: 'D', help: 'wait D (e.g. 2s, 500ms) before each retry; every attempt gets a fresh browser context', check: duration(0) },
+    'retry-delay': {
+      type: 'string',
+      arg: 'D',
+      help: 'wait D (e.g. 2s, 500ms) before each retry; every attempt gets a fresh browser context',
+      check: duration(0),
+    },
     'allow-flaky': { type: 'boolean', help: 'exit 0 for flaky journeys', check: on() },
     grep: { type: 'string', arg: 'RE', help: 'only journeys whose name or description match RE', check: text() },
     tag: { type: 'string', multiple: true, arg: 'T', help: 'only journeys carrying tag T (repeatable)', check: list() },
@@ -34,8 +39,16 @@ export const RUN_TABLE = defineCommand({
       help: 'before judging, wait until service S reports version V (repeatable; exit 3 if not live within --wait-ready)',
       check: pairs(),
     },
-    'wait-ready': { type: 'string', arg: 'D', help: 'how long to wait for --expect-version, e.g. 5m', check: duration(0) },
-    store: { ...store, help: 'also record the result in this state store (the history prober schedule and prober report show)' },
+    'wait-ready': {
+      type: 'string',
+      arg: 'D',
+      help: 'how long to wait for --expect-version, e.g. 5m',
+      check: duration(0),
+    },
+    store: {
+      ...store,
+      help: 'also record the result in this state store (the history prober schedule and prober report show)',
+    },
     location,
     'log-level': logLevel,
     'log-format': logFormat,
@@ -47,7 +60,9 @@ export const RUN_TABLE = defineCommand({
       check: z
         .string()
         .optional()
-        .refine((path) => path === undefined || existsSync(path), { error: (issue) => `no such file: ${String(issue.input)}` }),
+        .refine((path) => path === undefined || existsSync(path), {
+          error: (issue) => `no such file: ${String(issue.input)}`,
+        }),
     },
     headed: { type: 'boolean', section: DEBUG, help: 'show the browser window (browser journeys)', check: on() },
     trace: {
@@ -57,9 +72,22 @@ export const RUN_TABLE = defineCommand({
       help: 'keep a Playwright trace: on (every journey), on-failure, off (overrides browser.trace)',
       check: oneOf(['on', 'on-failure', 'off'], undefined),
     },
-    until: { type: 'string', section: DEBUG, arg: 'STEP', help: 'run up to and including STEP, then only the always (cleanup) steps', check: text() },
+    until: {
+      type: 'string',
+      section: DEBUG,
+      arg: 'STEP',
+      help: 'run up to and including STEP, then only the always (cleanup) steps',
+      check: text(),
+    },
     debug: { type: 'boolean', section: DEBUG, help: 'open the Playwright inspector (PWDEBUG=1, headed)', check: on() },
-    watch: { type: 'boolean', section: DEBUG, help: 'run again whenever the config or a journey file changes (Ctrl-C to stop)', check: on() },
+    watch: {
+      type: 'boolean',
+      section: DEBUG,
+      help: 'run again whenever the config or a journey file changes (Ctrl-C to stop)',
+      check: on(),
+    },
   },
-  footer: ['Exit codes: 0 passed (or degraded), 1 failed (or flaky), 2 could not judge, 3 version never went live, 130/143 interrupted.'],
+  footer: [
+    'Exit codes: 0 passed (or degraded), 1 failed (or flaky), 2 could not judge, 3 version never went live, 130/143 interrupted.',
+  ],
 });

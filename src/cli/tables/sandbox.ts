@@ -16,8 +16,24 @@ export const SANDBOX_TABLE = defineCommand({
       help: 'base port (0 for random ports; default 4100)',
       check: wholeNumber({ min: 0, max: 65_531, fallback: 4100, expected: 'a port number (0 for random ports)' }),
     },
-    fault: { ...fault, arg: 'STEP=EFFECT[#N]', help: 'inject a fault; #N limits it to the next N requests (repeatable)' },
-    'version-of': { type: 'string', multiple: true, arg: 'S=V', help: 'the version service S reports on /version (repeatable)', check: pairs() },
-    rollout: { type: 'string', multiple: true, arg: 'S=V@MS', help: 'service S reports version V after MS milliseconds (repeatable)', check: pairs() },
+    fault: {
+      ...fault,
+      arg: 'STEP=EFFECT[#N]',
+      help: 'inject a fault; #N limits it to the next N requests (repeatable)',
+    },
+    'version-of': {
+      type: 'string',
+      multiple: true,
+      arg: 'S=V',
+      help: 'the version service S reports on /version (repeatable)',
+      check: pairs(),
+    },
+    rollout: {
+      type: 'string',
+      multiple: true,
+      arg: 'S=V@MS',
+      help: 'service S reports version V after MS milliseconds (repeatable)',
+      check: pairs(),
+    },
   },
 });

@@ -12,9 +12,17 @@ export const SCHEDULE_TABLE = defineCommand({
   flags: {
     config,
     target,
-    store: { ...store, help: 'state store: a SQLite file or a postgres:// URL; default the config store, else .prober/state.db' },
+    store: {
+      ...store,
+      help: 'state store: a SQLite file or a postgres:// URL; default the config store, else .prober/state.db',
+    },
     location,
-    host: { type: 'string', arg: 'H', help: 'interface to serve on; default the config server.host, else 127.0.0.1', check: text() },
+    host: {
+      type: 'string',
+      arg: 'H',
+      help: 'interface to serve on; default the config server.host, else 127.0.0.1',
+      check: text(),
+    },
     port: {
       type: 'string',
       arg: 'N',

@@ -9,7 +9,15 @@ import { list, oneOf, pairs, text } from '../flag-checks.js';
  * pino's levels, spelled here rather than imported from log.ts so that help and argument parsing do not load pino
  * (test/unit/flag-checks.test.ts checks the two lists are the same).
  */
-export const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly (Level | 'silent')[];
+export const LOG_LEVEL_NAMES = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const satisfies readonly (Level | 'silent')[];
 
 export const config = {
   type: 'string',

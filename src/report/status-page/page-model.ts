@@ -109,7 +109,10 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
     environment ??= docs[0]?.environment;
     const results = docs.flatMap((d) => pick(d, name)).reverse();
     const latest = results.at(-1);
-    const [day, week] = await Promise.all([store.uptime(name, new Date(now.getTime() - 24 * HOUR_MS)), store.uptime(name, new Date(now.getTime() - 7 * 24 * HOUR_MS))]);
+    const [day, week] = await Promise.all([
+      store.uptime(name, new Date(now.getTime() - 24 * HOUR_MS)),
+      store.uptime(name, new Date(now.getTime() - 7 * 24 * HOUR_MS)),
+    ]);
     journeys.push({
       journey: name,
       description: latest?.description ?? configured.get(name)?.description ?? '',
@@ -119,9 +122,18 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
       lastRunAt: latest?.startedAt,
       uptime24h: ratio(day),
       uptime7d: ratio(week),
-      runs: results.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs })),
+      runs: results.map((r) => ({
+        runId: r.runId,
+        status: r.status,
+        startedAt: r.startedAt,
+        durationMs: r.durationMs,
+      })),
       latency: stepSeries(results.slice(-chartRuns)),
-      failures: failureRows(results, options.failures ?? 5).map((f) => (options.artifactLink === undefined ? f : { ...f, artifacts: f.artifacts.map((a) => onReplica(options.artifactLink!(a), f.artifactsUrl)) })),
+      failures: failureRows(results, options.failures ?? 5).map((f) =>
+        options.artifactLink === undefined
+          ? f
+          : { ...f, artifacts: f.artifacts.map((a) => onReplica(options.artifactLink!(a), f.artifactsUrl)) },
+      ),
       locations: latestByLocation(results),
       quorum: await options.quorum?.(name),
     });
@@ -137,7 +149,9 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
 type Picked = JourneyResult & { runId: string; location?: string | undefined; artifactsUrl?: string | undefined };
 
 function pick(doc: RunResult, journey: string): Picked[] {
-  return doc.journeys.filter((j) => j.journey === journey).map((j) => ({ ...j, runId: doc.runId, location: doc.location, artifactsUrl: doc.artifactsUrl }));
+  return doc.journeys
+    .filter((j) => j.journey === journey)
+    .map((j) => ({ ...j, runId: doc.runId, location: doc.location, artifactsUrl: doc.artifactsUrl }));
 }
 
 /** A relative artifact link made absolute on the replica that wrote it (fleet); one box keeps it relative. */
@@ -149,7 +163,9 @@ function onReplica(link: string, artifactsUrl: string | undefined): string {
 /** `results` oldest first: the last one seen per location is its latest. */
 function latestByLocation(results: readonly Picked[]): LocationMark[] {
   const latest = new Map<string, LocationMark>();
-  for (const r of results) if (r.location !== undefined) latest.set(r.location, { location: r.location, status: r.status, verdict: r.verdict, startedAt: r.startedAt });
+  for (const r of results)
+    if (r.location !== undefined)
+      latest.set(r.location, { location: r.location, status: r.status, verdict: r.verdict, startedAt: r.startedAt });
   return [...latest.values()].sort((a, b) => a.location.localeCompare(b.location));
 }
 
@@ -196,7 +212,14 @@ function failureRows(results: readonly Picked[], limit: number): FailureRow[] {
         category: f.category,
         message: f.message,
         // Screenshots and traces of any step of the run (the failing step's first).
-        artifacts: [...new Set(r.steps.filter((s) => s.name === f.step).concat(r.steps).flatMap((s) => s.artifacts ?? []))],
+        artifacts: [
+          ...new Set(
+            r.steps
+              .filter((s) => s.name === f.step)
+              .concat(r.steps)
+              .flatMap((s) => s.artifacts ?? []),
+          ),
+        ],
         ...(r.location === undefined ? {} : { location: r.location }),
         ...(r.artifactsUrl === undefined ? {} : { artifactsUrl: r.artifactsUrl }),
       };

@@ -20,9 +20,17 @@ const LABEL: Record<JourneyPanel['status'], string> & Record<string, string> = {
  * (the daemon also sends a CSP that forbids them), so it reads the same with JavaScript off and works offline.
  */
 export function renderStatusPage(model: StatusPageModel): string {
-  const worst = model.journeys.find((j) => j.status === 'fail') ?? model.journeys.find((j) => j.status === 'error' || j.status === 'degraded');
-  const headline = model.journeys.length === 0 ? 'No journeys yet' : worst === undefined ? 'All journeys operational' : `${worst.journey}: ${LABEL[worst.status]}`;
-  const refresh = model.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${model.refreshSeconds}">`;
+  const worst =
+    model.journeys.find((j) => j.status === 'fail') ??
+    model.journeys.find((j) => j.status === 'error' || j.status === 'degraded');
+  const headline =
+    model.journeys.length === 0
+      ? 'No journeys yet'
+      : worst === undefined
+        ? 'All journeys operational'
+        : `${worst.journey}: ${LABEL[worst.status]}`;
+  const refresh =
+    model.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${model.refreshSeconds}">`;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +64,10 @@ ${locationList(j)}<p class="desc">${j.description}${j.schedule === undefined ? '
 <dl class="uptime"><div><dt>Uptime 24 h</dt><dd data-window="24h">${percentText(j.uptime24h)}</dd></div><div><dt>Uptime 7 d</dt><dd data-window="7d">${percentText(j.uptime7d)}</dd></div><div><dt>Runs shown</dt><dd>${j.runs.length}</dd></div></dl>
 <h3>Last ${j.runs.length} runs</h3>
 ${runStrip(j.runs, STRIP_SLOTS)}
-<p class="key">${joinHtml(statuses.map((s) => html`<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`), ' ')}</p>
+<p class="key">${joinHtml(
+    statuses.map((s) => html`<span><i style="background:${STATUS_COLOR[s]}"></i>${s}</span>`),
+    ' ',
+  )}</p>
 <h3>Step latency</h3>
 ${latencyChart(j.latency, caption, chartTimes)}
 <h3>Last failures</h3>
@@ -73,7 +84,8 @@ function locationList(j: JourneyPanel): Html {
       : html`<p class="quorum" data-alert="${q.firing ? 'firing' : 'ok'}">Alert ${q.firing ? 'firing' : 'not firing'}: fires while ${q.required} of ${q.failing.length + q.passing.length + q.stale.length} locations fail · failing: ${q.failing.join(', ') || 'none'}${q.stale.length === 0 ? '' : ` · no recent result: ${q.stale.join(', ')}`}</p>\n`;
   if (j.locations.length === 0) return quorum;
   const items = j.locations.map(
-    (l) => html`<li data-location="${l.location}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${l.location}</b> ${LABEL[l.status]} · ${l.startedAt}</li>`,
+    (l) =>
+      html`<li data-location="${l.location}" data-status="${l.status}"><i style="background:${STATUS_COLOR[l.status]}"></i><b>${l.location}</b> ${LABEL[l.status]} · ${l.startedAt}</li>`,
   );
   return html`${quorum}<ul class="locations" aria-label="Latest result per location">${items}</ul>\n`;
 }
@@ -81,7 +93,9 @@ function locationList(j: JourneyPanel): Html {
 function failureTable(rows: readonly FailureRow[]): Html {
   if (rows.length === 0) return html`<p class="empty">No failures among the runs shown.</p>`;
   const body = rows.map((f) => {
-    const links = f.artifacts.map((a, i) => html`<a href="${artifactHref(a)}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`);
+    const links = f.artifacts.map(
+      (a, i) => html`<a href="${artifactHref(a)}">${i === 0 ? 'screenshot' : `artifact ${i + 1}`}</a>`,
+    );
     const where = f.location === undefined ? '' : html` <span class="svc">(${f.location})</span>`;
     return html`<tr class="${f.status}"><td>${f.startedAt}${where}</td><td><code>${f.step}</code></td><td>${f.service}</td><td>${f.category}</td><td>${f.message}</td><td>${links.length === 0 ? '–' : joinHtml(links, ' ')}</td></tr>`;
   });
@@ -91,7 +105,6 @@ function failureTable(rows: readonly FailureRow[]): Html {
 function slug(name: string): string {
   return `journey-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
-
 
 const CSS = html`
 :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;background:#f7f8fa}

@@ -33,7 +33,10 @@ export function latencyChart(series: readonly StepSeries[], caption: string, tim
   const runs = Math.max(0, ...series.map((s) => s.points.length));
   if (runs === 0) return html`<p class="empty">No latency data yet.</p>`;
   const highest = Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null)));
-  const yScale = scaleLinear().domain([0, highest]).nice(TICKS).range([H - PAD.bottom, PAD.top]);
+  const yScale = scaleLinear()
+    .domain([0, highest])
+    .nice(TICKS)
+    .range([H - PAD.bottom, PAD.top]);
   const at = times.map((t) => new Date(t));
   const first = at[0] ?? new Date(0);
   const xScale = scaleUtc()
@@ -49,24 +52,27 @@ export function latencyChart(series: readonly StepSeries[], caption: string, tim
         html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}"/><text class="axis" x="${PAD.left - 6}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end">${formatMs(ms)}</text>`,
     );
   const timeLabel = xScale.tickFormat();
-  const timeAxis = (at.length > 1 && first.getTime() !== at.at(-1)?.getTime() ? xScale.ticks(TICKS) : [first])
-    .map((t) => html`<text class="axis time" x="${xScale(t).toFixed(1)}" y="${H - 6}" text-anchor="middle">${timeLabel(t)}</text>`);
-  const lines = series
-    .map((s, k) => {
-      const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
-      const segments = splitSegments(s.points).map(
-        (seg) =>
-          html`<polyline class="series" data-step="${s.step}" fill="none" stroke="${color}" stroke-width="1.8" points="${seg.map(([i, ms]) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"><title>${s.step} (${s.service})</title></polyline>`,
-      );
-      const guide = s.p95 === undefined ? '' : html`<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
-      return html`<g class="step" data-step="${s.step}">${guide}${segments}</g>`;
-    });
-  const legend = series
-    .map((s, k) => {
-      const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
-      const stats = `p50 ${s.p50 === undefined ? '–' : formatMs(s.p50)} · p95 ${s.p95 === undefined ? '–' : formatMs(s.p95)}`;
-      return html`<li data-step="${s.step}"><span class="swatch" style="background:${color}"></span><code>${s.step}</code> <span class="svc">${s.service}</span> <span class="pct">${stats}</span></li>`;
-    });
+  const timeAxis = (at.length > 1 && first.getTime() !== at.at(-1)?.getTime() ? xScale.ticks(TICKS) : [first]).map(
+    (t) =>
+      html`<text class="axis time" x="${xScale(t).toFixed(1)}" y="${H - 6}" text-anchor="middle">${timeLabel(t)}</text>`,
+  );
+  const lines = series.map((s, k) => {
+    const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
+    const segments = splitSegments(s.points).map(
+      (seg) =>
+        html`<polyline class="series" data-step="${s.step}" fill="none" stroke="${color}" stroke-width="1.8" points="${seg.map(([i, ms]) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"><title>${s.step} (${s.service})</title></polyline>`,
+    );
+    const guide =
+      s.p95 === undefined
+        ? ''
+        : html`<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
+    return html`<g class="step" data-step="${s.step}">${guide}${segments}</g>`;
+  });
+  const legend = series.map((s, k) => {
+    const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
+    const stats = `p50 ${s.p50 === undefined ? '–' : formatMs(s.p50)} · p95 ${s.p95 === undefined ? '–' : formatMs(s.p95)}`;
+    return html`<li data-step="${s.step}"><span class="swatch" style="background:${color}"></span><code>${s.step}</code> <span class="svc">${s.service}</span> <span class="pct">${stats}</span></li>`;
+  });
   return html`<figure class="chart"><svg class="latency-chart" role="img" aria-label="${caption}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">${grid}${lines}${timeAxis}</svg><figcaption>${caption}</figcaption><ul class="legend">${legend}</ul></figure>`;
 }
 

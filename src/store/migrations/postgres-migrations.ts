@@ -129,11 +129,14 @@ export async function migratePostgres(client: ClientBase): Promise<number> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS prober_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS prober_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM prober_schema_migrations');
     const current = rows[0]?.v ?? 0;
     const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
-    if (current > latest) throw new Error(`the state store was written by a newer prober (schema ${current}, this prober knows ${latest})`);
+    if (current > latest)
+      throw new Error(`the state store was written by a newer prober (schema ${current}, this prober knows ${latest})`);
     for (const m of POSTGRES_MIGRATIONS.filter((x) => x.version > current)) {
       await client.query(m.sql);
       await client.query('INSERT INTO prober_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);

@@ -4,7 +4,11 @@ import { defineConfig } from 'golden-path-prober';
 
 export default defineConfig({
   environment: 'staging',
-  targets: { auth: 'https://auth.staging.example.com', backend: 'https://api.staging.example.com', web: 'https://app.staging.example.com' },
+  targets: {
+    auth: 'https://auth.staging.example.com',
+    backend: 'https://api.staging.example.com',
+    web: 'https://app.staging.example.com',
+  },
   probes: ['/usr/local/lib/node_modules/golden-path-prober/probes/golden-path-api.ts'],
   secrets: { password: '${env:AUTH_PASSWORD}' },
   variables: { email: 'prober@staging.example.com' },
