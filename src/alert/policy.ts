@@ -227,7 +227,8 @@ function event(s: JourneyAlertState, run: JourneyRun, quorum?: QuorumStatus): Om
   };
 }
 
-function lastResult(run: JourneyRun): LastResult {
+/** What an alert says about the newest run (the journey's policy and the prober: condition both use it). */
+export function lastResult(run: JourneyRun): LastResult {
   const r = run.result;
   return {
     runId: run.runId,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { StateFormat } from './alert-state-format.js';
 import { nextAnnouncement, Phase } from './announce.js';
 import { LastResult, proberAlertKey, type AlertEvent } from './notification.js';
-import { firingEvent, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
+import { firingEvent, lastResult, type JourneyRun, type PolicyConfig, type PolicyOutcome } from './policy.js';
 
 /** Something wrong with the prober itself that is not a run's error (an alert state it had to quarantine). */
 const Condition = z.object({ since: z.iso.datetime(), message: z.string().min(1) }).strict();
@@ -205,15 +205,4 @@ function verdictOf(
   }
   const also = conditions.length > 0 ? `; also: ${conditions.join('; ')}` : '';
   return `The prober cannot judge ${environment}: ${journey} ended in a prober error ${streak ?? config.proberErrorThreshold} times in a row (${last.verdict})${also}`;
-}
-
-function lastResult(run: JourneyRun): LastResult {
-  const r = run.result;
-  return {
-    runId: run.runId,
-    status: r.status,
-    startedAt: r.startedAt,
-    verdict: r.verdict,
-    ...(r.failure === undefined ? {} : { failure: r.failure }),
-  };
 }
