@@ -67,32 +67,41 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
 
 /**
  * Waits for the step body inside the journey's probe scope; it rejects on the step's deadline (even when the body
- * ignores its signal) and on a fault of the journey's code (an unhandled rejection) while it runs.
+ * ignores its signal) and on a fault of the journey's code (an unhandled rejection) while it runs. One promise
+ * rather than a race of three: a step pays for this on every run of every journey.
  */
-async function settleBody(
+function settleBody(
   body: () => unknown,
   scope: StepScope,
   run: Pick<StepRun, 'probeScope' | 'onFault'>,
 ): Promise<void> {
-  let failWithFault: (err: StepFailure) => void = () => undefined;
-  const faulted = new Promise<never>((_, reject) => (failWithFault = reject));
-  faulted.catch(() => undefined); // settles the race below, or nobody is waiting any more
-  run.onFault((message) => failWithFault(new StepFailure('prober', message)));
-  const work = runInProbeScope(run.probeScope, () => Promise.resolve().then(body));
-  await untilAborted(Promise.race([work, faulted]), scope.signal);
-}
-
-/** A probe that ignores its signal must still not outlive its deadline. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  // Already aborted (a signal during the browser launch): the step body was started anyway, and its rejection
-  // (Playwright's "operation was aborted") must be observed here, or Node ends the process with exit 1.
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
+  const { signal } = scope;
+  return new Promise<void>((resolve, reject) => {
+    // Already aborted (a signal during the browser launch): the body is started anyway, and its rejection
+    // (Playwright's "operation was aborted") is observed below, or Node would end the process with exit 1.
     const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    run.onFault((message) => reject(new StepFailure('prober', message)));
+    const settled = () => signal.removeEventListener('abort', onAbort);
+    let work: unknown;
+    try {
+      work = runInProbeScope(run.probeScope, body);
+    } catch (err) {
+      settled();
+      reject(err);
+      return;
+    }
+    // A probe that ignores its signal must still not outlive its deadline: whichever settles first wins.
+    Promise.resolve(work).then(
+      () => {
+        settled();
+        resolve();
+      },
+      (err: unknown) => {
+        settled();
+        reject(err);
+      },
+    );
   });
 }

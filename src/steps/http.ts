@@ -85,7 +85,8 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
     const tag = new RequestTag(scope.deadline);
     const evidence = { method, url: safeUrl(url), timings: {} as Record<string, number> };
     const headers = requestHeaders(scope, options);
-    const cookie = await cookieHeader(jar, url, headers.cookie);
+    const pending = cookieHeader(jar, url, headers.cookie);
+    const cookie = pending instanceof Promise ? await pending : pending;
     if (cookie !== undefined) headers.cookie = cookie;
     const body =
       options.json !== undefined
@@ -113,7 +114,8 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
     const headersMs = performance.now() - started;
     const { reused, ...connect } = tag.connect();
     const requestId = headerValue(res.headers['x-request-id']);
-    await storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
+    const stored = storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
+    if (stored !== undefined) await stored;
     // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
     // too; reading the body later adds its time to the same entry.
     const timings: Record<string, number> = { ...connect, headersMs };

@@ -37,7 +37,8 @@ export function createWsClient(
     const framing = framingFor(options.frames);
     const headers = requestHeaders(scope, options);
     for (const credential of subprotocolCredentials(options.protocols ?? [])) scope.markSecret(credential);
-    const cookie = await cookieHeader(jar, url, headers.cookie);
+    const pending = cookieHeader(jar, url, headers.cookie);
+    const cookie = pending instanceof Promise ? await pending : pending;
     if (cookie !== undefined) headers.cookie = cookie;
     return new Promise<WsConnection<unknown>>((resolve, reject) => {
       const started = performance.now();
