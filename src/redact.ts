@@ -43,7 +43,8 @@ export class Redactor {
   private ordered: string[] | undefined;
 
   add(value: string | undefined): void {
-    if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+    // Known already (a bearer token is marked again by every request that sends it): its forms were added then.
+    if (value === undefined || value.length < MIN_SECRET_LENGTH || this.values.has(value)) return;
     for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
       if (form.length >= MIN_SECRET_LENGTH && !this.values.has(form)) {
         this.values.add(form);

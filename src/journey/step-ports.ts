@@ -99,6 +99,28 @@ export type StepIoFactory = (
   run: JourneyRun,
 ) => ((scope: StepScope) => StepIo) | Promise<(scope: StepScope) => StepIo>;
 
+/** Where `ctx` keeps its step's io, for the shared getters below. */
+const IO = Symbol('io');
+
+/**
+ * One getter per client name, shared by every step's `ctx`: the same getter everywhere lets V8 share the object's
+ * shape, where a closure per step and client made every `ctx` a slow dictionary object.
+ */
+const forwarders = new Map<string, PropertyDescriptor>();
+function forwarder(key: string): PropertyDescriptor {
+  let descriptor = forwarders.get(key);
+  if (descriptor === undefined) {
+    descriptor = {
+      enumerable: true,
+      get(this: { [IO]: StepIo }) {
+        return this[IO][key as keyof StepIo];
+      },
+    };
+    forwarders.set(key, descriptor);
+  }
+  return descriptor;
+}
+
 /**
  * `target` with every client of `io` as a getter (not a copy: `page` throws when no browser is configured, and must
  * only do so when a step uses it). `collectArtifacts` stays the runner's.
@@ -107,9 +129,10 @@ export function withClients<T extends object>(
   target: T,
   io: StepIo,
 ): T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'> {
+  Object.defineProperty(target, IO, { value: io });
   for (const key of Object.keys(io)) {
     if (RUNNER_HOOKS.has(key)) continue;
-    Object.defineProperty(target, key, { get: () => io[key as keyof StepIo], enumerable: true });
+    Object.defineProperty(target, key, forwarder(key));
   }
   return target as T & Omit<StepIo, 'collectArtifacts' | 'explainFailure'>;
 }

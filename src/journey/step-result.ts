@@ -8,7 +8,10 @@ export function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** The result of a step that ran: its outcome, timings, and the evidence its helpers recorded. */
+/**
+ * The result of a step that ran: its outcome, timings, and the evidence its helpers recorded. Built by assignment in
+ * the schema's key order rather than by spreading optional parts: every step of every run passes here.
+ */
 export function stepResult(
   s: StepDefinition,
   step: OpenStep,
@@ -16,26 +19,28 @@ export function stepResult(
   ended: { outcome: StepOutcome; durationMs: number; artifacts: string[] },
 ): StepResult {
   const { http, metrics } = step;
-  const requestIds = http.flatMap((h) => (h.requestId === undefined ? [] : [h.requestId]));
-  return {
-    name: s.name,
-    service: s.service,
-    ...ended.outcome,
-    startedAt: step.startedAt.toISOString(),
-    durationMs: ended.durationMs,
-    ...(run.budgetMs === undefined ? {} : { budgetMs: run.budgetMs }),
-    timeoutMs: run.timeoutMs,
-    ...(s.always ? { always: true } : {}),
-    ...(s.location === undefined ? {} : { location: s.location }),
-    evidence: {
-      traceId: run.traceId,
-      spanId: step.spanId,
-      ...(requestIds.length > 0 ? { requestIds } : {}),
-      ...(http.length > 0 ? { http } : {}),
-      ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
-    },
-    ...(ended.artifacts.length > 0 ? { artifacts: ended.artifacts } : {}),
-  };
+  const { status, skipReason, error } = ended.outcome;
+  const result: StepResult = { name: s.name, service: s.service, status } as StepResult;
+  if (skipReason !== undefined) result.skipReason = skipReason;
+  if (error !== undefined) result.error = error;
+  result.startedAt = step.startedAt.toISOString();
+  result.durationMs = ended.durationMs;
+  if (run.budgetMs !== undefined) result.budgetMs = run.budgetMs;
+  result.timeoutMs = run.timeoutMs;
+  if (s.always) result.always = true;
+  if (s.location !== undefined) result.location = s.location;
+  const evidence: NonNullable<StepResult['evidence']> = { traceId: run.traceId, spanId: step.spanId };
+  const requestIds: string[] = [];
+  for (const h of http) if (h.requestId !== undefined) requestIds.push(h.requestId);
+  if (requestIds.length > 0) evidence.requestIds = requestIds;
+  if (http.length > 0) evidence.http = http;
+  for (const _ in metrics) {
+    evidence.metrics = metrics;
+    break;
+  }
+  result.evidence = evidence;
+  if (ended.artifacts.length > 0) result.artifacts = ended.artifacts;
+  return result;
 }
 
 /** A step that never ran is recorded as `skipped` with the reason, never left out. */

@@ -4,6 +4,7 @@ import { request, type Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { StepFailure } from '../journey/errors.js';
 import type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
+import type { HttpEvidence } from '../journey/result-schema.js';
 import type { StepKind, StepScope } from '../journey/step-ports.js';
 import type { CookieJar } from 'tough-cookie';
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
@@ -83,7 +84,7 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
     const started = performance.now();
     const budget = remainingMs(scope);
     const tag = new RequestTag(scope.deadline);
-    const evidence = { method, url: safeUrl(url), timings: {} as Record<string, number> };
+    const shownUrl = safeUrl(url);
     const headers = requestHeaders(scope, options);
     const pending = cookieHeader(jar, url, headers.cookie);
     const cookie = pending instanceof Promise ? await pending : pending;
@@ -107,30 +108,33 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
         bodyTimeout: budget,
       });
     } catch (err) {
-      const { reused, ...timings } = tag.connect();
-      scope.recordHttp({ ...evidence, ...(reused === undefined ? {} : { reused }), timings });
+      const connect = tag.connect();
+      const failed = { method, url: shownUrl } as HttpEvidence;
+      if (connect.reused) failed.reused = true;
+      failed.timings = connect.connectMs === undefined ? {} : { connectMs: connect.connectMs };
+      scope.recordHttp(failed);
       throw err;
     }
     const headersMs = performance.now() - started;
-    const { reused, ...connect } = tag.connect();
+    const connect = tag.connect();
     const requestId = headerValue(res.headers['x-request-id']);
     const stored = storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
     if (stored !== undefined) await stored;
     // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
     // too; reading the body later adds its time to the same entry.
-    const timings: Record<string, number> = { ...connect, headersMs };
-    scope.recordHttp({
-      ...evidence,
-      status: res.statusCode,
-      ...(requestId === undefined ? {} : { requestId }),
-      ...(reused === undefined ? {} : { reused }),
-      timings,
-    });
+    // Built by assignment in the schema's key order, not by spreads: every request of every run passes here.
+    const timings: Record<string, number> =
+      connect.connectMs === undefined ? { headersMs } : { connectMs: connect.connectMs, headersMs };
+    const entry = { method, url: shownUrl, status: res.statusCode } as HttpEvidence;
+    if (requestId !== undefined) entry.requestId = requestId;
+    if (connect.reused) entry.reused = true;
+    entry.timings = timings;
+    scope.recordHttp(entry);
 
     if (!statusMatches(res.statusCode, options.expect)) {
       // Read to the end (bounded by the step's deadline), so the connection goes back to the pool.
       await res.body.dump().catch(() => undefined);
-      throw statusFailure(res.statusCode, `${method} ${safeUrl(url)}`, options.expect);
+      throw statusFailure(res.statusCode, `${method} ${shownUrl}`, options.expect);
     }
 
     let cached: Promise<string> | undefined;
