@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { StepFailure } from '../journey/errors.js';
 import type { CookieJar } from 'tough-cookie';
 import type { WaitOptions, WsClient, WsConnection, WsConnectOptions, WsFrames } from '../journey/step-clients.js';
+import type { HttpEvidence } from '../journey/result-schema.js';
 import type { JourneyResources, StepKind, StepScope } from '../journey/step-ports.js';
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
 import { MessageQueue } from './message-queue.js';
@@ -73,14 +74,15 @@ export function createWsClient(
       });
       const onAbort = () => socket.terminate();
       scope.signal.addEventListener('abort', onAbort, { once: true });
-      const record = (status: number | undefined, requestId?: string) =>
-        scope.recordHttp({
-          method: 'GET',
-          url: safeUrl(url),
-          ...(status === undefined ? {} : { status }),
-          ...(requestId === undefined ? {} : { requestId }),
-          timings: { headersMs: performance.now() - started },
-        });
+      const record = (status: number | undefined, requestId?: string) => {
+        const headersMs = performance.now() - started;
+        // By assignment in the schema's key order, as for HTTP: the upgrade of every run's socket passes here.
+        const entry = { method: 'GET', url: safeUrl(url) } as HttpEvidence;
+        if (status !== undefined) entry.status = status;
+        if (requestId !== undefined) entry.requestId = requestId;
+        entry.timings = { headersMs };
+        scope.recordHttp(entry);
+      };
 
       socket.once('unexpected-response', (_req, res) => {
         record(res.statusCode, headerValue(res.headers['x-request-id']));
