@@ -1,3 +1,4 @@
+import type { AbortSource } from './deadline-signal.js';
 import type { ErrorMapper } from './map-error.js';
 import type { Redactor } from '../redact.js';
 import type { StepResult } from './result-schema.js';
@@ -28,10 +29,10 @@ export interface StepRun {
   ioForStep: (scope: StepScope) => StepIo;
   timeoutMs: number;
   budgetMs: number | undefined;
-  parent: AbortSignal;
+  parent: AbortSource;
   parentDeadline: number;
   journeyTimeout: { readonly aborted: boolean } | undefined;
-  outer: AbortSignal;
+  outer: AbortSource;
   probeScope: ProbeScope;
   /** Where this journey's probe faults go while the step runs (undefined once it ended). */
   onFault: (fail: ((message: string) => void) | undefined) => void;
@@ -75,7 +76,7 @@ function settleBody(
   scope: StepScope,
   run: Pick<StepRun, 'probeScope' | 'onFault'>,
 ): Promise<void> {
-  const { signal } = scope;
+  const signal = scope.abort;
   return new Promise<void>((resolve, reject) => {
     // Already aborted (a signal during the browser launch): the body is started anyway, and its rejection
     // (Playwright's "operation was aborted") is observed below, or Node would end the process with exit 1.

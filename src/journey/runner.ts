@@ -5,7 +5,7 @@ import type { JourneyResult, StepResult } from './result-schema.js';
 import type { JourneyDefinition } from './define.js';
 import type { JourneyResources, StepIoFactory, StepScope } from './step-ports.js';
 import type { ProbeScope } from './containment.js';
-import { deadlineSignal } from './deadline-signal.js';
+import { Deadline, NEVER_ABORTS, type AbortSource } from './deadline-signal.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { runStep } from './run-step.js';
 import { round, skippedResult } from './step-result.js';
@@ -67,12 +67,11 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const startedAt = new Date();
   const t0 = performance.now();
   const traceId = randomHexId(16);
-  const outer = opts.signal ?? new AbortController().signal;
+  const outer: AbortSource = opts.signal ?? NEVER_ABORTS;
   const journeyTimeoutMs = opts.timeoutMs ?? def.timeoutMs;
   // Unreferenced, as AbortSignal.timeout's: each step's own timer keeps the process alive while it runs.
-  const journeyBound = deadlineSignal(outer, journeyTimeoutMs, { ref: false });
+  const journeyBound = new Deadline(outer, journeyTimeoutMs, { ref: false });
   const journeyTimeout = journeyBound.timedOut;
-  const journeySignal = journeyBound.signal;
   const journeyDeadline = Date.now() + journeyTimeoutMs;
   const vars = makeVars();
   // Faults of this journey's code (an unhandled rejection, a throw from a timer, process.exit) end its running
@@ -122,7 +121,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         timeoutMs: override?.timeoutMs ?? s.timeoutMs,
         budgetMs: override?.budgetMs ?? s.budgetMs,
         // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
-        parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeySignal,
+        parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeyBound,
         parentDeadline: s.always ? Number.POSITIVE_INFINITY : journeyDeadline,
         journeyTimeout: s.always ? undefined : journeyTimeout,
         outer,
@@ -160,7 +159,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   return result;
 }
 
-function cleanupSignal(outer: AbortSignal, boundMs: number): AbortSignal {
-  if (!outer.aborted) return new AbortController().signal;
+function cleanupSignal(outer: AbortSource, boundMs: number): AbortSource {
+  if (!outer.aborted) return NEVER_ABORTS;
   return AbortSignal.timeout(boundMs);
 }

@@ -28,7 +28,10 @@ export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, r
       runId: run.runId,
       journey: run.journey,
       step: s.name,
-      signal: scope.signal,
+      // A getter: the step's AbortSignal is made only for a probe that reads it.
+      get signal() {
+        return scope.signal;
+      },
       deadline: scope.deadline,
       tagHeaders: scope.tagHeaders,
       defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),

@@ -1,3 +1,4 @@
+import type { AbortSource } from './deadline-signal.js';
 import { classifyFailure } from './classify-failure.js';
 import type { StepDefinition } from './define.js';
 import { isStepSkipped } from './errors.js';
@@ -21,7 +22,7 @@ export interface ThrownContext {
   /** The journey's own timeout signal (absent for a cleanup step, which outlives it). */
   journeyTimeout: { readonly aborted: boolean } | undefined;
   /** Cancellation from outside the run (shutdown). */
-  outer: AbortSignal;
+  outer: AbortSource;
   journeyMapError: ErrorMapper | undefined;
   targets: Readonly<Record<string, string>>;
 }

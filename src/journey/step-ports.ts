@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Page } from 'playwright-core';
+import type { AbortSource } from './deadline-signal.js';
 import type { HttpEvidence } from './result-schema.js';
 import type { HttpClient, SseClient, WsClient } from './step-clients.js';
 
@@ -10,8 +11,10 @@ import type { HttpClient, SseClient, WsClient } from './step-clients.js';
 
 /** What a step helper needs from the running step: its deadline, tagging headers and an evidence sink. */
 export interface StepScope {
-  /** Aborts at the step deadline or when the journey is cancelled. */
+  /** Aborts at the step deadline or when the journey is cancelled. Made on first use; `abort` costs less. */
   readonly signal: AbortSignal;
+  /** The same deadline without an `AbortSignal`: what the adapters and undici listen to. */
+  readonly abort: AbortSource;
   /** Absolute deadline (epoch ms); every timeout a helper sets is derived from it, never a library default. */
   readonly deadline: number;
   readonly maxBodyBytes: number;

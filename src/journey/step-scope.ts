@@ -3,7 +3,7 @@ import { randomHexId } from './random-id.js';
 import type { Redactor } from '../redact.js';
 import type { HttpEvidence } from './result-schema.js';
 import type { StepScope } from './step-ports.js';
-import { deadlineSignal } from './deadline-signal.js';
+import { Deadline, type AbortSource } from './deadline-signal.js';
 
 /** What opening a step needs from its journey run. */
 export interface StepScopeInput {
@@ -13,8 +13,8 @@ export interface StepScopeInput {
   maxBodyBytes: number;
   redactor: Redactor;
   timeoutMs: number;
-  /** The journey's signal, or a cleanup step's own bounded one. */
-  parent: AbortSignal;
+  /** The journey's deadline, or a cleanup step's own bounded signal. */
+  parent: AbortSource;
   /** The journey's deadline (epoch ms); infinite for a cleanup step. */
   parentDeadline: number;
 }
@@ -41,14 +41,17 @@ export function openStep(input: StepScopeInput): OpenStep {
   const startedAt = new Date();
   const t0 = performance.now();
   // A referenced timer: it also keeps the process alive until the deadline can report the timeout.
-  const bound = deadlineSignal(input.parent, input.timeoutMs, { ref: true });
-  const signal = bound.signal;
+  const bound = new Deadline(input.parent, input.timeoutMs, { ref: true });
   const startMs = Date.now();
   const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
   const http: HttpEvidence[] = [];
   const spanId = randomHexId(8);
   const scope: StepScope = {
-    signal,
+    // Made on first use (a probe reading ctx.signal, a browser or TCP step): most API steps never need one.
+    get signal() {
+      return bound.signal;
+    },
+    abort: bound,
     deadline,
     maxBodyBytes: input.maxBodyBytes,
     tagHeaders: () => ({
@@ -68,6 +71,6 @@ export function openStep(input: StepScopeInput): OpenStep {
     http,
     metrics: {},
     elapsedMs: () => performance.now() - t0,
-    close: bound.close,
+    close: () => bound.close(),
   };
 }

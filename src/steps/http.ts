@@ -101,7 +101,8 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
         method: method as 'GET',
         headers,
         body,
-        signal: scope.signal,
+        // The step's deadline itself, which undici accepts as an EventTarget: no AbortSignal made per step.
+        signal: scope.abort as unknown as AbortSignal,
         dispatcher: pool,
         opaque: tag,
         headersTimeout: budget,

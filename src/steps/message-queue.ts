@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Deadline, type AbortSource } from '../journey/deadline-signal.js';
 import { StepFailure } from '../journey/errors.js';
 import type { WaitOptions } from '../journey/step-clients.js';
 
@@ -52,15 +53,18 @@ export class MessageQueue<T> {
 
   waitFor(
     predicate: (message: T, receivedAt: number) => boolean,
-    signal: AbortSignal,
+    signal: AbortSource,
     options: WaitOptions = {},
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-      const combined = timeout === undefined ? signal : AbortSignal.any([signal, timeout]);
+      // A wait's own timeout, inside the step's: unreferenced, as AbortSignal.timeout's, and closed when it settles.
+      const bound =
+        options.timeoutMs === undefined ? undefined : new Deadline(signal, options.timeoutMs, { ref: false });
+      const combined: AbortSource = bound ?? signal;
       const settle = () => {
         this.waiters.delete(waiter);
         combined.removeEventListener('abort', onAbort);
+        bound?.close();
       };
       const waiter: Waiter<T> = {
         offer: (entry, index) => {
@@ -84,7 +88,7 @@ export class MessageQueue<T> {
       };
       const onAbort = () =>
         waiter.fail(
-          timeout?.aborted === true && !signal.aborted
+          bound?.timedOut.aborted === true
             ? new StepFailure('timeout', `no ${options.describe ?? 'matching message'} within ${options.timeoutMs} ms`)
             : combined.reason,
         );

@@ -68,7 +68,7 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       })();
       return {
         waitFor: <T>(predicate: (e: SseEvent<T>) => boolean, opts: WaitOptions = {}) =>
-          queue.waitFor((e) => predicate(e as SseEvent<T>), opts.signal ?? resources.current().signal, opts) as Promise<
+          queue.waitFor((e) => predicate(e as SseEvent<T>), opts.signal ?? resources.current().abort, opts) as Promise<
             SseEvent<T>
           >,
         get events() {

@@ -69,14 +69,14 @@ async function connectOnce(
   const socket: Socket | TLSSocket = options.tls
     ? tlsConnect({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ...settings.tlsFor?.(url) })
     : new Socket().connect({ host, port });
-  const onAbort = () => socket.destroy(scope.signal.reason instanceof Error ? scope.signal.reason : undefined);
-  scope.signal.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => socket.destroy(scope.abort.reason instanceof Error ? scope.abort.reason : undefined);
+  scope.abort.addEventListener('abort', onAbort, { once: true });
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);
       socket.once('close', () =>
-        reject(scope.signal.reason ?? new StepFailure('network', `${host}:${port} closed the connection`)),
+        reject(scope.abort.reason ?? new StepFailure('network', `${host}:${port} closed the connection`)),
       );
     });
     const connectMs = Math.round((performance.now() - t0) * 10) / 10;
@@ -94,7 +94,7 @@ async function connectOnce(
       },
     };
   } finally {
-    scope.signal.removeEventListener('abort', onAbort);
+    scope.abort.removeEventListener('abort', onAbort);
     socket.destroy();
   }
 }

@@ -73,7 +73,7 @@ export function createWsClient(
         socket.once('close', () => clearTimeout(cut));
       });
       const onAbort = () => socket.terminate();
-      scope.signal.addEventListener('abort', onAbort, { once: true });
+      scope.abort.addEventListener('abort', onAbort, { once: true });
       const record = (status: number | undefined, requestId?: string) => {
         const headersMs = performance.now() - started;
         // By assignment in the schema's key order, as for HTTP: the upgrade of every run's socket passes here.
@@ -101,7 +101,7 @@ export function createWsClient(
         );
         void storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
       });
-      socket.once('error', (err) => reject(scope.signal.aborted ? scope.signal.reason : (handshakeFailure ?? err)));
+      socket.once('error', (err) => reject(scope.abort.aborted ? scope.abort.reason : (handshakeFailure ?? err)));
       socket.on('message', (data: Buffer, isBinary) => {
         try {
           const message = framing.decode(data, isBinary);
@@ -121,7 +121,7 @@ export function createWsClient(
         }
       });
       socket.once('open', () => {
-        scope.signal.removeEventListener('abort', onAbort);
+        scope.abort.removeEventListener('abort', onAbort);
         socket.on('error', (err: Error & { code?: string }) => {
           if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
             queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${maxPayload}-byte cap`));
@@ -131,7 +131,7 @@ export function createWsClient(
           send: (message) => socket.send(framing.encode(message)),
           waitFor: (first: unknown, second?: unknown, third?: unknown) => {
             const { accept, parse, opts } = waitArguments(first, second, third);
-            return queue.waitFor(accept, opts.signal ?? resources.current().signal, opts).then(parse);
+            return queue.waitFor(accept, opts.signal ?? resources.current().abort, opts).then(parse);
           },
           get messages() {
             return queue.received;
