@@ -4,7 +4,7 @@ import { boundedCleanup } from './map-error.js';
 import { suggestName } from './nearest-name.js';
 import { round } from './step-result.js';
 import type { OpenStep } from './step-scope.js';
-import { withClients, type JourneyResources, type StepIo } from './step-ports.js';
+import { withClients, type JourneyResources, type StepIo, type StepScope } from './step-ports.js';
 
 /** How long one `ctx.defer` cleanup may take at journey end. */
 const DEFER_BOUND_MS = 5_000;
@@ -23,37 +23,46 @@ export interface StepContextInput {
 /** The `ctx` a step function receives: the run's values, the step's scope, and every step kind's client from `io`. */
 export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, run: StepContextInput): StepContext {
   const { scope } = step;
-  return withClients<Omit<StepContext, keyof StepIo>>(
-    {
-      runId: run.runId,
-      journey: run.journey,
-      step: s.name,
-      // A getter: the step's AbortSignal is made only for a probe that reads it.
-      get signal() {
-        return scope.signal;
-      },
-      deadline: scope.deadline,
-      tagHeaders: scope.tagHeaders,
-      defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
-      vars: run.vars,
-      target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
-      secret: (name) => lookup(run.secrets, name, 'secret'),
-      variable: (name) => lookup(run.variables, name, 'variable'),
-      markSecret: scope.markSecret,
-      record: (metric, value) => {
-        step.metrics[metric] = round(value);
-      },
-      elapsedMs: step.elapsedMs,
-      skip: (reason) => {
-        throw new StepSkipped(reason);
-      },
-      fail: (category, message) => {
-        throw new StepFailure(category, message);
-      },
+  const ctx: Omit<StepContext, keyof StepIo | 'signal'> = {
+    runId: run.runId,
+    journey: run.journey,
+    step: s.name,
+    deadline: scope.deadline,
+    tagHeaders: scope.tagHeaders,
+    defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
+    vars: run.vars,
+    target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
+    secret: (name) => lookup(run.secrets, name, 'secret'),
+    variable: (name) => lookup(run.variables, name, 'variable'),
+    markSecret: scope.markSecret,
+    record: (metric, value) => {
+      step.metrics[metric] = round(value);
     },
-    io,
-  );
+    elapsedMs: step.elapsedMs,
+    skip: (reason) => {
+      throw new StepSkipped(reason);
+    },
+    fail: (category, message) => {
+      throw new StepFailure(category, message);
+    },
+  };
+  Object.defineProperty(ctx, SCOPE, { value: scope });
+  Object.defineProperty(ctx, 'signal', SIGNAL);
+  return withClients(ctx as Omit<StepContext, keyof StepIo>, io);
 }
+
+/** Where `ctx` keeps its step's scope, for the shared `signal` getter. */
+const SCOPE = Symbol('scope');
+/**
+ * `ctx.signal`, one getter shared by every step's `ctx`: the step's AbortSignal is made only for a probe that reads
+ * it (a getter in the object literal would be defined anew on every step).
+ */
+const SIGNAL: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [SCOPE]: StepScope }) {
+    return this[SCOPE].signal;
+  },
+};
 
 function lookup(map: Readonly<Record<string, string>>, name: string, kind: string): string {
   const value = map[name];

@@ -46,22 +46,7 @@ export function openStep(input: StepScopeInput): OpenStep {
   const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
   const http: HttpEvidence[] = [];
   const spanId = randomHexId(8);
-  const scope: StepScope = {
-    // Made on first use (a probe reading ctx.signal, a browser or TCP step): most API steps never need one.
-    get signal() {
-      return bound.signal;
-    },
-    abort: bound,
-    deadline,
-    maxBodyBytes: input.maxBodyBytes,
-    tagHeaders: () => ({
-      'user-agent': input.userAgent,
-      'x-synthetic-probe': input.runId,
-      traceparent: `00-${input.traceId}-${spanId}-01`,
-    }),
-    recordHttp: (e) => http.push(e),
-    markSecret: (v) => input.redactor.add(v),
-  };
+  const scope = new Scope(bound, deadline, input, spanId, http);
   return {
     scope,
     startedAt,
@@ -73,4 +58,37 @@ export function openStep(input: StepScopeInput): OpenStep {
     elapsedMs: () => performance.now() - t0,
     close: () => bound.close(),
   };
+}
+
+/**
+ * A class rather than an object literal: the literal's `signal` getter made V8 define an accessor on every step's
+ * scope at run time. The functions stay own properties, because adapters pass them on unbound (`scope.markSecret`).
+ */
+class Scope implements StepScope {
+  readonly maxBodyBytes: number;
+  readonly tagHeaders: () => Record<string, string>;
+  readonly recordHttp: (e: HttpEvidence) => void;
+  readonly markSecret: (value: string) => void;
+
+  constructor(
+    readonly abort: Deadline,
+    readonly deadline: number,
+    input: StepScopeInput,
+    spanId: string,
+    http: HttpEvidence[],
+  ) {
+    this.maxBodyBytes = input.maxBodyBytes;
+    this.tagHeaders = () => ({
+      'user-agent': input.userAgent,
+      'x-synthetic-probe': input.runId,
+      traceparent: `00-${input.traceId}-${spanId}-01`,
+    });
+    this.recordHttp = (e) => http.push(e);
+    this.markSecret = (v) => input.redactor.add(v);
+  }
+
+  /** Made on first use (a probe reading ctx.signal, a browser or TCP step): most API steps never need one. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 }
