@@ -4,7 +4,7 @@ import { boundedCleanup } from './map-error.js';
 import { suggestName } from './nearest-name.js';
 import { round } from './step-result.js';
 import type { OpenStep } from './step-scope.js';
-import { withClients, type JourneyResources, type StepIo, type StepScope } from './step-ports.js';
+import { sharedGetters, withClients, type JourneyResources, type StepIo, type StepScope } from './step-ports.js';
 
 /** How long one `ctx.defer` cleanup may take at journey end. */
 const DEFER_BOUND_MS = 5_000;
@@ -53,16 +53,8 @@ export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, r
 
 /** Where `ctx` keeps its step's scope, for the shared `signal` getter. */
 const SCOPE = Symbol('scope');
-/**
- * `ctx.signal`, one getter shared by every step's `ctx`: the step's AbortSignal is made only for a probe that reads
- * it (a getter in the object literal would be defined anew on every step).
- */
-const SIGNAL: PropertyDescriptor = {
-  enumerable: true,
-  get(this: { [SCOPE]: StepScope }) {
-    return this[SCOPE].signal;
-  },
-};
+/** `ctx.signal`: the step's AbortSignal, made only for a probe that reads it. */
+const SIGNAL = sharedGetters<{ [SCOPE]: StepScope }>((self) => self[SCOPE].signal)('signal');
 
 function lookup(map: Readonly<Record<string, string>>, name: string, kind: string): string {
   const value = map[name];

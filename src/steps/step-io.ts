@@ -1,5 +1,12 @@
 import { StepFailure } from '../journey/errors.js';
-import type { StepClients, StepIo, StepIoFactory, StepKindSettings, StepScope } from '../journey/step-ports.js';
+import {
+  sharedGetters,
+  type StepClients,
+  type StepIo,
+  type StepIoFactory,
+  type StepKindSettings,
+  type StepScope,
+} from '../journey/step-ports.js';
 import type { BrowserPages } from './browser-step-io.js';
 import { STEP_KINDS } from './registry.js';
 
@@ -15,27 +22,12 @@ interface ClientsState {
   [MADE]: Record<string, unknown>;
 }
 
-/**
- * One getter per kind name, shared by every step of every run. The same getter on every step's io lets V8 share the
- * object's shape; a closure per step and kind cost each step about 25 µs of `defineProperty` on a warm run.
- */
-const clientGetters = new Map<string, PropertyDescriptor>();
-function clientGetter(name: string): PropertyDescriptor {
-  let descriptor = clientGetters.get(name);
-  if (descriptor === undefined) {
-    descriptor = {
-      enumerable: true,
-      // Made when a step first uses one (most steps use one kind), then kept for the rest of the step.
-      get(this: ClientsState) {
-        const made = this[MADE];
-        if (!(name in made)) made[name] = this[MAKERS].get(name)?.(this[SCOPE], this as Partial<StepClients>);
-        return made[name];
-      },
-    };
-    clientGetters.set(name, descriptor);
-  }
-  return descriptor;
-}
+/** `io.<kind>`: made when a step first uses it (most steps use one kind), then kept for the rest of the step. */
+const clientGetter = sharedGetters<ClientsState>((self, name) => {
+  const made = self[MADE];
+  if (!(name in made)) made[name] = self[MAKERS].get(name)?.(self[SCOPE], self as Partial<StepClients>);
+  return made[name];
+});
 
 const NO_BROWSER: PropertyDescriptor = {
   enumerable: true,
