@@ -28,14 +28,43 @@ export interface HttpRequestOptions {
   bearer?: string;
   /** Sent as `Authorization: Basic …` (OAuth2 client credentials); username, password and header are redacted. */
   basic?: { username: string; password: string };
-  /** Statuses that count as success; anything else fails the step (401/403 as `auth`). Default `2xx`. */
+  /**
+   * Statuses that count as success; anything else fails the step (401/403 as `auth`), quoting the server's reason
+   * (`WWW-Authenticate` error, a JSON body's `error` / `error_description` / `message` / `detail`). Default `2xx`.
+   * With `redirect: 'follow'` it applies to the response at the end of the chain.
+   */
   expect?: ExpectedStatus;
+  /**
+   * `'follow'`: follow 301/302/303/307/308 redirects as a browser does (303, and 301/302 after a POST, become a GET;
+   * `Authorization` is dropped on a cross-origin hop), with the journey's cookie jar on every hop and each hop in
+   * the step's evidence. A loop or more than `maxRedirects` hops fails as `contract`. Default `'manual'`: a 3xx is
+   * the response.
+   */
+  redirect?: 'manual' | 'follow';
+  /** With `redirect: 'follow'`: most hops followed. Default 10. */
+  maxRedirects?: number;
+  /**
+   * With `redirect: 'follow'`: a URL prefix (an OAuth2 redirect_uri) where the chain ends without fetching it; the
+   * response is the redirect that pointed there, with `stoppedAt` holding that URL and its query. Credential values
+   * in it (`code`, `state`, tokens) are redacted from then on.
+   */
+  stopAt?: string;
+}
+
+/** Where a redirect chain ended at `stopAt`: the location, not fetched, and its query (and fragment) parameters. */
+export interface StoppedAt {
+  readonly url: string;
+  readonly query: Readonly<Record<string, string>>;
 }
 
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly requestId: string | undefined;
+  /** The URL this response came from: after `redirect: 'follow'`, the end of the chain. */
+  readonly url: string;
+  /** Set when a followed chain reached `stopAt` (this response is then the redirect that pointed there). */
+  readonly stoppedAt?: StoppedAt;
   /** The body as text, read under the step deadline and the body size cap. */
   text(): Promise<string>;
   /** The body parsed as JSON and validated; a bad body fails the step as `contract`. */

@@ -10,7 +10,10 @@ import type { CookieJar } from 'tough-cookie';
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
 import { journeyPool, RequestTag } from './http-pool.js';
 import { checkOptions, HttpOptionsSchema } from './request-options.js';
+import { followRedirects } from './redirect-follow.js';
+import { shownHopUrl } from './redirect-url.js';
 import { parseWith, statusFailure } from './response-checks.js';
+import { readReasonBody, serverReason } from './server-reason.js';
 import { remainingMs, safeUrl } from './scope.js';
 
 export type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
@@ -81,10 +84,24 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
   ): Promise<HttpResponse> {
     const options = checkOptions(HttpOptionsSchema, given, call);
     const url = withQuery(target, options.query);
+    if (options.redirect !== 'follow') return sendOne(method, url, options, false);
+    const res = await followRedirects({ method, url, options, hop: sendOne, markSecret: scope.markSecret });
+    if (res.stoppedAt !== undefined || statusMatches(res.status, options.expect)) return res;
+    const reason = serverReason(res.headers, await readReasonBody(res.stream()));
+    throw statusFailure(res.status, `${method} ${shownHopUrl(res.url)}`, options.expect, reason);
+  }
+
+  /** One request; in a redirect chain (`inChain`) its status is the chain's business and its URL shows the query. */
+  async function sendOne(
+    method: string,
+    url: string,
+    options: HttpRequestOptions,
+    inChain: boolean,
+  ): Promise<HttpResponse> {
     const started = performance.now();
     const budget = remainingMs(scope);
     const tag = new RequestTag(scope.deadline);
-    const shownUrl = safeUrl(url);
+    const shownUrl = inChain ? shownHopUrl(url) : safeUrl(url);
     const headers = requestHeaders(scope, options);
     const pending = cookieHeader(jar, url, headers.cookie);
     const cookie = pending instanceof Promise ? await pending : pending;
@@ -132,10 +149,10 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
     entry.timings = timings;
     scope.recordHttp(entry);
 
-    if (!statusMatches(res.statusCode, options.expect)) {
-      // Read to the end (bounded by the step's deadline), so the connection goes back to the pool.
-      await res.body.dump().catch(() => undefined);
-      throw statusFailure(res.statusCode, `${method} ${shownUrl}`, options.expect);
+    if (!inChain && !statusMatches(res.statusCode, options.expect)) {
+      // The server's reason from the first bytes of the body (bounded by the step's deadline); the rest is dropped.
+      const reason = serverReason(res.headers, await readReasonBody(res.body));
+      throw statusFailure(res.statusCode, `${method} ${shownUrl}`, options.expect, reason);
     }
 
     let cached: Promise<string> | undefined;
@@ -148,6 +165,7 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
       status: res.statusCode,
       headers: res.headers,
       requestId,
+      url,
       text,
       json: async <T>(schema: ZodType<T>) => {
         const value = parseWith(schema, await text(), headerValue(res.headers['content-type']));

@@ -27,10 +27,19 @@ const oneBody = (o: { json?: unknown; body?: unknown; form?: unknown }) =>
   [o.json, o.body, o.form].filter((v) => v !== undefined).length <= 1;
 const oneAuth = (o: { bearer?: unknown; basic?: unknown }) => o.bearer === undefined || o.basic === undefined;
 
+const RedirectFields = {
+  redirect: z.enum(['manual', 'follow']).optional(),
+  maxRedirects: z.number().int().min(0).max(50).optional(),
+  stopAt: z.string().min(1).optional(),
+};
+const redirectsFollowed = (o: { redirect?: unknown; maxRedirects?: unknown; stopAt?: unknown }) =>
+  o.redirect === 'follow' || (o.maxRedirects === undefined && o.stopAt === undefined);
+
 export const HttpOptionsSchema = z
-  .strictObject(HttpFields)
+  .strictObject({ ...HttpFields, ...RedirectFields })
   .refine(oneBody, { message: 'give at most one of json, body and form' })
-  .refine(oneAuth, { message: 'give basic or bearer, not both' });
+  .refine(oneAuth, { message: 'give basic or bearer, not both' })
+  .refine(redirectsFollowed, { message: "maxRedirects and stopAt need redirect: 'follow'" });
 
 export const SseOptionsSchema = z
   .strictObject({ ...HttpFields, method: z.string().optional() })

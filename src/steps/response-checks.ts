@@ -3,16 +3,18 @@ import { zodSummary } from '../journey/classify-failure.js';
 import { StepFailure } from '../journey/errors.js';
 
 /**
- * A status the step did not expect, saying what it expected. 401/403 mean the credentials or token were refused:
- * category `auth`.
+ * A status the step did not expect, saying what it expected and, when the server said why (`reason`, from
+ * `serverReason`), its words. 401/403 mean the credentials or token were refused: category `auth`.
  */
 export function statusFailure(
   status: number,
   what: string,
   expected: number | readonly number[] | '2xx' | 'any' = '2xx',
+  reason?: string,
 ): StepFailure {
   const category = status === 401 || status === 403 ? 'auth' : 'http_status';
-  return new StepFailure(category, `${what} returned HTTP ${status}, expected ${describeExpected(expected)}`, {
+  const said = reason === undefined ? '' : `; the server said: ${reason}`;
+  return new StepFailure(category, `${what} returned HTTP ${status}, expected ${describeExpected(expected)}${said}`, {
     httpStatus: status,
   });
 }

@@ -130,7 +130,7 @@ describe('post-deploy smoke test', () => {
     expect(failed.name).toBe('session.create');
     expect(failed.failure).toMatchObject({
       type: 'http_status',
-      message: expect.stringMatching(/returned HTTP 404, expected 2xx$/),
+      message: expect.stringMatching(/returned HTTP 404, expected 2xx; the server said: injected fault$/),
     });
   });
 
