@@ -37,4 +37,8 @@ else {
   entry = new URL('../src/cli/main.ts', import.meta.url).href;
 }
 const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// A run ends once its reports are written: a socket, an interval or a pending promise a journey's library left behind
+// must not hold the CI job open (stdout and stderr are synchronous on pipes and files, so nothing written is lost).
+if (['run', 'demo'].includes(process.argv[2] ?? '')) process.exit(code);

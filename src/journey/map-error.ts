@@ -88,7 +88,15 @@ export async function judgeStepError(
   }
 }
 
-/** A deferred cleanup that cannot hold the journey open: it gets `boundMs`, then the journey ends without it. */
+/** The code of the rejection a deferred cleanup ends with when it did not settle within its bound. */
+export const CLEANUP_ABANDONED = 'PROBER_CLEANUP_ABANDONED';
+
+/**
+ * A deferred cleanup that cannot hold the journey open: it gets `boundMs`, then the journey ends without it, with
+ * a rejection coded `CLEANUP_ABANDONED` that the runner turns into a warning in the result. Its own failure is not
+ * the journey's (the verdict was decided by the steps). The timer is referenced: with an unreferenced one, a
+ * `close()` that never settles left Node with nothing to wait for, and it exited 13 with no report.
+ */
 export function boundedCleanup(close: () => unknown, boundMs: number): () => Promise<void> {
   return async () => {
     await withDeadline(
@@ -99,8 +107,11 @@ export function boundedCleanup(close: () => unknown, boundMs: number): () => Pro
           () => undefined,
         ),
       boundMs,
-      () => undefined,
-      { unref: true },
+      () => {
+        throw Object.assign(new Error(`a deferred cleanup did not settle within ${boundMs} ms and was abandoned`), {
+          code: CLEANUP_ABANDONED,
+        });
+      },
     );
   };
 }

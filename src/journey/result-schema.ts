@@ -118,6 +118,11 @@ export const JourneyResult = z
     steps: z.array(StepResult),
     /** Earlier attempts when the journey was retried (`--retries`), oldest first; the fields above are the last attempt's. */
     attempts: z.array(z.lazy(() => JourneyAttempt)).optional(),
+    /**
+     * What went wrong around the verdict without changing it: a deferred cleanup abandoned at its bound, a journey
+     * run recorded as ended at its deadline plus grace.
+     */
+    warnings: z.array(z.string()).optional(),
     /** Cleanup of leftovers from earlier (killed) runs; never part of the verdict. */
     janitor: z
       .object({ status: StepStatus, deleted: z.number().int().nonnegative().optional(), error: StepError.optional() })

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomHexId } from './random-id.js';
 import type { Redactor } from '../redact.js';
 import type { JourneyResult, StepResult } from './result-schema.js';
-import type { JourneyDefinition } from './define.js';
+import type { JourneyDefinition, StepDefinition } from './define.js';
 import type { JourneyResources, StepIoFactory, StepScope } from './step-ports.js';
 import type { ProbeScope } from './containment.js';
 import { Deadline, NEVER_ABORTS, type AbortSource } from './deadline-signal.js';
@@ -10,6 +10,8 @@ import { deriveJourneyOutcome } from './derive-verdict.js';
 import { runStep } from './run-step.js';
 import { round, skippedResult } from './step-result.js';
 import { makeVars } from './vars.js';
+import { withDeadline } from './with-deadline.js';
+import { CLOSE_BOUND_MS, JOURNEY_GRACE_MS, closeWarnings, unendedStep } from './journey-grace.js';
 
 export type { StepIo, StepIoFactory } from './step-ports.js';
 
@@ -47,7 +49,13 @@ export type RunEvent =
 
 export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions): Promise<JourneyResult> {
   const closers: (() => Promise<void> | void)[] = [];
-  const closeAll = () => Promise.allSettled(closers.reverse().map(async (close) => close()));
+  const closeAll = () =>
+    Promise.allSettled(
+      closers
+        .splice(0)
+        .reverse()
+        .map(async (close) => close()),
+    );
   let current: StepScope | undefined;
   const resources: JourneyResources = {
     onClose: (fn) => closers.push(fn),
@@ -89,10 +97,15 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
 
   const results: StepResult[] = [];
+  const warnings: string[] = [];
   let firstFailure: string | undefined;
   let stoppedAfter: string | undefined;
-  try {
+  let running: { s: StepDefinition; startedAt: Date; timeoutMs: number } | undefined;
+  // Set when the grace ran out: the steps still to come are not started, whatever the abandoned one does later.
+  let abandoned = false;
+  const runSteps = async () => {
     for (const s of def.steps) {
+      if (abandoned) return;
       if (firstFailure !== undefined && !s.always) {
         results.push(skippedResult(s, `not run: step ${firstFailure} failed`));
         continue;
@@ -103,6 +116,8 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       }
       opts.onEvent?.({ type: 'step/start', journey: def.name, step: s.name });
       const override = opts.steps?.[s.name];
+      const timeoutMs = override?.timeoutMs ?? s.timeoutMs;
+      running = { s, startedAt: new Date(), timeoutMs };
       const result = await runStep(s, {
         runId: opts.runId,
         targets: opts.targets,
@@ -118,7 +133,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         traceId,
         setCurrent: (scope) => (current = scope),
         ioForStep,
-        timeoutMs: override?.timeoutMs ?? s.timeoutMs,
+        timeoutMs,
         budgetMs: override?.budgetMs ?? s.budgetMs,
         // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
         parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeyBound,
@@ -132,14 +147,49 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
           pendingFault = undefined;
         },
       });
+      running = undefined;
+      if (abandoned) return;
       results.push(result);
       opts.onEvent?.({ type: 'step/end', journey: def.name, result });
       if ((result.status === 'fail' || result.status === 'error') && !s.always) firstFailure ??= s.name;
       if (s.name === opts.untilStep) stoppedAfter = s.name;
     }
-  } finally {
+  };
+  const finish = async () => {
+    try {
+      await runSteps();
+    } finally {
+      journeyBound.close();
+      const closed = await withDeadline(closeAll(), CLOSE_BOUND_MS, () => undefined);
+      if (closed === undefined) warnings.push(`the journey's connections did not close within ${CLOSE_BOUND_MS} ms`);
+      else warnings.push(...closeWarnings(closed));
+    }
+  };
+  // A referenced timer: whatever the journey's code or its libraries leave pending, the run ends here with a result.
+  const graceMs = Math.max(0, journeyDeadline + JOURNEY_GRACE_MS - Date.now());
+  const ended = await withDeadline(
+    finish().then(() => true),
+    graceMs,
+    () => false,
+  );
+  if (!ended) {
+    abandoned = true;
     journeyBound.close();
-    await closeAll();
+    const unended = running;
+    if (unended !== undefined) {
+      const result = unendedStep(unended.s, unended.startedAt, unended.timeoutMs, JOURNEY_GRACE_MS);
+      results.push(result);
+      opts.onEvent?.({ type: 'step/end', journey: def.name, result });
+    }
+    // Not awaited: a closer may be what hangs; the ones that can still close do.
+    void closeAll();
+    for (const s of def.steps.slice(results.length))
+      results.push(
+        skippedResult(s, `not run: the journey did not end within its deadline plus ${JOURNEY_GRACE_MS} ms`),
+      );
+    warnings.push(
+      `the journey run did not end within its deadline plus ${JOURNEY_GRACE_MS} ms and was recorded as ended`,
+    );
   }
   const durationMs = performance.now() - t0;
   const budgetMs = opts.budgetMs ?? def.budgetMs;
@@ -153,7 +203,8 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
     ...(budgetMs === undefined ? {} : { budgetMs }),
     verdict: outcome.verdict,
     ...(outcome.failure === undefined ? {} : { failure: outcome.failure }),
-    steps: results,
+    steps: results.slice(),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
   opts.onEvent?.({ type: 'journey/end', result });
   return result;
