@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
+import { artifactsDirProblems } from './artifacts-dir-guard.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { scheduleProblems } from './check-schedule.js';
 import { sourceNameProblems } from './check-source-names.js';
@@ -66,6 +67,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
       discovered.journeys.map((j) => j.file),
     ),
     ...scheduleProblems(config, journeys),
+    ...(await artifactsDirProblems(config, file)),
     ...tls.insecureTargets.map((target) =>
       warning(
         formatPath(['tls', target, 'insecure']),

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
+import { isOwnRunFolder } from '../steps/artifact-run-folder.js';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -17,9 +18,12 @@ const TYPES: Record<string, string> = {
 export const ARTIFACTS_PREFIX = '/artifacts/';
 
 /**
- * The file under `dir` that `/artifacts/<rest>` names, or undefined. Path-traversal safe by construction: every
- * segment is decoded once and must be a plain name (no `.`/`..`, no separator, no NUL), and the real path (symlinks
- * resolved) must still lie inside the real `dir`. Only regular files are served.
+ * The file under `dir` that `/artifacts/<rest>` names, or undefined. Only what the prober wrote is served: the first
+ * segment must be one of its own run folders (a run-id name with the prober's marker, `isOwnRunFolder`), so a
+ * misconfigured `artifactsDir` (`.`, a home folder) exposes no config, store or `.env`. Path-traversal safe by
+ * construction: every segment is decoded once and must be a plain name (no separator, no NUL, no leading dot, so
+ * neither `..` nor the marker nor any dotfile), and the real path (symlinks resolved) must still lie inside the run
+ * folder. Only regular files are served.
  */
 export async function resolveArtifact(dir: string, rest: string): Promise<string | undefined> {
   let segments: string[];
@@ -28,11 +32,17 @@ export async function resolveArtifact(dir: string, rest: string): Promise<string
   } catch {
     return undefined; // malformed %-escape
   }
-  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || /[/\\\0]/.test(s)))
+  const [run, ...inside] = segments;
+  if (
+    run === undefined ||
+    inside.length === 0 ||
+    segments.some((s) => s === '' || s.startsWith('.') || /[/\\\0]/.test(s))
+  )
     return undefined;
   try {
-    const root = await realpath(dir);
-    const file = await realpath(join(root, ...segments));
+    if (!(await isOwnRunFolder(dir, run))) return undefined;
+    const root = await realpath(join(dir, run));
+    const file = await realpath(join(root, ...inside));
     const rel = relative(root, file);
     if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
     return (await stat(file)).isFile() ? file : undefined;

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Redactor } from '../redact.js';
+import { ensureRunFolder, isOwnRunFolder } from './artifact-run-folder.js';
 import { scrubTraceFile } from './browser-trace-scrub.js';
 
 /**
@@ -37,12 +38,20 @@ export class JourneyArtifacts {
   private tracing = false;
   private scrubbing: Promise<void> = Promise.resolve();
   private readonly dir: string;
+  private readonly runId: string;
 
   constructor(
     private readonly options: ArtifactOptions,
     run: { runId: string; journey: string; attempt?: number },
   ) {
     this.dir = journeyArtifactDir(options.dir, run.runId, run.journey, run.attempt);
+    this.runId = artifactName(run.runId);
+  }
+
+  /** The run folder gets its marker before anything is written in it, so pruning can tell it is ours. */
+  private async ensureDir(): Promise<void> {
+    await ensureRunFolder(this.options.dir, this.runId).catch(() => undefined);
+    await mkdir(this.dir, { recursive: true }).catch(() => undefined);
   }
 
   /** Tracing must start before the first action to be useful; whether it is kept is decided on failure. */
@@ -58,14 +67,14 @@ export class JourneyArtifacts {
    * so the failed step's duration stays the time to failure rather than the time to gather evidence.
    */
   async forFailedStep(step: string, page: Page): Promise<string[]> {
-    await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+    await this.ensureDir();
     const [shot, trace] = await Promise.all([this.screenshot(step, page), this.saveTrace(page.context())]);
     return [shot, trace].filter((p): p is string => p !== undefined);
   }
 
   /** Best effort: a screenshot of a step that passed (a retry's evidence). Never throws. */
   async forPassedStep(step: string, page: Page): Promise<string[]> {
-    await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+    await this.ensureDir();
     const shot = await this.screenshot(step, page);
     return shot === undefined ? [] : [shot];
   }
@@ -82,7 +91,7 @@ export class JourneyArtifacts {
   async discardTrace(context: BrowserContext): Promise<void> {
     if (!this.tracing) return;
     if (this.options.trace === 'on') {
-      await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+      await this.ensureDir();
       await this.saveTrace(context);
       return;
     }
@@ -132,17 +141,19 @@ export class JourneyArtifacts {
 }
 
 /**
- * Deletes run folders under `dir` older than `maxAgeHours` (by modification time). Returns what was removed.
- * Unknown files are left alone: the folder may be shared with other tools.
+ * Deletes the prober's own run folders under `dir` older than `maxAgeHours` (by modification time) and returns them.
+ * Only folders `isOwnRunFolder` recognises (a run-id name and the prober's marker) are candidates: anything else
+ * there (another tool's folders, a user's files, dotfiles) is never touched, whatever its age, because `dir` may be
+ * shared or misconfigured and a prober must not lose anyone's data.
  */
 export async function pruneArtifacts(dir: string, maxAgeHours: number, now = Date.now()): Promise<string[]> {
   const cutoff = now - maxAgeHours * 3_600_000;
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const removed: string[] = [];
   for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
+    if (!entry.isDirectory() || !(await isOwnRunFolder(dir, entry.name))) continue;
     const path = join(dir, entry.name);
-    const info = await stat(path).catch(() => undefined);
+    const info = await lstat(path).catch(() => undefined);
     if (info === undefined || info.mtimeMs >= cutoff) continue;
     await rm(path, { recursive: true, force: true }).catch(() => undefined);
     removed.push(path);

@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { journey, step } from '../../src/journey/define.js';
 import { isStepFailure, isProberSetupError } from '../../src/journey/errors.js';
 import { Redactor } from '../../src/redact.js';
+import { ensureRunFolder, RUN_MARKER } from '../../src/steps/artifact-run-folder.js';
 import { artifactName, journeyArtifactDir, pruneArtifacts } from '../../src/steps/browser-artifacts.js';
 import { classifyBrowserError } from '../../src/steps/browser-failure.js';
 import { chooseExecutable, DEBIAN_CHROMIUM, launchArgs } from '../../src/steps/browser-launcher.js';
@@ -121,17 +123,26 @@ describe('artifacts', () => {
     expect(journeyArtifactDir('/a', 'run-1', 'j/x')).toBe('/a/run-1/j_x');
   });
 
-  it('deletes run folders older than the retention, keeps newer ones and stray files', async () => {
+  it('deletes only its own old run folders: a UUID name and the marker; everything else survives', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prober-prune-'));
     try {
-      for (const name of ['old', 'new']) mkdirSync(join(dir, name));
-      writeFileSync(join(dir, 'notes.txt'), 'x');
       const now = Date.now();
-      utimesSync(join(dir, 'old'), new Date(now - 3 * 3_600_000), new Date(now - 3 * 3_600_000));
-      utimesSync(join(dir, 'notes.txt'), new Date(now - 3 * 3_600_000), new Date(now - 3 * 3_600_000));
-      expect(await pruneArtifacts(dir, 2, now)).toEqual([join(dir, 'old')]);
-      expect([existsSync(join(dir, 'old')), existsSync(join(dir, 'new')), existsSync(join(dir, 'notes.txt'))]).toEqual([
+      const [ownOld, ownNew, unmarked, forged] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await ensureRunFolder(dir, ownOld);
+      await ensureRunFolder(dir, ownNew);
+      await ensureRunFolder(dir, 'old'); // the marker, but not a run-id name
+      mkdirSync(join(dir, unmarked)); // a run-id name, but no marker
+      mkdirSync(join(dir, forged));
+      writeFileSync(join(dir, forged, RUN_MARKER), 'someone else wrote this\n'); // a marker that names no run
+      writeFileSync(join(dir, 'notes.txt'), 'x');
+      const old = new Date(now - 3 * 3_600_000);
+      for (const name of [ownOld, 'old', unmarked, forged, 'notes.txt']) utimesSync(join(dir, name), old, old);
+      expect(await pruneArtifacts(dir, 2, now)).toEqual([join(dir, ownOld)]);
+      expect([ownOld, ownNew, 'old', unmarked, forged, 'notes.txt'].map((n) => existsSync(join(dir, n)))).toEqual([
         false,
+        true,
+        true,
+        true,
         true,
         true,
       ]);
