@@ -35,11 +35,16 @@ export async function createProber(input: ProberInput): Promise<Prober> {
 export type { ErrorMapper, MappedError } from './journey/map-error.js';
 export type {
   ExpectedStatus,
+  FormPick,
+  FormSubmitOptions,
   FrameOf,
+  HtmlForm,
   HttpClient,
   HttpRequestOptions,
   HttpResponse,
+  LoginFailedWhen,
   ParamValue,
+  StoppedAt,
   SseClient,
   SseEvent,
   SseStream,

@@ -71,6 +71,59 @@ export interface HttpResponse {
   json<T>(schema: ZodType<T>): Promise<T>;
   /** The raw body for streaming reads (SSE); the caller owns it and its size cap. */
   stream(): Readable;
+  /**
+   * An HTML form of this page, read with a real HTML parser: by CSS selector (a string or `{ selector }`), `{ id }`,
+   * or `{ containing: 'password' }` (the form with that field); with none, the only form or the login form. Its
+   * action is resolved against this response's URL. No such form fails the step as `contract`, listing the forms.
+   */
+  form(pick?: FormPick | string): Promise<HtmlForm>;
+}
+
+/** Which form of a page: by CSS selector, by id, or by a field it contains. */
+export interface FormPick {
+  selector?: string;
+  id?: string;
+  containing?: string;
+}
+
+/**
+ * How the application says a login failed. Each found becomes `auth` with its words. By default a form with a
+ * password field checks `formReturns` and, on a redirect, an `error` parameter.
+ */
+export interface LoginFailedWhen {
+  /** The login form is on the answer page again (a wrong password re-rendered with HTTP 200). */
+  formReturns?: boolean;
+  /** A query parameter on the redirect (or at `stopAt`) that means failure, with `<param>_description`. Default `error`. */
+  param?: string;
+  /** A text (or pattern) on the answer page: `'Invalid username or password'`. */
+  text?: string | RegExp;
+  /** An element on the answer page whose text is the application's reason: `'.alert-error'`. */
+  selector?: string;
+}
+
+export interface FormSubmitOptions extends Pick<HttpRequestOptions, 'headers' | 'expect' | 'maxRedirects' | 'stopAt'> {
+  /** Redirects after the submit. Default `'follow'`, as a browser does. */
+  redirect?: 'manual' | 'follow';
+  /** The submit button pressed, by name or value (a consent page's `deny`). Default: the first named one. */
+  submitter?: string;
+  /** How a failed login shows (see `LoginFailedWhen`); `false` turns the default checks off. */
+  loginFailed?: LoginFailedWhen | false;
+}
+
+/** A form read from a page, ready to submit with its hidden fields (CSRF tokens) kept. */
+export interface HtmlForm {
+  /** Where it submits, resolved against the page's URL. */
+  readonly action: string;
+  readonly method: 'GET' | 'POST';
+  /** The names of its fields, which `submit` may fill. */
+  readonly fields: readonly string[];
+  /** A field's current value (a hidden field's token). */
+  value(name: string): string | undefined;
+  /**
+   * Submits with `fill` applied, following redirects. A name the form lacks fails as `contract`, listing its fields;
+   * a failed login (see `loginFailed`) as `auth` in the application's words.
+   */
+  submit(fill?: Readonly<Record<string, string>>, options?: FormSubmitOptions): Promise<HttpResponse>;
 }
 
 export interface HttpClient {

@@ -10,6 +10,8 @@ import type { CookieJar } from 'tough-cookie';
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
 import { journeyPool, RequestTag } from './http-pool.js';
 import { checkOptions, HttpOptionsSchema } from './request-options.js';
+import { readForm } from './form-read.js';
+import { htmlForm } from './form-submit.js';
 import { followRedirects } from './redirect-follow.js';
 import { shownHopUrl } from './redirect-url.js';
 import { parseWith, statusFailure } from './response-checks.js';
@@ -174,14 +176,16 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
       },
       // The connection stays with the stream until it ends or the journey run's pool is destroyed.
       stream: () => res.body,
+      form: async (pick) => htmlForm(await readForm(await text(), url, pick), client, scope.markSecret),
     };
   }
-  return {
+  const client: HttpClient = {
     request: (method, url, o) => send(method, url, o, `ctx.http.request(${JSON.stringify(method)})`),
     get: (url, o) => send('GET', url, o, 'ctx.http.get()'),
     post: (url, o) => send('POST', url, o, 'ctx.http.post()'),
     delete: (url, o) => send('DELETE', url, o, 'ctx.http.delete()'),
   };
+  return client;
 }
 
 /**
