@@ -2,7 +2,7 @@ import { ProberSetupError } from '../journey/errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { ResilientStore } from '../store/resilient-store.js';
-import type { RunStore, StoreBatch } from '../store/run-store.js';
+import type { OutboxChange, RunStore, StoreBatch } from '../store/run-store.js';
 import type { StoreFault } from './prober-health.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
 import { AlertPipeline } from './alert-pipeline.js';
@@ -71,6 +71,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
     settings: alerts.delivery,
     log,
     ...(options.onDeliveryEvent === undefined ? {} : { onEvent: options.onDeliveryEvent }),
+    // An outcome is committed before `alert/delivered` is logged; a failing store holds it (logged as held).
+    ...(store instanceof ResilientStore ? { record: (id: string, c: OutboxChange) => store.recordOutbox(id, c) } : {}),
   });
   const keepAlive = new Map(
     [...senders].flatMap(([name, sender]) =>

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import type { OutboxRecord, RunStore } from '../store/run-store.js';
+import type { OutboxChange, OutboxRecord, RunStore } from '../store/run-store.js';
 import type { DeliverySettings } from '../config/alerts-config.js';
 import type { ChannelSender } from './channels/channel.js';
 import { AlertNotification } from './notification.js';
@@ -23,6 +23,11 @@ export interface DelivererOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Metrics and tests. */
   onEvent?: (event: DeliveryEvent) => void;
+  /**
+   * Writes an attempt's outcome; true once it is committed, false when it could only be held in memory (a
+   * ResilientStore's `recordOutbox`). Defaults to `store.updateOutbox` (committed, or it throws).
+   */
+  record?: (id: string, change: OutboxChange) => Promise<boolean>;
 }
 
 const BATCH = 500;
@@ -157,11 +162,23 @@ export class OutboxDeliverer {
     });
     const fields = { channel: row.channel, alert: n.id, state: n.state, deliveryId: row.id, attempts };
     switch (outcome.kind) {
-      case 'accepted':
-        await store.updateOutbox(row.id, { attempts, nextAttemptMs: row.nextAttemptMs, deliveredMs: this.clock() });
-        log.info({ ...fields, status: outcome.status }, 'alert/delivered');
+      case 'accepted': {
+        // Recorded before it is called delivered: a kill between the receiver's answer and this commit is the one
+        // window in which the row is sent again (same id, so the receiver can drop it); after the log line, never.
+        const recorded = await this.record(row.id, {
+          attempts,
+          nextAttemptMs: row.nextAttemptMs,
+          deliveredMs: this.clock(),
+        });
+        if (recorded) log.info({ ...fields, status: outcome.status }, 'alert/delivered');
+        else
+          log.warn(
+            { ...fields, status: outcome.status },
+            'alert/delivered-held: the receiver took it but the store is failing; the outcome is held in memory, and a restart before the store recovers sends it again with the same id',
+          );
         this.options.onEvent?.({ type: 'delivered', channel: row.channel, deliveryId: row.id, attempts });
         return;
+      }
       case 'refused':
         return this.deadLetter(row, attempts, `receiver refused it (${outcome.reason}); not retried`);
       case 'gone':
@@ -176,14 +193,19 @@ export class OutboxDeliverer {
         const next = this.clock() + retryDelayMs(attempts, settings, this.random, outcome.retryAfterMs);
         if (next - row.createdMs > settings.maxAgeMs)
           return this.deadLetter(row, attempts, `not delivered within ${settings.maxAgeMs} ms`, outcome.reason);
-        await store.updateOutbox(row.id, { attempts, nextAttemptMs: next, lastError: outcome.reason });
+        await this.record(row.id, { attempts, nextAttemptMs: next, lastError: outcome.reason });
         log.warn({ ...fields, reason: outcome.reason, retryInMs: next - this.clock() }, 'alert/retry');
       }
     }
   }
 
+  private record(id: string, change: OutboxChange): Promise<boolean> {
+    const { record, store } = this.options;
+    return record === undefined ? store.updateOutbox(id, change).then(() => true) : record(id, change);
+  }
+
   private async deadLetter(row: OutboxRecord, attempts: number, reason: string, lastError?: string): Promise<void> {
-    await this.options.store.updateOutbox(row.id, {
+    await this.record(row.id, {
       attempts,
       nextAttemptMs: row.nextAttemptMs,
       deadReason: reason,

@@ -47,6 +47,11 @@ export class HeldWrites {
     this.boundOutbox();
   }
 
+  /** The row, or a change to it, is held (an outcome for it must go through here to keep its order). */
+  holds(id: string): boolean {
+    return this.outbox.has(id) || this.changes.has(id);
+  }
+
   /** Applies a delivery outcome: to the held row when it is held, else remembered for the stored row. */
   update(id: string, change: OutboxChange): void {
     const held = this.outbox.get(id);

@@ -21,6 +21,9 @@ import {
 
 export type { StoreHealth } from './store-faults.js';
 
+/** How many committed run ids are remembered (a few minutes of runs of a large config). */
+const RECENT_RUNS = 1_000;
+
 /**
  * Storage faults never stop probing: this wraps any RunStore so that a write the store cannot take (disk full,
  * locked, read-only, deleted, corrupt) is held in memory, bounded, and written in order, once, when the store takes
@@ -33,6 +36,7 @@ export class ResilientStore extends ResilientReads implements RunStore {
   private timer: NodeJS.Timeout | undefined;
   private retryMs: number;
   private closed = false;
+  private readonly committedRuns = new Set<string>();
 
   /** Fleet stores only: present when the inner store has them (see fleetFallbacks). */
   readonly claimTick?: RunStore['claimTick'];
@@ -71,6 +75,8 @@ export class ResilientStore extends ResilientReads implements RunStore {
 
   /** Holds the batch and writes everything held, in order; resolves true when it is all in the store now. */
   commitOrHold(batch: StoreBatch): Promise<boolean> {
+    if (onlyRuns(batch) && (batch.runs ?? []).every((r) => this.committedRuns.has(r.runId)))
+      return Promise.resolve(true);
     for (const a of batch.alertStates ?? []) this.known.set(a.key, asRecord(a));
     const before = this.held.dropped;
     this.held.add(batch);
@@ -106,6 +112,11 @@ export class ResilientStore extends ResilientReads implements RunStore {
     return run;
   }
 
+  /**
+   * True when everything held at its start is in the store now. Writes added while it commits are not its
+   * business: they are held until the flush chained after this one (their own caller's) writes them, so a run
+   * finishing during another's commit is never reported as a failed write.
+   */
   private async flushOnce(): Promise<boolean> {
     if (this.held.empty) return true;
     const batch = this.held.batch();
@@ -117,8 +128,22 @@ export class ResilientStore extends ResilientReads implements RunStore {
       return false;
     }
     this.held.forget(batch);
-    if (this.failure !== undefined && this.held.empty) this.recovered(batch);
-    return this.held.empty;
+    this.rememberRuns(batch);
+    if (this.failure !== undefined) {
+      this.recovered(batch);
+      // Written while the recovery committed: nobody else would flush them now (callers only flush while healthy).
+      if (!this.held.empty) void this.flush();
+    }
+    return true;
+  }
+
+  /** Run ids committed lately, so the store sink's write of a run the alerting already committed costs nothing. */
+  private rememberRuns(batch: StoreBatch): void {
+    for (const r of batch.runs ?? []) this.committedRuns.add(r.runId);
+    for (const id of this.committedRuns) {
+      if (this.committedRuns.size <= RECENT_RUNS) break;
+      this.committedRuns.delete(id);
+    }
   }
 
   private failed(operation: StoreOperationName, err: unknown): void {
@@ -242,15 +267,31 @@ export class ResilientStore extends ResilientReads implements RunStore {
   }
 
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {
-    if (this.failure !== undefined || !this.held.empty) {
+    await this.recordOutbox(id, change);
+  }
+
+  /**
+   * A delivery outcome, written before the caller says it was delivered: true once it is committed, false when it
+   * is held in memory (the store is failing; a restart before the store recovers sends the row again, same id).
+   * A row that is itself held (not in the store yet) takes the change and is committed with it; any other row is
+   * updated directly, whatever else is held, so a healthy store never keeps an outcome in memory.
+   */
+  async recordOutbox(id: string, change: OutboxChange): Promise<boolean> {
+    if (this.failure !== undefined) {
       this.held.update(id, change);
-      return;
+      return false;
+    }
+    if (this.held.holds(id)) {
+      this.held.update(id, change);
+      return this.flush();
     }
     try {
       await withBusyWaits(this.options.busyWaitsMs, () => this.inner.updateOutbox(id, change));
+      return true;
     } catch (err) {
       this.held.update(id, change);
       this.failed('save', err);
+      return false;
     }
   }
 
@@ -284,4 +325,13 @@ export class ResilientStore extends ResilientReads implements RunStore {
         this.options.log.warn({ store: this.options.label, err: describe(err) }, 'store/close-failed'),
       );
   }
+}
+
+function onlyRuns(batch: StoreBatch): boolean {
+  return (
+    (batch.runs?.length ?? 0) > 0 &&
+    (batch.alertStates?.length ?? 0) === 0 &&
+    (batch.outbox?.length ?? 0) === 0 &&
+    (batch.outboxChanges?.length ?? 0) === 0
+  );
 }
