@@ -70,6 +70,8 @@ export const StepEvidence = z
     /** Named measurements a probe recorded, e.g. `firstDeltaMs`. */
     metrics: z.record(z.string(), z.number()).optional(),
     notes: z.array(z.string()).optional(),
+    /** Milliseconds of the step's time the prober's own event loop was stalled (absent when none). */
+    stallMs: z.number().nonnegative().optional(),
   })
   .strict();
 export type StepEvidence = z.infer<typeof StepEvidence>;

@@ -7,7 +7,7 @@ import type { JourneyResources, StepIoFactory, StepScope } from './step-ports.js
 import type { ProbeScope } from './containment.js';
 import { Deadline, NEVER_ABORTS, type AbortSource } from './deadline-signal.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
-import { runStep } from './run-step.js';
+import { JourneyStalls } from './stall-judge.js';
 import { round, skippedResult } from './step-result.js';
 import { makeVars } from './vars.js';
 import { withDeadline } from './with-deadline.js';
@@ -103,6 +103,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   let running: { s: StepDefinition; startedAt: Date; timeoutMs: number } | undefined;
   // Set when the grace ran out: the steps still to come are not started, whatever the abandoned one does later.
   let abandoned = false;
+  const stalls = new JourneyStalls();
   const runSteps = async () => {
     for (const s of def.steps) {
       if (abandoned) return;
@@ -118,7 +119,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       const override = opts.steps?.[s.name];
       const timeoutMs = override?.timeoutMs ?? s.timeoutMs;
       running = { s, startedAt: new Date(), timeoutMs };
-      const result = await runStep(s, {
+      const result = await stalls.runStep(s, {
         runId: opts.runId,
         targets: opts.targets,
         secrets: opts.secrets,

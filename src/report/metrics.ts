@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CATEGORIES, JourneyStatus, type RunResult } from '../journey/result-schema.js';
 import { PROBER_VERSION } from '../version.js';
+import { stallCounter } from './stall-metric.js';
 
 /** Why a scheduled tick did not start a run (`prober_ticks_skipped_total{reason}`). */
 export type SkipReason = 'overlap' | 'missed';
@@ -52,9 +53,11 @@ export class ProberMetrics {
   private readonly interval: Gauge<'journey'>;
   private readonly storeUp: Gauge;
   private readonly sinkFailures: Counter<'sink'>;
+  private readonly stepStall = stallCounter();
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
+    this.registry.registerMetric(this.stepStall);
     this.registry.setDefaultLabels({
       environment: options.environment ?? 'unknown',
       location: options.location ?? DEFAULT_LOCATION,
@@ -184,6 +187,7 @@ export class ProberMetrics {
         if (s.status === 'skipped') continue;
         const labels = { journey: j.journey, step: s.name, service: s.service };
         this.stepDuration.observe(labels, s.durationMs / 1000);
+        if (s.evidence?.stallMs !== undefined) this.stepStall.inc(labels, s.evidence.stallMs / 1000);
         if (s.error !== undefined && (s.status === 'fail' || s.status === 'error'))
           this.stepFailures.inc({ ...labels, category: s.error.category });
       }
