@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OtlpConfigSchema } from './otlp-config.js';
 import { CronSchema } from './cron.js';
 import { envRefString } from './env-refs.js';
+import { SuitesConfigSchema } from './suite-config.js';
 import { AlertsConfigSchema } from './alerts-config.js';
 import { checkAlertExpiry } from './check-alert-expiry.js';
 import { MAX_TIMER_MS } from './check-definitions.js';
@@ -80,8 +81,10 @@ export const ConfigSchema = z
       .optional(),
     /** Service name → base URL. Step `service` names must be keys here. */
     targets: z.record(z.string(), z.url({ protocol: /^(https?|wss?)$/, error: 'must be an absolute http(s):// URL' })),
-    /** Globs of journey files, relative to the config file. */
-    probes: z.array(z.string().min(1)).min(1),
+    /** Globs of journey files, relative to the config file (none needed when `suites` names a Playwright suite). */
+    probes: z.array(z.string().min(1)).default([]),
+    /** Playwright Test suites run as journeys (docs/playwright-suites.md). */
+    suites: SuitesConfigSchema,
     /** Name → `${env:NAME}` reference. Literal values are refused. */
     secrets: z
       .record(z.string(), envRefString('must be an ${env:NAME} reference; literal secrets are refused in config files'))
@@ -142,6 +145,10 @@ export const ConfigSchema = z
     scheduler: SchedulerConfigSchema,
   })
   .strict()
+  .refine((c) => c.probes.length > 0 || c.suites.length > 0, {
+    path: ['probes'],
+    message: 'name at least one journey file glob in probes, or a Playwright suite in suites',
+  })
   // A scheduled journey's timeout (+ start jitter) must be below its schedule interval: runs must not overlap.
   .superRefine(checkScheduleBudgets)
   // An open alert must reach Alertmanager again before its endsAt: journeys must run often enough to re-send it.

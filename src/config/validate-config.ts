@@ -5,6 +5,7 @@ import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { scheduleProblems } from './check-schedule.js';
 import { sourceNameProblems } from './check-source-names.js';
 import { discoverJourneys } from './discover-journeys.js';
+import { discoverSuites, mergeDiscovered } from './discover-suites.js';
 import { resolveSecrets } from './env-refs.js';
 import { formatPath, issuesToTypedProblems, lineToProblem, warning, type Problem } from './problems.js';
 import { ConfigSchema, type ProberConfig } from './schema.js';
@@ -54,6 +55,8 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
       ? { values: {}, problems: [] }
       : resolveSecrets(config.secrets, options.env ?? process.env);
   const discovered = await discoverJourneys(config.probes, dirname(file));
+  // Playwright suites (issue 27): their tests are journeys too, checked with the rest.
+  mergeDiscovered(discovered, await discoverSuites(config, dirname(file), options.env ?? process.env));
   const tls = resolveTls(config, dirname(file));
   const journeys = discovered.journeys.map((j) => j.def);
   const problems: Problem[] = [

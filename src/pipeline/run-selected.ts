@@ -2,7 +2,8 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { versionEndpoints } from '../config/version-endpoints.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import type { RunResult } from '../journey/result-schema.js';
-import { runJourneys, type RunOptions } from '../journey/run.js';
+import type { RunOptions } from '../journey/run.js';
+import { runJourneysWithSuites } from '../suite/run-suites.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { browserSettings, type BrowserSettings } from '../steps/browser-launcher.js';
@@ -63,7 +64,7 @@ export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
   };
   try {
     const result = await withBrowserRun(browserRun, (io) =>
-      runJourneys(o.journeys, {
+      runJourneysWithSuites(o.loaded, o.journeys, {
         ...o.base,
         runId: o.runId,
         redactor: o.redactor,

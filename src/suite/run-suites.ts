@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { dirname, join } from 'node:path';
+import { isSuiteJourney, type SuiteJourney } from '../config/discover-suites.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from '../config/playwright-cli.js';
+import type { SuiteConfig } from '../config/suite-config.js';
+import { readSuiteEvents } from '../config/suite-events.js';
+import { suiteArgs } from '../config/suite-list.js';
+import type { JourneyDefinition } from '../journey/define.js';
+import { summarizeRun } from '../journey/derive-verdict.js';
+import { randomHexId } from '../journey/random-id.js';
+import type { JourneyResult, RunResult } from '../journey/result-schema.js';
+import { runJourneys, type RunOptions } from '../journey/run.js';
+import { keepSuiteEvidence } from './suite-artifacts.js';
+import { suiteJourneyResult } from './suite-results.js';
+
+/**
+ * `runJourneys` for a selection that may hold journeys from Playwright suites: the prober's own journeys run as
+ * always, each suite's selected tests run in one `playwright test` process alongside, and the results are merged
+ * into one `prober.run/v1` result in the order selected. Without suite journeys it is `runJourneys` itself.
+ */
+export async function runJourneysWithSuites(
+  loaded: Pick<LoadedConfig, 'config' | 'journeys'>,
+  journeys: readonly JourneyDefinition[],
+  options: RunOptions,
+): Promise<RunResult> {
+  const suites = journeys.filter(isSuiteJourney);
+  if (suites.length === 0) return runJourneys(journeys, options);
+  const own = journeys.filter((j) => !isSuiteJourney(j));
+  const runId = options.runId ?? randomUUID();
+  const t0 = performance.now();
+  const [ownResult, suiteResults] = await Promise.all([
+    runJourneys(own, { ...options, runId }),
+    runSuiteJourneys(loaded, suites, { ...options, runId }),
+  ]);
+  const byName = new Map<string, JourneyResult>([...ownResult.journeys, ...suiteResults].map((j) => [j.journey, j]));
+  const ordered = journeys.flatMap((j) => byName.get(j.name) ?? []);
+  const { status, summary } = summarizeRun(ordered);
+  return options.redactor.scrubDeep({
+    ...ownResult,
+    durationMs: Math.round(performance.now() - t0),
+    finishedAt: new Date().toISOString(),
+    status,
+    summary,
+    journeys: ordered,
+  });
+}
+
+async function runSuiteJourneys(
+  loaded: Pick<LoadedConfig, 'config' | 'journeys'>,
+  defs: readonly SuiteJourney[],
+  options: RunOptions & { runId: string },
+): Promise<JourneyResult[]> {
+  const bySuite = new Map<number, SuiteJourney[]>();
+  for (const d of defs) bySuite.set(d.suite.suite, [...(bySuite.get(d.suite.suite) ?? []), d]);
+  const runs = [...bySuite].map(async ([index, group]) => {
+    const s = loaded.config.suites[index];
+    if (s === undefined) throw new Error(`suite ${index} is not in the config`);
+    return runOneSuite(s, group, loaded, options);
+  });
+  return (await Promise.all(runs)).flat();
+}
+
+async function runOneSuite(
+  s: SuiteConfig,
+  defs: readonly SuiteJourney[],
+  loaded: Pick<LoadedConfig, 'config' | 'journeys'>,
+  options: RunOptions & { runId: string },
+): Promise<JourneyResult[]> {
+  const startedAt = new Date();
+  const traceId = randomHexId(16);
+  for (const d of defs) options.onEvent?.({ type: 'journey/start', journey: d.name });
+  const runnable = defs.filter((d) => d.suite.tests.length > 0);
+  const first = runnable[0]?.suite ?? defs[0]?.suite;
+  const deadlineMs = Math.max(...defs.map((d) => options.overrides?.[d.name]?.timeoutMs ?? d.timeoutMs));
+  const base = {
+    events: [],
+    timedOut: false,
+    aborted: false,
+    deadlineMs,
+    startedAt,
+    targets: options.targets,
+    traceId,
+    requests: new Map(),
+    artifacts: new Map(),
+  };
+  if (runnable.length === 0 || first === undefined) return finish(defs, base, options);
+  const cli = resolvePlaywrightCli(first.configFile);
+  if ('problem' in cli) return finish(defs, { ...base, exitProblem: cli.problem }, options);
+  const work = await mkdtemp(join(tmpdir(), 'prober-suite-'));
+  try {
+    const eventsFile = join(work, 'events.ndjson');
+    const allSelected = countSuiteJourneys(loaded, first.suite) === defs.length;
+    const locations = allSelected
+      ? undefined
+      : [...new Set(runnable.flatMap((d) => d.suite.tests.map((t) => `${t.file}:${t.line}`)))];
+    const args = [
+      ...suiteArgs(first.configFile, s, {
+        reporters: [proberReporterPath(), 'json'],
+        broken: first.brokenFiles,
+        ...(locations === undefined ? {} : { locations }),
+      }),
+      // Playwright's own output (raw traces, screenshots) goes to our private folder; only scrubbed copies are kept.
+      `--output=${join(work, 'output')}`,
+    ];
+    const exit = await runPlaywright(cli.cli, args, {
+      cwd: dirname(first.configFile),
+      env: {
+        ...process.env,
+        ...suiteEnv(s, options),
+        PROBER_SUITE_EVENTS: eventsFile,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: join(work, 'report.json'),
+        PROBER_RUN_ID: options.runId,
+        PROBER_TRACE_ID: traceId,
+        PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
+      },
+      timeoutMs: deadlineMs,
+      signal: options.signal,
+      tag: randomUUID(),
+    });
+    const events = readSuiteEvents(eventsFile);
+    const artifactsDir = loaded.config.browser?.artifactsDir ?? 'artifacts';
+    const evidence = await keepSuiteEvidence(events, defs, {
+      dir: artifactsDir,
+      runId: options.runId,
+      redactor: options.redactor,
+      reportFile: join(work, 'report.json'),
+    });
+    const stderr = options.redactor
+      .scrub(exit.stderr || exit.stdout)
+      .split('\n')
+      .find((l) => l.trim() !== '');
+    return finish(
+      defs,
+      {
+        ...base,
+        events,
+        timedOut: exit.timedOut,
+        aborted: exit.aborted,
+        exitProblem: stderr?.trim(),
+        requests: evidence.requests,
+        artifacts: evidence.artifacts,
+      },
+      options,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function finish(
+  defs: readonly SuiteJourney[],
+  facts: Parameters<typeof suiteJourneyResult>[1],
+  options: RunOptions,
+): JourneyResult[] {
+  return defs.map((d) => {
+    const result = suiteJourneyResult(d, facts);
+    for (const step of result.steps) options.onEvent?.({ type: 'step/end', journey: d.name, result: step });
+    options.onEvent?.({ type: 'journey/end', result });
+    return result;
+  });
+}
+
+function countSuiteJourneys(loaded: Pick<LoadedConfig, 'config' | 'journeys'>, index: number): number {
+  return loaded.journeys.filter((j) => isSuiteJourney(j) && j.suite.suite === index).length;
+}
+
+/** The suite's `env`: literals, and the config's secrets (redacted everywhere), targets and variables by name. */
+function suiteEnv(s: SuiteConfig, o: RunOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries(s.env)) {
+    const value =
+      typeof v === 'string'
+        ? v
+        : 'secret' in v
+          ? o.secrets[v.secret]
+          : 'target' in v
+            ? o.targets[v.target]
+            : o.variables[v.variable];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}

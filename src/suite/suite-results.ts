@@ -1,0 +1,391 @@
+import type { SuiteJourney } from '../config/discover-suites.js';
+import type { SuiteAnnotation, SuiteError, SuiteEvent } from '../config/suite-events.js';
+import { combineAttempts } from '../journey/combine-attempts.js';
+import { deriveJourneyOutcome } from '../journey/derive-verdict.js';
+import type { Category, JourneyResult, StepResult } from '../journey/result-schema.js';
+import { classifySuiteError, type SeenRequest } from './classify-suite-error.js';
+
+/** What one run of a suite's process left: the reporter's events and how the process ended. */
+export interface SuiteRunFacts {
+  events: readonly SuiteEvent[];
+  timedOut: boolean;
+  aborted: boolean;
+  deadlineMs: number;
+  startedAt: Date;
+  /** The process ended without a word from the reporter: its first stderr line (already redacted). */
+  exitProblem?: string | undefined;
+  targets: Readonly<Record<string, string>>;
+  /** The page's requests per attempt, `${testId}#${retry}`, from its trace. */
+  requests: ReadonlyMap<string, readonly SeenRequest[]>;
+  /** The W3C trace id the suite's requests carry (PROBER_TRACE_ID), for each failed step's evidence. */
+  traceId: string;
+  /** Evidence files kept per attempt, `${testId}#${retry}`. */
+  artifacts: ReadonlyMap<string, readonly string[]>;
+}
+
+type StepBegin = Extract<SuiteEvent, { type: 'step/begin' }>;
+type StepEnd = Extract<SuiteEvent, { type: 'step/end' }>;
+type TestEnd = Extract<SuiteEvent, { type: 'test/end' }>;
+
+const SEP = ' › ';
+
+/** One journey's result from the events of its tests, oldest attempt first (a pass on a retry is `flaky`). Pure. */
+export function suiteJourneyResult(def: SuiteJourney, facts: SuiteRunFacts): JourneyResult {
+  const ref = def.suite;
+  if (ref.loadError !== undefined)
+    return journeyOf(def, facts.startedAt.toISOString(), 0, [
+      stepOf(
+        def.steps[0]?.name ?? def.name,
+        ref.defaultService,
+        'error',
+        facts.startedAt,
+        0,
+        {
+          category: 'prober',
+          message: `the spec file does not load: ${ref.loadError.message}`,
+        },
+        ref.loadError.location,
+      ),
+    ]);
+  const attempts: JourneyResult[] = [];
+  // mapping 'file': the tests of the file in order, their steps one after the other, each attempt index together.
+  const retries = Math.max(0, ...ref.tests.map((t) => maxRetry(facts.events, t.id)));
+  for (let retry = 0; retry <= retries; retry++) {
+    const steps: StepResult[] = [];
+    let started: string | undefined;
+    let duration = 0;
+    for (const t of ref.tests) {
+      const attempt = testAttempt(def, t.id, retry, facts);
+      if (attempt === undefined) continue;
+      started ??= attempt.startedAt;
+      duration += attempt.durationMs;
+      steps.push(...attempt.steps);
+      if (attempt.steps.some((s) => s.status === 'fail' || s.status === 'error')) break;
+    }
+    if (steps.length > 0 || retry === 0)
+      attempts.push(
+        journeyOf(
+          def,
+          started ?? facts.startedAt.toISOString(),
+          duration,
+          steps.length > 0 ? steps : neverRan(def, facts),
+        ),
+      );
+  }
+  return combineAttempts(attempts);
+}
+
+function maxRetry(events: readonly SuiteEvent[], id: string): number {
+  let max = 0;
+  for (const e of events) if (e.type === 'test/begin' && e.id === id) max = Math.max(max, e.retry);
+  return max;
+}
+
+interface Attempt {
+  startedAt: string;
+  durationMs: number;
+  steps: StepResult[];
+}
+
+function testAttempt(def: SuiteJourney, id: string, retry: number, facts: SuiteRunFacts): Attempt | undefined {
+  const mine = facts.events.filter((e) => 'id' in e && e.id === id && 'retry' in e && e.retry === retry);
+  const begin = mine.find((e) => e.type === 'test/begin');
+  if (begin === undefined) return undefined;
+  const end = mine.find((e): e is TestEnd => e.type === 'test/end');
+  const key = `${id}#${retry}`;
+  const requests = facts.requests.get(key) ?? [];
+  const annotations = end?.annotations ?? [];
+  const title = def.suite.tests.find((t) => t.id === id)?.title ?? def.name;
+  const testService = serviceAnnotation(annotations, undefined) ?? def.suite.defaultService;
+  const begins = mine.filter((e): e is StepBegin => e.type === 'step/begin');
+  const ends = mine.filter((e): e is StepEnd => e.type === 'step/end');
+  // Pair each begin with its end by path, in order (a step run twice in a loop keeps both).
+  const used = new Set<StepEnd>();
+  const spans = begins.map((b) => {
+    const e = ends.find((x) => !used.has(x) && x.category === b.category && x.path.join(SEP) === b.path.join(SEP));
+    if (e !== undefined) used.add(e);
+    return { begin: b, end: e, start: Date.parse(b.startTime) };
+  });
+  const startedAt = begin.startTime;
+  const t0 = Date.parse(startedAt);
+  const durationMs = end?.duration ?? Math.max(0, Date.now() - t0);
+  const window = (start: number, ms: number) =>
+    requests.filter((r) => r.startedAt >= start - 5 && r.startedAt <= start + ms + 5);
+  const serviceFor = (name: string, start: number, ms: number, failing?: SeenRequest) =>
+    serviceAnnotation(annotations, name) ??
+    (failing === undefined ? undefined : targetOf(failing.url, facts.targets)) ??
+    firstTarget(window(start, ms), facts.targets) ??
+    testService;
+
+  // What went wrong, and where: the deepest step that holds the error, else a hook or fixture, else the test body.
+  const passed = end !== undefined && end.status === end.expectedStatus;
+  const steps: StepResult[] = [];
+  const judged = spans.filter((s) => s.begin.category === 'test.step');
+  const failingSpan = passed ? undefined : deepestFailing(spans, end);
+  const error: SuiteError | undefined = failingSpan?.end?.error ?? end?.errors[0];
+  for (const s of judged) {
+    const name = s.begin.path.join(SEP);
+    const ms = s.end?.duration ?? Math.max(0, t0 + durationMs - s.start);
+    const holds =
+      failingSpan !== undefined &&
+      isWithin(failingSpan.begin.path, s.begin.path) &&
+      failingSpan.begin.category === 'test.step';
+    if (s === failingSpan || (failingSpan === undefined && !passed && s.end === undefined && isLastOpen(judged, s)))
+      continue;
+    const status = holds || (!passed && s.end?.error !== undefined) ? 'fail' : 'pass';
+    steps.push(
+      stepOf(
+        name,
+        serviceFor(name, s.start, ms),
+        status,
+        new Date(s.start),
+        ms,
+        status === 'fail'
+          ? { category: 'assertion', message: `failed in step ${failingSpan?.begin.path.join(SEP) ?? name}` }
+          : undefined,
+        loc(s.begin.location),
+      ),
+    );
+  }
+  if (!passed) {
+    const open = failingSpan ?? [...judged].reverse().find((s) => s.end === undefined);
+    const name =
+      open === undefined
+        ? title
+        : open.begin.category === 'test.step'
+          ? open.begin.path.join(SEP)
+          : (open.begin.path.at(-1) ?? title);
+    const start = open?.start ?? t0;
+    const ms = open?.end?.duration ?? Math.max(0, t0 + durationMs - start);
+    const verdict = failureOf(end, error, window(start, ms), name, facts);
+    const failed = stepOf(
+      name,
+      serviceFor(name, start, ms, verdict.request),
+      verdict.category === 'prober' || verdict.category === 'aborted' ? 'error' : 'fail',
+      new Date(start),
+      ms,
+      {
+        category: verdict.category,
+        message: verdict.message,
+        ...(verdict.httpStatus === undefined ? {} : { httpStatus: verdict.httpStatus }),
+      },
+      loc(error?.location) ?? loc(open?.begin.location),
+    );
+    const artifacts = facts.artifacts.get(key) ?? [];
+    const notes = error?.snippet === undefined ? [] : [error.snippet];
+    steps.push({
+      ...failed,
+      ...(artifacts.length > 0 ? { artifacts: [...artifacts] } : {}),
+      ...(notes.length > 0 ? { evidence: { traceId: facts.traceId, notes } } : {}),
+    });
+    // The step that failed belongs where it began, after the steps that began before it.
+    steps.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  }
+  if (steps.length === 0) steps.push(stepOf(title, testService, 'pass', new Date(t0), durationMs));
+  return { startedAt, durationMs, steps };
+}
+
+function failureOf(
+  end: TestEnd | undefined,
+  error: SuiteError | undefined,
+  requests: readonly SeenRequest[],
+  step: string,
+  facts: SuiteRunFacts,
+): { category: Category; message: string; httpStatus?: number; request?: SeenRequest } {
+  if (end === undefined) {
+    if (facts.aborted) return { category: 'aborted', message: 'the prober was stopped while the test ran' };
+    if (facts.timedOut) {
+      const seen = classifySuiteError({ message: 'the test did not finish' }, requests, step);
+      if (seen.request !== undefined) return seen;
+      return {
+        category: 'timeout',
+        message: `the suite did not finish within its deadline of ${facts.deadlineMs} ms (step ${step} was running)`,
+      };
+    }
+    return {
+      category: 'prober',
+      message: `the Playwright process ended while the test ran: ${facts.exitProblem ?? 'no reason given'}`,
+    };
+  }
+  if (end.status === 'skipped')
+    return {
+      category: 'prober',
+      message:
+        'the test was skipped (test.skip or test.fixme): as a journey it would check nothing; leave it out with grep',
+    };
+  if (end.status === 'interrupted')
+    return facts.aborted
+      ? { category: 'aborted', message: 'the prober was stopped while the test ran' }
+      : {
+          category: 'timeout',
+          message: `the suite did not finish within its deadline of ${facts.deadlineMs} ms (step ${step} was running)`,
+        };
+  if (end.status === 'passed' && end.expectedStatus === 'failed')
+    return { category: 'assertion', message: 'the test is marked test.fail() but passed' };
+  return classifySuiteError(error ?? { message: `the test ${end.status}` }, requests, step);
+}
+
+function deepestFailing(
+  spans: readonly { begin: StepBegin; end: StepEnd | undefined; start: number }[],
+  end: TestEnd | undefined,
+) {
+  const failed = spans.filter((s) => s.end?.error !== undefined);
+  const steps = failed.filter((s) => s.begin.category === 'test.step');
+  // Playwright marks every enclosing step with the error: the deepest, latest one is where it happened.
+  const pick = (list: typeof failed) =>
+    [...list].sort((a, b) => b.begin.path.length - a.begin.path.length || b.start - a.start)[0];
+  if (steps.length > 0) return pick(steps);
+  const other = failed.filter((s) => s.begin.category !== 'test.step');
+  if (other.length > 0) return pick(other);
+  if (end === undefined || end.status === 'timedOut' || end.status === 'interrupted')
+    return [...spans].reverse().find((s) => s.end === undefined && s.begin.category === 'test.step');
+  return undefined;
+}
+
+function isLastOpen(judged: readonly { end: StepEnd | undefined }[], s: { end: StepEnd | undefined }): boolean {
+  return [...judged].reverse().find((x) => x.end === undefined) === s;
+}
+
+function isWithin(inner: readonly string[], outer: readonly string[]): boolean {
+  return outer.length < inner.length && outer.every((t, i) => inner[i] === t);
+}
+
+/** `{ type: 'service', description: 'auth' }` names the test's service; `'web.login=auth'` one step's. */
+function serviceAnnotation(annotations: readonly SuiteAnnotation[], step: string | undefined): string | undefined {
+  for (const a of annotations) {
+    if (a.type !== 'service' || a.description === undefined) continue;
+    const eq = a.description.lastIndexOf('=');
+    if (step === undefined && eq === -1) return a.description.trim();
+    if (step !== undefined && eq !== -1 && a.description.slice(0, eq).trim() === step)
+      return a.description.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The target whose origin (and longest path prefix) the URL falls under. */
+function targetOf(url: string, targets: Readonly<Record<string, string>>): string | undefined {
+  let best: [string, number] | undefined;
+  for (const [name, base] of Object.entries(targets)) {
+    try {
+      const b = new URL(base);
+      const u = new URL(url);
+      const wsToHttp = (p: string) => p.replace(/^ws/, 'http');
+      if (wsToHttp(u.protocol) !== wsToHttp(b.protocol) || u.host !== b.host) continue;
+      const prefix = b.pathname.replace(/\/$/, '');
+      if (!u.pathname.startsWith(prefix)) continue;
+      if (best === undefined || prefix.length > best[1]) best = [name, prefix.length];
+    } catch {
+      // not a URL
+    }
+  }
+  return best?.[0];
+}
+
+function firstTarget(requests: readonly SeenRequest[], targets: Readonly<Record<string, string>>): string | undefined {
+  for (const r of requests) {
+    const t = targetOf(r.url, targets);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
+function loc(l: { file: string; line: number } | undefined): string | undefined {
+  if (l === undefined) return undefined;
+  const cwd = `${process.cwd()}/`;
+  return `${l.file.startsWith(cwd) ? l.file.slice(cwd.length) : l.file}:${l.line}`;
+}
+
+function neverRan(def: SuiteJourney, facts: SuiteRunFacts): StepResult[] {
+  const setup = failedSetup(facts.events);
+  const name = def.steps[0]?.name ?? def.name;
+  if (setup !== undefined) {
+    const verdict = classifySuiteError(setup.errors[0] ?? { message: 'the setup test failed' }, [], 'setup');
+    const category = verdict.category;
+    return [
+      stepOf(
+        `setup${SEP}${setup.title}`,
+        def.suite.defaultService,
+        category === 'prober' ? 'error' : 'fail',
+        facts.startedAt,
+        setup.duration,
+        {
+          category,
+          message: `the suite's setup failed, so the test did not run: ${verdict.message}`,
+        },
+      ),
+    ];
+  }
+  const why = failureOf(undefined, undefined, [], name, facts);
+  const category = facts.timedOut ? ('timeout' as const) : why.category;
+  const message = facts.timedOut
+    ? `the test did not start within the suite's deadline of ${facts.deadlineMs} ms`
+    : why.message;
+  return [
+    stepOf(
+      name,
+      def.suite.defaultService,
+      category === 'prober' || category === 'aborted' ? 'error' : 'fail',
+      facts.startedAt,
+      0,
+      { category, message },
+    ),
+  ];
+}
+
+/** A test of a dependency project (a `setup`) that failed: the tests depending on it never ran. */
+function failedSetup(events: readonly SuiteEvent[]): (TestEnd & { title: string }) | undefined {
+  const begin = events.find((e) => e.type === 'begin');
+  if (begin === undefined) return undefined;
+  const deps = new Set(begin.projects.flatMap((p) => p.dependencies));
+  for (const e of events) {
+    if (e.type !== 'test/end' || e.status === e.expectedStatus) continue;
+    const t = begin.tests.find((x) => x.id === e.id);
+    if (t !== undefined && deps.has(t.project)) return { ...e, title: t.titles.join(SEP) };
+  }
+  return undefined;
+}
+
+function stepOf(
+  name: string,
+  service: string,
+  status: StepResult['status'],
+  startedAt: Date,
+  durationMs: number,
+  error?: StepResult['error'],
+  location?: string,
+): StepResult {
+  return {
+    name,
+    service,
+    status,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.max(0, Math.round(durationMs)),
+    timeoutMs: 1,
+    ...(location === undefined ? {} : { location }),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+function journeyOf(def: SuiteJourney, startedAt: string, durationMs: number, steps: StepResult[]): JourneyResult {
+  // Steps that only enclose the failing one are reported but not judged: the failure is where it happened.
+  const failing = steps.find(
+    (s) => (s.status === 'fail' || s.status === 'error') && s.error?.message.startsWith('failed in step ') !== true,
+  );
+  const judged = failing === undefined ? steps : [failing];
+  const outcome = deriveJourneyOutcome({
+    capability: def.capability,
+    steps: judged,
+    durationMs,
+    budgetMs: def.budgetMs,
+  });
+  return {
+    journey: def.name,
+    description: def.description,
+    status: outcome.status,
+    startedAt,
+    durationMs: Math.max(0, Math.round(durationMs)),
+    verdict: outcome.verdict,
+    ...(outcome.failure === undefined ? {} : { failure: outcome.failure }),
+    steps: steps.map((s) => ({ ...s, timeoutMs: def.timeoutMs })),
+  };
+}
