@@ -89,8 +89,8 @@ describe('validateConfig: one pass, typed problems, errors and warnings together
       join(dir, 'c.json'),
     );
     expect(problems.map((p) => `${p.severity} ${problemLine(p)}`)).toEqual([
-      'error probes: Too small: expected array to have >=1 items',
       'error tragets: unknown key (check the spelling; unknown keys are refused)',
+      'error probes: name at least one journey file glob in probes, or a Playwright suite in suites',
     ]);
   });
 });
