@@ -1,4 +1,4 @@
-import { defineConfig } from '../src/index.js';
+import { defineConfig } from 'golden-path-prober';
 
 /**
  * The bundled sandbox staging. `prober demo` overrides the targets with the ports it picked;

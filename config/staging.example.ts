@@ -1,4 +1,4 @@
-import { defineConfig } from '../src/index.js';
+import { defineConfig } from 'golden-path-prober';
 
 /**
  * An example for a real environment: copy it, change the URLs and the probe account, and export AUTH_PASSWORD.
