@@ -40,5 +40,10 @@ const { main } = await import(entry);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A run ends once its reports are written: a socket, an interval or a pending promise a journey's library left behind
-// must not hold the CI job open (stdout and stderr are synchronous on pipes and files, so nothing written is lost).
-if (['run', 'demo'].includes(process.argv[2] ?? '')) process.exit(code);
+// must not hold the CI job open. Files and shell pipes are written synchronously, but a Node parent's stdio 'pipe'
+// is a socket whose writes can still be queued: both are drained first, or a 500-journey report spawned from Node
+// lost its tail (issue 24). write('', cb) calls back once everything written before it is out.
+if (['run', 'demo'].includes(process.argv[2] ?? '')) {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
+  process.exit(code);
+}

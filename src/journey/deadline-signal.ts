@@ -36,22 +36,20 @@ export class Deadline implements AbortSource {
   private listeners: (() => void)[] = [];
   private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout;
-  private readonly onParent: () => void;
+  private readonly unhook: () => void;
 
-  constructor(
-    private readonly parent: AbortSource,
-    ms: number,
-    options: { ref: boolean },
-  ) {
-    this.onParent = () => this.abort(parent.reason);
+  constructor(parent: AbortSource, ms: number, options: { ref: boolean }) {
+    const onParent = () => this.abort(parent.reason);
     this.timer = setTimeout(() => {
       if (this.aborted) return;
       this.timedOut.aborted = true;
       this.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     }, ms);
     if (!options.ref) this.timer.unref();
-    if (parent.aborted) this.abort(parent.reason);
-    else parent.addEventListener('abort', this.onParent, { once: true });
+    if (parent.aborted) {
+      this.abort(parent.reason);
+      this.unhook = () => undefined;
+    } else this.unhook = onAbortOf(parent, onParent);
   }
 
   /** An `AbortSignal` that follows this deadline: aborts with its reason when it aborts (or already has). */
@@ -76,7 +74,7 @@ export class Deadline implements AbortSource {
   /** Stops the timer and unhooks the parent; the deadline never aborts after this. */
   close(): void {
     clearTimeout(this.timer);
-    this.parent.removeEventListener('abort', this.onParent);
+    this.unhook();
   }
 
   private abort(reason: unknown): void {
@@ -98,4 +96,37 @@ export class Deadline implements AbortSource {
       }
     }
   }
+}
+
+/** The children listening to each shared parent that is not a Deadline (a run's or the daemon's AbortSignal). */
+const fanOuts = new WeakMap<AbortSource, Set<() => void>>();
+
+/**
+ * Listens to `parent` until the returned unhook is called. Every journey of a run (500 in one `prober run`) hangs
+ * its deadline on the run's one `AbortSignal`: one listener each there is what made Node print
+ * `MaxListenersExceededWarning` (an EventTarget warns past 10), so a real signal gets one listener that fans out to
+ * a set of children instead. A `Deadline` parent keeps a plain list and never warns, so it is listened to directly.
+ */
+function onAbortOf(parent: AbortSource, listener: () => void): () => void {
+  if (parent instanceof Deadline) {
+    parent.addEventListener('abort', listener);
+    return () => parent.removeEventListener('abort', listener);
+  }
+  let children = fanOuts.get(parent);
+  if (children === undefined) {
+    const set = new Set<() => void>();
+    children = set;
+    fanOuts.set(parent, set);
+    parent.addEventListener(
+      'abort',
+      () => {
+        fanOuts.delete(parent);
+        for (const child of [...set]) child();
+      },
+      { once: true },
+    );
+  }
+  const set = children;
+  set.add(listener);
+  return () => set.delete(listener);
 }

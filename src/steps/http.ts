@@ -16,6 +16,7 @@ import { followRedirects } from './redirect-follow.js';
 import { shownHopUrl } from './redirect-url.js';
 import { parseWith, statusFailure } from './response-checks.js';
 import { readReasonBody, serverReason } from './server-reason.js';
+import { refuseDeclaredOverCap } from './body-limit.js';
 import { remainingMs, safeUrl } from './scope.js';
 
 export type { ExpectedStatus, HttpClient, HttpRequestOptions, HttpResponse } from '../journey/step-clients.js';
@@ -159,10 +160,12 @@ export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: Cooki
 
     let cached: Promise<string> | undefined;
     const text = () =>
-      (cached ??= readCapped(res.body, scope.maxBodyBytes).then((t) => {
-        timings.bodyMs = performance.now() - started - headersMs;
-        return t;
-      }));
+      (cached ??= (refuseDeclaredOverCap(res, scope.maxBodyBytes) ?? readCapped(res.body, scope.maxBodyBytes)).then(
+        (t) => {
+          timings.bodyMs = performance.now() - started - headersMs;
+          return t;
+        },
+      ));
     return {
       status: res.statusCode,
       headers: res.headers,

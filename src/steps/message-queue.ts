@@ -7,6 +7,24 @@ export type { WaitOptions } from '../journey/step-clients.js';
 
 type Entry<T> = { value: T; at: number } | { error: Error };
 
+/** At most this many messages are held per connection or stream, whatever the server sends. */
+export const MAX_QUEUED_MESSAGES = 10_000;
+
+/**
+ * What one queue may hold. A server that floods frames while the awaited message never comes must not grow the
+ * prober's memory until the deadline (the issue's 429 MB in 15 s): past either limit the queue stops buffering,
+ * every wait fails as `contract` naming the limit, and `onOverflow` cuts the source so nothing more is read.
+ */
+export interface QueueLimits {
+  /** What is queued, for the failure message: `WebSocket connection`, `event stream`. */
+  what: string;
+  /** @defaultValue MAX_QUEUED_MESSAGES */
+  maxMessages?: number;
+  /** Sum of the messages' wire sizes. */
+  maxBytes: number;
+  onOverflow?: () => void;
+}
+
 interface Waiter<T> {
   offer(entry: Entry<T>, index: number): boolean;
   fail(reason: unknown): void;
@@ -32,12 +50,25 @@ export class MessageQueue<T> {
   private consumed = 0;
   private ended: Error | undefined;
   private readonly waiters = new Set<Waiter<T>>();
+  private bytes = 0;
+
+  constructor(private readonly limits?: QueueLimits) {}
 
   get received(): readonly T[] {
     return this.entries.flatMap((e) => ('value' in e ? [e.value] : []));
   }
 
-  push(value: T): void {
+  /** `bytes`: the message's size on the wire, counted against `limits.maxBytes`. */
+  push(value: T, bytes = 0): void {
+    if (this.ended !== undefined) return; // nothing is buffered after the end (an overflow, a close)
+    this.bytes += bytes;
+    const overflow =
+      this.limits === undefined ? undefined : overflowFailure(this.limits, this.entries.length + 1, this.bytes);
+    if (overflow !== undefined) {
+      this.end(overflow);
+      this.limits?.onOverflow?.();
+      return;
+    }
     this.offer({ value, at: performance.now() });
   }
 
@@ -107,4 +138,22 @@ export class MessageQueue<T> {
     // A copy, in the order the waits began: a waiter that settles removes itself.
     for (const waiter of [...this.waiters]) waiter.offer(entry, index);
   }
+}
+
+/** The `contract` failure of a queue past one of its limits, naming the limit; undefined while within both. */
+export function overflowFailure(limits: QueueLimits, messages: number, bytes: number): StepFailure | undefined {
+  const maxMessages = limits.maxMessages ?? MAX_QUEUED_MESSAGES;
+  if (messages > maxMessages) {
+    return new StepFailure(
+      'contract',
+      `the ${limits.what} sent more than ${maxMessages} messages without the awaited one (the per-connection limit of ${maxMessages} queued messages)`,
+    );
+  }
+  if (bytes > limits.maxBytes) {
+    return new StepFailure(
+      'contract',
+      `the ${limits.what} sent more than ${limits.maxBytes} bytes of messages without the awaited one (the per-connection limit of ${limits.maxBytes} queued bytes, http.maxBodyBytes)`,
+    );
+  }
+  return undefined;
 }

@@ -36,16 +36,24 @@ export function createSseClient(http: HttpClient, resources: JourneyResources, m
       if (!type.startsWith('text/event-stream')) {
         throw new StepFailure('contract', `expected text/event-stream, got ${type === '' ? 'no content-type' : type}`);
       }
-      const queue = new MessageQueue<SseEvent>();
+      const body = res.stream();
+      // The stream's bytes are capped below; the count bound keeps a flood of tiny events from growing the heap.
+      const queue = new MessageQueue<SseEvent>({
+        what: 'event stream',
+        maxBytes: maxBytes,
+        onOverflow: () => void body.destroy(),
+      });
       const parser = createParser({
         onEvent: (m: EventSourceMessage) =>
-          queue.push({
-            event: m.event ?? 'message',
-            data: parseData(m.data),
-            ...(m.id === undefined ? {} : { id: m.id }),
-          }),
+          queue.push(
+            {
+              event: m.event ?? 'message',
+              data: parseData(m.data),
+              ...(m.id === undefined ? {} : { id: m.id }),
+            },
+            m.data.length,
+          ),
       });
-      const body = res.stream();
       resources.onClose(() => void body.destroy());
       void (async () => {
         let size = 0;

@@ -51,7 +51,15 @@ export function createWsClient(
         maxPayload,
         ...tlsFor?.(url),
       });
-      const queue = new MessageQueue<unknown>();
+      // Bounded (count, and bytes by the body cap): a flooding server fails the wait and has its connection cut.
+      const queue = new MessageQueue<unknown>({
+        what: 'WebSocket connection',
+        maxBytes: maxPayload,
+        onOverflow: () => {
+          closedByUs = true;
+          socket.terminate();
+        },
+      });
       let closedByUs = false;
       const closed = new Promise<void>((r) => socket.once('close', () => r()));
       const close = async () => {
@@ -105,7 +113,7 @@ export function createWsClient(
       socket.on('message', (data: Buffer, isBinary) => {
         try {
           const message = framing.decode(data, isBinary);
-          if (message !== undefined) queue.push(message);
+          if (message !== undefined) queue.push(message, data.length);
         } catch (err) {
           queue.pushError(err as Error);
         }
