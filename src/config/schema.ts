@@ -62,6 +62,8 @@ export const BrowserConfigSchema = z
     artifactsDir: z.string().min(1).default('artifacts'),
     /** Run folders under `artifactsDir` older than this are deleted before each browser run. @defaultValue 72 */
     artifactRetentionHours: z.number().positive().default(72),
+    /** Browser contexts (journey runs) open at once in one process; more wait their turn. @defaultValue two per core */
+    maxContexts: z.number().int().positive().optional(),
   })
   .strict();
 /** The `browser` section with its defaults applied, derived from the schema (an absent section means all defaults). */

@@ -3,6 +3,7 @@ import type { StepDefinition } from './define.js';
 import type { StepResult } from './result-schema.js';
 import { runStep, type StepRun } from './run-step.js';
 import { stallReading } from './stall-clock.js';
+import { outOfJourneyTime } from './stall-out-of-time.js';
 import { judgeStall } from './stall-policy.js';
 import { round } from './step-result.js';
 
@@ -10,7 +11,7 @@ import { round } from './step-result.js';
  * One journey run's view of the prober's own stalls: every step is timed against the stall clock, its stalled
  * time goes into its evidence (`stallMs`, only when there was any), and a step whose deadline passed while the
  * prober was the one stalled is retried or turned into a prober error (stall-policy.ts) instead of a service
- * failure.
+ * failure. A browser step cut short by the journey's deadline is a `timeout` (stall-out-of-time.ts).
  */
 export class JourneyStalls {
   private readonly stall0 = stallReading();
@@ -44,6 +45,16 @@ export class JourneyStalls {
       }
       if (decision.action === 'prober') result.status = 'error';
       if (decision.action === 'prober') result.error = { category: 'prober', message: decision.message };
+      const outOfTime = outOfJourneyTime({
+        step: s.name,
+        status: result.status,
+        category: result.error?.category,
+        startedAt: Date.parse(result.startedAt),
+        endedAt: Date.parse(result.startedAt) + result.durationMs,
+        timeoutMs: run.timeoutMs,
+        journeyDeadline: run.parentDeadline,
+      });
+      if (outOfTime !== undefined) result.error = { category: 'timeout', message: outOfTime };
       const total = round(stalledBefore + stallMs);
       if (result.evidence !== undefined) {
         if (total >= 1) result.evidence.stallMs = total;

@@ -11,7 +11,7 @@ import type { RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
 import { ProberMetrics } from '../report/metrics.js';
 import { browserSettings } from '../steps/browser-launcher.js';
-import { BrowserSession } from '../steps/browser-session.js';
+import { daemonBrowserSession } from '../steps/browser-session.js';
 import { runSinks } from '../pipeline/run-sinks.js';
 import { ResilientStore } from '../store/resilient-store.js';
 import type { RunStore } from '../store/run-store.js';
@@ -132,7 +132,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   const settings = browserSettings(config.browser);
-  const session = new BrowserSession(settings); // launches Chromium only when a browser journey first runs
+  // Chromium starts now (outside any journey's time) when a journey needs it; a context wait counts as tick lag.
+  const session = daemonBrowserSession(
+    settings,
+    planned.map((p) => p.def),
+    (ms) => metrics.observeTickLag(ms / 1000),
+  );
   const jobDeps: JobDeps = {
     loaded,
     loopGuard: options.quarantine,
