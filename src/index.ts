@@ -54,3 +54,14 @@ export type {
   WsConnectOptions,
   WsFrames,
 } from './journey/step-clients.js';
+
+// Logging in: OpenID Connect / OAuth2 (openid-client), token verification (jose) and TOTP (otpauth), each loaded on
+// first use.
+export { oidc } from './login/oidc.js';
+export type { LoginPage, OidcClient, OidcOptions } from './login/oidc.js';
+export type { LoginFill } from './login/headless-login.js';
+export type { Tokens } from './login/tokens.js';
+export { verifyToken } from './login/verify-token.js';
+export type { VerifyTokenOptions } from './login/verify-token.js';
+export { totp } from './login/totp.js';
+export type { TotpOptions } from './login/totp.js';

@@ -18,7 +18,7 @@ export interface ParsedForm {
   readonly names: readonly string[];
   /** Named submit buttons (`name`, `value`), the first one being what pressing Enter sends. */
   readonly submitters: readonly { name: string; value: string; formaction?: string; formmethod?: string }[];
-  /** Whether it has a password field: a login form. */
+  /** Whether it has a password or one-time-code field: a login (or second-factor) form. */
   readonly hasPassword: boolean;
   /** How it was found, for messages: `#kc-form-login`, `form[2]`. */
   readonly label: string;
@@ -28,6 +28,7 @@ type Cheerio = typeof import('cheerio');
 let cheerio: Promise<Cheerio> | undefined;
 const loadCheerio = () => (cheerio ??= import('cheerio'));
 
+const ONE_TIME_CODE = /^(otp|totp|one[-_]?time[-_]?code|mfa[-_]?code|otp[-_]?code|totp[-_]?code)$/i;
 const NOT_SENT = new Set(['submit', 'button', 'image', 'reset', 'file']);
 
 /** The form `pick` names on the page at `pageUrl`; none matching fails as `contract`, listing the forms there. */
@@ -86,7 +87,9 @@ function parse($: Api, form: El, index: number, pageUrl: string): ParsedForm {
     const n = c.attr('name');
     const tag = (el.tagName ?? '').toLowerCase();
     const type = (c.attr('type') ?? (tag === 'button' ? 'submit' : 'text')).toLowerCase();
-    if (type === 'password') hasPassword = true;
+    // A password or a one-time code: a form that comes back after submitting means the login failed.
+    if (type === 'password' || c.attr('autocomplete') === 'one-time-code' || ONE_TIME_CODE.test(n ?? ''))
+      hasPassword = true;
     if (n === undefined || n === '' || c.attr('disabled') !== undefined) continue;
     if (type === 'submit' || type === 'image') {
       const formaction = c.attr('formaction');
