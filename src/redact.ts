@@ -37,19 +37,60 @@ export function stripAnsi(text: string): string {
 /** Shorter values would redact ordinary words; a secret this short is refused by config validation instead. */
 export const MIN_SECRET_LENGTH = 4;
 
+/** Passwords so common that they are also words of messages ("password", "secret"), whatever their length. */
+const COMMON = new Set([
+  'password',
+  'passw0rd',
+  'changeme',
+  'secret',
+  'welcome',
+  'letmein',
+  'qwerty',
+  'admin',
+  'monkey',
+  'dragon',
+  'sunshine',
+]);
+
+/**
+ * A secret that could be an ordinary word or part of one: shorter than 8 characters, letters only and shorter than
+ * 12 (a dictionary word), or a common password. Redacting it wherever it occurs would garble prose ("wrong
+ * password?" → "[REDACTED] password?", "token" inside "tokens"); `prober validate` warns about it.
+ */
+export function isWeakSecret(value: string): boolean {
+  return value.length < 8 || (/^[A-Za-z]+$/.test(value) && value.length < 12) || COMMON.has(value.toLowerCase());
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export class Redactor {
   private readonly values = new Set<string>();
   /** `values`, longest first; rebuilt only after an `add`, not for every string scrubbed. */
   private ordered: string[] | undefined;
+  /** Weak secrets (see `isWeakSecret`): replaced only where they stand as a value, never inside or as a word of prose. */
+  private readonly weak = new Set<string>();
+  private weakPattern: RegExp | undefined;
 
   add(value: string | undefined): void {
     // Known already (a bearer token is marked again by every request that sends it): its forms were added then.
-    if (value === undefined || value.length < MIN_SECRET_LENGTH || this.values.has(value)) return;
-    for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-      if (form.length >= MIN_SECRET_LENGTH && !this.values.has(form)) {
-        this.values.add(form);
-        this.ordered = undefined;
-      }
+    if (value === undefined || value.length < MIN_SECRET_LENGTH || this.values.has(value) || this.weak.has(value))
+      return;
+    const base64 = Buffer.from(value, 'utf8').toString('base64');
+    const forms = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
+    if (isWeakSecret(value)) {
+      for (const form of forms) this.weak.add(form);
+      this.weakPattern = undefined;
+      // Its base64 is no word: redacted wherever it occurs.
+      if (base64.length >= 8) this.addValue(base64);
+      return;
+    }
+    for (const form of [...forms, base64]) this.addValue(form);
+  }
+
+  private addValue(form: string): void {
+    if (form.length >= MIN_SECRET_LENGTH && !this.values.has(form)) {
+      this.values.add(form);
+      this.ordered = undefined;
     }
   }
 
@@ -57,11 +98,12 @@ export class Redactor {
   copy(): Redactor {
     const r = new Redactor();
     for (const v of this.values) r.values.add(v);
+    for (const v of this.weak) r.weak.add(v);
     return r;
   }
 
   get size(): number {
-    return this.values.size;
+    return this.values.size + this.weak.size;
   }
 
   scrub(text: string): string {
@@ -71,9 +113,32 @@ export class Redactor {
     for (const v of this.ordered) {
       if (out.includes(v)) out = out.split(v).join(REDACTED);
     }
+    if (this.weak.size > 0) out = this.scrubWeak(out);
     if (!MAY_MATCH.test(out)) return out;
     for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
     return out;
+  }
+
+  /**
+   * A weak secret is replaced where it stands as a value: the whole string, after `=` or `:` (a form body, a query, a
+   * header, `user:pass@`), inside quotes, or right before `&`, `;`, `@` or a quote; never inside a longer word and
+   * never as a word of a sentence, where it is the word.
+   */
+  private scrubWeak(text: string): string {
+    let present = false;
+    for (const v of this.weak) {
+      if (text === v) return REDACTED;
+      if (text.includes(v)) present = true;
+    }
+    if (!present) return text;
+    if (this.weakPattern === undefined) {
+      const alt = [...this.weak]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRe)
+        .join('|');
+      this.weakPattern = new RegExp(`([=:"'\`])(?:${alt})(?![A-Za-z0-9])|(?<![A-Za-z0-9])(?:${alt})(?=["'\`&;@])`, 'g');
+    }
+    return text.replace(this.weakPattern, (_m, before: string | undefined) => `${before ?? ''}${REDACTED}`);
   }
 
   /** A deep copy with every string scrubbed (keys included: header names are not secret, but cheap to be safe). */

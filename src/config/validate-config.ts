@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
 import { artifactsDirProblems } from './artifacts-dir-guard.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
+import { weakSecretWarnings } from './check-secret-strength.js';
 import { scheduleProblems } from './check-schedule.js';
 import { sourceNameProblems } from './check-source-names.js';
 import { discoverJourneys } from './discover-journeys.js';
@@ -62,6 +63,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
   const problems: Problem[] = [
     ...secrets.problems.map((line) => lineToProblem(line)),
     ...shortSecretProblems(secrets.values),
+    ...weakSecretWarnings(secrets.values),
     ...tls.problems.map((line) => lineToProblem(line)),
     ...discovered.problems.map((line) => lineToProblem(line)),
     ...checkJourneys(config, discovered.journeys),
