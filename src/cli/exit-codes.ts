@@ -10,6 +10,11 @@ export const EXIT = {
   error: 2,
   /** `--expect-version`: a service still did not report the expected version when `--wait-ready` ran out. */
   versionGate: 3,
+  /**
+   * `--store`: the verdict was given (printed and written by the reporters) but not stored: the store could not be
+   * opened (read-only, corrupt, a directory, a newer schema, locked). The line before the verdict names it and why.
+   */
+  notStored: 4,
 } as const;
 
 export function exitCodeFor(status: JourneyStatus, failOnDegraded: boolean, allowFlaky = false): number {

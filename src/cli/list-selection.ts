@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.js';
-import { filterJourneys, selectJourneys, type JourneyFilter } from './select-journeys.js';
+import { filterJourneys, selectJourneys, type JourneyFilter } from '../assemble/select-journeys.js';
 import { describePlan } from './describe-plan.js';
 
 /** `prober run --list`: what would run, after names, `--grep` and `--tag`; runs nothing and needs no secrets. */

@@ -1,49 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { otlpSink } from '../report/otlp-sink.js';
-import { resolve } from 'node:path';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import type { Level } from 'pino';
+import { assembleProber, type AssembledProber } from '../assemble/assemble-prober.js';
+import type { Recording } from '../assemble/recording.js';
 import type { LoadedConfig } from '../config/load-config.js';
-import { alertMetrics } from '../alert/alert-metrics.js';
-import { probedJourneys } from '../alert/alert-pipeline.js';
-import { createAlerting, storeFault } from '../alert/alerting.js';
 import { ProberSetupError } from '../journey/errors.js';
-import type { RunOptions } from '../journey/run.js';
+import { withDeadline } from '../journey/with-deadline.js';
 import type { Logger } from '../log.js';
-import { ProberMetrics } from '../report/metrics.js';
+import type { Redactor } from '../redact.js';
+import type { ProberMetrics } from '../report/metrics.js';
 import { browserSettings } from '../steps/browser-launcher.js';
-import { daemonBrowserSession } from '../steps/browser-session.js';
-import { runSinks } from '../pipeline/run-sinks.js';
-import { ResilientStore } from '../store/resilient-store.js';
-import type { RunStore } from '../store/run-store.js';
-import { CronScheduler } from './cron-scheduler.js';
-import { tickClaimer } from './tick-claim.js';
+import { daemonBrowserSession, type BrowserSession } from '../steps/browser-session.js';
 import { artifactLink } from './artifact-files.js';
+import { CronScheduler } from './cron-scheduler.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
 import { interruptedRunResult } from './interrupted-run.js';
 import { runScheduledJourney, type JobDeps } from './journey-job.js';
-import { RunAborts } from './run-aborts.js';
-import { planSchedule, scheduleTable } from './schedule-plan.js';
-import type { LoopQuarantine } from './loop-quarantine.js';
+import { LoopQuarantine, quarantineFile } from './loop-quarantine.js';
 import { wireQuarantine, type QuarantineWiring } from './quarantine-wiring.js';
-import { withDeadline } from '../journey/with-deadline.js';
+import { RunAborts } from './run-aborts.js';
+import { planSchedule, scheduleTable, type PlannedJourney } from './schedule-plan.js';
+import { tickClaimer } from './tick-claim.js';
 
 export interface DaemonOptions {
-  loaded: LoadedConfig;
-  store: RunStore;
-  storeLabel: string;
-  /** Run options as `prober run` builds them (prepareRun); the daemon sets runId, redactor and signal per run. */
-  base: RunOptions;
-  log: Logger;
+  /** `--store`: a path or a postgres:// URL; without it, the config's store. */
+  store?: string | undefined;
+  location?: string | undefined;
+  logLevel?: Level | 'silent' | undefined;
+  /** This replica's own address (`PROBER_PUBLIC_URL`, `server.publicUrl`), recorded in results for their artifacts. */
+  artifactsUrl?: string | undefined;
   host: string;
   port: number;
   /** Where the startup table goes (stdout); logs go to stderr. */
   print: (text: string) => void;
-  /** Journeys that blocked the event loop (loop watchdog): recorded once, not scheduled, shown and alerted on. */
-  quarantine?: LoopQuarantine;
 }
 
 export interface Daemon {
   url: string;
+  redactor: Redactor;
+  log: Logger;
+  /** Journeys that blocked the event loop: recorded once, not scheduled, shown and alerted on. */
+  quarantine: LoopQuarantine;
   /** Stops ticking, aborts in-flight runs (their cleanup bounded), records them, closes the server and the store. */
   shutdown(reason: string): Promise<void>;
 }
@@ -54,109 +52,144 @@ const RECOVER_EVERY_MS = 5_000;
 /** Shutdown must finish within 10 s: in-flight runs get the cleanup bound plus this margin to be recorded. */
 const RECORD_MARGIN_MS = 1_500;
 
-export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
-  const { loaded, log } = options;
-  const { config } = loaded;
-  // Warnings (cleanup overlap, insecure TLS) came with the loaded config and were logged when it was loaded.
-  const { planned } = planSchedule(loaded);
+/** What the daemon is made of once assembled; each start-up phase below takes what it needs from here. */
+interface Parts {
+  loaded: LoadedConfig;
+  prober: AssembledProber;
+  recording: Recording;
+  metrics: ProberMetrics;
+  planned: PlannedJourney[];
+  quarantine: LoopQuarantine;
+  wiring: QuarantineWiring;
+  session: BrowserSession;
+  aborts: RunAborts;
+  inFlight: Set<Promise<unknown>>;
+  state: { stopping: boolean };
+  /** A store shared by replicas (it can claim ticks). */
+  fleet: boolean;
+}
 
-  const metrics = new ProberMetrics({
-    environment: config.environment,
-    location: options.base.location,
-    known: planned.map((p) => ({
-      journey: p.def.name,
-      steps: p.def.steps,
-      intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined,
-    })),
-  });
-  // Storage faults never stop probing: the store is wrapped so that a write it cannot take is held in memory and
-  // written once it can; its health drives /healthz, the metrics and the prober's own alert.
-  let onStoreHealth: () => void = () => undefined;
-  const store = new ResilientStore(options.store, {
-    label: options.storeLabel,
-    log,
-    onError: (operation) => metrics.storeError(operation),
-    onHealthChange: (health) => {
-      metrics.storeHealthy(health.ok);
-      onStoreHealth();
+/** Assemble → restore what the last start left → schedule → serve → start the background work. */
+export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+  const parts = await assemble(loaded, options);
+  try {
+    await restore(parts);
+    const scheduler = schedule(parts);
+    const served = await serve(parts, scheduler, options);
+    const timers = startBackground(parts, scheduler);
+    announce(parts, scheduler, served.url, options.print);
+    return {
+      url: served.url,
+      redactor: parts.prober.redactor,
+      log: parts.prober.log,
+      quarantine: parts.quarantine,
+      shutdown: stopper(parts, scheduler, served.server, timers),
+    };
+  } catch (err) {
+    await parts.prober.close();
+    throw err;
+  }
+}
+
+/** The prober (metrics, the store that never stops probing, alerting over it) and the loop quarantine next to it. */
+async function assemble(loaded: LoadedConfig, options: DaemonOptions): Promise<Parts> {
+  const { planned } = planSchedule(loaded);
+  let wiring: QuarantineWiring | undefined;
+  const prober = await assembleProber(loaded, {
+    location: options.location,
+    logLevel: options.logLevel,
+    artifactsUrl: options.artifactsUrl,
+    otlp: true,
+    metrics: {
+      known: planned.map((p) => ({
+        journey: p.def.name,
+        steps: p.def.steps,
+        intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined,
+      })),
+    },
+    store: {
+      flag: options.store,
+      onOpenFailure: 'retry',
+      delivery: 'background',
+      quarantined: (journey) => wiring?.reason(journey),
+      intervalMs: (journey) => planned.find((p) => p.def.name === journey)?.intervalMs,
     },
   });
-  const quarantine = wireQuarantine(options.quarantine, { loaded, log, registry: metrics.registry });
-  await recoverInterrupted(options, store, quarantine);
-  const claim = tickClaimer(store, { environment: config.environment, location: options.base.location }, log);
-  const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
-  const prune = () =>
-    store.prune(retention).then(
-      (n) => n > 0 && log.info({ removed: n }, 'store/pruned'),
-      (err: unknown) => log.error({ err: String(err) }, 'store/prune-failed'),
-    );
-
-  for (const p of planned) {
-    const [latest] = await store.listRuns({ journey: p.def.name, limit: 1 });
-    if (latest !== undefined) metrics.restore(latest);
-  }
-  await prune();
-
-  // Alerting: every run goes through the policy into the outbox; the deliverer sends in the background.
-  const alerting = createAlerting({
-    alerts: config.alerts,
-    store,
-    log,
-    redactor: options.base.redactor,
-    onDeliveryEvent: alertMetrics(metrics.registry),
-    storeFault: () => storeFault(store),
-    quarantined: quarantine.reason,
-    intervalMs: (j) => planned.find((p) => p.def.name === j)?.intervalMs,
+  const { recording, metrics } = prober;
+  if (recording === undefined || metrics === undefined) throw new Error('the daemon was assembled without a store');
+  const { environment } = loaded.config;
+  const quarantine = new LoopQuarantine(quarantineFile(recording.target, environment, prober.base.location), {
+    environment,
+    location: prober.base.location,
   });
-  onStoreHealth = () =>
-    void alerting.pipeline
-      .storeHealthChanged(config.environment)
-      .catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
-  // OTLP export (config `otlp`, off by default): the same spans `prober run` exports, after every scheduled run.
-  const otlp = otlpSink(config, process.env);
-  const sinks = runSinks({
-    log,
+  wiring = wireQuarantine(quarantine, { loaded, log: prober.log, registry: metrics.registry });
+  return {
+    loaded,
+    prober,
+    recording,
     metrics,
-    record: { store, alerts: alerting.pipeline },
-    ...(otlp === undefined ? {} : { others: [otlp] }),
-  });
-  await alerting.pipeline.retire(
-    config.environment,
-    probedJourneys(
-      loaded.journeys.map((j) => j.name),
-      config.journeys,
+    planned,
+    quarantine,
+    wiring,
+    // Chromium starts now (outside any journey's time) when a journey needs it; a context wait counts as tick lag.
+    session: daemonBrowserSession(
+      browserSettings(loaded.config.browser),
+      planned.map((p) => p.def),
+      (ms) => metrics.observeTickLag(ms / 1000),
     ),
-  );
+    aborts: new RunAborts(),
+    inFlight: new Set(),
+    state: { stopping: false },
+    fleet: recording.store.claimTick !== undefined,
+  };
+}
 
-  const aborts = new RunAborts();
-  const inFlight = new Set<Promise<unknown>>();
-  let stopping = false;
-  const settings = browserSettings(config.browser);
-  // Chromium starts now (outside any journey's time) when a journey needs it; a context wait counts as tick lag.
-  const session = daemonBrowserSession(
-    settings,
-    planned.map((p) => p.def),
-    (ms) => metrics.observeTickLag(ms / 1000),
+/** Runs cut short by the last process become `aborted`, metrics resume, old runs go, blocked runs are recorded. */
+async function restore(parts: Parts): Promise<void> {
+  const { recording, prober, planned } = parts;
+  await recoverInterrupted(parts);
+  for (const p of planned) {
+    const [latest] = await recording.store.listRuns({ journey: p.def.name, limit: 1 });
+    if (latest !== undefined) parts.metrics.restore(latest);
+  }
+  await prune(parts);
+  await recording.retired;
+  await parts.wiring.recordBlockedRuns(prober.sinks, prober.sinkFailed);
+}
+
+function prune({ loaded, recording, prober }: Parts): Promise<unknown> {
+  const { retentionDays, maxRunsPerJourney } = loaded.config.store;
+  return recording.store.prune({ maxAgeDays: retentionDays, maxRunsPerJourney }).then(
+    (n) => n > 0 && prober.log.info({ removed: n }, 'store/pruned'),
+    (err: unknown) => prober.log.error({ err: String(err) }, 'store/prune-failed'),
+  );
+}
+
+/** One cron task per journey not quarantined; in a fleet, the replica that claims a tick runs it. */
+function schedule(parts: Parts): CronScheduler {
+  const { loaded, prober, recording, planned } = parts;
+  const { config } = loaded;
+  const claim = tickClaimer(
+    recording.store,
+    { environment: config.environment, location: prober.base.location },
+    prober.log,
   );
   const jobDeps: JobDeps = {
     loaded,
-    loopGuard: options.quarantine,
-    base: options.base,
-    browser: { session },
-    store,
-    sinks,
-    onSinkFailure: (f) => {
-      metrics.sinkFailed(f.sink);
-      log.error({ sink: f.sink, where: f.where, err: f.error }, 'sink/failed');
-    },
-    log,
-    aborts,
+    loopGuard: parts.quarantine,
+    base: prober.base,
+    browser: { session: parts.session },
+    store: recording.store,
+    sinks: prober.sinks,
+    onSinkFailure: prober.sinkFailed,
+    log: prober.log,
+    aborts: parts.aborts,
     cleanupAfterAbortMs: config.scheduler.cleanupOnShutdownMs,
   };
-  await quarantine.recordBlockedRuns(sinks, jobDeps.onSinkFailure);
-  const scheduler = new CronScheduler(
+  const { metrics } = parts;
+  return new CronScheduler(
     planned
-      .filter((p) => !quarantine.holds(p.def.name))
+      .filter((p) => !parts.wiring.holds(p.def.name))
       .map((p) => ({
         journey: p.def.name,
         schedule: p.schedule,
@@ -165,39 +198,49 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           const runId = randomUUID();
           if (claim !== undefined && !(await claim(p.def.name, slot, runId))) return;
           const run = runScheduledJourney(p.def, jobDeps, runId);
-          inFlight.add(run);
-          return run.finally(() => inFlight.delete(run));
+          parts.inFlight.add(run);
+          return run.finally(() => parts.inFlight.delete(run));
         },
       })),
     {
       maxRandomDelayMs: config.scheduler.maxRandomDelayMs,
-      log,
+      log: prober.log,
       hooks: {
         onSkip: (journey, reason, slot) => {
           metrics.tickSkipped(reason);
-          log.warn({ journey, reason, slot: slot.toISOString() }, 'tick/skipped');
+          prober.log.warn({ journey, reason, slot: slot.toISOString() }, 'tick/skipped');
         },
         onTickLag: (_journey, seconds) => metrics.observeTickLag(seconds),
       },
     },
   );
+}
 
-  const server: Server = createEndpointServer({
-    store,
-    storeHealth: () => store.health(),
-    metrics,
+/** `/`, `/healthz`, `/metrics`, `/api/*`, `/artifacts/*`; a port that cannot be taken is one line and exit 2. */
+async function serve(
+  parts: Parts,
+  scheduler: CronScheduler,
+  options: DaemonOptions,
+): Promise<{ server: Server; url: string }> {
+  const { loaded, prober, recording, planned } = parts;
+  const { config } = loaded;
+  // Browser runs write under this folder (resolved the same way); the daemon serves it and the page links into it.
+  const artifactsDir = resolve(browserSettings(config.browser).artifactsDir);
+  const server = createEndpointServer({
+    store: recording.store,
+    storeHealth: () => recording.store.health(),
+    metrics: parts.metrics,
     monitor: scheduler.monitor,
-    log,
-    stopping: () => stopping,
-    quarantined: quarantine.healthz,
-    // Browser runs write under this folder (resolved the same way); the daemon serves it and the page links into it.
-    artifactsDir: resolve(settings.artifactsDir),
+    log: prober.log,
+    stopping: () => parts.state.stopping,
+    quarantined: parts.wiring.healthz,
+    artifactsDir,
     page: {
-      artifactLink: (path) => artifactLink(resolve(settings.artifactsDir), path),
+      artifactLink: (path) => artifactLink(artifactsDir, path),
       environment: config.environment,
       refreshSeconds: config.server.refreshSeconds,
       configured: planned.map((p) => ({ journey: p.def.name, description: p.def.description, schedule: p.schedule })),
-      quorum: (journey) => alerting.pipeline.locations(config.environment, journey),
+      quorum: (journey) => recording.alerting.pipeline.locations(config.environment, journey),
     },
   });
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
@@ -207,75 +250,93 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       `server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`,
     ]);
   });
-  // Background work starts only once startup can no longer fail.
-  alerting.deliverer.start();
+  return { server, url };
+}
+
+interface Timers {
+  prune: NodeJS.Timeout;
+  recover: NodeJS.Timeout | undefined;
+}
+
+/** Background work starts only once startup can no longer fail: delivery, ticks, hourly pruning, fleet recovery. */
+function startBackground(parts: Parts, scheduler: CronScheduler): Timers {
+  const { recording, prober } = parts;
+  recording.alerting.deliverer.start();
   scheduler.start();
-  const pruneTimer = setInterval(() => void prune(), HOUR_MS);
+  const pruneTimer = setInterval(() => void prune(parts), HOUR_MS);
   pruneTimer.unref();
   // Fleet: a replica that died mid-run is noticed by the others (its liveness lock is gone), not only at its restart.
-  const recoverTimer =
-    claim === undefined
-      ? undefined
-      : setInterval(
-          () =>
-            void recoverInterrupted(options, store, quarantine).catch((err: unknown) =>
-              log.error({ err: String(err) }, 'store/recover-failed'),
-            ),
-          RECOVER_EVERY_MS,
-        );
-  recoverTimer?.unref();
-  options.print(
+  const recover = parts.fleet
+    ? setInterval(
+        () =>
+          void recoverInterrupted(parts).catch((err: unknown) =>
+            prober.log.error({ err: String(err) }, 'store/recover-failed'),
+          ),
+        RECOVER_EVERY_MS,
+      )
+    : undefined;
+  recover?.unref();
+  return { prune: pruneTimer, recover };
+}
+
+/** The start-up table on stdout, one log line on stderr. */
+function announce(parts: Parts, scheduler: CronScheduler, url: string, print: (text: string) => void): void {
+  const { loaded, planned, recording, prober } = parts;
+  print(
     scheduleTable(planned, {
-      environment: config.environment,
+      environment: loaded.config.environment,
       url,
-      store: options.storeLabel,
-      jitterMs: config.scheduler.maxRandomDelayMs,
+      store: recording.label,
+      jitterMs: loaded.config.scheduler.maxRandomDelayMs,
       next: (j) => scheduler.nextRun(j),
     }),
   );
-  log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
+  prober.log.info({ url, journeys: planned.map((p) => p.def.name) }, 'schedule/start');
+}
 
-  return {
-    url,
-    async shutdown(reason) {
-      if (stopping) return;
-      stopping = true;
-      const t0 = Date.now();
-      clearInterval(pruneTimer);
-      clearInterval(recoverTimer);
-      scheduler.stop();
-      const running = inFlight.size;
-      aborts.abortAll(new Error(reason));
-      const bound = config.scheduler.cleanupOnShutdownMs + RECORD_MARGIN_MS;
-      const settled = await settleWithin([...inFlight], bound);
-      if (!settled)
-        log.warn(
-          { boundMs: bound },
-          'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start',
-        );
-      scheduler.destroy();
-      await session.close().catch((err: unknown) => log.warn({ err: String(err) }, 'browser/close-failed'));
-      await closeServer(server);
-      await alerting.deliverer.stop(); // attempts cut short stay pending with their ids, for the next start
-      await store.close();
-      log.info({ reason, abortedRuns: running, durationMs: Date.now() - t0 }, 'schedule/stopped');
-    },
+/** Shutdown: stop ticking, abort what runs (cleanup bounded), record it, then close browser, server, delivery, store. */
+function stopper(parts: Parts, scheduler: CronScheduler, server: Server, timers: Timers): Daemon['shutdown'] {
+  const { loaded, prober, recording } = parts;
+  const log = prober.log;
+  return async (reason) => {
+    if (parts.state.stopping) return;
+    parts.state.stopping = true;
+    const t0 = Date.now();
+    clearInterval(timers.prune);
+    clearInterval(timers.recover);
+    scheduler.stop();
+    const running = parts.inFlight.size;
+    parts.aborts.abortAll(new Error(reason));
+    const bound = loaded.config.scheduler.cleanupOnShutdownMs + RECORD_MARGIN_MS;
+    if (!(await settleWithin([...parts.inFlight], bound)))
+      log.warn(
+        { boundMs: bound },
+        'shutdown/runs-still-going: their in-flight markers will be recorded as aborted at the next start',
+      );
+    scheduler.destroy();
+    await parts.session.close().catch((err: unknown) => log.warn({ err: String(err) }, 'browser/close-failed'));
+    await closeServer(server);
+    await recording.alerting.deliverer.stop(); // attempts cut short stay pending with their ids, for the next start
+    await prober.close();
+    log.info({ reason, abortedRuns: running, durationMs: Date.now() - t0 }, 'schedule/stopped');
   };
 }
 
 /** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted(
-  { loaded, log, base }: DaemonOptions,
-  store: RunStore,
-  quarantine: QuarantineWiring,
-): Promise<void> {
-  for (const marker of await store.takeInFlight()) {
-    if (quarantine.owns(marker.runId)) continue; // it blocked the event loop: recorded as error/prober instead
+async function recoverInterrupted({ loaded, prober, recording, wiring }: Parts): Promise<void> {
+  for (const marker of await recording.store.takeInFlight()) {
+    if (wiring.owns(marker.runId)) continue; // it blocked the event loop: recorded as error/prober instead
     const def = loaded.journeys.find((j) => j.name === marker.journey);
     // The dead run's own location (a shared store keeps it), else this process's (one box: the same).
-    const location = marker.location ?? base.location;
-    await store.saveRun({ ...interruptedRunResult(marker, def), ...(location === undefined ? {} : { location }) });
-    log.warn({ runId: marker.runId, journey: marker.journey, step: marker.step?.name }, 'run/recovered-as-aborted');
+    const location = marker.location ?? prober.base.location;
+    await recording.store.saveRun({
+      ...interruptedRunResult(marker, def),
+      ...(location === undefined ? {} : { location }),
+    });
+    prober.log.warn(
+      { runId: marker.runId, journey: marker.journey, step: marker.step?.name },
+      'run/recovered-as-aborted',
+    );
   }
 }
 

@@ -67,17 +67,75 @@ export interface OpenStoreOptions {
 }
 
 /**
- * Opens the store; a store that cannot be reached is a setup problem (exit 2) with one line saying which. Each
- * driver is loaded only here, when chosen: `pg` costs a cold `prober run` tens of ms and SQLite a native addon.
+ * A store that could not be opened, with the one line that says where it is and why: `prober run` prints it and
+ * still gives its verdict (with an exit code of its own), the daemon keeps probing and retries the open.
+ */
+export class StoreOpenError extends ProberSetupError {
+  constructor(
+    readonly target: StoreTarget,
+    readonly reason: string,
+  ) {
+    const where = target.kind === 'sqlite' ? `the SQLite store at ${target.path}` : `Postgres at ${storeLabel(target)}`;
+    super([`store: cannot open ${where}: ${reason}`]);
+    this.name = 'StoreOpenError';
+  }
+}
+
+export function isStoreOpenError(err: unknown): err is StoreOpenError {
+  return err instanceof StoreOpenError;
+}
+
+/**
+ * Why an open failed, in words a user acts on, with the driver's code kept for a log search (pure: tested as a
+ * table). Only codes are matched, except the schema check, whose own message already says what happened.
+ */
+export function openFailureReason(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  const raw = typeof code === 'string' ? `${code}: ${message}` : message;
+  switch (code) {
+    case 'SQLITE_READONLY':
+    case 'SQLITE_READONLY_DIRECTORY':
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return `it cannot be written (read-only file system or no permission) (${raw})`;
+    case 'SQLITE_CANTOPEN':
+    case 'EISDIR':
+    case 'ENOTDIR':
+      return `it cannot be opened as a file (a directory, or a folder on its path is missing or not writable) (${raw})`;
+    case 'SQLITE_NOTADB':
+    case 'SQLITE_CORRUPT':
+      return `it is not a SQLite database (corrupt, or another kind of file); move it aside to start a new one (${raw})`;
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return `it is locked by another process (${raw})`;
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+      return `the disk is full (${raw})`;
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Opens the store, or throws a {@link StoreOpenError} naming its location and the reason. Each driver is loaded
+ * only here, when chosen: `pg` costs a cold `prober run` tens of ms and SQLite a native addon.
  */
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<RunStore> {
-  if (target.kind === 'sqlite') return new (await import('./sqlite-run-store.js')).SqliteRunStore(target.path, options);
+  if (target.kind === 'postgres') {
+    try {
+      return await (await import('./postgres-run-store.js')).PostgresRunStore.open(target.url, options);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new StoreOpenError(target, code ?? (err instanceof Error ? err.message : String(err)));
+    }
+  }
   try {
-    return await (await import('./postgres-run-store.js')).PostgresRunStore.open(target.url, options);
+    return new (await import('./sqlite-run-store.js')).SqliteRunStore(target.path, options);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ProberSetupError([
-      `store: cannot open Postgres at ${storeLabel(target)}: ${code ?? (err instanceof Error ? err.message : String(err))}`,
-    ]);
+    // better-sqlite3 missing is its own setup problem, with its own install hint.
+    if (err instanceof ProberSetupError) throw err;
+    throw new StoreOpenError(target, openFailureReason(err));
   }
 }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRun, type PreparedRun } from '../../src/cli/execute-run.js';
+import { baseRun, type BaseRun } from '../../src/assemble/base-run.js';
+import { loadConfig, type LoadedConfig } from '../../src/config/load-config.js';
 import { runJourneys } from '../../src/journey/run.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT } from '../support/cli.js';
@@ -12,18 +13,17 @@ import { json, Receiver } from './receiver.js';
 const canary = `canary-${randomBytes(9).toString('hex')}`;
 let sandbox: Sandbox;
 let receiver: Receiver;
-let prepared: PreparedRun;
+let prepared: BaseRun & { loaded: LoadedConfig };
 let h: Harness;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] });
   receiver = await new Receiver().start();
-  prepared = await prepareRun({
-    configPath: join(ROOT, 'test/fixtures/alerts-webhook.ts'),
+  const loaded = await loadConfig(join(ROOT, 'test/fixtures/alerts-webhook.ts'), {
     env: { SANDBOX_PASSWORD: canary },
     targets: { auth: sandbox.urls.auth, backend: sandbox.urls.backend, web: sandbox.urls.web },
-    logLevel: 'silent',
   });
+  prepared = { loaded, ...baseRun(loaded, { logLevel: 'silent' }) };
   h = alertHarness(
     { channels: { hook: { type: 'webhook', url: '${env:HOOK}' } }, delivery: FAST_DELIVERY },
     { HOOK: `${receiver.url}/hook` },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { selectJourneys } from '../../src/cli/select-journeys.js';
+import { selectJourneys } from '../../src/assemble/select-journeys.js';
 import { resolveRefs } from '../../src/config/env-refs.js';
 import { combineAttempts } from '../../src/journey/combine-attempts.js';
 import { journey, step } from '../../src/journey/define.js';

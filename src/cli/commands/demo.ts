@@ -19,12 +19,11 @@ export async function demoCommand({ values, positionals }: ParsedArgs<typeof DEM
     return await withSignals(async (signal) => {
       const { exitCode } = await executeRun({
         configPath: sandboxConfigPath(),
-        journeys: positionals,
+        selection: { journeys: positionals, signal },
         reporters: values.reporter.map(parseReporterSpec),
         failOnDegraded: values['fail-on'] === 'degraded',
         targets: { auth: sandbox.urls.auth, backend: sandbox.urls.backend, web: sandbox.urls.web },
         env: { ...process.env, SANDBOX_PASSWORD: password },
-        signal,
         logFormat: 'pretty',
         ...(logLevel === undefined ? {} : { logLevel }),
         // No Chromium here: say once how to get one, and still show the API journey.

@@ -2,17 +2,15 @@ import { runJanitor } from '../../journey/run-janitor.js';
 import { defaultConfigPath } from '../../config/find-config.js';
 import type { ParsedArgs } from '../command-table.js';
 import { EXIT } from '../exit-codes.js';
-import { prepareRun } from '../execute-run.js';
+import { baseRun } from '../../assemble/base-run.js';
+import { loadConfig } from '../../config/load-config.js';
 import type { JANITOR_TABLE } from '../tables/janitor.js';
 
 /** Deletes what killed runs left behind (synthetic sessions older than --older-than) and says how many. */
 export async function janitorCommand({ values, positionals }: ParsedArgs<typeof JANITOR_TABLE.flags>): Promise<number> {
   const logLevel = values['log-level'];
-  const { loaded, runOptions } = await prepareRun({
-    configPath: values.config ?? defaultConfigPath(),
-    targets: values.target,
-    ...(logLevel === undefined ? {} : { logLevel }),
-  });
+  const loaded = await loadConfig(values.config ?? defaultConfigPath(), { targets: values.target });
+  const { runOptions } = baseRun(loaded, { logLevel });
   const olderThanMs = values['older-than'] ?? loaded.config.janitor.olderThanMs;
   const selected = loaded.journeys.filter(
     (j) => j.janitor !== undefined && (positionals.length === 0 || positionals.includes(j.name)),

@@ -1,40 +1,35 @@
-import { plural } from '../../report/plural.js';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { openHistory } from '../../assemble/history.js';
 import { ProberSetupError } from '../../journey/errors.js';
+import { plural } from '../../report/plural.js';
 import { buildStatusModel } from '../../report/status-page/page-model.js';
 import { renderStatusPage } from '../../report/status-page/render-page.js';
-import { DEFAULT_STORE_PATH } from '../../store/run-store.js';
-import { SqliteRunStore } from '../../store/sqlite-run-store.js';
 import type { ParsedArgs } from '../command-table.js';
 import type { REPORT_TABLE } from '../tables/report.js';
 
 /**
- * `prober report --html out.html [--store PATH] [--refresh SECONDS]`: the status page as a static file, from the
- * history a daemon or `prober run --store` recorded (e.g. published by a CronJob next to its runs).
+ * `prober report --html out.html [--store PATH|URL] [--refresh SECONDS]`: the status page as a static file, from
+ * the history a daemon or `prober run --store` recorded (e.g. published by a CronJob next to its runs).
  */
 export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.flags>): Promise<number> {
-  const problems: string[] = [];
   if (values.html === undefined)
-    problems.push('--html: required: the file to write the status page to (e.g. --html status.html)');
-  const storePath = resolve(values.store ?? DEFAULT_STORE_PATH);
-  if (!existsSync(storePath))
-    problems.push(
-      `--store: no state store at ${storePath}; run \`prober schedule\` or \`prober run --store ${values.store ?? DEFAULT_STORE_PATH}\` first`,
-    );
+    throw new ProberSetupError(['--html: required: the file to write the status page to (e.g. --html status.html)']);
   const { refresh, runs } = values;
-  if (problems.length > 0 || values.html === undefined) throw new ProberSetupError(problems);
-
-  const store = new SqliteRunStore(storePath);
+  const { store, label } = await openHistory(values.store);
   try {
     const model = await buildStatusModel(store, {
       ...(refresh === undefined ? {} : { refreshSeconds: refresh }),
       ...(runs === undefined ? {} : { stripRuns: runs }),
+    }).catch((err: unknown) => {
+      throw new ProberSetupError([`--store: cannot read the state store at ${label}: ${describeError(err)}`]);
     });
     const out = resolve(values.html);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, renderStatusPage(model));
+    await mkdir(dirname(out), { recursive: true })
+      .then(() => writeFile(out, renderStatusPage(model)))
+      .catch((err: unknown) => {
+        throw new ProberSetupError([`--html: cannot write the status page to ${out}: ${describeError(err)}`]);
+      });
     process.stderr.write(
       `status page for ${model.environment} (${plural(model.journeys.length, 'journey')}) written to ${out}\n`,
     );
@@ -42,4 +37,11 @@ export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.f
   } finally {
     await store.close();
   }
+}
+
+/** `EACCES: permission denied, open '…'`: the code first (a log search), the driver's own words after it. */
+function describeError(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
 }

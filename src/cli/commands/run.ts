@@ -37,23 +37,25 @@ export async function runCommand({ values, positionals, argv }: RunArgs): Promis
   return withSignals(async (signal) => {
     const { exitCode } = await executeRun({
       configPath,
-      journeys: positionals,
+      selection: {
+        journeys: positionals,
+        ...filter,
+        retries: values.retries,
+        retryDelayMs: values['retry-delay'],
+        untilStep: values.until,
+        browser: browserOverrides(values),
+        signal,
+      },
       reporters: values.reporter.map(parseReporterSpec),
       failOnDegraded: values['fail-on'] === 'degraded',
-      targets: values.target,
-      signal,
-      retries: values.retries,
-      retryDelayMs: values['retry-delay'],
       allowFlaky: values['allow-flaky'],
-      filter,
+      targets: values.target,
       expectVersions: values['expect-version'],
       waitReadyMs: values['wait-ready'],
-      ...(values.store === undefined ? {} : { store: values.store }),
+      store: values.store,
       location: values.location,
-      browser: browserOverrides(values),
       logFormat: values['log-format'],
-      ...(values.until === undefined ? {} : { untilStep: values.until }),
-      ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+      logLevel: values['log-level'],
     });
     return exitCode;
   });

@@ -1,13 +1,10 @@
 import { ProberSetupError } from '../../journey/errors.js';
-import { createLogger } from '../../log.js';
-import { startDaemon, type Daemon } from '../../schedule/daemon.js';
-import { LoopQuarantine, quarantineFile } from '../../schedule/loop-quarantine.js';
+import { loadConfig } from '../../config/load-config.js';
+import { startDaemon } from '../../schedule/daemon.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
-import { openStore, SHORT_BUSY_TIMEOUT_MS, storeLabel, storeTarget } from '../../store/open-store.js';
 import { defaultConfigPath } from '../../config/find-config.js';
 import type { ParsedArgs } from '../command-table.js';
 import { takeEarlySignal } from '../early-signals.js';
-import { prepareRun } from '../execute-run.js';
 import type { SCHEDULE_TABLE } from '../tables/schedule.js';
 import { watchDaemon } from '../run-watchdog.js';
 
@@ -21,44 +18,18 @@ export async function scheduleCommand({ values }: ParsedArgs<typeof SCHEDULE_TAB
   // Listen for signals before the slow part (loading probes), so an early SIGTERM is still a clean exit.
   const shutdown = untilShutdownSignal(takeEarlySignal);
   try {
-    // The same loading and run options as `prober run` (TLS per target, janitor, overrides); logs are the daemon's own.
-    const { loaded, redactor, runOptions } = await prepareRun({
-      configPath: values.config ?? defaultConfigPath(),
-      targets: values.target,
+    const loaded = await loadConfig(values.config ?? defaultConfigPath(), { targets: values.target });
+    const daemon = await startDaemon(loaded, {
+      store: values.store,
       location: values.location,
       logLevel,
+      artifactsUrl: publicUrl(process.env.PROBER_PUBLIC_URL, loaded.config.server.publicUrl),
+      host: values.host ?? loaded.config.server.host,
+      port: port ?? loaded.config.server.port,
+      print: (text) => process.stdout.write(text),
     });
-    const log = createLogger(redactor, logLevel);
-    const { target, secrets } = storeTarget(loaded.config.store, values.store, process.env);
-    for (const s of secrets) redactor.add(s);
-    const store = await openStore(target, {
-      // The daemon must never wait on a lock synchronously: it retries asynchronously (ResilientStore) instead.
-      busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
-      onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
-      onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
-    });
-    const quarantine = new LoopQuarantine(quarantineFile(target, loaded.config.environment, runOptions.location), {
-      environment: loaded.config.environment,
-      location: runOptions.location,
-    });
-    let daemon: Daemon;
-    try {
-      daemon = await startDaemon({
-        loaded,
-        store,
-        storeLabel: storeLabel(target),
-        base: { ...runOptions, artifactsUrl: publicUrl(process.env.PROBER_PUBLIC_URL, loaded.config.server.publicUrl) },
-        log,
-        host: values.host ?? loaded.config.server.host,
-        port: port ?? loaded.config.server.port,
-        print: (text) => process.stdout.write(text),
-        quarantine,
-      });
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-    const watchdog = watchDaemon(redactor, quarantine);
+    const log = daemon.log;
+    const watchdog = watchDaemon(daemon.redactor, daemon.quarantine);
     const sig = await shutdown.signal;
     watchdog.stop();
     log.info({ signal: sig }, 'schedule/stopping');

@@ -1,5 +1,7 @@
+import type { LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
+import type { RunEvent } from '../journey/runner.js';
 
 // Which journeys a run runs: the names given, `--grep` and `--tag`, and a check that `--until` names a step of one
 // of them. Each refusal is one line naming the flag, so a typo never silently runs everything (or nothing).
@@ -62,4 +64,41 @@ export function selectJourneys(
     );
   }
   return all.filter((j) => names.includes(j.name));
+}
+
+/**
+ * What one run takes: the choices `prober run` makes per run, as data, and what `prober.run()` takes from code. A
+ * runner flag is a row in its command table plus a field here; both entry points hand this object on as it is.
+ */
+export interface RunSelection extends JourneyFilter {
+  /** Journey names to run. @defaultValue every enabled journey */
+  journeys?: readonly string[] | undefined;
+  /** Re-run a failed journey up to N times; a later pass is `flaky`. @defaultValue 0 */
+  retries?: number | undefined;
+  /** Wait this long before each retry. @defaultValue 0 */
+  retryDelayMs?: number | undefined;
+  /** Run up to and including this step, then only the cleanup (`always`) steps. */
+  untilStep?: string | undefined;
+  /** This run's overrides of the config's browser settings (`--headed`, `--trace`, `--debug`). */
+  browser?: { headless?: boolean | undefined; trace?: 'off' | 'on-failure' | 'on' | undefined } | undefined;
+  /** Stops the run: steps in flight end as `aborted` and the result is still returned. */
+  signal?: AbortSignal | undefined;
+  /** Journey and step start/end as they happen (the same events the console and ndjson reporters get). */
+  onEvent?: ((event: RunEvent) => void) | undefined;
+}
+
+/** The journeys a selection runs, each refusal one line naming the flag (names, `--grep`/`--tag`, `--until`). */
+export function selectFor(
+  loaded: Pick<LoadedConfig, 'journeys' | 'config'>,
+  selection: Pick<RunSelection, 'journeys' | 'grep' | 'tags' | 'untilStep'>,
+): JourneyDefinition[] {
+  const named = selectJourneys(
+    loaded.journeys,
+    selection.journeys ?? [],
+    (name) => loaded.config.journeys[name]?.enabled !== false,
+  );
+  const selected =
+    selection.grep === undefined && (selection.tags ?? []).length === 0 ? named : filterJourneys(named, selection);
+  checkUntilStep(selection.untilStep, selected);
+  return selected;
 }

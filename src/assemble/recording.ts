@@ -1,0 +1,141 @@
+import { probedJourneys } from '../alert/alert-pipeline.js';
+import { alertMetrics } from '../alert/alert-metrics.js';
+import { createAlerting, storeFault, type Alerting } from '../alert/alerting.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { Logger } from '../log.js';
+import type { Redactor } from '../redact.js';
+import type { ProberMetrics } from '../report/metrics.js';
+import { DeferredOpenStore } from '../store/deferred-open.js';
+import {
+  isStoreOpenError,
+  openStore,
+  SHORT_BUSY_TIMEOUT_MS,
+  storeLabel,
+  storeTarget,
+  type StoreOpenError,
+  type StoreTarget,
+} from '../store/open-store.js';
+import { ResilientStore } from '../store/resilient-store.js';
+import type { RunStore } from '../store/run-store.js';
+
+// Loaded only when a store is chosen: a cold `prober run` without one pays for no alert channels or store plumbing.
+
+export interface RecordingChoices {
+  /** `--store`: a path or a postgres:// URL; without it, the config's `store.url` or `store.path`. */
+  flag?: string | undefined;
+  /**
+   * A SQLite store that cannot be opened: `skip` records nothing and says so (`prober run` still gives its
+   * verdict), `retry` probes on with the store failing and keeps trying to open it (`prober schedule`).
+   */
+  onOpenFailure: 'skip' | 'retry';
+  /** `inline`: what alerting queued is delivered before the command ends (bounded); `background`: the daemon's loop. */
+  delivery: 'inline' | 'background';
+  metrics?: ProberMetrics | undefined;
+  /** Why a journey is quarantined (it blocked the event loop), for the `prober:` alert. */
+  quarantined?: ((journey: string) => string | undefined) | undefined;
+  /** A journey's schedule interval, for the location quorum's freshness bound. */
+  intervalMs?: ((journey: string) => number | undefined) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The store (wrapped: a fault holds the write instead of losing the run) and alerting over it. */
+export interface Recording {
+  store: ResilientStore;
+  target: StoreTarget;
+  label: string;
+  alerting: Alerting;
+  /** Journeys disabled or removed while firing are resolved (serialised before any run's alerting). */
+  retired: Promise<void>;
+  /** `inline` delivery: idle alerting, prune, flush the outbox within `alerts.delivery.flushMs`. */
+  deliver?: (() => Promise<void>) | undefined;
+  close(): Promise<void>;
+}
+
+export type RecordingOutcome = { recording: Recording } | { notOpened: StoreOpenError };
+
+interface Deps {
+  loaded: LoadedConfig;
+  log: Logger;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Opens the chosen store and builds the recording over it: the one place that does, for every entry point. */
+export async function openRecording(deps: Deps, choices: RecordingChoices): Promise<RecordingOutcome> {
+  const { loaded, log, redactor } = deps;
+  const { target, secrets } = storeTarget(loaded.config.store, choices.flag, deps.env);
+  for (const s of secrets) redactor.add(s);
+  const open = () =>
+    openStore(target, {
+      // Nothing waits on a lock synchronously at run time: ResilientStore retries asynchronously instead.
+      busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
+      onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
+      onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
+    });
+  let inner: RunStore;
+  try {
+    inner = await open();
+  } catch (err) {
+    // A Postgres store that cannot be reached stays a setup problem: a fleet replica cannot coordinate without it.
+    if (!isStoreOpenError(err) || target.kind !== 'sqlite') throw err;
+    if (choices.onOpenFailure === 'skip') return { notOpened: err };
+    log.error({ store: target.path, err: err.reason }, 'store/open-failed: probing goes on; the open is retried');
+    inner = new DeferredOpenStore(open, new Error(err.problems[0]?.replace(/^store: /, '') ?? err.message));
+  }
+  return { recording: recordOn(inner, target, deps, choices) };
+}
+
+function recordOn(inner: RunStore, target: StoreTarget, deps: Deps, choices: RecordingChoices): Recording {
+  const { loaded, log, redactor } = deps;
+  const { config } = loaded;
+  const metrics = choices.metrics;
+  const label = storeLabel(target);
+  let onHealth: () => void = () => undefined;
+  const store = new ResilientStore(inner, {
+    label,
+    log,
+    ...(metrics === undefined ? {} : { onError: (operation) => metrics.storeError(operation) }),
+    onHealthChange: (health) => {
+      metrics?.storeHealthy(health.ok);
+      onHealth();
+    },
+  });
+  const alerting = createAlerting({
+    alerts: config.alerts,
+    store,
+    log,
+    redactor,
+    env: deps.env,
+    storeFault: () => storeFault(store),
+    ...(metrics === undefined ? {} : { onDeliveryEvent: alertMetrics(metrics.registry) }),
+    ...(choices.quarantined === undefined ? {} : { quarantined: choices.quarantined }),
+    ...(choices.intervalMs === undefined ? {} : { intervalMs: choices.intervalMs }),
+  });
+  onHealth = () =>
+    void alerting.pipeline
+      .storeHealthChanged(config.environment)
+      .catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
+  const probed = probedJourneys(
+    loaded.journeys.map((j) => j.name),
+    config.journeys,
+  );
+  const retired = alerting.pipeline.retire(config.environment, probed).then(
+    () => undefined,
+    (err: unknown) => log.error({ err: String(err) }, 'alert/retire-failed'),
+  );
+  // A store that failed to open is failing from the start: /healthz and the `prober:` alert say so at once.
+  if (inner instanceof DeferredOpenStore) void store.watch();
+  const retention = { maxAgeDays: config.store.retentionDays, maxRunsPerJourney: config.store.maxRunsPerJourney };
+  const deliver =
+    choices.delivery === 'background'
+      ? undefined
+      : async () => {
+          await alerting.pipeline.idle();
+          await store.prune(retention);
+          const { flushMs } = config.alerts.delivery;
+          const { pending } = await alerting.deliverer.flush(flushMs, choices.signal);
+          if (pending > 0)
+            log.warn({ pending, boundMs: flushMs }, 'alert/outbox-pending: left for the next invocation');
+        };
+  return { store, target, label, alerting, retired, deliver, close: () => store.close() };
+}
