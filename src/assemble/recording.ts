@@ -65,8 +65,9 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
   const { loaded, log, redactor } = deps;
   const { target, secrets } = storeTarget(loaded.config.store, choices.flag, deps.env);
   for (const s of secrets) redactor.add(s);
-  const open = () =>
+  const open = (openBusyTimeoutMs?: number) =>
     openStore(target, {
+      ...(openBusyTimeoutMs === undefined ? {} : { openBusyTimeoutMs }),
       // Nothing waits on a lock synchronously at run time: ResilientStore retries asynchronously instead.
       busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
@@ -80,7 +81,16 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
     if (!isStoreOpenError(err) || target.kind !== 'sqlite') throw err;
     if (choices.onOpenFailure === 'skip') return { notOpened: err };
     log.error({ store: target.path, err: err.reason }, 'store/open-failed: probing goes on; the open is retried');
-    inner = new DeferredOpenStore(open, new Error(err.problems[0]?.replace(/^store: /, '') ?? err.message));
+    // `/healthz` and the log show the reason as the first failure said it, with no error class in front.
+    const plain = (e: unknown) => new Error(isStoreOpenError(e) ? e.message.replace(/^store: /, '') : String(e));
+    inner = new DeferredOpenStore(
+      // Retries must not freeze the daemon on a lock: a locked store is simply tried again later.
+      () =>
+        open(SHORT_BUSY_TIMEOUT_MS).catch((e: unknown) => {
+          throw plain(e);
+        }),
+      plain(err),
+    );
   }
   return { recording: recordOn(inner, target, deps, choices) };
 }

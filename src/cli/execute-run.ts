@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import { versionEndpoints } from '../config/version-endpoints.js';
 import type { RunResult } from '../journey/result-schema.js';
 import type { LogFormat } from '../log-format.js';
-import { failureLine } from '../pipeline/sink.js';
+import { failureLine, type SinkFailure } from '../pipeline/sink.js';
 import type { ReporterSpec } from '../report/reporters.js';
 import { browserSettings } from '../steps/browser-launcher.js';
 import { dropBrowserJourneysIfNoBrowser } from '../steps/browser-run.js';
@@ -15,6 +15,23 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { watchRun } from './run-watchdog.js';
 import { scrubStrayFaultsWith } from './stray-faults.js';
 import { waitForVersions } from './version-gate.js';
+
+/**
+ * Decided only once every sink ran (pure, tested as a table). A reporter (or OTLP, or delivery) that failed lost
+ * part of the outcome: exit 2, as is a run that could not be judged. Only the store not taking the run (not opened, or not written: alerting then fails
+ * on the same store) is "verdict given, results not stored": exit 4. Otherwise the verdict's own code.
+ */
+export function exitAfterSinks(
+  verdictCode: number,
+  failures: readonly Pick<SinkFailure, 'sink'>[],
+  notOpened: boolean,
+): number {
+  const storeFailed = notOpened || failures.some((f) => f.sink === 'store');
+  const lost = failures.filter((f) => f.sink !== 'store' && !(storeFailed && f.sink === 'alerting'));
+  // Could not judge stays 2: there is no verdict that went unstored.
+  if (lost.length > 0 || verdictCode === EXIT.error) return EXIT.error;
+  return storeFailed ? EXIT.notStored : verdictCode;
+}
 
 export interface ExecuteOptions {
   configPath: string;
@@ -108,9 +125,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
       })
       .finally(() => watch.stop());
     const code = exitCodeFor(result.status, options.failOnDegraded, options.allowFlaky === true);
-    // A sink that failed means part of the outcome was lost: exit 2, decided only now that every sink ran.
-    if (failures.length > 0) return { exitCode: EXIT.error, result };
-    return { exitCode: prober.notStored === undefined ? code : EXIT.notStored, result };
+    return { exitCode: exitAfterSinks(code, failures, prober.notStored !== undefined), result };
   } finally {
     await prober.close();
   }

@@ -19,9 +19,10 @@ const MIN_RETRY_MS = 1_000;
 
 /**
  * A store that could not be opened at start (read-only, corrupt, a directory, a newer schema, locked), standing in
- * for it: every call tries the open again (at most once a second) and, while it fails, throws the reason. Wrapped
- * in ResilientStore, that is the same as a store that fails later: runs are held in memory, `/healthz` answers 503,
- * the `prober:` alert fires, and the held runs are written once the open succeeds.
+ * for it: every call tries the open again (at most once a second). While it fails, writes and `check` throw the
+ * reason and reads answer as an empty store does. Wrapped in ResilientStore, that is a store that fails later:
+ * runs are held in memory, `/healthz` answers 503, and the `prober:` alert fires (an alert state that cannot be read
+ * would stop the alerting; the store's own is unknown until it opens), and what is held is written once it opens.
  */
 export class DeferredOpenStore implements RunStore {
   private inner: RunStore | undefined;
@@ -60,17 +61,28 @@ export class DeferredOpenStore implements RunStore {
     return this.opening;
   }
 
+  /** A read before the store could be opened answers as an empty store does. */
+  private async read<T>(empty: T, work: (store: RunStore) => Promise<T>): Promise<T> {
+    let store: RunStore;
+    try {
+      store = await this.ready();
+    } catch {
+      return empty;
+    }
+    return work(store);
+  }
+
   async saveRun(result: RunResult): Promise<void> {
     return (await this.ready()).saveRun(result);
   }
   async listRuns(query: RunQuery): Promise<RunResult[]> {
-    return (await this.ready()).listRuns(query);
+    return this.read([], (s) => s.listRuns(query));
   }
   async listJourneys(): Promise<string[]> {
-    return (await this.ready()).listJourneys();
+    return this.read([], (s) => s.listJourneys());
   }
   async uptime(journey: string, since: Date): Promise<UptimeCounts> {
-    return (await this.ready()).uptime(journey, since);
+    return this.read({ up: 0, down: 0 }, (s) => s.uptime(journey, since));
   }
   async prune(policy: RetentionPolicy, now?: Date): Promise<number> {
     return (await this.ready()).prune(policy, now);
@@ -82,13 +94,13 @@ export class DeferredOpenStore implements RunStore {
     return (await this.ready()).updateInFlight(runId, step);
   }
   async takeInFlight(): Promise<InFlightRun[]> {
-    return (await this.ready()).takeInFlight();
+    return this.read([], (s) => s.takeInFlight());
   }
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
-    return (await this.ready()).getAlertState(key);
+    return this.read(undefined, (s) => s.getAlertState(key));
   }
   async listAlertStateKeys(prefix: string): Promise<string[]> {
-    return (await this.ready()).listAlertStateKeys(prefix);
+    return this.read([], (s) => s.listAlertStateKeys(prefix));
   }
   async quarantineAlertState(key: string, reason: string): Promise<void> {
     return (await this.ready()).quarantineAlertState(key, reason);
@@ -97,7 +109,7 @@ export class DeferredOpenStore implements RunStore {
     return (await this.ready()).putAlertState(key, state, enqueue);
   }
   async listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
-    return (await this.ready()).listOutbox(query);
+    return this.read([], (s) => s.listOutbox(query));
   }
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {
     return (await this.ready()).updateOutbox(id, change);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { envRefName } from '../config/env-refs.js';
 import { ProberSetupError } from '../journey/errors.js';
 import type { RunStore } from './run-store.js';
@@ -63,6 +64,8 @@ export interface OpenStoreOptions {
   onInvalid?: (runId: string, problem: string) => void;
   /** SQLite: how long a statement may wait for a lock synchronously. @defaultValue 5000 */
   busyTimeoutMs?: number;
+  /** SQLite: how long opening (and upgrading the schema) may wait for a lock synchronously. @defaultValue 5000 */
+  openBusyTimeoutMs?: number;
   onError?: (err: Error) => void;
 }
 
@@ -89,10 +92,14 @@ export function isStoreOpenError(err: unknown): err is StoreOpenError {
  * Why an open failed, in words a user acts on, with the driver's code kept for a log search (pure: tested as a
  * table). Only codes are matched, except the schema check, whose own message already says what happened.
  */
-export function openFailureReason(err: unknown): string {
+export function openFailureReason(err: unknown, where: StoreFileFacts = {}): string {
   const code = (err as { code?: unknown } | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
   const raw = typeof code === 'string' ? `${code}: ${message}` : message;
+  // SQLite says CANTOPEN for a directory and for a read-only folder alike (WAL must create its -shm file there).
+  if (code === 'SQLITE_CANTOPEN' && where.directory === true) return `it is a directory, not a database file (${raw})`;
+  if (code === 'SQLITE_CANTOPEN' && where.folderNotWritable !== undefined)
+    return `it cannot be written (read-only file system or no permission: ${where.folderNotWritable}) (${raw})`;
   switch (code) {
     case 'SQLITE_READONLY':
     case 'SQLITE_READONLY_DIRECTORY':
@@ -103,7 +110,7 @@ export function openFailureReason(err: unknown): string {
     case 'SQLITE_CANTOPEN':
     case 'EISDIR':
     case 'ENOTDIR':
-      return `it cannot be opened as a file (a directory, or a folder on its path is missing or not writable) (${raw})`;
+      return `it cannot be opened as a file (a folder on its path is missing or not writable) (${raw})`;
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
       return `it is not a SQLite database (corrupt, or another kind of file); move it aside to start a new one (${raw})`;
@@ -116,6 +123,28 @@ export function openFailureReason(err: unknown): string {
     default:
       return raw;
   }
+}
+
+/** What the file system says about a store path an open failed on (read only then, so the reason is specific). */
+export interface StoreFileFacts {
+  directory?: boolean;
+  /** The code (EROFS, EACCES) of the folder that cannot be written, when it cannot. */
+  folderNotWritable?: string | undefined;
+}
+
+function factsAbout(path: string): StoreFileFacts {
+  const facts: StoreFileFacts = {};
+  try {
+    facts.directory = statSync(path).isDirectory();
+  } catch {
+    // not there: the folder is what matters
+  }
+  try {
+    accessSync(dirname(path), constants.W_OK);
+  } catch (err) {
+    facts.folderNotWritable = (err as NodeJS.ErrnoException).code ?? 'not writable';
+  }
+  return facts;
 }
 
 /**
@@ -136,6 +165,6 @@ export async function openStore(target: StoreTarget, options: OpenStoreOptions =
   } catch (err) {
     // better-sqlite3 missing is its own setup problem, with its own install hint.
     if (err instanceof ProberSetupError) throw err;
-    throw new StoreOpenError(target, openFailureReason(err));
+    throw new StoreOpenError(target, openFailureReason(err, factsAbout(target.path)));
   }
 }

@@ -25,6 +25,8 @@ export interface SqliteStoreOptions {
   onInvalid?: (runId: string, problem: string) => void;
   /** How long one statement may wait for another process's lock, synchronously. @defaultValue 5000 */
   busyTimeoutMs?: number;
+  /** How long opening (and upgrading the schema) may wait for a lock, synchronously. @defaultValue 5000 */
+  openBusyTimeoutMs?: number;
 }
 
 type Row<T> = T | undefined;
@@ -35,6 +37,7 @@ export class SqliteRunStore implements RunStore {
   private db: SqliteDatabase;
   private readonly file: string;
   private readonly busyTimeoutMs: number;
+  private readonly openBusyTimeoutMs: number | undefined;
   private readonly onInvalid: NonNullable<SqliteStoreOptions['onInvalid']>;
   private write: (batch: StoreBatch) => void;
   /** The file this handle has open: a path that now names another file (or none) means the store was deleted. */
@@ -45,6 +48,7 @@ export class SqliteRunStore implements RunStore {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.file = resolve(path);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.openBusyTimeoutMs = options.openBusyTimeoutMs;
     this.onInvalid = options.onInvalid ?? (() => undefined);
     mkdirSync(dirname(this.file), { recursive: true });
     this.db = this.open();
@@ -57,7 +61,7 @@ export class SqliteRunStore implements RunStore {
     const db = openSqlite(this.file);
     try {
       // Opening (and upgrading the schema) may wait for a lock like any reader; the short timeout is for run time.
-      prepareDatabase(db);
+      prepareDatabase(db, this.openBusyTimeoutMs);
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
     } catch (err) {
       db.close();

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { openHistory } from '../../assemble/history.js';
-import { ProberSetupError } from '../../journey/errors.js';
+import { isProberSetupError, ProberSetupError } from '../../journey/errors.js';
 import { plural } from '../../report/plural.js';
 import { buildStatusModel } from '../../report/status-page/page-model.js';
 import { renderStatusPage } from '../../report/status-page/render-page.js';
@@ -13,10 +13,19 @@ import type { REPORT_TABLE } from '../tables/report.js';
  * the history a daemon or `prober run --store` recorded (e.g. published by a CronJob next to its runs).
  */
 export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.flags>): Promise<number> {
-  if (values.html === undefined)
-    throw new ProberSetupError(['--html: required: the file to write the status page to (e.g. --html status.html)']);
-  const { refresh, runs } = values;
-  const { store, label } = await openHistory(values.store);
+  const missing =
+    values.html === undefined
+      ? ['--html: required: the file to write the status page to (e.g. --html status.html)']
+      : [];
+  // Every problem at once: a missing --html and a missing store are both reported.
+  const { store, label } = await openHistory(values.store).catch((err: unknown) => {
+    throw isProberSetupError(err) ? new ProberSetupError([...missing, ...err.problems]) : err;
+  });
+  const { refresh, runs, html } = values;
+  if (html === undefined) {
+    await store.close();
+    throw new ProberSetupError(missing);
+  }
   try {
     const model = await buildStatusModel(store, {
       ...(refresh === undefined ? {} : { refreshSeconds: refresh }),
@@ -24,7 +33,7 @@ export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.f
     }).catch((err: unknown) => {
       throw new ProberSetupError([`--store: cannot read the state store at ${label}: ${describeError(err)}`]);
     });
-    const out = resolve(values.html);
+    const out = resolve(html);
     await mkdir(dirname(out), { recursive: true })
       .then(() => writeFile(out, renderStatusPage(model)))
       .catch((err: unknown) => {
