@@ -31,16 +31,23 @@ export default defineConfig({
 });
 `;
 
-export const API_JOURNEY_TS = `import { journey, step, z } from 'golden-path-prober';
+export const API_JOURNEY_TS = `import { randomUUID } from 'node:crypto';
+import { journey, step, type WsConnection, z } from 'golden-path-prober';
 
 const Token = z.object({ access_token: z.string().min(1) });
 const Session = z.object({ session_id: z.string().min(1) });
+/** A chat event on the WebSocket; \`looseObject\` keeps fields this journey does not name. */
+const ChatEvent = z.looseObject({ type: z.string(), nonce: z.string().optional(), reply: z.string().optional() });
 
-/** Over the API: the auth service issues a token and the backend opens a chat session with it. */
+/**
+ * The golden path over the API: the auth service issues a token, the backend opens a chat session, a message goes
+ * out over the WebSocket and the assistant's reply to *that* message comes back. Every step names the service it
+ * exercises; a failure says which one, in which category (timeout, network, http_status, auth, contract, assertion).
+ */
 export default journey({
   name: 'api-login',
-  description: 'log in through the auth service and open a chat session',
-  capability: 'log in and open a chat',
+  description: 'log in through the auth service, open a chat session, send a message and get the reply',
+  capability: 'log in and chat',
   tags: ['api'],
   needs: { secrets: ['password'], variables: ['email'] },
   steps: [
@@ -49,13 +56,32 @@ export default journey({
         json: { email: ctx.variable('email'), password: ctx.secret('password') },
       });
       const token = await res.json(Token);
-      ctx.markSecret(token.access_token);
+      ctx.markSecret(token.access_token); // redacted from every report and log from here on
       ctx.vars.set('token', token.access_token);
     }),
 
     step('session.create', { service: 'backend', timeoutMs: 5_000, budgetMs: 2_000 }, async (ctx) => {
       const res = await ctx.http.post(\`\${ctx.target('backend')}/api/sessions\`, { bearer: ctx.vars.get('token'), json: {} });
       ctx.vars.set('sessionId', (await res.json(Session)).session_id);
+    }),
+
+    step('chat.connect', { service: 'backend', timeoutMs: 5_000, budgetMs: 2_000 }, async (ctx) => {
+      const ws = ctx.target('backend').replace(/^http/, 'ws');
+      const socket = await ctx.ws.connect(\`\${ws}/ws?session_id=\${encodeURIComponent(ctx.vars.get('sessionId'))}\`, {
+        bearer: ctx.vars.get('token'),
+      });
+      await socket.waitFor(ChatEvent, (m) => m.type === 'ready');
+      ctx.vars.set('socket', socket); // stays open for the next steps; closed when the journey ends
+    }),
+
+    step('chat.reply', { service: 'backend', timeoutMs: 20_000, budgetMs: 5_000 }, async (ctx) => {
+      const socket = ctx.vars.get<WsConnection>('socket');
+      const nonce = randomUUID();
+      socket.send({ type: 'user_message', nonce, content: \`golden-path probe \${nonce}\` });
+      const done = await socket.waitFor(ChatEvent, (m) => m.type === 'agent_completed' || m.type === 'error');
+      if (done.type === 'error') ctx.fail('contract', 'the backend answered with an error event instead of a reply');
+      if (done.nonce !== nonce) ctx.fail('assertion', 'the reply answered a different message');
+      if (!done.reply?.trim()) ctx.fail('assertion', 'the assistant sent an empty reply');
     }),
 
     // \`always\`: cleanup runs even after a failure and never changes the verdict.
@@ -144,7 +170,7 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with:
-          node-version: 20
+          node-version: 24
           cache: npm
       - name: Install the prober and Chromium
         run: |

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
@@ -23,12 +23,22 @@ afterAll(async () => {
 describe('prober init in an empty project with the packed package installed', () => {
   it('scaffolds, then validate, tsc --noEmit and run (API and browser journey) all pass', async () => {
     const p = packedProject();
-    const dir = await p.workspace({});
+    // An npm project without TypeScript of its own: init adds it (the package's peer dependency installed it).
+    const dir = await p.workspace({ 'package.json': '{\n  "name": "my-probes",\n  "private": true\n}\n' });
     const init = await p.prober(['init'], { cwd: dir });
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('npx prober sandbox');
     expect(init.stdout).toContain('PROBER_PASSWORD=sandbox-password-not-secret npx prober run');
-    expect(readdirSync(dir).sort()).toEqual(['.github', '.gitignore', 'prober.config.ts', 'probes', 'tsconfig.json']);
+    expect(init.stdout).toContain('package.json (typescript added to devDependencies)');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).devDependencies.typescript).toMatch(/^\^\d+\./);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.github',
+      '.gitignore',
+      'package.json',
+      'prober.config.ts',
+      'probes',
+      'tsconfig.json',
+    ]);
 
     const again = await p.prober(['init'], { cwd: dir });
     expect(again.code).toBe(0);
@@ -56,7 +66,11 @@ describe('prober init in an empty project with the packed package installed', ()
     expect(
       result.journeys.map((j) => [j.journey, passed(j.status), j.steps.map((s) => `${s.name}:${passed(s.status)}`)]),
     ).toEqual([
-      ['api-login', 'pass', ['auth.token:pass', 'session.create:pass', 'session.close:pass']],
+      [
+        'api-login',
+        'pass',
+        ['auth.token:pass', 'session.create:pass', 'chat.connect:pass', 'chat.reply:pass', 'session.close:pass'],
+      ],
       ['browser-login', 'pass', ['web.open:pass', 'web.login:pass', 'web.logout:pass']],
     ]);
     expect(run.code).toBe(0);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { addTypescript } from '../init-package-json.js';
 import { GITIGNORE_LINES, SCAFFOLD, type ScaffoldFile } from '../init-templates.js';
 
 export type InitAction = 'created' | 'unchanged' | 'kept' | 'updated';
@@ -67,6 +68,8 @@ export async function initCommand(): Promise<number> {
       r.action === 'kept' ? ' (exists and differs; not overwritten)' : r.action === 'updated' ? ' (entries added)' : '';
     process.stdout.write(`  ${LABEL[r.action]} ${r.path}${note}\n`);
   }
+  const typescript = addTypescript(process.cwd());
+  if (typescript !== undefined) process.stdout.write(`  ${LABEL.updated} ${typescript}\n`);
   process.stdout.write(
     [
       '',
