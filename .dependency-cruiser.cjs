@@ -29,7 +29,7 @@ module.exports = {
       comment:
         'src/journey/ (authoring API, runner, result model, step ports) imports nothing but itself and the two leaf modules redact.ts and version.ts: no adapter (steps/), CLI, reporter, alert, schedule, store, sandbox, config or pipeline code.',
       from: { path: '^src/journey/' },
-      to: { path: SRC, pathNot: ['^src/journey/', '^src/(redact|version)\\.ts$'] },
+      to: { path: SRC, pathNot: ['^src/journey/', '^src/wire/', '^src/(redact|version)\\.ts$'] },
     },
     {
       name: 'journey-no-adapter-packages',

@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { installWire } from '../wire/install-wire.js';
+import type { StepWire } from '../wire/step-wire.js';
 import { oneLine } from './classify-failure.js';
 
 /**
@@ -12,8 +14,14 @@ export interface ProbeScope {
   readonly owner: string;
   /** The journey running this code, when it is a journey (not a file being loaded). */
   readonly journey?: string;
-  /** Ends whatever this scope is running as a prober error with this message (called at most once per fault). */
-  fault(message: string): void;
+  /**
+   * Ends whatever this scope is running as a prober error with this message (called at most once per fault).
+   * `thrown` is what escaped: a library's unhandled `error` event (a pg client whose server went away) is judged as
+   * the step's error, not as a probe bug, when its code, its shape or the wire explains it.
+   */
+  fault(message: string, thrown?: unknown): void;
+  /** The step this code runs for, when the wire is observed: what its sockets and requests are attributed to. */
+  readonly wire?: StepWire | undefined;
 }
 
 const probes = new AsyncLocalStorage<ProbeScope>();
@@ -29,6 +37,25 @@ export function runInProbeScope<T>(scope: ProbeScope, fn: () => T): T {
 
 export function currentProbeScope(): ProbeScope | undefined {
   return probes.getStore();
+}
+
+/**
+ * A fault of a journey's code (an uncaught exception, an unhandled rejection) while its step ran: `message` says so
+ * as a probe bug, `thrown` is what escaped, for the step's classification to judge first.
+ */
+export class ProbeFault extends Error {
+  readonly code = 'PROBER_PROBE_FAULT';
+  constructor(
+    message: string,
+    readonly thrown: unknown,
+  ) {
+    super(message);
+    this.name = 'ProbeFault';
+  }
+}
+
+export function isProbeFault(err: unknown): err is ProbeFault {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'PROBER_PROBE_FAULT';
 }
 
 /**
@@ -76,12 +103,14 @@ export function exitProber(code: number): never {
 export function installProbeContainment(onStray: StrayFault): void {
   if (installed) return;
   installed = true;
+  // The same store tells the wire observation which step a socket belongs to: no second AsyncLocalStorage.
+  installWire(() => probes.getStore()?.wire?.owner());
   const route = (what: string, err: unknown) => {
     const scope = probes.getStore();
     if (scope === undefined) return onStray(what, err);
     // The refused exit already faulted the scope; its throw escaping a timer is not a second fault.
     if (isProbeExitRefused(err)) return;
-    scope.fault(`probe bug in ${scope.owner}: ${what}: ${describeThrown(err)}`);
+    scope.fault(`probe bug in ${scope.owner}: ${what}: ${describeThrown(err)}`, err);
   };
   process.on('uncaughtException', (err) => route('uncaught exception', err));
   process.on('unhandledRejection', (reason) => route('unhandled rejection', reason));

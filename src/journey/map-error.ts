@@ -3,6 +3,10 @@ import { StepFailure, isStepFailure } from './errors.js';
 import { withDeadline } from './with-deadline.js';
 import type { Category } from './result-schema.js';
 import { checkReachable, endpointOf, type Reachability } from './service-reachability.js';
+import type { WireSnapshot } from '../wire/socket-evidence.js';
+import { explainFromWire } from '../wire/explain-from-wire.js';
+import { classifyLibraryError } from './library-errors.js';
+import { isProbeFault } from './containment.js';
 
 /** What a client library's error means for the journey: a category, optionally with your own one-line message. */
 export type MappedError = Exclude<Category, 'aborted'> | { category: Exclude<Category, 'aborted'>; message?: string };
@@ -33,16 +37,32 @@ function describe(err: unknown): string {
  * 3. an error with a known code (ECONNREFUSED, undici's, TLS) is left to `classifyFailure`;
  * 4. JavaScript's own programming errors (TypeError, ReferenceError, SyntaxError, RangeError…) are probe bugs:
  *    `prober`, whatever the service's state;
- * 5. anything else is unexplained: the prober cannot tell a library's report of an outage from a probe bug by the
- *    error alone, so it checks whether the step's service accepts a TCP connection. Refused or unresolvable →
- *    `network`; no answer within a second → `timeout`; reachable → `prober` (could not judge), with a hint to map
- *    the library's errors. An outage therefore never reads "could not judge" because a library's error had no code.
+ * 5. a client library's known error shape (pg, ioredis, gRPC, a WebSocket close; library-errors.ts);
+ * 6. anything else is unexplained. Where the wire is observed (the CLI and the daemon), the step's wire record
+ *    decides (explain-from-wire.ts): refused, reset, closed by the peer, a failed TLS handshake → `network`; bytes
+ *    sent and nothing back → `timeout`; a 401/403 → `auth`; the server answered → `contract`. No wire activity at
+ *    all → `prober`, "the step's code threw before any request", with a TCP check of the service as evidence only.
+ *    Where it is not (the programmatic API), the TCP check decides as before: refused → `network`, silent →
+ *    `timeout`, reachable → `prober` with a hint to map the library's errors.
  */
 export async function judgeStepError(
   err: unknown,
-  options: { mappers: readonly (ErrorMapper | undefined)[]; serviceUrl: string | undefined; service: string },
+  options: {
+    mappers: readonly (ErrorMapper | undefined)[];
+    serviceUrl: string | undefined;
+    service: string;
+    /** What the step did on the wire, when it is observed (the CLI and the daemon). */
+    wire?: WireSnapshot | undefined;
+  },
 ): Promise<unknown> {
   if (isStepFailure(err)) return err;
+  // What escaped the step's code (a library's unhandled `error` event): the library reporting the failure, when
+  // anything explains it; else the probe bug the fault's message names.
+  if (isProbeFault(err)) {
+    const judged = await judgeStepError(err.thrown, options);
+    const c = classifyFailure(judged, { deadlineExceeded: false, aborted: false, timeoutMs: 0 });
+    return c.category === 'prober' ? new StepFailure('prober', err.message, { cause: err.thrown }) : judged;
+  }
   for (const mapper of options.mappers) {
     if (mapper === undefined) continue;
     let mapped: MappedError | undefined;
@@ -57,13 +77,23 @@ export async function judgeStepError(
     const { category, message } = typeof mapped === 'string' ? { category: mapped, message: undefined } : mapped;
     return new StepFailure(category, oneLine(message ?? describe(err)), { cause: err });
   }
+  const library = classifyLibraryError(err);
+  if (library !== undefined) return new StepFailure(library.category, library.message, { cause: err });
   if (classifyFailure(err, { deadlineExceeded: false, aborted: false, timeoutMs: 0 }).category !== 'prober') return err;
   if (PROGRAMMING_ERRORS.some((type) => err instanceof type)) return err;
-  const endpoint = endpointOf(options.serviceUrl);
-  if (endpoint === undefined) return err;
-  const where = `${endpoint.host}:${endpoint.port}`;
-  const reach: Reachability = await checkReachable(endpoint, REACHABILITY_CHECK_MS);
   const what = oneLine(describe(err), 200);
+  const endpoint = endpointOf(options.serviceUrl);
+  const where = endpoint === undefined ? '' : `${endpoint.host}:${endpoint.port}`;
+  if (options.wire !== undefined) {
+    const seen = explainFromWire(options.wire, what);
+    if (seen !== undefined) return new StepFailure(seen.category, seen.message, { cause: err });
+    // Nothing on the wire that could explain it: the step's own code. The TCP check only adds evidence.
+    const reach = endpoint === undefined ? undefined : await checkReachable(endpoint, REACHABILITY_CHECK_MS);
+    const evidence = reach === undefined ? '' : ` (service ${options.service} at ${where} ${REACH_WORDS[reach.kind]})`;
+    return new StepFailure('prober', `the step's code threw before any request: ${what}${evidence}`, { cause: err });
+  }
+  if (endpoint === undefined) return err;
+  const reach: Reachability = await checkReachable(endpoint, REACHABILITY_CHECK_MS);
   switch (reach.kind) {
     case 'refused':
       return new StepFailure(
@@ -87,6 +117,13 @@ export async function judgeStepError(
       return err;
   }
 }
+
+const REACH_WORDS: Record<Reachability['kind'], string> = {
+  reachable: 'accepts connections',
+  refused: 'refuses connections',
+  silent: `did not accept a connection within ${REACHABILITY_CHECK_MS} ms`,
+  unknown: 'could not be checked',
+};
 
 /** The code of the rejection a deferred cleanup ends with when it did not settle within its bound. */
 export const CLEANUP_ABANDONED = 'PROBER_CLEANUP_ABANDONED';

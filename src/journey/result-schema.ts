@@ -57,6 +57,33 @@ export const HttpEvidence = z
   .strict();
 export type HttpEvidence = z.infer<typeof HttpEvidence>;
 
+/** One socket a failed step opened or wrote on, as the prober saw it on the wire (see docs/bring-your-own-client.md). */
+export const SocketEvidence = z
+  .object({
+    remote: z.string(),
+    localPort: z.number().int().positive().optional(),
+    tls: z.boolean(),
+    reused: z.boolean(),
+    connectMs: z.number().nonnegative().optional(),
+    tlsMs: z.number().nonnegative().optional(),
+    firstByteMs: z.number().nonnegative().optional(),
+    bytesIn: z.number().int().nonnegative(),
+    bytesOut: z.number().int().nonnegative(),
+    ended: z.enum([
+      'open',
+      'peer-closed',
+      'reset',
+      'refused',
+      'tls-failed',
+      'error',
+      'closed',
+      'destroyed-at-deadline',
+    ]),
+    reason: z.string().optional(),
+  })
+  .strict();
+export type SocketEvidence = z.infer<typeof SocketEvidence>;
+
 export const StepEvidence = z
   .object({
     traceId: z.string().regex(/^[0-9a-f]{32}$/),
@@ -72,6 +99,8 @@ export const StepEvidence = z
     notes: z.array(z.string()).optional(),
     /** Milliseconds of the step's time the prober's own event loop was stalled (absent when none). */
     stallMs: z.number().nonnegative().optional(),
+    /** A failed step's sockets: what the failure was judged from when the error itself did not say. */
+    sockets: z.array(SocketEvidence).optional(),
   })
   .strict();
 export type StepEvidence = z.infer<typeof StepEvidence>;

@@ -4,12 +4,15 @@ import type { Redactor } from '../redact.js';
 import type { StepResult } from './result-schema.js';
 import type { StepDefinition, Vars } from './define.js';
 import type { JourneyResources, StepIo, StepScope } from './step-ports.js';
-import { runInProbeScope, type ProbeScope } from './containment.js';
+import { ProbeFault, runInProbeScope, type ProbeScope } from './containment.js';
 import { StepFailure } from './errors.js';
 import { makeStepContext } from './step-context.js';
 import { passedOutcome, thrownOutcome, type StepOutcome } from './step-outcome.js';
 import { round, stepResult } from './step-result.js';
 import { openStep } from './step-scope.js';
+import type { SocketEvidence } from './result-schema.js';
+import { StepWire, type JourneyWire } from '../wire/step-wire.js';
+import { explainDeadlineFromWire } from '../wire/explain-from-wire.js';
 
 /** Everything one step run gets from its journey run. */
 export interface StepRun {
@@ -34,8 +37,10 @@ export interface StepRun {
   journeyTimeout: { readonly aborted: boolean } | undefined;
   outer: AbortSource;
   probeScope: ProbeScope;
+  /** The journey run's wire record, when the wire is observed (the CLI and the daemon). */
+  wire: JourneyWire | undefined;
   /** Where this journey's probe faults go while the step runs (undefined once it ended). */
-  onFault: (fail: ((message: string) => void) | undefined) => void;
+  onFault: (fail: ((message: string, thrown?: unknown) => void) | undefined) => void;
 }
 
 /**
@@ -48,22 +53,48 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
   run.setCurrent(step.scope);
   const io = run.ioForStep(step.scope);
   const ctx = makeStepContext(s, step, io, run);
+  const wire = run.wire === undefined ? undefined : new StepWire(run.wire);
+  if (wire !== undefined) run.wire!.current = wire;
   let outcome: StepOutcome;
+  let sockets: SocketEvidence[] | undefined;
   try {
-    await settleBody(() => s.run(ctx), step.scope, run);
+    await settleBody(
+      () => s.run(ctx),
+      wire === undefined ? run.probeScope : { ...run.probeScope, wire },
+      step.scope,
+      run,
+    );
     outcome = passedOutcome(step.elapsedMs(), run.budgetMs);
   } catch (err) {
-    outcome = await thrownOutcome(s, err, { step, io, ...run });
+    // At the deadline the signal has aborted; then whatever the step still holds open is destroyed, and recorded.
+    if (step.scope.abort.aborted) wire?.destroyOpen();
+    const seen = wire?.snapshot();
+    sockets = seen?.sockets;
+    const lostWire =
+      seen === undefined || !(step.stepTimeout.aborted || run.journeyTimeout?.aborted === true)
+        ? undefined
+        : explainDeadlineFromWire(seen, step.effectiveTimeoutMs);
+    outcome =
+      lostWire === undefined || run.outer.aborted
+        ? await thrownOutcome(s, err, { step, io, ...run, wire: seen })
+        : { status: 'fail', error: { category: lostWire.category, message: lostWire.message } };
   } finally {
     step.close();
     run.onFault(undefined);
+    if (wire !== undefined) {
+      wire.ended = true;
+      if (run.wire!.current === wire) run.wire!.current = undefined;
+    }
   }
   // Measured before evidence is collected: a screenshot's time is not the service's latency.
   const durationMs = round(step.elapsedMs());
   const failed = outcome.status === 'fail' || outcome.status === 'error';
   const artifacts =
     io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
-  return stepResult(s, step, run, { outcome, durationMs, artifacts });
+  const result = stepResult(s, step, run, { outcome, durationMs, artifacts });
+  if (failed && sockets !== undefined && sockets.length > 0 && result.evidence !== undefined)
+    result.evidence.sockets = sockets;
+  return result;
 }
 
 /**
@@ -73,8 +104,9 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
  */
 function settleBody(
   body: () => unknown,
+  probeScope: ProbeScope,
   scope: StepScope,
-  run: Pick<StepRun, 'probeScope' | 'onFault'>,
+  run: Pick<StepRun, 'onFault'>,
 ): Promise<void> {
   const signal = scope.abort;
   return new Promise<void>((resolve, reject) => {
@@ -83,11 +115,13 @@ function settleBody(
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) reject(signal.reason);
     else signal.addEventListener('abort', onAbort, { once: true });
-    run.onFault((message) => reject(new StepFailure('prober', message)));
+    run.onFault((message, thrown) =>
+      reject(thrown === undefined ? new StepFailure('prober', message) : new ProbeFault(message, thrown)),
+    );
     const settled = () => signal.removeEventListener('abort', onAbort);
     let work: unknown;
     try {
-      work = runInProbeScope(run.probeScope, body);
+      work = runInProbeScope(probeScope, body);
     } catch (err) {
       settled();
       reject(err);

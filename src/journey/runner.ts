@@ -10,6 +10,8 @@ import { deriveJourneyOutcome } from './derive-verdict.js';
 import { JourneyStalls } from './stall-judge.js';
 import { round, skippedResult } from './step-result.js';
 import { makeVars } from './vars.js';
+import { JourneyWire } from '../wire/step-wire.js';
+import { wireInstalled } from '../wire/install-wire.js';
 import { withDeadline } from './with-deadline.js';
 import { CLOSE_BOUND_MS, JOURNEY_GRACE_MS, closeWarnings, unendedStep } from './journey-grace.js';
 
@@ -84,14 +86,15 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
   const vars = makeVars();
   // Faults of this journey's code (an unhandled rejection, a throw from a timer, process.exit) end its running
   // step as a prober error; one arriving between steps fails the next step, so it is never lost.
-  let faultStep: ((message: string) => void) | undefined;
-  let pendingFault: string | undefined;
+  let faultStep: ((message: string, thrown?: unknown) => void) | undefined;
+  let pendingFault: { message: string; thrown: unknown } | undefined;
+  const wire = wireInstalled() ? new JourneyWire() : undefined;
   const probeScope: ProbeScope = {
     owner: `journey ${def.name}`,
     journey: def.name,
-    fault: (message) => {
-      if (faultStep === undefined) pendingFault ??= message;
-      else faultStep(message);
+    fault: (message, thrown) => {
+      if (faultStep === undefined) pendingFault ??= { message, thrown };
+      else faultStep(message, thrown);
     },
   };
   opts.onEvent?.({ type: 'journey/start', journey: def.name });
@@ -142,9 +145,10 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         journeyTimeout: s.always ? undefined : journeyTimeout,
         outer,
         probeScope,
+        wire,
         onFault: (fn) => {
           faultStep = fn;
-          if (fn !== undefined && pendingFault !== undefined) fn(pendingFault);
+          if (fn !== undefined && pendingFault !== undefined) fn(pendingFault.message, pendingFault.thrown);
           pendingFault = undefined;
         },
       });
@@ -164,6 +168,8 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
       const closed = await withDeadline(closeAll(), CLOSE_BOUND_MS, () => undefined);
       if (closed === undefined) warnings.push(`the journey's connections did not close within ${CLOSE_BOUND_MS} ms`);
       else warnings.push(...closeWarnings(closed));
+      // What the journey's code left open (a client never closed, a cleanup abandoned) ends with the journey run.
+      wire?.destroyLeftovers();
     }
   };
   // A referenced timer: whatever the journey's code or its libraries leave pending, the run ends here with a result.
@@ -184,6 +190,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
     }
     // Not awaited: a closer may be what hangs; the ones that can still close do.
     void closeAll();
+    wire?.destroyLeftovers();
     for (const s of def.steps.slice(results.length))
       results.push(
         skippedResult(s, `not run: the journey did not end within its deadline plus ${JOURNEY_GRACE_MS} ms`),

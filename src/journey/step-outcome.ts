@@ -6,6 +6,7 @@ import { judgeStepError, type ErrorMapper } from './map-error.js';
 import type { StepResult } from './result-schema.js';
 import type { OpenStep } from './step-scope.js';
 import type { StepIo } from './step-ports.js';
+import type { WireSnapshot } from '../wire/socket-evidence.js';
 
 /** The part of a step's result that says how it ended. */
 export type StepOutcome = Pick<StepResult, 'status' | 'error' | 'skipReason'>;
@@ -25,6 +26,8 @@ export interface ThrownContext {
   outer: AbortSource;
   journeyMapError: ErrorMapper | undefined;
   targets: Readonly<Record<string, string>>;
+  /** What the step did on the wire, when observed (wire owner's hook: src/wire). */
+  wire?: WireSnapshot | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function thrownOutcome(s: StepDefinition, err: unknown, c: ThrownCo
           mappers: [s.mapError, c.journeyMapError],
           serviceUrl: c.targets[s.service],
           service: s.service,
+          wire: c.wire,
         });
   const f = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: c.step.effectiveTimeoutMs });
   return {

@@ -10,7 +10,15 @@ import { dirname, join } from 'node:path';
  * the lock file pins them. Not typescript nor @types/node: the package's peer dependencies bring them, as they do
  * for a user, so the type-checking tests prove that `npx tsc` works in a project that never installed TypeScript.
  */
-const USER_PROJECT_PACKAGES = ['socket.io-client'];
+const USER_PROJECT_PACKAGES = [
+  'socket.io-client',
+  // Client libraries the wire tests (test/wire/) use inside steps, as a user's project would.
+  'ioredis',
+  '@grpc/grpc-js',
+  'graphql-ws',
+  'graphql',
+  'ws',
+];
 
 /**
  * `npm pack`s the repository (dist must be built) and installs the tarball into a temporary project, as a user
