@@ -70,6 +70,8 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
       ...(openBusyTimeoutMs === undefined ? {} : { openBusyTimeoutMs }),
       // Nothing waits on a lock synchronously at run time: ResilientStore retries asynchronously instead.
       busyTimeoutMs: SHORT_BUSY_TIMEOUT_MS,
+      // The daemon's SQLite statements run on the store's own thread, off the event loop (sqlite-worker-store.ts).
+      offThread: choices.delivery === 'background',
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });

@@ -67,6 +67,8 @@ export interface OpenStoreOptions {
   /** SQLite: how long opening (and upgrading the schema) may wait for a lock synchronously. @defaultValue 5000 */
   openBusyTimeoutMs?: number;
   onError?: (err: Error) => void;
+  /** SQLite: on a thread of its own (the daemon), so no statement blocks the event loop that times journeys. */
+  offThread?: boolean;
 }
 
 /**
@@ -161,6 +163,8 @@ export async function openStore(target: StoreTarget, options: OpenStoreOptions =
     }
   }
   try {
+    if (options.offThread === true)
+      return await (await import('./sqlite-worker-store.js')).SqliteWorkerStore.open(target.path, options);
     return new (await import('./sqlite-run-store.js')).SqliteRunStore(target.path, options);
   } catch (err) {
     // better-sqlite3 missing is its own setup problem, with its own install hint.
