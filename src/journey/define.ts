@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import type { z } from 'zod';
 import type { StepClients } from './step-ports.js';
 import type { ErrorMapper } from './map-error.js';
 import type { Category } from './result-schema.js';
@@ -16,6 +17,8 @@ export interface StepOptions {
   always?: boolean;
   /** Maps errors a client library throws in this step to categories; tried before the journey's `mapError`. */
   mapError?: ErrorMapper;
+  /** The variables this step reads and sets, with their types (usually one shape shared by the journey's steps). */
+  vars?: VarShape;
 }
 
 /** Values passed from one step to later ones (a token, a session id). */
@@ -26,8 +29,26 @@ export interface Vars {
   get<T = string>(name: string): T;
 }
 
-/** What a step function receives: the clients of every registered step kind (`http`, `ws`, `sse`) and these. */
-export interface StepContext extends StepClients {
+/** The journey's variables and their types: `{ token: z.string(), sessionId: z.uuid() }`. */
+export type VarShape = Readonly<Record<string, z.ZodType>>;
+
+/**
+ * `ctx.vars` of a step that declares its variables (`step(name, { service, vars }, …)`): names are checked at compile
+ * time and each value by its schema when set and read (a wrong value is the probe's bug: `prober`, status `error`).
+ */
+export interface TypedVars<S extends VarShape> {
+  set<K extends keyof S & string>(name: K, value: z.input<S[K]>): void;
+  has(name: keyof S & string): boolean;
+  /** Throws a prober error when no earlier step set `name`. */
+  get<K extends keyof S & string>(name: K): z.output<S[K]>;
+}
+
+/**
+ * What a step function receives: the clients of every registered step kind (`http`, `ws`, `sse`) and these. Import it
+ * to type a helper that takes `ctx`: `async function login(ctx: StepContext) { … }`; with declared variables,
+ * `StepContext<TypedVars<typeof vars>>`.
+ */
+export interface StepContext<V = Vars> extends StepClients {
   readonly runId: string;
   readonly journey: string;
   readonly step: string;
@@ -50,7 +71,7 @@ export interface StepContext extends StepClients {
    * journey's later steps. Using it without a browser available fails the step as `prober` (status `error`).
    */
   readonly page: Page;
-  readonly vars: Vars;
+  readonly vars: V;
   /** Base URL of a service from the config's `targets`, without trailing slash. */
   target(name: string): string;
   /** A resolved secret from the config; its value is redacted everywhere. */
@@ -80,6 +101,8 @@ export interface StepDefinition {
   readonly always: boolean;
   readonly location: string | undefined;
   readonly mapError: ErrorMapper | undefined;
+  /** The declared variables, checked at run time by `ctx.vars`; undefined: untyped `ctx.vars`. */
+  readonly vars: VarShape | undefined;
   readonly run: StepFn;
 }
 
@@ -106,6 +129,8 @@ export interface JourneyOptions {
    * so no step needs a try/catch. See "Bring your own client" in the README.
    */
   mapError?: ErrorMapper;
+  /** The journey's variables with their types: steps that declare none get these checks at run time too. */
+  vars?: VarShape;
 }
 
 /** Deletes synthetic leftovers (e.g. chat sessions) older than `olderThanMs` and returns how many it deleted. */
@@ -123,7 +148,7 @@ export function janitor(options: { service: string; timeoutMs?: number }, run: J
 }
 
 export interface JourneyDefinition
-  extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor' | 'mapError'>> {
+  extends Required<Omit<JourneyOptions, 'budgetMs' | 'needs' | 'janitor' | 'mapError' | 'vars'>> {
   readonly mapError: ErrorMapper | undefined;
   readonly kind: 'journey';
   readonly budgetMs: number | undefined;
@@ -131,6 +156,13 @@ export interface JourneyDefinition
   readonly needs: { secrets: string[]; variables: string[]; browser: boolean };
 }
 
+/** A step whose `ctx.vars` is typed by `options.vars`: `ctx.vars.get('token')` is a `string`, no cast. */
+export function step<S extends VarShape>(
+  name: string,
+  options: StepOptions & { vars: S },
+  run: (ctx: StepContext<TypedVars<S>>) => Promise<void> | void,
+): StepDefinition;
+export function step(name: string, options: StepOptions, run: StepFn): StepDefinition;
 export function step(name: string, options: StepOptions, run: StepFn): StepDefinition {
   const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   return Object.freeze({
@@ -142,6 +174,7 @@ export function step(name: string, options: StepOptions, run: StepFn): StepDefin
     always: options.always ?? false,
     location: callerLocation(),
     mapError: options.mapError,
+    vars: options.vars,
     run,
   });
 }
@@ -160,7 +193,10 @@ export function journey(options: JourneyOptions): JourneyDefinition {
       variables: options.needs?.variables ?? [],
       browser: options.needs?.browser ?? false,
     },
-    steps: [...options.steps],
+    // Steps without their own declaration check the journey's, so an untyped step cannot store a wrong value either.
+    steps: options.steps.map((s) =>
+      s.vars !== undefined || options.vars === undefined ? s : Object.freeze({ ...s, vars: options.vars }),
+    ),
     janitor: options.janitor,
     mapError: options.mapError,
   });

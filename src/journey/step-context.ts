@@ -3,6 +3,7 @@ import { StepFailure, StepSkipped } from './errors.js';
 import { boundedCleanup } from './map-error.js';
 import { suggestName } from './nearest-name.js';
 import { round } from './step-result.js';
+import { checkedVars } from './vars.js';
 import type { OpenStep } from './step-scope.js';
 import { sharedGetters, withClients, type JourneyResources, type StepIo, type StepScope } from './step-ports.js';
 
@@ -30,7 +31,7 @@ export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, r
     deadline: scope.deadline,
     tagHeaders: scope.tagHeaders,
     defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
-    vars: run.vars,
+    vars: s.vars === undefined ? run.vars : checkedVars(run.vars, s.vars),
     target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
     secret: (name) => lookup(run.secrets, name, 'secret'),
     variable: (name) => lookup(run.variables, name, 'variable'),
