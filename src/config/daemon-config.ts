@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { scheduleBudgetProblem } from './check-schedule.js';
 import { ENV_REF } from './env-refs.js';
+import { serverSecurityShape } from './server-config.js';
 
 /**
  * The config sections `prober schedule` reads (store, server, scheduler); `schema.ts` composes them into the config.
@@ -63,6 +64,7 @@ export const ServerConfigSchema = z
      * `PROBER_PUBLIC_URL` overrides it. @defaultValue none (links stay relative)
      */
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s):// URL' }).optional(),
+    ...serverSecurityShape,
   })
   .strict()
   .prefault({});

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
 import { artifactsDirProblems } from './artifacts-dir-guard.js';
+import { serverConfigProblems } from './server-config.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { weakSecretWarnings } from './check-secret-strength.js';
 import { scheduleProblems } from './check-schedule.js';
@@ -73,6 +74,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     ),
     ...scheduleProblems(config, journeys),
     ...(await artifactsDirProblems(config, file)),
+    ...serverConfigProblems(config.server, options.skipSecrets === true ? undefined : (options.env ?? process.env)),
     ...tls.insecureTargets.map((target) =>
       warning(
         formatPath(['tls', target, 'insecure']),

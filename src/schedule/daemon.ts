@@ -234,6 +234,8 @@ async function serve(
     log: prober.log,
     stopping: () => parts.state.stopping,
     quarantined: parts.wiring.healthz,
+    // TLS, auth, Host allowlist and limits (src/server/); `--host` wins over the config's host, as for listen().
+    server: { ...config.server, host: options.host },
     artifactsDir,
     page: {
       artifactLink: (path) => artifactLink(artifactsDir, path),

@@ -1,5 +1,9 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as TlsServer } from 'node:tls';
+import { ServerConfigSchema } from '../config/daemon-config.js';
+import type { ServerSecurityConfig } from '../config/server-config.js';
+import { createSecureServer } from '../server/secure-server.js';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 import type { ProberMetrics } from '../report/metrics.js';
@@ -26,27 +30,33 @@ export interface EndpointDeps {
   page: Omit<ModelOptions, 'now'>;
   /** `browser.artifactsDir` (absolute): screenshots and traces served under /artifacts/. */
   artifactsDir?: string | undefined;
+  /** The `server` config section: TLS, auth, Host allowlist, timeouts. @defaultValue the schema's defaults (loopback) */
+  server?: ServerSecurityConfig | undefined;
+  /** Where `server.auth.bearerToken`'s `${env:NAME}` is read. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 const MAX_LIMIT = 1_000;
-/** The page carries no script and loads nothing: the browser enforces that too. */
+/** The page carries no script, loads nothing and is never framed: the browser enforces that too. */
 const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The daemon's endpoints: `/healthz`, `/livez`, `/metrics`, `/api/results?journey=&limit=` and `/` (the status page). */
 export function createEndpointServer(deps: EndpointDeps): Server {
-  const server = createServer((req, res) => {
-    handle(req, res, deps).catch((err: unknown) => {
-      deps.log.error(
-        { url: req.url?.split('?')[0], err: err instanceof Error ? err.message : String(err) },
-        'http/error',
-      );
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  // Scrapers and browsers keep connections open; they must not hold the daemon up at shutdown.
-  server.keepAliveTimeout = 5_000;
+  const { server, exposure } = createSecureServer(
+    deps.server ?? ServerConfigSchema.parse({}),
+    (req, res) => {
+      handle(req, res, deps, exposure).catch((err: unknown) => {
+        deps.log.error(
+          { url: req.url?.split('?')[0], err: err instanceof Error ? err.message : String(err) },
+          'http/error',
+        );
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+        else res.destroy();
+      });
+    },
+    { env: deps.env ?? process.env, log: deps.log },
+  );
   return server;
 }
 
@@ -54,7 +64,8 @@ export async function listen(server: Server, host: string, port: number): Promis
   server.listen(port, host);
   await once(server, 'listening');
   const { address, port: bound } = server.address() as AddressInfo;
-  return `http://${address.includes(':') ? `[${address}]` : address}:${bound}`;
+  const scheme = server instanceof TlsServer ? 'https' : 'http';
+  return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${bound}`;
 }
 
 export async function closeServer(server: Server): Promise<void> {
@@ -65,7 +76,12 @@ export async function closeServer(server: Server): Promise<void> {
   await closed;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointDeps): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: EndpointDeps,
+  exposure: string | undefined,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
@@ -128,7 +144,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: EndpointD
       return send(res, 200, 'application/json', `${JSON.stringify(runs)}\n`);
     }
     case '/': {
-      const html = renderStatusPage(await buildStatusModel(deps.store, deps.page));
+      const html = renderStatusPage(await buildStatusModel(deps.store, { ...deps.page, exposure }));
       res.setHeader('content-security-policy', PAGE_CSP);
       return send(res, 200, 'text/html; charset=utf-8', html);
     }

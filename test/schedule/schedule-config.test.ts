@@ -39,7 +39,14 @@ describe('config: a scheduled journey must end before its next tick', () => {
   it('accepts timeout + jitter below the interval and fills in store, server and scheduler defaults', () => {
     const parsed = ConfigSchema.parse({ ...base, journeys: { j: { schedule: '0 * * * * *', timeoutMs: 45_000 } } });
     expect(parsed.store).toEqual({ path: '.prober/state.db', retentionDays: 30, maxRunsPerJourney: 20_000 });
-    expect(parsed.server).toEqual({ host: '127.0.0.1', port: 9470, refreshSeconds: 30 });
+    expect(parsed.server).toEqual({
+      host: '127.0.0.1',
+      port: 9470,
+      refreshSeconds: 30,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 4_096,
+    });
     expect(parsed.scheduler).toEqual({ maxRandomDelayMs: 1_000, cleanupOnShutdownMs: 3_000 });
   });
 

@@ -8,6 +8,8 @@ export interface StatusPageModel {
   /** Seconds between self-refreshes; omitted, the page does not refresh (a static report). */
   refreshSeconds?: number | undefined;
   journeys: JourneyPanel[];
+  /** A warning about how the daemon is exposed (a non-loopback bind without auth), shown at the top. */
+  exposure?: string | undefined;
 }
 
 export interface JourneyPanel {
@@ -92,6 +94,7 @@ export interface ModelOptions {
   artifactLink?: (path: string) => string;
   /** Fleet: the journey's location quorum as the alert policy sees it; undefined without one. */
   quorum?: (journey: string) => Promise<QuorumView | undefined>;
+  exposure?: string | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -143,6 +146,7 @@ export async function buildStatusModel(store: RunStore, options: ModelOptions = 
     generatedAt: now.toISOString(),
     ...(options.refreshSeconds === undefined ? {} : { refreshSeconds: options.refreshSeconds }),
     journeys,
+    ...(options.exposure === undefined ? {} : { exposure: options.exposure }),
   };
 }
 

@@ -42,7 +42,7 @@ ${refresh}
 </head>
 <body>
 <header><h1>${model.environment}</h1><p class="headline">${headline}</p>
-<p class="meta">Generated ${model.generatedAt}${model.refreshSeconds === undefined ? '' : ` · refreshes every ${model.refreshSeconds} s`}${model.refreshSeconds === undefined ? '' : html` · <a href="api/results?limit=20">JSON</a> · <a href="metrics">metrics</a>`}</p></header>
+<p class="meta">Generated ${model.generatedAt}${model.refreshSeconds === undefined ? '' : ` · refreshes every ${model.refreshSeconds} s`}${model.refreshSeconds === undefined ? '' : html` · <a href="api/results?limit=20">JSON</a> · <a href="metrics">metrics</a>`}</p>${model.exposure === undefined ? '' : html`<p class="headline" role="alert">⚠ ${model.exposure}</p>`}</header>
 <main>
 ${joinHtml(model.journeys.map(journeySection), '\n')}
 </main>
