@@ -36,8 +36,11 @@ export interface SaveContext {
   log: Logger;
 }
 
+/** Where alert states are read from: the store, or the states read inside a fleet lock. */
+export type AlertReader = Pick<RunStore, 'getAlertState' | 'quarantineAlertState'>;
+
 export async function loadState<S>(
-  store: RunStore,
+  store: AlertReader,
   log: Logger,
   key: string,
   format: StateFormat<S>,

@@ -1,28 +1,21 @@
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
-import type { RunStore, StoreBatch } from '../store/run-store.js';
+import type { AlertLockScope, RunStore, StoreBatch } from '../store/run-store.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
-import { type AlertBatch, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
+import { type AlertBatch, type AlertReader, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
 import { readState, type StateFormat } from './alert-state-format.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { quorumStatus, staleAfter, type LocationsSummary } from './policy-locations.js';
+import { JOURNEY_STATE_FORMAT, retireJourney, type PolicyConfig, type PolicyOutcome } from './policy.js';
+import { evaluateStoreHealth, forgetJourney, PROBER_STATE_FORMAT, type StoreFault } from './prober-health.js';
 import {
-  evaluateJourney,
-  JOURNEY_STATE_FORMAT,
-  retireJourney,
-  type JourneyRun,
-  type PolicyConfig,
-  type PolicyOutcome,
-} from './policy.js';
-import {
-  evaluateProberHealth,
-  evaluateStoreHealth,
-  forgetJourney,
-  PROBER_STATE_FORMAT,
-  type StoreFault,
-} from './prober-health.js';
-import { runConditions } from './run-conditions.js';
+  type EvaluationContext,
+  evaluateJourneys,
+  evaluateProber,
+  evaluateProberLocked,
+  scopedReader,
+} from './run-evaluation.js';
 
 export interface AlertPipelineOptions {
   store: RunStore;
@@ -46,6 +39,8 @@ export interface AlertPipelineOptions {
   quarantined?: (journey: string) => string | undefined;
   /** A journey's schedule interval (the daemon knows it): a location quorum's default freshness bound is three. */
   intervalMs?: (journey: string) => number | undefined;
+  /** Fleet: an evaluation left for a later run because another replica held its alert key (a metric counts them). */
+  onDeferred?: (alertKey: string) => void;
 }
 
 /** Which journeys are still probed: the names the config knows and those it disables. */
@@ -57,11 +52,14 @@ export interface ProbedJourneys {
 /**
  * Result → alert state → outbox, for `prober schedule` and `prober run --store` alike: load the state (upgrading an
  * older format, quarantining an unreadable one), apply the pure policy, store the new state together with the
- * notifications it caused. Calls are serialised, so two journeys finishing at once cannot interleave their
- * read-modify-write of the shared `prober:<env>` state.
+ * notifications it caused. On a store of one process calls are serialised, so two journeys finishing at once cannot
+ * interleave their read-modify-write of the shared `prober:<env>` state. On a fleet store (it has `withAlertLocks`)
+ * each journey key is its own lane, guarded across replicas by the store's per-key lock, so evaluations of
+ * different journeys never wait on each other; an evaluation whose key another replica holds is deferred to the
+ * next run (its run is still recorded), never done unlocked.
  */
 export class AlertPipeline {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly lanes = new Map<string, Promise<unknown>>();
   private readonly clock: () => Date;
   private readonly keepAliveMs: number;
 
@@ -73,7 +71,8 @@ export class AlertPipeline {
 
   /** Returns the notifications the result caused (already in the outbox, or held with it, when this resolves). */
   process(result: RunResult, options: { record?: boolean } = {}): Promise<AlertEvent[]> {
-    return this.serial(() => this.apply(result, options.record === true));
+    const lane = result.journeys.map((j) => journeyAlertKey(result.environment, j.journey)).join('\u0000');
+    return this.serial(lane, () => this.apply(result, options.record === true));
   }
 
   /**
@@ -86,30 +85,21 @@ export class AlertPipeline {
 
   /** The store's health changed: only the `prober:<environment>` alert is re-evaluated (no run is counted). */
   storeHealthChanged(environment: string): Promise<AlertEvent[]> {
-    return this.serial(async () => {
-      const now = this.clock();
-      const batch = newBatch();
-      const pKey = proberAlertKey(environment);
-      const read = await this.load(pKey, PROBER_STATE_FORMAT, batch);
-      const config = this.policy(pKey, now);
-      const out = this.save(
-        batch,
-        pKey,
-        evaluateStoreHealth(read.state, environment, this.options.storeFault?.(), now, config),
-        now,
-        config,
-      );
-      await this.commit(batch);
-      return out;
-    });
+    const pKey = proberAlertKey(environment);
+    return this.serial(pKey, () =>
+      this.locked([pKey], [], async (reader, batch) => {
+        const now = this.clock();
+        const read = await this.load(pKey, PROBER_STATE_FORMAT, batch, reader);
+        const config = this.policy(pKey, now);
+        const outcome = evaluateStoreHealth(read.state, environment, this.options.storeFault?.(), now, config);
+        return this.save(batch, pKey, outcome, now, config);
+      }),
+    );
   }
 
   /** Resolves once every call made so far has finished (a CLI run waits for it before delivering). */
   async idle(): Promise<void> {
-    for (let seen: Promise<unknown> | undefined; seen !== this.chain; ) {
-      seen = this.chain;
-      await seen;
-    }
+    while (this.lanes.size > 0) await Promise.all(this.lanes.values());
   }
 
   /**
@@ -117,7 +107,7 @@ export class AlertPipeline {
    * will ever resolve them. Called once at startup, with the config in force.
    */
   retire(environment: string, probed: ProbedJourneys): Promise<AlertEvent[]> {
-    return this.serial(() => this.retireAll(environment, probed));
+    return this.serial(proberAlertKey(environment), () => this.retireAll(environment, probed));
   }
 
   /**
@@ -145,12 +135,69 @@ export class AlertPipeline {
     return { firing: read.state.announced === 'critical', ...summary };
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    // In-process calls are chained; replicas sharing a store also take its lock (read → evaluate → write atomically).
-    const lock = this.options.store.exclusive?.bind(this.options.store);
-    const next = this.chain.then(lock === undefined ? work : () => lock('alert-pipeline', work));
-    this.chain = next.catch(() => undefined);
+  private serial<T>(lane: string, work: () => Promise<T>): Promise<T> {
+    // One process alone on its store: a single lane. A fleet store's per-key locks guard across replicas anyway.
+    const key = this.options.store.withAlertLocks === undefined ? '' : lane;
+    const next = (this.lanes.get(key) ?? Promise.resolve()).then(work);
+    const tail = next.catch(() => undefined);
+    this.lanes.set(key, tail);
+    void tail.then(() => this.lanes.get(key) === tail && this.lanes.delete(key));
     return next;
+  }
+
+  /**
+   * `evaluate` under the fleet locks of `keys` when the store has them (the batch is written in the lock's
+   * transaction), or against the store directly. Not locked: the runs are recorded alone, nothing is evaluated.
+   */
+  private async locked(
+    keys: readonly string[],
+    runs: readonly RunResult[],
+    evaluate: (reader: AlertReader, batch: AlertBatch, scope?: AlertLockScope) => Promise<AlertEvent[]>,
+    alsoRead: readonly string[] = [],
+  ): Promise<AlertEvent[]> {
+    const { store } = this.options;
+    const locks = store.withAlertLocks?.bind(store);
+    if (locks === undefined) {
+      const batch = newBatch();
+      const out = await evaluate(store, batch);
+      await this.commit(batch, runs);
+      return out;
+    }
+    let queued = 0;
+    const done = await locks(keys, async (scope) => {
+      const batch = newBatch();
+      const out = await evaluate(scopedReader(await scope.read([...keys, ...alsoRead]), store), batch, scope);
+      scope.write({ runs, alertStates: [...batch.states.values()], outbox: batch.outbox });
+      queued = batch.outbox.length;
+      return out;
+    });
+    if (done.locked) {
+      if (queued > 0) this.options.onEnqueued?.();
+      return done.value;
+    }
+    for (const key of keys) this.deferred(key);
+    if (runs.length > 0) await this.commit(newBatch(), runs);
+    return [];
+  }
+
+  private deferred(key: string): void {
+    this.options.onDeferred?.(key);
+    this.options.log.info(
+      { alert: key },
+      'alert/deferred: another replica holds this alert key; it is evaluated again on the next run',
+    );
+  }
+
+  private context(reader: AlertReader, now: Date): EvaluationContext {
+    return {
+      reader,
+      log: this.options.log,
+      now,
+      policy: (journey, at) => this.policy(journey, at),
+      save: (batch, key, outcome, config, log) => this.save(batch, key, outcome, now, config, log),
+      storeFault: this.options.storeFault,
+      quarantined: this.options.quarantined,
+    };
   }
 
   private policy(journey: string, now: Date): PolicyConfig {
@@ -165,36 +212,21 @@ export class AlertPipeline {
 
   private async apply(result: RunResult, record: boolean): Promise<AlertEvent[]> {
     const now = this.clock();
-    const out: AlertEvent[] = [];
-    const batch = newBatch();
-    for (const journey of result.journeys) {
-      const run: JourneyRun = {
-        runId: result.runId,
-        environment: result.environment,
-        location: result.location,
-        result: journey,
-      };
-      const config = this.policy(journey.journey, now);
-      const jKey = journeyAlertKey(result.environment, journey.journey);
-      const jRead = await this.load(jKey, JOURNEY_STATE_FORMAT, batch);
-      const jOut = evaluateJourney(jRead.state, run, now, config);
-      out.push(...this.save(batch, jKey, jOut, now, config));
-
-      const pKey = proberAlertKey(result.environment);
-      const pRead = await this.load(pKey, PROBER_STATE_FORMAT, batch);
-      const conditions = runConditions({
-        journey: journey.journey,
-        journeyStateQuarantined: jRead.quarantined,
-        proberStateQuarantined: pRead.quarantined,
-        fresh: jOut.state,
-        successThreshold: config.successThreshold,
-        storeFault: this.options.storeFault,
-        blocked: this.options.quarantined?.(journey.journey),
-      });
-      out.push(...this.save(batch, pKey, evaluateProberHealth(pRead.state, run, now, config, conditions), now, config));
-    }
-    await this.commit(batch, record ? [result] : []);
-    return out;
+    const env = result.environment;
+    const keys = [...new Set(result.journeys.map((j) => journeyAlertKey(env, j.journey)))];
+    return this.locked(
+      keys,
+      record ? [result] : [],
+      async (reader, batch, scope) => {
+        const ctx = this.context(reader, now);
+        const { events, prober } = await evaluateJourneys(result, ctx, batch);
+        if (scope === undefined) return [...events, ...(await evaluateProber(env, prober, ctx, batch))];
+        const proberEvents = await evaluateProberLocked(env, prober, ctx, batch, scope, this.options.store);
+        if (proberEvents === undefined) this.deferred(proberAlertKey(env));
+        return [...events, ...(proberEvents ?? [])];
+      },
+      [proberAlertKey(env)],
+    );
   }
 
   private async commit(batch: AlertBatch, runs: readonly RunResult[] = []): Promise<void> {
@@ -208,32 +240,36 @@ export class AlertPipeline {
     const now = this.clock();
     const prefix = `${environment}:`;
     const pKey = proberAlertKey(environment);
-    const out: AlertEvent[] = [];
-    const batch = newBatch();
-    for (const key of await store.listAlertStateKeys(prefix)) {
+    const retired = (await store.listAlertStateKeys(prefix)).filter((key) => {
       const journey = key.slice(prefix.length);
-      if (key === pKey || (probed.known.includes(journey) && !probed.disabled.has(journey))) continue;
-      const why = probed.disabled.has(journey) ? 'disabled in the config' : 'no longer among the probes';
-      const config = this.policy(journey, now);
-      const read = await this.load(key, JOURNEY_STATE_FORMAT, batch);
-      if (read.state !== undefined) {
-        const outcome = retireJourney(read.state, environment, journey, why, now, config);
-        if (outcome.notifications.length > 0)
-          log.warn({ alert: key, journey, why }, `alert/retired: ${journey} is ${why}; its open alert is resolved`);
-        out.push(...this.save(batch, key, outcome, now, config));
+      return key !== pKey && !(probed.known.includes(journey) && !probed.disabled.has(journey));
+    });
+    if (retired.length === 0) return [];
+    return this.locked([...retired, pKey], [], async (reader, batch) => {
+      const out: AlertEvent[] = [];
+      for (const key of retired) {
+        const journey = key.slice(prefix.length);
+        const why = probed.disabled.has(journey) ? 'disabled in the config' : 'no longer among the probes';
+        const config = this.policy(journey, now);
+        const read = await this.load(key, JOURNEY_STATE_FORMAT, batch, reader);
+        if (read.state !== undefined) {
+          const outcome = retireJourney(read.state, environment, journey, why, now, config);
+          if (outcome.notifications.length > 0)
+            log.warn({ alert: key, journey, why }, `alert/retired: ${journey} is ${why}; its open alert is resolved`);
+          out.push(...this.save(batch, key, outcome, now, config));
+        }
+        const health = await this.load(pKey, PROBER_STATE_FORMAT, batch, reader);
+        if (health.state !== undefined)
+          out.push(
+            ...this.save(batch, pKey, forgetJourney(health.state, environment, journey, now, config), now, config),
+          );
       }
-      const health = await this.load(pKey, PROBER_STATE_FORMAT, batch);
-      if (health.state !== undefined)
-        out.push(
-          ...this.save(batch, pKey, forgetJourney(health.state, environment, journey, now, config), now, config),
-        );
-    }
-    await this.commit(batch);
-    return out;
+      return out;
+    });
   }
 
-  private load<S>(key: string, format: StateFormat<S>, batch: AlertBatch): Promise<Loaded<S>> {
-    return loadState(this.options.store, this.options.log, key, format, batch);
+  private load<S>(key: string, format: StateFormat<S>, batch: AlertBatch, reader: AlertReader): Promise<Loaded<S>> {
+    return loadState(reader, this.options.log, key, format, batch);
   }
 
   private save<S>(
@@ -242,8 +278,9 @@ export class AlertPipeline {
     outcome: PolicyOutcome<S>,
     now: Date,
     config: PolicyConfig,
+    log: Logger = this.options.log,
   ): AlertEvent[] {
-    const { channels, keepAlive, log } = this.options;
+    const { channels, keepAlive } = this.options;
     const keepAliveChannels = new Set(keepAlive?.keys() ?? []);
     return saveOutcome(batch, key, outcome, { now, muted: config.muted, channels, keepAliveChannels, log });
   }

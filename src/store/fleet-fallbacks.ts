@@ -1,29 +1,45 @@
-import type { RunStore } from './run-store.js';
+import type { AlertLockScope, RunStore } from './run-store.js';
 
-type FleetMethods = Pick<RunStore, 'claimTick' | 'claimOutbox' | 'exclusive'>;
+const NOT_NOW = { locked: false } as const;
+
+type FleetMethods = Pick<RunStore, 'claimTick' | 'claimOutbox' | 'withAlertLocks'>;
 
 /**
  * A fleet store's claims and locks, as ResilientStore offers them (present only when the inner store has them). A
- * store that cannot answer must not stop probing or alerting: a failed claim lets this replica run the tick or
- * deliver (a duplicate beats a gap), and a lock the failing store cannot give runs the work unlocked.
+ * store that cannot answer must not stop probing: a failed claim lets this replica run the tick or deliver (a
+ * duplicate run or attempt beats a gap; a delivery keeps its id). Alert locks are the exception: a lock the store
+ * cannot give is "not now" (the evaluation waits for a later run), never a reason to evaluate unlocked, because
+ * every replica of a fleet evaluating alone on its own memory is how one incident pages once per replica.
  */
 export function fleetFallbacks(
   inner: RunStore,
   failing: () => boolean,
   onClaimError: (err: unknown) => void,
 ): FleetMethods {
-  const { claimTick, claimOutbox, exclusive } = inner;
+  const { claimTick, claimOutbox, withAlertLocks } = inner;
   const claimed = (err: unknown) => {
     onClaimError(err);
     return true;
   };
+  const notNow = (err: unknown): { locked: false } => {
+    onClaimError(err);
+    return { locked: false };
+  };
+  const locks: RunStore['withAlertLocks'] =
+    withAlertLocks === undefined
+      ? undefined
+      : <T>(keys: readonly string[], work: (scope: AlertLockScope) => Promise<T>) =>
+          failing()
+            ? Promise.resolve(NOT_NOW)
+            : withAlertLocks
+                .call<
+                  RunStore,
+                  [readonly string[], (scope: AlertLockScope) => Promise<T>],
+                  Promise<{ locked: true; value: T } | { locked: false }>
+                >(inner, keys, work)
+                .catch(notNow);
   return {
-    ...(exclusive === undefined
-      ? {}
-      : {
-          exclusive: <T>(name: string, work: () => Promise<T>) =>
-            failing() ? work() : (exclusive.call(inner, name, work) as Promise<T>),
-        }),
+    ...(locks === undefined ? {} : { withAlertLocks: locks }),
     ...(claimTick === undefined ? {} : { claimTick: (tick) => claimTick.call(inner, tick).catch(claimed) }),
     ...(claimOutbox === undefined
       ? {}

@@ -49,8 +49,3 @@ export async function claimOutbox(
   );
   return (r.rowCount ?? 0) === 1;
 }
-
-/** Claimed-tick rows older than the run retention go with the runs. */
-export async function pruneTicks(c: pg.ClientBase, olderThanMs: number): Promise<void> {
-  await c.query('DELETE FROM prober_scheduled_runs WHERE slot_ms < $1', [olderThanMs]);
-}

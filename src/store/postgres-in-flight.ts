@@ -4,9 +4,6 @@ import type { InFlightRun } from './run-store.js';
 // The Postgres store's in-flight markers: one row per run in progress, owned by the replica running it, so a
 // replica that dies mid-run has its runs recorded as aborted (once) by whichever replica notices first.
 
-/** Advisory-lock namespace of replica liveness locks (the second key is hashtext(owner)). */
-export const OWNER_LOCK_NS = 0x6f776e72; // "ownr"
-
 interface Marker {
   run_id: string;
   journey: string;
@@ -42,34 +39,33 @@ export async function updateInFlightIn(
 }
 
 /**
- * Markers whose owner is dead (its liveness lock is free), taken once: rows are locked FOR UPDATE SKIP LOCKED,
- * so two replicas recovering at the same moment never both record the same run as aborted. Runs of live
- * replicas (and `self`'s own) are left alone. Run inside a transaction: the owner locks tried here are
- * transaction-scoped.
+ * Markers whose owner is dead (no running lease in prober_replicas, see postgres-liveness.ts), taken once, in one
+ * statement: the rows are locked FOR UPDATE SKIP LOCKED and deleted as they are returned, so two replicas
+ * recovering at the same moment never both record the same run as aborted. Runs of live replicas (and `self`'s
+ * own) are left alone.
  */
-export async function takeDeadInFlightIn(c: pg.ClientBase, self: string): Promise<InFlightRun[]> {
+export async function takeDeadInFlightIn(
+  c: pg.Pool | pg.ClientBase,
+  self: string,
+  nowMs = Date.now(),
+): Promise<InFlightRun[]> {
   const { rows } = await c.query<Marker>(
-    'SELECT run_id, journey, environment, started_at, step, owner, location FROM prober_in_flight WHERE owner <> $1 ORDER BY started_at FOR UPDATE SKIP LOCKED',
-    [self],
+    `DELETE FROM prober_in_flight WHERE run_id IN (
+       SELECT f.run_id FROM prober_in_flight f
+       WHERE f.owner <> $1
+         AND NOT EXISTS (SELECT 1 FROM prober_replicas r WHERE r.owner = f.owner AND r.lease_until_ms >= $2)
+       FOR UPDATE SKIP LOCKED)
+     RETURNING run_id, journey, environment, started_at, step, owner, location`,
+    [self, nowMs],
   );
-  const dead = new Set<string>();
-  for (const owner of new Set(rows.map((r) => r.owner))) {
-    // Transaction-scoped: released at COMMIT, so it never blocks the owner if it were to come back.
-    const { rows: got } = await c.query<{ free: boolean }>(
-      'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free',
-      [OWNER_LOCK_NS, owner],
-    );
-    if (got[0]?.free === true) dead.add(owner);
-  }
-  const taken = rows.filter((r) => dead.has(r.owner));
-  if (taken.length > 0)
-    await c.query('DELETE FROM prober_in_flight WHERE run_id = ANY($1)', [taken.map((r) => r.run_id)]);
-  return taken.map((r) => ({
-    runId: r.run_id,
-    journey: r.journey,
-    environment: r.environment,
-    startedAt: r.started_at,
-    step: r.step ?? undefined,
-    ...(r.location === null ? {} : { location: r.location }),
-  }));
+  return rows
+    .sort((a, b) => a.started_at.localeCompare(b.started_at))
+    .map((r) => ({
+      runId: r.run_id,
+      journey: r.journey,
+      environment: r.environment,
+      startedAt: r.started_at,
+      step: r.step ?? undefined,
+      ...(r.location === null ? {} : { location: r.location }),
+    }));
 }

@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RunResult } from '../journey/result-schema.js';
 import { migratePostgres } from './migrations/postgres-migrations.js';
-import { claimOutbox, claimTick, pruneTicks, type TickClaim } from './postgres-fleet.js';
-import { markInFlightIn, OWNER_LOCK_NS, takeDeadInFlightIn, updateInFlightIn } from './postgres-in-flight.js';
-import { insertOutboxIn, listOutboxIn, saveIn, updateOutboxIn } from './postgres-writes.js';
+import { type AlertLockResult, withAlertLocks } from './postgres-alert-locks.js';
+import { commitBatch } from './postgres-batch.js';
+import { claimOutbox, claimTick, type TickClaim } from './postgres-fleet.js';
+import { markInFlightIn, takeDeadInFlightIn, updateInFlightIn } from './postgres-in-flight.js';
+import { endLease, renewLease, startHeartbeat } from './postgres-liveness.js';
+import { pruneClaims, pruneFleet } from './postgres-retention.js';
+import { listOutboxIn, updateOutboxIn } from './postgres-writes.js';
 import type {
+  AlertLockScope,
   AlertStateRecord,
   InFlightRun,
   JsonValue,
@@ -27,38 +32,50 @@ export interface PostgresStoreOptions {
   onError?: (err: Error) => void;
   /** This process's identity in `prober_in_flight.owner`. @defaultValue a random UUID */
   owner?: string;
-  /** Connections in the pool (one holds the liveness lock, one an exclusive section). @defaultValue 6 */
+  /**
+   * The replica's connection budget: the most connections it opens, whatever it does. Nothing holds a connection
+   * between statements or transactions (no session locks), so 3 serve claims, alert evaluations and deliveries at
+   * once, and the same number works through PgBouncer in transaction mode. @defaultValue 3
+   */
   maxConnections?: number;
+  /** How long an alert evaluation waits for its key's lock before it is left for the next run. @defaultValue 2000 */
+  alertLockWaitMs?: number;
+  /** The replica's location, kept with its liveness lease (operators' view of the fleet). */
+  location?: string;
 }
 
-const DAY_MS = 86_400_000;
-/** Advisory-lock namespace of `exclusive` sections (alert evaluation). */
-const EXCLUSIVE_NS = 0x616c7274; // "alrt"
+/** The default connection budget per replica (see PostgresStoreOptions.maxConnections). */
+export const DEFAULT_MAX_CONNECTIONS = 3;
 
 /**
  * The fleet store: every replica and location shares one Postgres. Same contract as the SQLite store (one shared
- * contract suite runs on both). Liveness of a replica is a session advisory lock it holds on its own id for as long
- * as it lives: when its process dies, Postgres drops the connection and the lock, and `takeInFlight` (on any
- * replica) can tell its markers from those of runs still going elsewhere.
+ * contract suite runs on both). Only transaction-scoped locks and row leases, never session state, so it runs
+ * unchanged behind PgBouncer in transaction mode. Liveness of a replica is a lease row renewed by a heartbeat
+ * (postgres-liveness.ts): `takeInFlight` (on any replica) tells a dead replica's markers from live runs by it.
  */
 export class PostgresRunStore implements RunStore {
   readonly owner: string;
   private readonly pool: pg.Pool;
   private readonly onInvalid: NonNullable<PostgresStoreOptions['onInvalid']>;
-  private lockClient: pg.PoolClient | undefined;
+  private readonly alertLockWaitMs: number;
+  private heartbeat: NodeJS.Timeout | undefined;
 
-  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+  private constructor(
+    pool: pg.Pool,
+    private readonly options: PostgresStoreOptions,
+  ) {
     this.pool = pool;
     this.owner = options.owner ?? randomUUID();
     this.onInvalid = options.onInvalid ?? (() => undefined);
+    this.alertLockWaitMs = options.alertLockWaitMs ?? 2_000;
   }
 
-  /** Connects, applies migrations and takes this replica's liveness lock; a bad URL or refused connection throws. */
+  /** Connects, applies migrations and starts this replica's liveness lease; a bad URL or refused connection throws. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresRunStore> {
     // bigint columns come back as strings by default; every bigint here is a millisecond time that fits a double.
     const pool = new pg.Pool({
       connectionString: url,
-      max: options.maxConnections ?? 6,
+      max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
     });
@@ -71,34 +88,26 @@ export class PostgresRunStore implements RunStore {
       } finally {
         client.release();
       }
-      store.lockClient = await pool.connect();
-      store.lockClient.on('error', (err) => options.onError?.(err));
-      await store.lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [OWNER_LOCK_NS, store.owner]);
+      await renewLease(pool, store.owner, options.location);
     } catch (err) {
-      store.lockClient?.release(true);
       await pool.end().catch(() => undefined);
       throw err;
     }
+    // Claims are pruned a bounded batch at a time by every replica, about every 20 s: their horizon is hours, and
+    // 100 locations × 1,000 journeys add 100,000 a minute, more than an hourly prune could take in bounded batches.
+    let beats = 0;
+    store.heartbeat = startHeartbeat(
+      async () => {
+        await renewLease(pool, store.owner, options.location);
+        if (++beats % 10 === 0) await pruneClaims(pool);
+      },
+      (err) => options.onError?.(err),
+    );
     return store;
   }
 
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const out = await work(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   async saveRun(result: RunResult): Promise<void> {
-    await this.tx((c) => saveIn(c, result));
+    await commitBatch(this.pool, { runs: [result] }, this.owner);
   }
 
   async listRuns(query: RunQuery): Promise<RunResult[]> {
@@ -139,21 +148,9 @@ export class PostgresRunStore implements RunStore {
     return { up: Number(rows[0]?.up ?? 0), down: Number(rows[0]?.down ?? 0) };
   }
 
-  async prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
-    return this.tx(async (c) => {
-      const old = await c.query('DELETE FROM prober_runs WHERE started_ms < $1', [
-        now.getTime() - policy.maxAgeDays * DAY_MS,
-      ]);
-      const excess = await c.query(
-        `DELETE FROM prober_runs WHERE run_id IN (
-           SELECT run_id FROM (
-             SELECT run_id, ROW_NUMBER() OVER (PARTITION BY journey ORDER BY started_ms DESC) AS rn FROM prober_journey_runs
-           ) ranked WHERE rn > $1)`,
-        [policy.maxRunsPerJourney],
-      );
-      await pruneTicks(c, now.getTime() - policy.maxAgeDays * DAY_MS);
-      return (old.rowCount ?? 0) + (excess.rowCount ?? 0);
-    });
+  /** Retention in bounded batches (postgres-retention.ts): never one long transaction, never a lock on claims. */
+  prune(policy: RetentionPolicy, now: Date = new Date()): Promise<number> {
+    return pruneFleet(this.pool, policy, now.getTime());
   }
 
   // In-flight markers: the statements are in postgres-in-flight.ts.
@@ -167,7 +164,7 @@ export class PostgresRunStore implements RunStore {
 
   /** Markers whose owner is dead, taken once (see takeDeadInFlightIn). */
   async takeInFlight(): Promise<InFlightRun[]> {
-    return this.tx((c) => takeDeadInFlightIn(c, this.owner));
+    return takeDeadInFlightIn(this.pool, this.owner);
   }
 
   async getAlertState(key: string): Promise<AlertStateRecord | undefined> {
@@ -198,30 +195,21 @@ export class PostgresRunStore implements RunStore {
   }
 
   async putAlertState(key: string, state: JsonValue, enqueue: readonly OutboxEntry[] = []): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query(
-        `INSERT INTO prober_alert_state (key, state, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-        [key, JSON.stringify(state), new Date().toISOString()],
-      );
-      for (const e of enqueue) await insertOutboxIn(c, { ...e, attempts: 0 });
-    });
+    const batch = {
+      alertStates: [{ key, state, updatedAt: new Date().toISOString() }],
+      outbox: enqueue.map((e) => ({ ...e, attempts: 0 })),
+    };
+    await commitBatch(this.pool, batch, this.owner, { newOutbox: true });
   }
 
-  /** Runs, alert states and outbox rows in one transaction (see RunStore.commit); idempotent by run id and row id. */
+  /** Runs, alert states and outbox rows in ONE statement (postgres-batch.ts): atomic, one round trip. */
   async commit(batch: StoreBatch): Promise<void> {
-    await this.tx(async (c) => {
-      for (const r of batch.runs ?? []) await saveIn(c, r);
-      for (const a of batch.alertStates ?? []) {
-        await c.query(
-          `INSERT INTO prober_alert_state (key, state, updated_at) VALUES ($1, $2, $3)
-           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-          [a.key, JSON.stringify(a.state), a.updatedAt],
-        );
-      }
-      for (const o of batch.outbox ?? []) await insertOutboxIn(c, o, { upsert: true });
-      for (const { id, change } of batch.outboxChanges ?? []) await updateOutboxIn(c, this.owner, id, change);
-    });
+    await commitBatch(this.pool, batch, this.owner);
+  }
+
+  /** Fleet: alert evaluation under per-key transaction-scoped locks (postgres-alert-locks.ts). */
+  withAlertLocks<T>(keys: readonly string[], work: (scope: AlertLockScope) => Promise<T>): Promise<AlertLockResult<T>> {
+    return withAlertLocks(this.pool, this.owner, keys, this.alertLockWaitMs, work);
   }
 
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]> {
@@ -237,40 +225,20 @@ export class PostgresRunStore implements RunStore {
     return claimTick(this.pool, this.owner, tick);
   }
 
-  /**
-   * Fleet: `work` under a session advisory lock named `name`, held on its own connection (work uses others). A
-   * replica that dies while holding it loses its connection and so the lock. Waits at most 10 s, then runs the work
-   * anyway (a stuck replica must not stop the others' alerting), which the caller's log would show as a duplicate.
-   */
-  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let locked = false;
-    try {
-      await client.query("SET lock_timeout = '10s'");
-      locked = await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [EXCLUSIVE_NS, name]).then(
-        () => true,
-        () => false,
-      );
-      return await work();
-    } finally {
-      if (locked)
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [EXCLUSIVE_NS, name]).catch(() => undefined);
-      client.release();
-    }
-  }
-
   /** Fleet: leases an outbox row for one delivery attempt, so replicas never send the same row at once. */
   claimOutbox(id: string, leaseMs: number): Promise<boolean> {
     return claimOutbox(this.pool, this.owner, id, leaseMs);
   }
 
-  /** Releases the liveness lock (this replica's markers become recoverable) and the pool. */
+  /** Ends the liveness lease (this replica's markers become recoverable at once) and the pool. */
   async close(): Promise<void> {
-    const lock = this.lockClient;
-    if (lock === undefined) return;
-    this.lockClient = undefined;
-    await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-    lock.release();
+    const heartbeat = this.heartbeat;
+    if (heartbeat === undefined) return;
+    this.heartbeat = undefined;
+    clearInterval(heartbeat);
+    await endLease(this.pool, this.owner).catch((err: unknown) =>
+      this.options.onError?.(err instanceof Error ? err : new Error(String(err))),
+    );
     await this.pool.end();
   }
 }

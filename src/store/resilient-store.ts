@@ -41,7 +41,7 @@ export class ResilientStore extends ResilientReads implements RunStore {
   /** Fleet stores only: present when the inner store has them (see fleetFallbacks). */
   readonly claimTick?: RunStore['claimTick'];
   readonly claimOutbox?: RunStore['claimOutbox'];
-  readonly exclusive?: RunStore['exclusive'];
+  readonly withAlertLocks?: RunStore['withAlertLocks'];
 
   constructor(
     inner: RunStore,
@@ -56,7 +56,7 @@ export class ResilientStore extends ResilientReads implements RunStore {
     );
     this.claimTick = fleet.claimTick;
     this.claimOutbox = fleet.claimOutbox;
-    this.exclusive = fleet.exclusive;
+    this.withAlertLocks = fleet.withAlertLocks;
   }
 
   private get retry(): { initialMs: number; maxMs: number } {

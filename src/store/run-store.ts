@@ -53,6 +53,15 @@ export interface RunStore {
    * write must not interleave between replicas, or one incident could fire twice). Absent: one process, nothing to do.
    */
   exclusive?<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Fleet: alert state read → evaluate → write under locks on `keys` (environment + journey), held until the write
+   * commits; `{ locked: false }` when another replica holds one past the store's wait bound (evaluate again on the
+   * next run; never go on unlocked). Absent: one process, the caller's own ordering is enough.
+   */
+  withAlertLocks?<T>(
+    keys: readonly string[],
+    work: (scope: AlertLockScope) => Promise<T>,
+  ): Promise<{ locked: true; value: T } | { locked: false }>;
   /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
   claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
   /**
@@ -71,6 +80,16 @@ export interface RunStore {
 
   /** Makes everything durable (WAL checkpoint) and releases the database. */
   close(): Promise<void>;
+}
+
+/** What alert evaluation sees inside `withAlertLocks`. */
+export interface AlertLockScope {
+  /** The states of `keys` as committed now (read after the locks were taken). */
+  read(keys: readonly string[]): Promise<Map<string, AlertStateRecord>>;
+  /** One more key's lock, without waiting: false when another replica holds it now. */
+  tryLock(key: string): Promise<boolean>;
+  /** The batch the transaction writes; committed with it (and the locks released) when the work returns. */
+  write(batch: StoreBatch): void;
 }
 
 /** An alert state to write: the parsed value, stored as JSON text. */

@@ -81,7 +81,7 @@ describe('Postgres fleet claims', () => {
     expect(await b!.claimOutbox('d1', 60_000)).toBe(false);
   });
 
-  it('an exclusive section (alert evaluation) never interleaves between replicas', async () => {
+  it('alert keys are locked one by one: another key never waits, the same key waits, and a lock not had in time is "not now", never unlocked', async () => {
     const {
       url,
       stores: [a, b],
@@ -89,16 +89,18 @@ describe('Postgres fleet claims', () => {
     const order: string[] = [];
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
-    const first = a!.exclusive('alert-pipeline', async () => {
+    const first = a!.withAlertLocks(['staging:login'], async () => {
       order.push('a:in');
       await gate;
       order.push('a:out');
     });
     await waitUntil(() => order.includes('a:in'));
-    const second = b!.exclusive('alert-pipeline', async () => {
-      order.push('b:in');
-    });
-    // B is queued on the lock in Postgres (seen in pg_locks), not running.
+    // Another journey's key: runs at once while A holds login.
+    const other = await b!.withAlertLocks(['staging:chat'], async () => order.push('b:chat'));
+    expect(other.locked).toBe(true);
+    expect(order).toEqual(['a:in', 'b:chat']);
+    // The same key: B waits in Postgres (an ungranted advisory lock), then runs after A's commit.
+    const second = b!.withAlertLocks(['staging:login'], async () => order.push('b:login'));
     const probe = new pg.Client({ connectionString: url });
     await probe.connect();
     try {
@@ -112,10 +114,38 @@ describe('Postgres fleet claims', () => {
     } finally {
       await probe.end();
     }
-    expect(order).toEqual(['a:in']);
+    expect(order).toEqual(['a:in', 'b:chat']);
     open();
-    await Promise.all([first, second]);
-    expect(order).toEqual(['a:in', 'a:out', 'b:in']);
+    await first;
+    expect(await second).toEqual({ locked: true, value: 4 });
+    expect(order).toEqual(['a:in', 'b:chat', 'a:out', 'b:login']);
+  });
+
+  it('a key held past the wait bound: the work does not run at all', async () => {
+    const url = server.url(await server.createDatabase('claims'));
+    const [a, b] = await Promise.all([
+      PostgresRunStore.open(url),
+      PostgresRunStore.open(url, { alertLockWaitMs: 200 }),
+    ]);
+    stores.push(a, b);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let inside = false;
+    const first = a.withAlertLocks(['staging:login'], async () => {
+      inside = true;
+      await gate;
+    });
+    await waitUntil(() => inside);
+    let ran = false;
+    expect(await b.withAlertLocks(['staging:login'], async () => (ran = true))).toEqual({ locked: false });
+    expect(ran).toBe(false);
+    open();
+    await first;
+    // Written inside the lock: committed with it (one transaction), visible to the other replica.
+    await b.withAlertLocks(['staging:login'], async (scope) =>
+      scope.write({ alertStates: [{ key: 'staging:login', state: { n: 1 }, updatedAt: new Date().toISOString() }] }),
+    );
+    expect((await a.getAlertState('staging:login'))?.state).toEqual({ n: 1 });
   });
 });
 

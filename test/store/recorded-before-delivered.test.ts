@@ -149,7 +149,7 @@ describe('recorded before it is called delivered', () => {
     );
     const second = r.store.commitOrHold({ runs: [later] });
     // With a run mid-commit (held until it lands), a delivery outcome goes to the store directly, not to memory.
-    expect(await r.store.updateOutbox(id, { attempts: 1, nextAttemptMs: 0, deliveredMs: Date.now() })).toBe(true);
+    expect(await r.store.recordOutbox(id, { attempts: 1, nextAttemptMs: 0, deliveredMs: Date.now() })).toBe(true);
     const row = await r.db.query('SELECT delivered_ms FROM prober_outbox WHERE id = $1', [id]);
     expect(row.rows[0]?.delivered_ms).not.toBeNull();
     expect(r.store.health().held.notifications).toBe(0);
@@ -169,7 +169,7 @@ describe('recorded before it is called delivered', () => {
     const r = await rig();
     const id = await firing(r);
     await r.db.query('ALTER TABLE prober_outbox RENAME TO prober_outbox_away');
-    expect(await r.store.updateOutbox(id, { attempts: 1, nextAttemptMs: 0, deliveredMs: Date.now() })).toBe(false);
+    expect(await r.store.recordOutbox(id, { attempts: 1, nextAttemptMs: 0, deliveredMs: Date.now() })).toBe(false);
     expect(r.store.health().ok).toBe(false);
     expect(logged(r.lines, 'store/failing')).toHaveLength(1);
     await r.db.query('ALTER TABLE prober_outbox_away RENAME TO prober_outbox');

@@ -119,6 +119,38 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     ALTER TABLE prober_in_flight ADD COLUMN location text;
     `,
   },
+  {
+    version: 5,
+    name: 'fleet at scale: replica leases, claims by slot, one row per journey and location',
+    sql: `
+    -- Liveness without a session: a replica renews its lease; a marker whose owner's lease ran out is recoverable.
+    CREATE TABLE prober_replicas (
+      owner          text PRIMARY KEY,
+      location       text,
+      started_ms     bigint NOT NULL,
+      lease_until_ms bigint NOT NULL
+    );
+    -- Claims are pruned by age on a horizon of hours.
+    CREATE INDEX prober_scheduled_runs_by_slot ON prober_scheduled_runs (slot_ms);
+    -- Each journey in each location: its latest result (whichever replica ran it), for the fleet's location
+    -- health, and the unit of count retention. location '' is "no location" (a primary key cannot hold NULL).
+    CREATE TABLE prober_series (
+      environment     text NOT NULL,
+      journey         text NOT NULL,
+      location        text NOT NULL,
+      last_run_id     text NOT NULL,
+      last_status     text NOT NULL,
+      last_started_ms bigint NOT NULL,
+      PRIMARY KEY (environment, journey, location)
+    );
+    INSERT INTO prober_series
+      SELECT DISTINCT ON (r.environment, j.journey, coalesce(j.location, ''))
+        r.environment, j.journey, coalesce(j.location, ''), j.run_id, j.status, j.started_ms
+      FROM prober_journey_runs j JOIN prober_runs r USING (run_id)
+      ORDER BY r.environment, j.journey, coalesce(j.location, ''), j.started_ms DESC;
+    CREATE INDEX prober_journey_runs_by_series ON prober_journey_runs (journey, (coalesce(location, '')), started_ms DESC);
+    `,
+  },
 ];
 
 /** Session-independent key of the migration lock: replicas starting together apply each migration once. */
