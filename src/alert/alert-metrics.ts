@@ -5,6 +5,8 @@ import type { DeliveryEvent } from './outbox-deliverer.js';
  * Delivery metrics on the daemon's registry: `prober_alert_deliveries_total{channel,outcome}` (outcome accepted or
  * failed, per attempt), `prober_alert_dead_letters_total{channel}`, `prober_alert_channels_disabled_total{channel}`.
  * A dead letter is an alert that never arrived: alert on `increase(prober_alert_dead_letters_total[1h]) > 0`.
+ * Fleet: `prober_alert_evaluations_deferred_total` counts evaluations whose alert key another replica held (they
+ * are evaluated again on the next run; a steady rate means one journey's locations contend for its key).
  */
 export function alertMetrics(registry: Registry): (event: DeliveryEvent) => void {
   const registers = [registry];
@@ -26,8 +28,14 @@ export function alertMetrics(registry: Registry): (event: DeliveryEvent) => void
     labelNames: ['channel'],
     registers,
   });
+  const deferred = new Counter({
+    name: 'prober_alert_evaluations_deferred_total',
+    help: 'Alert evaluations left for the next run because another replica held the alert key past the wait bound',
+    registers,
+  });
   return (event) => {
-    if (event.type === 'attempt')
+    if (event.type === 'evaluation-deferred') deferred.inc();
+    else if (event.type === 'attempt')
       attempts.inc({ channel: event.channel, outcome: event.outcome === 'accepted' ? 'accepted' : 'failed' });
     else if (event.type === 'dead-letter') dead.inc({ channel: event.channel });
     else if (event.type === 'channel-disabled') disabled.inc({ channel: event.channel });

@@ -86,6 +86,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     keepAlive,
     log,
     onEnqueued: () => deliverer.wake(),
+    onDeferred: (alertKey) => options.onDeliveryEvent?.({ type: 'evaluation-deferred', alertKey }),
     ...(options.storeFault === undefined ? {} : { storeFault: options.storeFault }),
     ...(options.quarantined === undefined ? {} : { quarantined: options.quarantined }),
     ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),

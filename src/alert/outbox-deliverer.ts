@@ -10,7 +10,9 @@ export type DeliveryEvent =
   | { type: 'attempt'; channel: string; deliveryId: string; outcome: string }
   | { type: 'delivered'; channel: string; deliveryId: string; attempts: number }
   | { type: 'dead-letter'; channel: string; deliveryId: string; reason: string }
-  | { type: 'channel-disabled'; channel: string };
+  | { type: 'channel-disabled'; channel: string }
+  /** Not a delivery: an alert evaluation left for the next run because another replica held its key (fleet). */
+  | { type: 'evaluation-deferred'; alertKey: string };
 
 export interface DelivererOptions {
   store: RunStore;

@@ -1,16 +1,9 @@
 import type { RunResult } from '../journey/result-schema.js';
 import { fleetFallbacks } from './fleet-fallbacks.js';
 import { HeldWrites } from './held-writes.js';
-import { asRecord, ResilientReads } from './resilient-reads.js';
-import type {
-  InFlightRun,
-  JsonValue,
-  OutboxChange,
-  OutboxEntry,
-  RetentionPolicy,
-  RunStore,
-  StoreBatch,
-} from './run-store.js';
+import { asRecord } from './resilient-reads.js';
+import { ResilientSideWrites } from './resilient-side-writes.js';
+import type { JsonValue, OutboxChange, OutboxEntry, RunStore, StoreBatch } from './run-store.js';
 import {
   describe,
   type ResilientStoreOptions,
@@ -31,7 +24,7 @@ const RECENT_RUNS = 1_000;
  * a write, and nothing waits on a lock synchronously: the inner store is given a short busy timeout and this retries
  * asynchronously. Health is reported for `/healthz`, the metrics and the prober's own alert.
  */
-export class ResilientStore extends ResilientReads implements RunStore {
+export class ResilientStore extends ResilientSideWrites implements RunStore {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private retryMs: number;
@@ -146,7 +139,7 @@ export class ResilientStore extends ResilientReads implements RunStore {
     }
   }
 
-  private failed(operation: StoreOperationName, err: unknown): void {
+  protected failed(operation: StoreOperationName, err: unknown): void {
     this.options.onError?.(operation);
     const error = describe(err);
     if (this.failure === undefined) {
@@ -230,40 +223,6 @@ export class ResilientStore extends ResilientReads implements RunStore {
     } catch (err) {
       this.failed('check', err);
     }
-  }
-
-  /** Best effort: the unreadable state is logged by the caller either way, and the alert starts afresh. */
-  async quarantineAlertState(key: string, reason: string): Promise<void> {
-    this.known.delete(key);
-    await this.inner.quarantineAlertState(key, reason).catch((err: unknown) => this.failed('save', err));
-  }
-
-  async prune(policy: RetentionPolicy, now?: Date): Promise<number> {
-    if (this.failure !== undefined) return 0;
-    try {
-      return await this.inner.prune(policy, now);
-    } catch (err) {
-      this.failed('prune', err);
-      return 0;
-    }
-  }
-
-  async markInFlight(marker: InFlightRun): Promise<void> {
-    // Markers only matter if this process dies; while the store fails they cannot be written anyway.
-    if (this.failure !== undefined) return;
-    await this.inner.markInFlight(marker).catch((err: unknown) => this.failed('in_flight', err));
-  }
-
-  async updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void> {
-    if (this.failure !== undefined) return;
-    await this.inner.updateInFlight(runId, step).catch((err: unknown) => this.failed('in_flight', err));
-  }
-
-  async takeInFlight(): Promise<InFlightRun[]> {
-    return this.inner.takeInFlight().catch((err: unknown) => {
-      this.failed('in_flight', err);
-      return [];
-    });
   }
 
   async updateOutbox(id: string, change: OutboxChange): Promise<void> {

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { runResult, type Outcome } from './fake-results.js';
 import { alertHarness, FAST_DELIVERY, type Harness } from './harness.js';
 import { json, Receiver } from './receiver.js';
 import { poll } from '../support/poll.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * The standard Alertmanager HA setup: every prober sends to every Alertmanager; the Alertmanagers gossip their
@@ -23,14 +23,6 @@ const GROUP_INTERVAL_S = 2;
 const ams: { child: ChildProcess; url: string; log: () => string }[] = [];
 const receiver = new Receiver();
 const probers: Harness[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   return poll(what, check, {

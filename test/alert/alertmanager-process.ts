@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poll } from '../support/poll.js';
+import { freePort } from '../support/free-port.js';
 
 const BIN = '/usr/bin/prometheus-alertmanager';
 
@@ -21,14 +21,6 @@ export interface Alertmanager {
   alerts(): Promise<AmAlert[]>;
   log(): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** Polls `check` until it returns a value; bounded, never waits forever. */

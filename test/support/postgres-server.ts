@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, serviceUser } from './free-port.js';
 
 export interface PostgresServer {
   /** A connection URL for `database` (created by `createDatabase`), password included. */
@@ -32,14 +32,6 @@ function binDir(): string {
   return join(root, majors[0], 'bin');
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /**
  * A real PostgreSQL: a fresh cluster in a temp dir (initdb), password auth (scram-sha-256) on 127.0.0.1 and a free
  * port, the postmaster started as our child process (as the `postgres` user when we are root, which initdb
@@ -49,15 +41,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'prober-pg-'));
   // initdb refuses to run as root: as root, the cluster belongs to the Debian package's `postgres` user.
-  const asUser: { uid?: number; gid?: number } =
-    process.getuid?.() === 0
-      ? {
-          uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
-          gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
-        }
-      : {};
-  const own = (path: string) =>
-    asUser.uid !== undefined && asUser.gid !== undefined && chownSync(path, asUser.uid, asUser.gid);
+  const { ids: asUser, own } = serviceUser();
   own(dir);
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const pwfile = join(dir, 'pw');
