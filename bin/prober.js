@@ -36,7 +36,7 @@ else {
   register();
   entry = new URL('../src/cli/main.ts', import.meta.url).href;
 }
-const { main } = await import(entry);
+const { main, endLoopWatchdog } = await import(entry);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A run ends once its reports are written: a socket, an interval or a pending promise a journey's library left behind
@@ -45,5 +45,8 @@ process.exitCode = code;
 // lost its tail (issue 24). write('', cb) calls back once everything written before it is out.
 if (['run', 'demo'].includes(process.argv[2] ?? '')) {
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
+  // The loop watchdog's thread holds an inspector session on this thread: ended first, or Node prints "Waiting for
+  // the debugger to disconnect..." after our last line.
+  await endLoopWatchdog();
   process.exit(code);
 }

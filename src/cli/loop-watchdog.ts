@@ -48,6 +48,8 @@ const REPORT_BOUND_MS = 15_000;
 
 interface Shared {
   stop(): void;
+  /** Ends the thread now, whoever still watches; settles once it is gone (its inspector session closed). */
+  end(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,18 @@ interface Shared {
  */
 const watchers: WatchdogOptions[] = [];
 let shared: Shared | undefined;
+
+/**
+ * Before an exit forced with `process.exit()`: a watchdog thread still connected to this thread's inspector makes
+ * Node print "Waiting for the debugger to disconnect..." on stderr at exit. Ending the thread first keeps the
+ * prober's own lines the last word.
+ */
+export async function endLoopWatchdog(): Promise<void> {
+  const thread = shared;
+  watchers.length = 0;
+  shared = undefined;
+  await thread?.end();
+}
 
 export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
   watchers.push(options);
@@ -118,11 +132,15 @@ function startThread(stallMs: number): Shared {
   (globalThis as Record<symbol, unknown>)[Symbol.for(WATCHDOG_HOOK)] = { blocked };
   const beat = setInterval(() => Atomics.add(signals, 0, 1), HEARTBEAT_MS);
   beat.unref();
+  const end = async () => {
+    clearInterval(beat);
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for(WATCHDOG_HOOK)];
+    await worker.terminate();
+  };
   return {
     stop() {
-      clearInterval(beat);
-      void worker.terminate();
-      delete (globalThis as Record<symbol, unknown>)[Symbol.for(WATCHDOG_HOOK)];
+      void end();
     },
+    end,
   };
 }
