@@ -44,6 +44,8 @@ export function writeProject(dir: string, root: string, plan: Plan): string {
     server: { port: 0 },
     // A bounded history: a week-long daemon prunes too, and an ever-growing file would be measured as "RSS growth".
     store: { path: join(dir, 'state.db'), maxRunsPerJourney: 50 },
+    // The floor (bench/floor-loop.mjs) does the exchange and nothing else; no janitor login per run either.
+    janitor: { enabled: false },
     journeys: Object.fromEntries(names.map((name, i) => [name, settings(i)])),
   };
   const file = join(dir, 'prober.config.ts');
@@ -66,10 +68,13 @@ export async function startSchedule(
   config: string,
   targets: { auth: string; backend: string },
   cwd: string,
+  /** Extra Node flags for the daemon, e.g. `--cpu-prof --cpu-prof-dir=DIR` (the profile is written at its exit). */
+  nodeArgs: readonly string[] = [],
 ): Promise<Daemon> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       join(root, 'bin/prober.js'),
       'schedule',
       '--config',

@@ -158,6 +158,7 @@ export class ProberMetrics {
     for (const s of k.steps) {
       for (const category of CATEGORIES)
         this.stepFailures.inc({ journey: k.journey, step: s.name, service: s.service, category }, 0);
+      this.stepStall.inc({ journey: k.journey, step: s.name, service: s.service }, 0);
     }
     if (k.intervalSeconds !== undefined) this.interval.set({ journey: k.journey }, k.intervalSeconds);
   }

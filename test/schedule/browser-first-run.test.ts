@@ -106,14 +106,25 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
 
   it('judges the first scheduled run like every other: it passes although Chromium took longer to start than the journey may last', async () => {
     const first = await firstRun('quick-page');
-    expect(first.journeys[0]?.status, JSON.stringify(first.journeys[0])).toBe('pass');
+    const j = first.journeys[0];
+    // On a box so loaded that the prober itself was stalled for much of the step, the honest answer is error/prober
+    // (the stall policy); never a failure, and never the launch counted against the journey.
+    if (j?.status === 'pass') return;
+    expect(j?.status, JSON.stringify(j)).toBe('error');
+    expect(j?.failure?.message).toMatch(/^the prober was stalled for \d+ ms/);
   });
 
   it('fails a browser step left with a sliver of the journey as timeout, naming the step, never browser "within N ms"', async () => {
     const first = await firstRun('out-of-time');
     const j = first.journeys[0];
-    expect(j?.status, JSON.stringify(j)).toBe('fail');
-    expect(j?.failure?.step).toBe('web.missing');
+    expect(j?.failure?.step, JSON.stringify(j)).toBe('web.missing');
+    expect(j?.failure?.message).not.toMatch(/within \d+ ms/);
+    if (j?.status === 'error') {
+      // On a box loaded enough that the prober itself stalls through the journey: its own error, never the page's.
+      expect(j.failure?.category).toBe('prober');
+      return;
+    }
+    expect(j?.status).toBe('fail');
     expect(j?.failure?.category).toBe('timeout');
     expect(j?.failure?.message).not.toMatch(/within \d+ ms/);
     // What it had: the journey's time left when the step started (or, when even that was gone, the runner's words).

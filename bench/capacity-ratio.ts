@@ -1,0 +1,154 @@
+/**
+ * Capacity of `prober schedule` as a share of the floor, in one run (issue #29):
+ *  1. the floor: the bare golden path in a closed loop with fresh connections in one process (bench/floor-loop.mjs),
+ *     journeys/minute and CPU per journey;
+ *  2. the prober: for each share of --shares, a fresh daemon (bench/capacity-daemon.ts: the real CLI, SQLite store,
+ *     metrics, alerting, loop watchdog) planned at share x floor journeys/minute (K clones every --interval s);
+ *     a stage holds when tick lag p99 < 100 ms, no tick was skipped and every run passed;
+ *  3. prints the floor, the highest rate held, its ratio to the floor (goal >= 0.8), the daemon's CPU per journey
+ *     against the floor's (goal <= 1.3x) and the tick-lag p99 at the held rate; with --profile DIR, the held stage is
+ *     run once more under `--cpu-prof` and the profile left in DIR (summarise it with bench/profile-top.mjs).
+ *   npm run build && node --import tsx bench/capacity-ratio.ts [--shares 0.2,0.4,0.6,0.8,1] [--stage-seconds 20]
+ *     [--floor-seconds 15] [--interval 2] [--jitter 1500] [--timeout 400] [--profile /tmp/cap-prof]
+ * Both sides share this machine's cores with the cheap target (its own process): run it on an idle machine.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { lagP99, procSample, scrape, startSchedule, writeProject, type Daemon } from './capacity-daemon.js';
+import { startCheapTarget } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    shares: { type: 'string' },
+    'stage-seconds': { type: 'string' },
+    'warmup-seconds': { type: 'string' },
+    'floor-seconds': { type: 'string' },
+    interval: { type: 'string' },
+    jitter: { type: 'string' },
+    timeout: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const shares = (values.shares ?? '0.2,0.4,0.6,0.8,1').split(',').filter(Boolean).map(Number);
+const stageSeconds = Number(values['stage-seconds'] ?? 20);
+const warmupSeconds = Number(values['warmup-seconds'] ?? 5);
+const floorSeconds = Number(values['floor-seconds'] ?? 15);
+const intervalSeconds = Number(values.interval ?? 2);
+const jitterMs = Number(values.jitter ?? 1500);
+const timeoutMs = Number(values.timeout ?? 400);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+const target = await startCheapTarget(root);
+const dirs: string[] = [];
+let running: Daemon | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    if (running !== undefined) process.kill(running.pid, 'SIGTERM');
+    target.child.kill('SIGTERM');
+    process.exit(130);
+  });
+}
+
+interface Stage {
+  planned: number;
+  perMin: number;
+  p99Ms: number;
+  bound: string;
+  skipped: number;
+  notPassed: number;
+  cpuMsPerJourney: number;
+  daemonCpu: number;
+  held: boolean;
+}
+
+async function stage(perMinPlanned: number, nodeArgs: readonly string[] = []): Promise<Stage> {
+  const copies = Math.max(1, Math.round((perMinPlanned * intervalSeconds) / 60));
+  const dir = mkdtempSync(join(tmpdir(), 'prober-capacity-'));
+  dirs.push(dir);
+  const config = writeProject(dir, root, { copies, intervalSeconds, jitterMs, timeoutMs });
+  const d = await startSchedule(root, config, target.urls, dir, nodeArgs);
+  running = d;
+  try {
+    await pause(warmupSeconds * 1_000);
+    const a = await scrape(d.url);
+    const pa = procSample(d.pid);
+    await pause(stageSeconds * 1_000);
+    const b = await scrape(d.url);
+    const pb = procSample(d.pid);
+    const seconds = (b.at - a.at) / 1000;
+    const runs = b.runs - a.runs;
+    const p99 = lagP99(a, b);
+    const skipped = b.skipped - a.skipped;
+    const notPassed = b.notPassed - a.notPassed;
+    return {
+      planned: (copies * 60) / intervalSeconds,
+      perMin: (runs / seconds) * 60,
+      p99Ms: p99.estimateMs,
+      bound: p99.bound,
+      skipped,
+      notPassed,
+      cpuMsPerJourney: (pb.cpuMs - pa.cpuMs) / Math.max(1, runs),
+      daemonCpu: (pb.cpuMs - pa.cpuMs) / 10 / seconds,
+      held: p99.under100ms && skipped === 0 && notPassed === 0 && runs > 0,
+    };
+  } finally {
+    await d.stop();
+    running = undefined;
+  }
+}
+
+try {
+  console.log(`load average before: ${load()}`);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'bench/floor-loop.mjs'), target.urls.auth, target.urls.backend, String(floorSeconds)],
+    { env: { ...process.env, BENCH_PASSWORD: 'bench-password-1234' } },
+  );
+  const floor = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { perMin: number; cpuMsPerJourney: number };
+  console.log(
+    `floor (bare closed loop, fresh connections, one process, ${floorSeconds} s): ${floor.perMin.toFixed(0)} journeys/min, ${floor.cpuMsPerJourney.toFixed(2)} ms CPU per journey`,
+  );
+  console.log(
+    `prober: K clones every ${intervalSeconds} s (timeout ${timeoutMs} ms, start jitter ≤ ${jitterMs} ms), ${warmupSeconds} s warm-up, ${stageSeconds} s measured`,
+  );
+  console.log(
+    '| share of floor | planned/min | journeys/min | tick lag p99 | skipped | not passed | CPU/journey | daemon CPU | load |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  let held: Stage | undefined;
+  for (const share of shares) {
+    const s = await stage(share * floor.perMin);
+    console.log(
+      `| ${share} | ${s.planned.toFixed(0)} | ${s.perMin.toFixed(0)} | ${s.p99Ms.toFixed(0)} ms (${s.bound}) | ${s.skipped} | ${s.notPassed} | ${s.cpuMsPerJourney.toFixed(2)} ms | ${s.daemonCpu.toFixed(0)} % | ${load()} |`,
+    );
+    if (!s.held) break;
+    held = s;
+  }
+  if (held === undefined) console.log('held rate: none of the planned rates was held');
+  else {
+    console.log(`held rate: ${held.perMin.toFixed(0)} journeys/min (planned ${held.planned.toFixed(0)})`);
+    console.log(`ratio to the floor: ${(held.perMin / floor.perMin).toFixed(2)} (goal ≥ 0.8)`);
+    console.log(
+      `CPU per journey: ${held.cpuMsPerJourney.toFixed(2)} ms against ${floor.cpuMsPerJourney.toFixed(2)} ms bare: ${(held.cpuMsPerJourney / floor.cpuMsPerJourney).toFixed(2)}x (goal ≤ 1.3x)`,
+    );
+    console.log(`tick lag p99 at the held rate: ${held.p99Ms.toFixed(0)} ms (${held.bound})`);
+    if (values.profile !== undefined) {
+      await stage(held.planned, ['--cpu-prof', `--cpu-prof-dir=${values.profile}`]);
+      console.log(`CPU profile of the daemon at the held rate: ${values.profile}/*.cpuprofile`);
+    }
+  }
+  console.log(`load average after: ${load()}`);
+} finally {
+  target.child.kill('SIGTERM');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
