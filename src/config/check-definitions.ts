@@ -1,4 +1,6 @@
 import type { JourneyDefinition } from '../journey/define.js';
+import { suggestName } from '../journey/nearest-name.js';
+import { JOURNEY_OPTION_NAMES, STEP_OPTION_NAMES, unknownOptionsOf } from '../journey/unknown-options.js';
 import { problem, type Problem } from './problems.js';
 
 /** Node's timers hold a signed 32-bit millisecond count; a longer delay fires after 1 ms instead (with a warning). */
@@ -35,5 +37,10 @@ export function definitionProblems(def: JourneyDefinition, file: string): Proble
     check(`journey ${def.name} step ${s.name} budgetMs`, s.budgetMs);
   }
   if (def.janitor !== undefined) check(`journey ${def.name} janitor timeoutMs`, def.janitor.timeoutMs);
+  const unknown = (where: string, names: readonly string[], known: readonly string[]) => {
+    for (const n of names) problems.push(problem(file, `${where}: unknown option ${n}${suggestName(n, known)}`));
+  };
+  unknown(`journey ${def.name}`, unknownOptionsOf(def), JOURNEY_OPTION_NAMES);
+  for (const s of def.steps) unknown(`journey ${def.name} step ${s.name}`, unknownOptionsOf(s), STEP_OPTION_NAMES);
   return problems;
 }

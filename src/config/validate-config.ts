@@ -1,3 +1,4 @@
+import { unsetRefProblems } from './check-env-refs.js';
 import { dirname } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
 import { artifactsDirProblems } from './artifacts-dir-guard.js';
@@ -30,6 +31,8 @@ export interface LoadOptions {
   targets?: Record<string, string>;
   /** `prober list` shows journeys without needing the secrets to be exported. */
   skipSecrets?: boolean;
+  /** `prober validate`: also every `${env:}` reference another command would need (channels, store, OTLP). */
+  everyCommand?: boolean;
 }
 
 /** Every problem found, and the loaded config when none of them is an error. */
@@ -65,6 +68,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     ...secrets.problems.map((line) => lineToProblem(line)),
     ...shortSecretProblems(secrets.values),
     ...weakSecretWarnings(secrets.values),
+    ...(options.everyCommand === true ? unsetRefProblems(config, options.env ?? process.env) : []),
     ...tls.problems.map((line) => lineToProblem(line)),
     ...discovered.problems.map((line) => lineToProblem(line)),
     ...checkJourneys(config, discovered.journeys),

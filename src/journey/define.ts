@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { StepClients } from './step-ports.js';
 import type { ErrorMapper } from './map-error.js';
 import type { Category } from './result-schema.js';
+import { noteJourneyOptions, noteStepOptions } from './unknown-options.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
 
@@ -165,7 +166,7 @@ export function step<S extends VarShape>(
 export function step(name: string, options: StepOptions, run: StepFn): StepDefinition;
 export function step(name: string, options: StepOptions, run: StepFn): StepDefinition {
   const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  return Object.freeze({
+  const def = Object.freeze({
     kind: 'step',
     name,
     service: options.service,
@@ -177,10 +178,11 @@ export function step(name: string, options: StepOptions, run: StepFn): StepDefin
     vars: options.vars,
     run,
   });
+  return noteStepOptions(def, options); // a misspelt option is refused by validation, not dropped in silence
 }
 
 export function journey(options: JourneyOptions): JourneyDefinition {
-  return Object.freeze({
+  const def = Object.freeze({
     kind: 'journey',
     name: options.name,
     description: options.description,
@@ -200,6 +202,7 @@ export function journey(options: JourneyOptions): JourneyDefinition {
     janitor: options.janitor,
     mapError: options.mapError,
   });
+  return noteJourneyOptions(def, options);
 }
 
 export function isJourneyDefinition(value: unknown): value is JourneyDefinition {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ProberSetupError } from '../journey/errors.js';
+import { addonMismatchLine } from './addon-mismatch.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 export type SqliteStatement = BetterSqlite3.Statement;
@@ -23,7 +24,13 @@ export function openSqlite(file: string): SqliteDatabase {
       ]);
     }
   }
-  return new cached(file);
+  try {
+    return new cached(file);
+  } catch (err) {
+    // The addon itself loads here, on first use: built for another Node, it is one line naming the fix.
+    const mismatch = addonMismatchLine(err, 'better-sqlite3', process.versions.node);
+    throw mismatch === undefined ? err : new ProberSetupError([mismatch]);
+  }
 }
 
 const caches = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();

@@ -7,7 +7,7 @@ import type { VALIDATE_TABLE } from '../tables/validate.js';
 
 /** `prober validate`: the validation pass `run` and `schedule` make; the plan on stdout, warnings on stderr. */
 export async function validateCommand({ values }: ParsedArgs<typeof VALIDATE_TABLE.flags>): Promise<number> {
-  const loaded = await loadConfig(values.config ?? defaultConfigPath(), { targets: values.target });
+  const loaded = await loadConfig(values.config ?? defaultConfigPath(), { targets: values.target, everyCommand: true });
   process.stdout.write(`config OK: ${loaded.path}\n${describePlan(loaded).join('\n')}\n`);
   const { journeys } = loaded.config;
   // Not a problem for `prober run` (CI runs on demand), but `prober schedule` refuses it: say so where it is checked.
