@@ -7,7 +7,7 @@
 
 // Every key of StepOptions and JourneyOptions (define.ts); test/cli/unknown-options.test.ts fails to compile when an
 // option is added there and not here. Listed rather than imported: define.ts imports this file.
-export const STEP_OPTION_NAMES = ['service', 'timeoutMs', 'budgetMs', 'always', 'mapError'] as const;
+export const STEP_OPTION_NAMES = ['service', 'timeoutMs', 'budgetMs', 'always', 'mapError', 'vars'] as const;
 export const JOURNEY_OPTION_NAMES = [
   'name',
   'description',
@@ -19,6 +19,7 @@ export const JOURNEY_OPTION_NAMES = [
   'steps',
   'janitor',
   'mapError',
+  'vars',
 ] as const;
 
 // One registry per process, whichever copy of this module a journey file and the CLI loaded.
