@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepContext } from 'golden-path-prober';
+import { type StepContext, totp } from 'golden-path-prober';
 import { runSteps } from './run-in-process.js';
 import { startFormSite, type FormSite } from './support/form-site.js';
 
@@ -120,6 +120,40 @@ describe('the form helper', () => {
     expect(r.journey.failure).toMatchObject({
       category: 'auth',
       message: `login failed: POST ${site.url}/app/session: the page says "cancelled"`,
+    });
+  });
+});
+
+describe('a TOTP second factor', () => {
+  const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  let mfa: FormSite;
+  beforeAll(async () => {
+    mfa = await startFormSite({ ...USER, totpSecret: SECRET });
+  });
+  afterAll(() => mfa?.close());
+
+  const withCode = (secret: string) => async (ctx: StepContext) => {
+    const form = await (await ctx.http.get(`${ctx.target('web')}/app/login`)).form();
+    const otp = await form.submit({ username: ctx.variable('username'), password: ctx.secret('password') });
+    const home = await (await otp.form()).submit({ otp: await totp(ctx, secret) });
+    if (!(await home.text()).includes('Welcome')) ctx.fail('assertion', 'no welcome page after the second factor');
+  };
+  const mfaEnv = () => ({ ...env(), targets: { web: mfa.url } });
+
+  it('the code from the configured secret is accepted, and neither secret nor code is in the result', async () => {
+    const r = await runSteps([{ name: 'web.login', run: withCode(SECRET) }], mfaEnv());
+    expect(r.journey.status, r.json).toBe('pass');
+    expect(r.json).not.toContain(SECRET);
+    expect(r.json).not.toMatch(/\b\d{6}\b/);
+  });
+
+  it('a rejected code: the second-factor form comes back and the step fails as auth in the site’s words', async () => {
+    const r = await runSteps([{ name: 'web.login', run: withCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ') }], mfaEnv());
+    expect(r.journey.failure).toEqual({
+      step: 'web.login',
+      service: 'web',
+      category: 'auth',
+      message: `login failed: POST ${mfa.url}/app/otp: the login form came back (HTTP 200) saying "That code is not valid."`,
     });
   });
 });

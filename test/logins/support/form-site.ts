@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Secret, TOTP } from 'otpauth';
 
 /**
  * A cookie-session site behind a login form as real ones write it: a CSRF hidden field tied to a cookie, a relative
@@ -32,13 +33,30 @@ async function body(req: IncomingMessage): Promise<string> {
   return text;
 }
 
-export async function startFormSite(user: { username: string; password: string }): Promise<FormSite> {
+const otpPage = (error?: string) => `<!doctype html><html><body><h1>Two-step verification</h1>
+${error === undefined ? '' : `<div class="alert-error">${error}</div>`}
+<form method="post" action="otp"><input name="otp" inputmode="numeric" autocomplete="one-time-code">
+<button type="submit">Verify</button></form></body></html>`;
+
+/** With `totpSecret` (base32), a correct password leads to a second-factor form checked by otpauth's validator. */
+export async function startFormSite(user: {
+  username: string;
+  password: string;
+  totpSecret?: string;
+}): Promise<FormSite> {
+  const pending = new Set<string>();
   const csrfs = new Set<string>();
   const sessions = new Set<string>();
   const seen: FormSite['seen'] = { csrfOk: 0, actionQuery: [] };
   const html = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
     res.end(text);
+  };
+  const signIn = (res: ServerResponse) => {
+    const sid = randomBytes(16).toString('hex');
+    sessions.add(sid);
+    res.writeHead(302, { location: '/app/home', 'set-cookie': `sid=${sid}; Path=/; HttpOnly` });
+    res.end();
   };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -65,10 +83,22 @@ export async function startFormSite(user: { username: string; password: string }
         csrfs.add(next);
         return html(res, 200, page(next, 'Invalid username or password.'), { 'set-cookie': `csrf=${next}; Path=/app` });
       }
-      const sid = randomBytes(16).toString('hex');
-      sessions.add(sid);
-      res.writeHead(302, { location: '/app/home', 'set-cookie': `sid=${sid}; Path=/; HttpOnly` });
-      return res.end();
+      if (user.totpSecret !== undefined) {
+        const half = randomBytes(16).toString('hex');
+        pending.add(half);
+        res.writeHead(303, { location: '/app/otp', 'set-cookie': `mfa=${half}; Path=/app; HttpOnly` });
+        return res.end();
+      }
+      return signIn(res);
+    }
+    if (url.pathname === '/app/otp' && req.method === 'GET') return html(res, 200, otpPage());
+    if (url.pathname === '/app/otp' && req.method === 'POST') {
+      if (!pending.has(cookies.mfa ?? '')) return html(res, 403, '<p>no pending sign-in</p>');
+      const token = new URLSearchParams(await body(req)).get('otp') ?? '';
+      const totp = new TOTP({ secret: Secret.fromBase32(user.totpSecret ?? '') });
+      if (totp.validate({ token, window: 1 }) === null) return html(res, 200, otpPage('That code is not valid.'));
+      pending.delete(cookies.mfa ?? '');
+      return signIn(res);
     }
     if (url.pathname === '/app/home') {
       if (sessions.has(cookies.sid ?? '')) return html(res, 200, `<h1>Welcome ${user.username}</h1>`);
