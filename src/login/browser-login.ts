@@ -9,7 +9,7 @@ import { queryOf } from '../steps/redirect-url.js';
  * `error` on the redirect: `auth`, in the provider's words.
  */
 export async function signInInBrowser(
-  ctx: StepContext,
+  ctx: StepContext<unknown>,
   authorizationUrl: string,
   redirectUri: string,
   fill: (page: StepContext['page']) => Promise<void>,
@@ -31,9 +31,10 @@ export async function signInInBrowser(
   await page.route(matches, handler);
   try {
     await page.goto(authorizationUrl);
-    await Promise.race([caught, fill(page)]);
+    // The login error can show while `fill` still waits for a page that will not come (a consent button).
     const failed = loginFailed === undefined ? [] : [failureShown(page, loginFailed)];
-    const url = await Promise.race([caught, ...failed]);
+    const filled = fill(page).then(() => undefined);
+    const url = (await Promise.race([caught, filled, ...failed])) ?? (await Promise.race([caught, ...failed]));
     const query = queryOf(url);
     if (query.error !== undefined)
       throw new StepFailure(

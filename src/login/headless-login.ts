@@ -16,7 +16,7 @@ export interface LoginFill {
  * redirect_uri, so a login function written by the probe needs no redirect options.
  */
 export async function signInHeadless(
-  ctx: StepContext,
+  ctx: StepContext<unknown>,
   authorizationUrl: string,
   redirectUri: string,
   login: LoginFill | ((page: HttpResponse) => Promise<HttpResponse>),

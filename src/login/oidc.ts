@@ -53,7 +53,7 @@ export interface OidcClient {
 /** A provider's page during a headless login: forms read from it submit with the chain stopping at `redirectUri`. */
 export interface LoginPage extends HttpResponse {}
 
-export async function oidc(ctx: StepContext, options: OidcOptions): Promise<OidcClient> {
+export async function oidc(ctx: StepContext<unknown>, options: OidcOptions): Promise<OidcClient> {
   const client = await import('openid-client');
   if (options.clientSecret !== undefined) ctx.markSecret(options.clientSecret);
   const transport = stepFetch(ctx);

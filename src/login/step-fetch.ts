@@ -5,7 +5,7 @@ import type { StepContext } from '../journey/define.js';
  * pool and cookie jar, tagging and evidence, and a refused connection fails as `network` the way any request of the
  * step does. `failure` keeps the transport error itself: openid-client would otherwise wrap it in its own.
  */
-export function stepFetch(ctx: StepContext): {
+export function stepFetch(ctx: StepContext<unknown>): {
   fetch: (url: string, init: FetchInit) => Promise<Response>;
   failure: () => unknown;
 } {

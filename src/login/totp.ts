@@ -15,7 +15,11 @@ export interface TotpOptions {
  * and the code are redacted before the code is returned: neither appears in any output. A rejected code shows as
  * the second-factor form coming back, which the form helper reports as `auth`.
  */
-export async function totp(ctx: StepContext, base32Secret: string, options: TotpOptions = {}): Promise<string> {
+export async function totp(
+  ctx: StepContext<unknown>,
+  base32Secret: string,
+  options: TotpOptions = {},
+): Promise<string> {
   ctx.markSecret(base32Secret);
   const { Secret, TOTP } = await import('otpauth');
   let secret: InstanceType<typeof Secret>;

@@ -25,7 +25,7 @@ const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
  * provider is `network` at this step. Returns the claims.
  */
 export async function verifyToken(
-  ctx: StepContext,
+  ctx: StepContext<unknown>,
   token: string,
   options: VerifyTokenOptions,
 ): Promise<Record<string, unknown>> {
