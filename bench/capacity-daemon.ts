@@ -191,3 +191,15 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   }
   return den === 0 ? 0 : num / den;
 }
+
+/** On SIGINT or SIGTERM: stops the running daemon and the target, then exits 130. */
+export function cleanUpOnSignal(running: () => Daemon | undefined, target: ChildProcess): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      const d = running();
+      if (d !== undefined) process.kill(d.pid, 'SIGTERM');
+      target.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
+}

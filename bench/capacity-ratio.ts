@@ -20,7 +20,15 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { lagP99, procSample, scrape, startSchedule, writeProject, type Daemon } from './capacity-daemon.js';
+import {
+  cleanUpOnSignal,
+  lagP99,
+  procSample,
+  scrape,
+  startSchedule,
+  writeProject,
+  type Daemon,
+} from './capacity-daemon.js';
 import { startCheapTarget } from './stats.js';
 
 const { values } = parseArgs({
@@ -51,13 +59,8 @@ const load = () =>
 const target = await startCheapTarget(root);
 const dirs: string[] = [];
 let running: Daemon | undefined;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    if (running !== undefined) process.kill(running.pid, 'SIGTERM');
-    target.child.kill('SIGTERM');
-    process.exit(130);
-  });
-}
+// Never leave a daemon or the target behind, even when the bench is interrupted.
+cleanUpOnSignal(() => running, target.child);
 
 interface Stage {
   planned: number;

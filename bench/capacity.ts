@@ -17,7 +17,16 @@ import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { lagP99, procSample, scrape, slope, startSchedule, writeProject, type Daemon } from './capacity-daemon.js';
+import {
+  cleanUpOnSignal,
+  lagP99,
+  procSample,
+  scrape,
+  slope,
+  startSchedule,
+  writeProject,
+  type Daemon,
+} from './capacity-daemon.js';
 import { startCheapTarget } from './stats.js';
 
 const { values } = parseArgs({
@@ -52,13 +61,7 @@ const target = await startCheapTarget(root);
 const dirs: string[] = [];
 let running: Daemon | undefined;
 // Never leave a daemon or the target behind, even when the bench is interrupted.
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    if (running !== undefined) process.kill(running.pid, 'SIGTERM');
-    target.child.kill('SIGTERM');
-    process.exit(130);
-  });
-}
+cleanUpOnSignal(() => running, target.child);
 
 async function daemonWith(copies: number): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'prober-capacity-'));

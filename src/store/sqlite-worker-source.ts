@@ -29,17 +29,30 @@ const errorOf = (err) => ({
     return;
   }
   parentPort.postMessage({ opened: null });
-  parentPort.on('message', ({ id, method, args }) => {
-    let pending;
-    try {
-      pending = Promise.resolve(store[method](...args));
-    } catch (err) {
-      pending = Promise.reject(err);
+  // Requests come in batches (one message per turn of the caller's loop); replies go back the same way.
+  let replies = [];
+  const flush = () => {
+    const out = replies;
+    replies = [];
+    parentPort.postMessage({ replies: out });
+  };
+  const reply = (r) => {
+    replies.push(r);
+    if (replies.length === 1) setImmediate(flush);
+  };
+  parentPort.on('message', ({ batch }) => {
+    for (const { id, method, args } of batch) {
+      let pending;
+      try {
+        pending = Promise.resolve(store[method](...args));
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (value) => reply({ id, value }),
+        (err) => reply({ id, error: errorOf(err) }),
+      );
     }
-    pending.then(
-      (value) => parentPort.postMessage({ id, value }),
-      (err) => parentPort.postMessage({ id, error: errorOf(err) }),
-    );
   });
 })();
 `;

@@ -71,12 +71,12 @@ export class SqliteWorkerStore {
     });
     const store = new SqliteWorkerStore(worker, path);
     await new Promise<void>((resolve, reject) => {
-      const onMessage = (m: { opened?: WireError | null; invalid?: [string, string] } & Partial<Reply>) => {
+      const onMessage = (m: { opened?: WireError | null; invalid?: [string, string]; replies?: Reply[] }) => {
         if (m.invalid !== undefined) options.onInvalid?.(...m.invalid);
         else if (m.opened !== undefined) {
           if (m.opened === null) resolve();
           else reject(asError(m.opened));
-        } else store.settle(m as Reply);
+        } else if (m.replies !== undefined) for (const r of m.replies) store.settle(r);
       };
       worker.on('message', onMessage);
       worker.once('error', (err) => {
@@ -111,9 +111,18 @@ export class SqliteWorkerStore {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args: trimUndefined(args) });
+      // One message per turn of the event loop, not per request: a daemon at thousands of runs a minute sends an
+      // in-flight marker per step, and each postMessage has a fixed cost (its own serialiser and a wake-up).
+      this.outbox.push({ id, method, args: trimUndefined(args) });
+      if (this.outbox.length === 1) setImmediate(this.flush);
     });
   }
+
+  private readonly outbox: { id: number; method: Method; args: unknown[] }[] = [];
+  private readonly flush = () => {
+    if (this.outbox.length === 0) return;
+    this.worker.postMessage({ batch: this.outbox.splice(0) });
+  };
 
   private settle(reply: Reply): void {
     const p = this.pending.get(reply.id);
