@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { packedProject } from '../support/packed-project.js';
+import { startEndpoint } from '../safety/server-fixture.js';
 
 /**
  * No Docker engine here: the image's filesystem layout is rebuilt in a temp dir ("the image root") from the
@@ -104,6 +105,28 @@ describe('deploy/docker/Dockerfile', () => {
     expect(DOCKERFILE).toMatch(
       /ln -s \/usr\/local\/lib\/node_modules\/golden-path-prober\/bin\/prober\.js \/usr\/local\/bin\/prober/,
     );
+  });
+
+  it('HEALTHCHECK: its command passes against a live daemon’s /livez (even behind auth) and fails when none answers', async () => {
+    const line = /^HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])$/m.exec(DOCKERFILE);
+    const [node, flag, script] = JSON.parse(line?.[1] ?? '[]') as string[];
+    expect([node, flag]).toEqual(['node', '-e']);
+    const daemon = await startEndpoint({ auth: { bearerToken: '${env:T}' } }, { env: { T: 'token-of-the-test' } });
+    // A child process, awaited: the daemon answers from this process's event loop, which spawnSync would block.
+    const check = (url: string) =>
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, ['-e', script ?? ''], { env: { ...process.env, PROBER_HEALTH_URL: url } }).on(
+          'close',
+          resolve,
+        ),
+      );
+    try {
+      expect(await check(`${daemon.url}/livez`)).toBe(0);
+      expect(await check(`${daemon.url}/metrics`)).toBe(1); // behind the token: the check really reads the status
+    } finally {
+      await daemon.close();
+    }
+    expect(await check(daemon.url.replace(/:\d+$/, ':9'))).toBe(1);
   });
 
   it.each([

@@ -64,7 +64,13 @@ describe('deploy/kubernetes (Kustomize)', () => {
     (location) => {
       const objects = render(`overlays/${location}`);
       for (const o of objects) expect(() => validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
-      expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+      expect(objects.map((o) => o.kind).sort()).toEqual([
+        'ConfigMap',
+        'Deployment',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'Service',
+      ]);
       const dep = objects.find((o) => o.kind === 'Deployment')!;
       const svc = objects.find((o) => o.kind === 'Service')!;
       const cm = objects.find((o) => o.kind === 'ConfigMap')!;
@@ -75,12 +81,19 @@ describe('deploy/kubernetes (Kustomize)', () => {
         (container.env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e]),
       );
       expect(env.PROBER_LOCATION).toEqual({ name: 'PROBER_LOCATION', value: location });
-      for (const name of ['PROBER_STORE_URL', 'AUTH_PASSWORD'])
+      for (const name of ['PROBER_STORE_URL', 'AUTH_PASSWORD', 'PROBER_SERVER_TOKEN'])
         expect(env[name]?.valueFrom).toMatchObject({ secretKeyRef: { name: 'golden-path-prober' } });
       expect(JSON.stringify(dep)).not.toMatch(/postgres:\/\//);
       // Liveness restarts only a stalled scheduler; readiness also reflects a failing store or a quarantined journey.
-      expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
-      expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      // Over TLS, with the Host the allowlist admits (the kubelet would send the pod IP).
+      const probe = (path: string) => ({
+        path,
+        port: 'http',
+        scheme: 'HTTPS',
+        httpHeaders: [{ name: 'Host', value: 'localhost' }],
+      });
+      expect(container.livenessProbe.httpGet).toEqual(probe('/livez'));
+      expect(container.readinessProbe.httpGet).toEqual(probe('/healthz'));
       // The Service selects exactly this location's pods, and the pods mount the generated ConfigMap (hashed name).
       for (const [k, v] of Object.entries(svc.spec.selector as Record<string, string>))
         expect(pod.metadata.labels[k]).toBe(v);

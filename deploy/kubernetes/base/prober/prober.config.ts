@@ -13,6 +13,14 @@ export default defineConfig({
   secrets: { password: '${env:AUTH_PASSWORD}' },
   variables: { email: 'prober@staging.example.com' },
   store: { url: '${env:PROBER_STORE_URL}' },
-  server: { host: '0.0.0.0', port: 9470 },
+  server: {
+    host: '0.0.0.0',
+    port: 9470,
+    // The pod network is a network: TLS from the mounted Secret (re-read on renewal) and a token for everything
+    // but /healthz and /livez. The Host allowlist: the kubelet's probes (localhost) and the Service's names.
+    tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' },
+    auth: { bearerToken: '${env:PROBER_SERVER_TOKEN}' },
+    allowedHosts: ['localhost', '.svc', '.svc.cluster.local'],
+  },
   journeys: { 'golden-path-api': { schedule: '*/30 * * * * *' } },
 });
