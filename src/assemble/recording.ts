@@ -119,7 +119,7 @@ function recordOn(inner: RunStore, target: StoreTarget, deps: Deps, choices: Rec
     redactor,
     env: deps.env,
     storeFault: () => storeFault(store),
-    ...(metrics === undefined ? {} : { onDeliveryEvent: alertMetrics(metrics.registry) }),
+    ...(metrics === undefined ? {} : { onDeliveryEvent: alertMetrics(metrics.registry, store) }),
     ...(choices.quarantined === undefined ? {} : { quarantined: choices.quarantined }),
     ...(choices.intervalMs === undefined ? {} : { intervalMs: choices.intervalMs }),
   });

@@ -225,6 +225,26 @@ export class PostgresRunStore implements RunStore {
     return claimTick(this.pool, this.owner, tick);
   }
 
+  /** Fleet: one row per journey and location (prober_series, kept by every run's write), whichever replica ran it. */
+  async latestByLocation(): Promise<
+    { environment: string; journey: string; location: string; status: string; startedMs: number }[]
+  > {
+    const { rows } = await this.pool.query<{
+      environment: string;
+      journey: string;
+      location: string;
+      last_status: string;
+      last_started_ms: string;
+    }>('SELECT environment, journey, location, last_status, last_started_ms FROM prober_series');
+    return rows.map((r) => ({
+      environment: r.environment,
+      journey: r.journey,
+      location: r.location === '' ? 'default' : r.location,
+      status: r.last_status,
+      startedMs: Number(r.last_started_ms),
+    }));
+  }
+
   /** Fleet: leases an outbox row for one delivery attempt, so replicas never send the same row at once. */
   claimOutbox(id: string, leaseMs: number): Promise<boolean> {
     return claimOutbox(this.pool, this.owner, id, leaseMs);

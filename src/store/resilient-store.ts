@@ -35,6 +35,7 @@ export class ResilientStore extends ResilientSideWrites implements RunStore {
   readonly claimTick?: RunStore['claimTick'];
   readonly claimOutbox?: RunStore['claimOutbox'];
   readonly withAlertLocks?: RunStore['withAlertLocks'];
+  readonly latestByLocation?: RunStore['latestByLocation'];
 
   constructor(
     inner: RunStore,
@@ -50,6 +51,7 @@ export class ResilientStore extends ResilientSideWrites implements RunStore {
     this.claimTick = fleet.claimTick;
     this.claimOutbox = fleet.claimOutbox;
     this.withAlertLocks = fleet.withAlertLocks;
+    if (inner.latestByLocation !== undefined) this.latestByLocation = () => inner.latestByLocation!();
   }
 
   private get retry(): { initialMs: number; maxMs: number } {

@@ -62,6 +62,10 @@ export interface RunStore {
     keys: readonly string[],
     work: (scope: AlertLockScope) => Promise<T>,
   ): Promise<{ locked: true; value: T } | { locked: false }>;
+  /** Fleet: the latest run of each journey in each location, whichever replica ran it (location health). */
+  latestByLocation?(): Promise<
+    { environment: string; journey: string; location: string; status: string; startedMs: number }[]
+  >;
   /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
   claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
   /**

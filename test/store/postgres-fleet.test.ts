@@ -79,6 +79,11 @@ describe('prober schedule on a shared Postgres store', () => {
       const runs = m.samples('prober_runs_total');
       expect(runs.length).toBeGreaterThan(0);
       expect(runs.every((s) => s.labels.location === location && s.labels.environment === 'sandbox-fleet')).toBe(true);
+      // Location health from the store: each replica exports every location's latest result, not only its own.
+      const fleet = m.samples('prober_fleet_last_run_timestamp_seconds');
+      expect(new Set(fleet.map((s) => s.labels.location))).toEqual(new Set(['eu-west', 'us-east']));
+      expect(fleet.every((s) => s.value * 1000 > Date.now() - 60_000)).toBe(true);
+      expect(m.samples('prober_fleet_journey_up').length).toBeGreaterThan(0);
     }
     const page = (await getText(`${us.url}/`)).body;
     expect(page).toMatch(/<li data-location="eu-west" data-status="(pass|degraded|fail|flaky|error)">/);
