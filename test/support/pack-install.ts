@@ -29,7 +29,17 @@ export function preparePackedProject(repoRoot: string): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
   const extras = Object.fromEntries(USER_PROJECT_PACKAGES.map((name) => [name, versionOf(pkg, name)]));
   const key = createHash('sha256')
-    .update(JSON.stringify([repoRoot, pkg.dependencies, pkg.optionalDependencies, pkg.peerDependencies, extras]))
+    // The Node ABI too: the native addon copied in is built for one (.ci/node-lines runs other lines).
+    .update(
+      JSON.stringify([
+        repoRoot,
+        process.versions.modules,
+        pkg.dependencies,
+        pkg.optionalDependencies,
+        pkg.peerDependencies,
+        extras,
+      ]),
+    )
     .digest('hex')
     .slice(0, 12);
   const project = join(tmpdir(), `gpp-packed-${key}`);
