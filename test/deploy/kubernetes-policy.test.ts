@@ -27,13 +27,13 @@ const podLabels = (d: Obj): Record<string, string> => d.spec.template.metadata.l
 const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-export const RULES: Record<string, Rule> = {
+const RULES: Record<string, Rule> = {
   'pods run as non-root, read-only, without privilege escalation or capabilities, under RuntimeDefault seccomp': (
     objects,
   ) =>
     deployments(objects).flatMap((d) => {
       const pod = d.spec.template.spec;
-      return (pod.containers as { name: string; securityContext?: Record<string, any> }[]).flatMap((c) => {
+      return (pod.containers as { name: string; securityContext?: Obj['spec'] }[]).flatMap((c) => {
         const sc = c.securityContext ?? {};
         const where = `${d.metadata.name}/${c.name}`;
         const seccomp = sc.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
