@@ -2,8 +2,6 @@ import { readVersions, type ObservedVersion, type VersionEndpoint } from '../ste
 
 export const VERSION_POLL_MS = 500;
 
-export { versionEndpoints } from '../config/version-endpoints.js';
-
 export type GateOutcome =
   | { ok: true; observed: Record<string, ObservedVersion> }
   | { ok: false; message: string; observed: Record<string, ObservedVersion> };

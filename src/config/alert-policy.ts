@@ -36,7 +36,7 @@ export const LocationQuorumSchema = z
 export type LocationQuorum = z.output<typeof LocationQuorumSchema>;
 
 /**
- * How a stream of results becomes notifications. Defaults follow FAULTS §1: two failed runs in a row fire, two
+ * How a stream of results becomes notifications. Defaults: two failed runs in a row fire, two
  * good runs in a row resolve, a reminder every 4 h while firing.
  */
 export const AlertPolicySchema = z

@@ -53,5 +53,3 @@ export const AlertsConfigSchema = z
   })
   .strict();
 export type AlertsConfig = z.output<typeof AlertsConfigSchema>;
-
-export const DEFAULT_ALERTS: AlertsConfig = AlertsConfigSchema.parse({});

@@ -15,9 +15,6 @@ export const CATEGORIES = [
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
-/** Categories that are the prober's own fault, never the environment's. */
-export const NON_SERVICE_CATEGORIES: readonly Category[] = ['prober', 'aborted'];
-
 export const StepStatus = z.enum(['pass', 'degraded', 'fail', 'skipped', 'error']);
 export type StepStatus = z.infer<typeof StepStatus>;
 

@@ -1,4 +1,5 @@
-import { openSqlite, type SqliteDatabase } from '../store/load-sqlite.js';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { createHash, randomUUID, scrypt, scryptSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -30,13 +31,27 @@ export interface AuthUser {
   email: string;
 }
 
+/**
+ * better-sqlite3 is an optional dependency, loaded here by the sandbox itself (it shares no prober code). Missing,
+ * it is one setup line (recognised by its code, as the CLI recognises every setup problem), never a stack trace.
+ */
+function loadSqlite(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    const line = 'better-sqlite3 is not installed: the sandbox needs it; run npm i better-sqlite3';
+    throw Object.assign(new Error(line), { code: 'PROBER_SETUP', problems: [line] });
+  }
+}
+
 export class AuthStore {
-  readonly #db: SqliteDatabase;
+  readonly #db: BetterSqlite3.Database;
   // Compared against when the email is unknown, so a miss costs the same scrypt as a hit.
   readonly #decoyHash = hashPasswordSync('decoy-password');
 
   constructor() {
-    this.#db = openSqlite(':memory:');
+    this.#db = new (loadSqlite())(':memory:');
     this.#db.exec(SCHEMA);
   }
 

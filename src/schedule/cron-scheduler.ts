@@ -1,7 +1,7 @@
 import { createTask, type Logger as CronLogger, type ScheduledTask, type TaskContext } from 'node-cron';
 import type { Logger } from '../log.js';
 import type { SkipReason } from '../report/metrics.js';
-import { cronIntervalMs } from './cron-interval.js';
+import { cronIntervalMs } from '../config/cron-interval.js';
 import { TickMonitor } from './tick-monitor.js';
 
 export interface ScheduledJob {

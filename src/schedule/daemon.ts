@@ -1,40 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import type { Level } from 'pino';
-import { assembleProber, type AssembledProber } from '../assemble/assemble-prober.js';
-import type { Recording } from '../assemble/recording.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { ProberSetupError } from '../journey/errors.js';
 import { withDeadline } from '../journey/with-deadline.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
-import type { ProberMetrics } from '../report/metrics.js';
 import { browserSettings } from '../steps/browser-launcher.js';
-import { daemonBrowserSession, type BrowserSession } from '../steps/browser-session.js';
 import { artifactLink } from './artifact-files.js';
 import { CronScheduler } from './cron-scheduler.js';
+import { assembleDaemon, type DaemonOptions, type Parts } from './daemon-parts.js';
+import { prune, recoverInterrupted, restore } from './daemon-state.js';
 import { closeServer, createEndpointServer, listen } from './http-endpoints.js';
-import { interruptedRunResult } from './interrupted-run.js';
 import { runScheduledJourney, type JobDeps } from './journey-job.js';
-import { LoopQuarantine, quarantineFile } from './loop-quarantine.js';
-import { wireQuarantine, type QuarantineWiring } from './quarantine-wiring.js';
-import { RunAborts } from './run-aborts.js';
-import { planSchedule, scheduleTable, type PlannedJourney } from './schedule-plan.js';
+import type { LoopQuarantine } from './loop-quarantine.js';
+import { scheduleTable } from './schedule-plan.js';
 import { tickClaimer } from './tick-claim.js';
-
-export interface DaemonOptions {
-  /** `--store`: a path or a postgres:// URL; without it, the config's store. */
-  store?: string | undefined;
-  location?: string | undefined;
-  logLevel?: Level | 'silent' | undefined;
-  /** This replica's own address (`PROBER_PUBLIC_URL`, `server.publicUrl`), recorded in results for their artifacts. */
-  artifactsUrl?: string | undefined;
-  host: string;
-  port: number;
-  /** Where the startup table goes (stdout); logs go to stderr. */
-  print: (text: string) => void;
-}
 
 export interface Daemon {
   url: string;
@@ -52,26 +33,8 @@ const RECOVER_EVERY_MS = 5_000;
 /** Shutdown must finish within 10 s: in-flight runs get the cleanup bound plus this margin to be recorded. */
 const RECORD_MARGIN_MS = 1_500;
 
-/** What the daemon is made of once assembled; each start-up phase below takes what it needs from here. */
-interface Parts {
-  loaded: LoadedConfig;
-  prober: AssembledProber;
-  recording: Recording;
-  metrics: ProberMetrics;
-  planned: PlannedJourney[];
-  quarantine: LoopQuarantine;
-  wiring: QuarantineWiring;
-  session: BrowserSession;
-  aborts: RunAborts;
-  inFlight: Set<Promise<unknown>>;
-  state: { stopping: boolean };
-  /** A store shared by replicas (it can claim ticks). */
-  fleet: boolean;
-}
-
-/** Assemble → restore what the last start left → schedule → serve → start the background work. */
 export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
-  const parts = await assemble(loaded, options);
+  const parts = await assembleDaemon(loaded, options);
   try {
     await restore(parts);
     const scheduler = schedule(parts);
@@ -89,80 +52,6 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     await parts.prober.close();
     throw err;
   }
-}
-
-/** The prober (metrics, the store that never stops probing, alerting over it) and the loop quarantine next to it. */
-async function assemble(loaded: LoadedConfig, options: DaemonOptions): Promise<Parts> {
-  const { planned } = planSchedule(loaded);
-  let wiring: QuarantineWiring | undefined;
-  const prober = await assembleProber(loaded, {
-    location: options.location,
-    logLevel: options.logLevel,
-    artifactsUrl: options.artifactsUrl,
-    otlp: true,
-    metrics: {
-      known: planned.map((p) => ({
-        journey: p.def.name,
-        steps: p.def.steps,
-        intervalSeconds: Number.isFinite(p.intervalMs) ? p.intervalMs / 1000 : undefined,
-      })),
-    },
-    store: {
-      flag: options.store,
-      onOpenFailure: 'retry',
-      delivery: 'background',
-      quarantined: (journey) => wiring?.reason(journey),
-      intervalMs: (journey) => planned.find((p) => p.def.name === journey)?.intervalMs,
-    },
-  });
-  const { recording, metrics } = prober;
-  if (recording === undefined || metrics === undefined) throw new Error('the daemon was assembled without a store');
-  const { environment } = loaded.config;
-  const quarantine = new LoopQuarantine(quarantineFile(recording.target, environment, prober.base.location), {
-    environment,
-    location: prober.base.location,
-  });
-  wiring = wireQuarantine(quarantine, { loaded, log: prober.log, registry: metrics.registry });
-  return {
-    loaded,
-    prober,
-    recording,
-    metrics,
-    planned,
-    quarantine,
-    wiring,
-    // Chromium starts now (outside any journey's time) when a journey needs it; a context wait counts as tick lag.
-    session: daemonBrowserSession(
-      browserSettings(loaded.config.browser),
-      planned.map((p) => p.def),
-      (ms) => metrics.observeTickLag(ms / 1000),
-    ),
-    aborts: new RunAborts(),
-    inFlight: new Set(),
-    state: { stopping: false },
-    fleet: recording.store.claimTick !== undefined,
-  };
-}
-
-/** Runs cut short by the last process become `aborted`, metrics resume, old runs go, blocked runs are recorded. */
-async function restore(parts: Parts): Promise<void> {
-  const { recording, prober, planned } = parts;
-  await recoverInterrupted(parts);
-  for (const p of planned) {
-    const [latest] = await recording.store.listRuns({ journey: p.def.name, limit: 1 });
-    if (latest !== undefined) parts.metrics.restore(latest);
-  }
-  await prune(parts);
-  await recording.retired;
-  await parts.wiring.recordBlockedRuns(prober.sinks, prober.sinkFailed);
-}
-
-function prune({ loaded, recording, prober }: Parts): Promise<unknown> {
-  const { retentionDays, maxRunsPerJourney } = loaded.config.store;
-  return recording.store.prune({ maxAgeDays: retentionDays, maxRunsPerJourney }).then(
-    (n) => n > 0 && prober.log.info({ removed: n }, 'store/pruned'),
-    (err: unknown) => prober.log.error({ err: String(err) }, 'store/prune-failed'),
-  );
 }
 
 /** One cron task per journey not quarantined; in a fleet, the replica that claims a tick runs it. */
@@ -322,24 +211,6 @@ function stopper(parts: Parts, scheduler: CronScheduler, server: Server, timers:
     await prober.close();
     log.info({ reason, abortedRuns: running, durationMs: Date.now() - t0 }, 'schedule/stopped');
   };
-}
-
-/** Markers left by a process that died mid-run become `aborted` results, once (the marker is removed). */
-async function recoverInterrupted({ loaded, prober, recording, wiring }: Parts): Promise<void> {
-  for (const marker of await recording.store.takeInFlight()) {
-    if (wiring.owns(marker.runId)) continue; // it blocked the event loop: recorded as error/prober instead
-    const def = loaded.journeys.find((j) => j.name === marker.journey);
-    // The dead run's own location (a shared store keeps it), else this process's (one box: the same).
-    const location = marker.location ?? prober.base.location;
-    await recording.store.saveRun({
-      ...interruptedRunResult(marker, def),
-      ...(location === undefined ? {} : { location }),
-    });
-    prober.log.warn(
-      { runId: marker.runId, journey: marker.journey, step: marker.step?.name },
-      'run/recovered-as-aborted',
-    );
-  }
 }
 
 async function settleWithin(work: readonly Promise<unknown>[], ms: number): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { JourneyDefinition } from '../journey/define.js';
 import { ProberSetupError } from '../journey/errors.js';
 import { problemLine } from '../config/problems.js';
 import { scheduleProblems } from '../config/check-schedule.js';
-import { cronIntervalMs, formatInterval } from './cron-interval.js';
+import { cronIntervalMs, formatInterval } from '../config/cron-interval.js';
 
 export interface PlannedJourney {
   def: JourneyDefinition;

@@ -185,6 +185,3 @@ export interface OutboxQuery {
   status: 'pending' | 'delivered' | 'dead' | 'all';
   limit: number;
 }
-
-/** The default store location (the config's `store.path` default), for the callers that import it from here. */
-export { DEFAULT_STORE_PATH } from '../config/daemon-config.js';

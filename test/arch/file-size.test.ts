@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
 
-// House rule: a source file holds one thing and stays under 300 lines (past that, the anchors' pain starts; see
-// STYLE.md). Counted as `wc -l` counts, on the files as committed (formatted, since npm test checks formatting).
+// House rule: a source file holds one thing and stays under 300 lines (past that, files in the probers and Node
+// libraries we learn from get hard to change). Counted as `wc -l` counts, on the files as committed (formatted,
+// since npm test checks formatting). Functions have their own limit, 60 lines, checked by Biome (biome.jsonc).
 const MAX_LINES = 300;
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { issuesToProblems } from '../../src/config/problems.js';
-import { cronIntervalMs, formatInterval } from '../../src/schedule/cron-interval.js';
+import { cronIntervalMs, formatInterval } from '../../src/config/cron-interval.js';
 import { scheduleBudgetProblem } from '../../src/config/check-schedule.js';
 
 describe('cronIntervalMs: the shortest gap between fire times, from node-cron itself', () => {

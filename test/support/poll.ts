@@ -12,7 +12,7 @@ export interface PollOptions {
 /**
  * Checks `check` until it returns a value other than undefined and returns that value. It waits on a condition,
  * never a fixed sleep standing in for one, and it is bounded, so a condition that never comes fails the test
- * instead of hanging it. The one poll loop of the tests.
+ * instead of hanging it. Tests wait through this helper (directly, or through a thin wrapper such as `waitFor`).
  */
 export async function poll<T>(
   what: string,

@@ -6,7 +6,6 @@ import { slackChannel } from './slack.js';
 import { webhookChannel } from './webhook.js';
 
 /** Adding a channel: its schema in config/alert-channels.ts (and the union there), its file, and a line here. */
-export { ChannelConfigSchema, type ChannelConfig } from '../../config/alert-channels.js';
 
 /** A sender for a resolved channel config (its `${env:…}` references already replaced by values). */
 export function createSender(name: string, config: ChannelConfig): ChannelSender {

@@ -1,5 +1,4 @@
 import type { JourneyResult, JourneyStatus, RunResult } from '../../journey/result-schema.js';
-import type { RunStore } from '../../store/run-store.js';
 
 /** Everything the status page shows, computed from the store; rendering is a pure function of this. */
 export interface StatusPageModel {
@@ -99,7 +98,17 @@ export interface ModelOptions {
 
 const HOUR_MS = 3_600_000;
 
-export async function buildStatusModel(store: RunStore, options: ModelOptions = {}): Promise<StatusPageModel> {
+/**
+ * What the page reads, handed to it (the daemon's store, `prober report`'s history): the page opens nothing itself.
+ * Judged runs since `since`: pass/degraded/flaky are up, fail down, error neither.
+ */
+export interface RunHistory {
+  listJourneys(): Promise<string[]>;
+  listRuns(query: { journey?: string | undefined; limit: number }): Promise<RunResult[]>;
+  uptime(journey: string, since: Date): Promise<{ up: number; down: number }>;
+}
+
+export async function buildStatusModel(store: RunHistory, options: ModelOptions = {}): Promise<StatusPageModel> {
   const now = options.now ?? new Date();
   const stripRuns = options.stripRuns ?? 90;
   const chartRuns = Math.min(options.chartRuns ?? 60, stripRuns);

@@ -1,2 +1,0 @@
-/** The cron arithmetic lives in config/, where validation needs it; the scheduler keeps importing it from here. */
-export { cronIntervalMs, formatInterval } from '../config/cron-interval.js';
