@@ -18,7 +18,7 @@ export interface SuiteEvidence {
  * `<dir>/<runId>/<journey>/` (`attempt-N/` for retries) as the prober's own browser evidence is: traces scrubbed the
  * same way (secrets, their hashes and sizes), text scrubbed, images and videos copied. A `storageState` file (cookies
  * and origins) is never kept, whatever it is attached as. The page's requests are read from every trace, kept or not.
- * Also keeps Playwright's JSON report, scrubbed, as `<dir>/<runId>/playwright-report.json`. Best effort: evidence
+ * Also keeps Playwright's JSON report, scrubbed, as `<dir>/<runId>/<suite>.playwright-report.json`. Best effort: evidence
  * never changes a verdict.
  */
 export async function keepSuiteEvidence(
@@ -29,26 +29,34 @@ export async function keepSuiteEvidence(
   const journeyOf = new Map<string, string>();
   for (const d of defs) for (const t of d.suite.tests) journeyOf.set(t.id, d.name);
   const out: SuiteEvidence = { requests: new Map(), artifacts: new Map() };
+  const suiteName = defs[0]?.suite.suiteName ?? 'suite';
   for (const e of events) {
     if (e.type !== 'test/end') continue;
     const key = `${e.id}#${e.retry}`;
-    const journey = journeyOf.get(e.id);
+    // A failed setup test (a dependency project's) is every journey's failing step: its evidence is kept once.
+    const journey = journeyOf.get(e.id) ?? `${suiteName}.setup`;
     const traces = e.attachments.filter((a) => a.name === 'trace' || a.contentType === 'application/zip');
     const seen = (await Promise.all(traces.map((t) => traceRequests(t.path)))).flat();
     out.requests.set(
       key,
       seen.sort((a, b) => a.startedAt - b.startedAt),
     );
-    if (journey === undefined || e.status === e.expectedStatus) continue;
+    if (e.status === e.expectedStatus) continue;
     const dir = journeyArtifactDir(o.dir, o.runId, journey, e.retry + 1);
     const kept: string[] = [];
-    for (const [i, a] of e.attachments.entries()) {
-      const to = join(dir, `${artifactName(a.name)}${i === 0 ? '' : `-${i}`}${extname(a.path).slice(0, 8)}`);
+    const names = new Set<string>();
+    for (const a of e.attachments) {
+      const stem = artifactName(a.name);
+      const ext = extname(a.path).slice(0, 8);
+      let name = `${stem}${ext}`;
+      for (let n = 2; names.has(name); n++) name = `${stem}-${n}${ext}`;
+      names.add(name);
+      const to = join(dir, name);
       if (await keepOne(a, to, o.redactor)) kept.push(to);
     }
     if (kept.length > 0) out.artifacts.set(key, kept);
   }
-  await keepReport(o);
+  await keepReport(o, suiteName);
   return out;
 }
 
@@ -85,12 +93,17 @@ export function isStorageState(text: string): boolean {
   }
 }
 
-async function keepReport(o: { dir: string; runId: string; redactor: Redactor; reportFile: string }): Promise<void> {
+async function keepReport(
+  o: { dir: string; runId: string; redactor: Redactor; reportFile: string },
+  suite: string,
+): Promise<void> {
   try {
     const text = await readFile(o.reportFile, 'utf8');
     const dir = join(o.dir, artifactName(o.runId));
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'playwright-report.json'), o.redactor.scrub(text), { mode: 0o600 });
+    await writeFile(join(dir, `${artifactName(suite)}.playwright-report.json`), o.redactor.scrub(text), {
+      mode: 0o600,
+    });
   } catch {
     // no report (the process was killed before Playwright wrote it)
   }

@@ -48,31 +48,66 @@ export function suiteJourneyResult(def: SuiteJourney, facts: SuiteRunFacts): Jou
       ),
     ]);
   const attempts: JourneyResult[] = [];
+  // The suite's setup (tests of the projects this one depends on, e.g. the login that writes storageState) is the
+  // start of every journey: its steps come first, and when it failed the journey's own tests never ran.
+  const setup = setupAttempts(def, facts);
+  const setupFailed = setup.some((a) => a.steps.some(isBad));
+  const setupSteps = setup.flatMap((a) => a.steps);
   // mapping 'file': the tests of the file in order, their steps one after the other, each attempt index together.
   const retries = Math.max(0, ...ref.tests.map((t) => maxRetry(facts.events, t.id)));
-  for (let retry = 0; retry <= retries; retry++) {
-    const steps: StepResult[] = [];
-    let started: string | undefined;
-    let duration = 0;
+  for (let retry = 0; retry <= retries && !setupFailed; retry++) {
+    const steps: StepResult[] = [...setupSteps];
+    let started: string | undefined = setup[0]?.startedAt;
+    let duration = setup.reduce((sum, a) => sum + a.durationMs, 0);
+    let ran = false;
     for (const t of ref.tests) {
-      const attempt = testAttempt(def, t.id, retry, facts);
+      const attempt = testAttempt(def, t.id, t.title, retry, facts);
       if (attempt === undefined) continue;
+      ran = true;
       started ??= attempt.startedAt;
       duration += attempt.durationMs;
       steps.push(...attempt.steps);
-      if (attempt.steps.some((s) => s.status === 'fail' || s.status === 'error')) break;
+      if (attempt.steps.some(isBad)) break;
     }
-    if (steps.length > 0 || retry === 0)
+    if (ran || retry === 0)
       attempts.push(
         journeyOf(
           def,
           started ?? facts.startedAt.toISOString(),
           duration,
-          steps.length > 0 ? steps : neverRan(def, facts),
+          ran ? steps : [...steps, ...neverRan(def, facts)],
         ),
       );
   }
+  if (setupFailed)
+    attempts.push(
+      journeyOf(
+        def,
+        setup[0]?.startedAt ?? facts.startedAt.toISOString(),
+        setup.reduce((sum, a) => sum + a.durationMs, 0),
+        setupSteps,
+      ),
+    );
   return combineAttempts(attempts);
+}
+
+function isBad(s: StepResult): boolean {
+  return s.status === 'fail' || s.status === 'error';
+}
+
+/** The last attempt of each setup test (a test of a dependency project) that began, in the order they began. */
+function setupAttempts(def: SuiteJourney, facts: SuiteRunFacts): Attempt[] {
+  const begin = facts.events.find((e) => e.type === 'begin');
+  if (begin === undefined) return [];
+  const mine = new Set(def.suite.tests.map((t) => t.project));
+  const deps = new Set(begin.projects.filter((p) => mine.has(p.name)).flatMap((p) => p.dependencies));
+  const out: Attempt[] = [];
+  for (const t of begin.tests) {
+    if (!deps.has(t.project)) continue;
+    const attempt = testAttempt(def, t.id, t.titles.at(-1) ?? 'setup', maxRetry(facts.events, t.id), facts);
+    if (attempt !== undefined) out.push(attempt);
+  }
+  return out.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
 }
 
 function maxRetry(events: readonly SuiteEvent[], id: string): number {
@@ -87,7 +122,13 @@ interface Attempt {
   steps: StepResult[];
 }
 
-function testAttempt(def: SuiteJourney, id: string, retry: number, facts: SuiteRunFacts): Attempt | undefined {
+function testAttempt(
+  def: SuiteJourney,
+  id: string,
+  title: string,
+  retry: number,
+  facts: SuiteRunFacts,
+): Attempt | undefined {
   const mine = facts.events.filter((e) => 'id' in e && e.id === id && 'retry' in e && e.retry === retry);
   const begin = mine.find((e) => e.type === 'test/begin');
   if (begin === undefined) return undefined;
@@ -95,7 +136,6 @@ function testAttempt(def: SuiteJourney, id: string, retry: number, facts: SuiteR
   const key = `${id}#${retry}`;
   const requests = facts.requests.get(key) ?? [];
   const annotations = end?.annotations ?? [];
-  const title = def.suite.tests.find((t) => t.id === id)?.title ?? def.name;
   const testService = serviceAnnotation(annotations, undefined) ?? def.suite.defaultService;
   const begins = mine.filter((e): e is StepBegin => e.type === 'step/begin');
   const ends = mine.filter((e): e is StepEnd => e.type === 'step/end');
@@ -171,6 +211,10 @@ function testAttempt(def: SuiteJourney, id: string, retry: number, facts: SuiteR
       },
       loc(error?.location) ?? loc(open?.begin.location),
     );
+    // The steps enclosing the failing one failed with it, in its category.
+    for (const [i, st] of steps.entries())
+      if (st.error?.message.startsWith('failed in step ') === true)
+        steps[i] = { ...st, error: { ...st.error, category: verdict.category } };
     const artifacts = facts.artifacts.get(key) ?? [];
     const notes = error?.snippet === undefined ? [] : [error.snippet];
     steps.push({
@@ -296,25 +340,7 @@ function loc(l: { file: string; line: number } | undefined): string | undefined 
 }
 
 function neverRan(def: SuiteJourney, facts: SuiteRunFacts): StepResult[] {
-  const setup = failedSetup(facts.events);
   const name = def.steps[0]?.name ?? def.name;
-  if (setup !== undefined) {
-    const verdict = classifySuiteError(setup.errors[0] ?? { message: 'the setup test failed' }, [], 'setup');
-    const category = verdict.category;
-    return [
-      stepOf(
-        `setup${SEP}${setup.title}`,
-        def.suite.defaultService,
-        category === 'prober' ? 'error' : 'fail',
-        facts.startedAt,
-        setup.duration,
-        {
-          category,
-          message: `the suite's setup failed, so the test did not run: ${verdict.message}`,
-        },
-      ),
-    ];
-  }
   const why = failureOf(undefined, undefined, [], name, facts);
   const category = facts.timedOut ? ('timeout' as const) : why.category;
   const message = facts.timedOut
@@ -330,19 +356,6 @@ function neverRan(def: SuiteJourney, facts: SuiteRunFacts): StepResult[] {
       { category, message },
     ),
   ];
-}
-
-/** A test of a dependency project (a `setup`) that failed: the tests depending on it never ran. */
-function failedSetup(events: readonly SuiteEvent[]): (TestEnd & { title: string }) | undefined {
-  const begin = events.find((e) => e.type === 'begin');
-  if (begin === undefined) return undefined;
-  const deps = new Set(begin.projects.flatMap((p) => p.dependencies));
-  for (const e of events) {
-    if (e.type !== 'test/end' || e.status === e.expectedStatus) continue;
-    const t = begin.tests.find((x) => x.id === e.id);
-    if (t !== undefined && deps.has(t.project)) return { ...e, title: t.titles.join(SEP) };
-  }
-  return undefined;
 }
 
 function stepOf(
