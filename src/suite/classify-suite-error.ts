@@ -107,13 +107,13 @@ export function shortUrl(url: string): string {
   }
 }
 
-/** The first line of Playwright's message, and the `Expected`/`Received` lines that say what was wrong. */
+/** The first line of Playwright's message, and the `Locator`/`Expected`/`Received` lines that say what was wrong. */
 function firstLines(message: string): string {
   const lines = message
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const head = (lines[0] ?? 'the test failed').replace(/^Error:\s*/, '');
-  const detail = lines.filter((l) => /^(Expected|Received)\b/.test(l)).slice(0, 2);
+  const detail = lines.filter((l) => /^(Locator|Expected|Received)\b/.test(l)).slice(0, 3);
   return [head, ...detail].join('; ').slice(0, 500);
 }

@@ -18,6 +18,8 @@ const USER_PROJECT_PACKAGES = [
   'graphql-ws',
   'graphql',
   'ws',
+  // The Playwright suites the suite tests (test/suites/) run as journeys, as a team's project has it.
+  '@playwright/test',
 ];
 
 /**
