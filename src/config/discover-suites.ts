@@ -31,7 +31,7 @@ export function mergeDiscovered(into: Discovered, more: Discovered): void {
  * list (and run) nothing at all.
  */
 export async function discoverSuites(
-  config: Pick<ProberConfig, 'suites' | 'targets'>,
+  config: Pick<ProberConfig, 'suites' | 'targets' | 'variables'>,
   baseDir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<Discovered> {
@@ -48,7 +48,8 @@ export async function discoverSuites(
       out.problems.push(`${where}: ${cli.problem}`);
       continue;
     }
-    const listed = await listSuite(cli.cli, configFile, s, env);
+    // The suite's env without its secrets (listing needs none): a config that reads WEB_URL for baseURL sees it.
+    const listed = await listSuite(cli.cli, configFile, s, { ...env, ...listingEnv(s, config) });
     if ('problem' in listed) {
       out.problems.push(`${where}: ${listed.problem}`);
       continue;
@@ -166,6 +167,22 @@ function shownFile(ref: SuiteTestRef): string {
   return relative(process.cwd(), file ?? ref.configFile);
 }
 
+function listingEnv(s: SuiteConfig, config: Pick<ProberConfig, 'targets' | 'variables'>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries(s.env)) {
+    const value =
+      typeof v === 'string'
+        ? v
+        : 'target' in v
+          ? config.targets[v.target]
+          : 'variable' in v
+            ? config.variables[v.variable]
+            : undefined;
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 function suiteNameOf(configFile: string): string {
   const name = basename(dirname(configFile))
     .replace(/[^A-Za-z0-9_.-]+/g, '-')
@@ -181,7 +198,7 @@ function serviceForBaseUrl(begin: BeginEvent, targets: Record<string, string>): 
     const hit = Object.entries(targets).find(([, url]) => safeOrigin(url) === origin);
     if (hit !== undefined) return hit[0];
   }
-  return Object.keys(targets)[0] ?? 'web';
+  return targets.web !== undefined ? 'web' : (Object.keys(targets)[0] ?? 'web');
 }
 
 function safeOrigin(url: string): string | undefined {
