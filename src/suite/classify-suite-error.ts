@@ -19,6 +19,9 @@ export interface SuiteVerdict {
   request?: SeenRequest;
 }
 
+const CHOSEN = /\[prober:([a-z_]+)\] /;
+const CHOOSABLE = new Set<Category>(['timeout', 'network', 'http_status', 'auth', 'contract', 'assertion', 'browser']);
+
 /** A login page URL: the app sent the user back to log in. */
 const LOGIN_PATH = /\/(log-?in|sign-?in|auth\/login)(\/|$|\?)/i;
 
@@ -59,6 +62,13 @@ export function classifySuiteError(
 ): SuiteVerdict {
   const message = firstLines(error.message);
   const text = `${error.message}\n${error.stack ?? ''}`;
+  // `prober.fail(category, message)` of the fixture: the test chose the category.
+  const chosen = CHOSEN.exec(error.message);
+  if (chosen !== null && CHOOSABLE.has(chosen[1] as Category))
+    return {
+      category: chosen[1] as Category,
+      message: firstLines(error.message.slice(chosen.index + chosen[0].length)),
+    };
   for (const [pattern, why] of PROBER_FAULTS)
     if (pattern.test(text)) return { category: 'prober', message: `${why}: ${message}` };
   const failed = requests.find((r) => r.status >= 400);

@@ -116,6 +116,10 @@ async function runOneSuite(
         PROBER_RUN_ID: options.runId,
         PROBER_TRACE_ID: traceId,
         PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
+        // For the optional fixture (golden-path-prober/playwright): prober.secret/variable/target.
+        PROBER_SECRETS: JSON.stringify(options.secrets),
+        PROBER_VARIABLES: JSON.stringify(options.variables),
+        PROBER_TARGETS: JSON.stringify(options.targets),
       },
       timeoutMs: deadlineMs,
       signal: options.signal,

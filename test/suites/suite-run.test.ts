@@ -52,7 +52,7 @@ describeWithBrowser(
         ['conversation › second message', 'backend', 'pass'],
       ]);
       // The failed attempt's evidence is Playwright's own, kept (scrubbed) under the journey's attempt folder.
-      const failedStep = conversation.attempts?.[0]?.steps.find((s) => s.status === 'fail');
+      const failedStep = conversation.attempts?.[0]?.steps.find((s) => s.name === 'conversation › first message');
       expect(failedStep?.artifacts?.some((p) => p.endsWith('trace.zip'))).toBe(true);
       for (const p of failedStep?.artifacts ?? []) expect(existsSync(join(ws, p)), p).toBe(true);
 
