@@ -273,6 +273,15 @@ function deepestFailing(
   spans: readonly { begin: StepBegin; end: StepEnd | undefined; start: number }[],
   end: TestEnd | undefined,
 ) {
+  // Stopped from outside (our deadline, Playwright's test timeout): where it was is the deepest test.step still
+  // open, or ended by the stop; fixture teardowns that fail on the way out are not the cause.
+  if (end === undefined || end.status === 'timedOut' || end.status === 'interrupted') {
+    const open = spans.filter(
+      (s) => s.begin.category === 'test.step' && (s.end === undefined || s.end.error !== undefined),
+    );
+    const deepest = [...open].sort((a, b) => b.begin.path.length - a.begin.path.length || b.start - a.start)[0];
+    if (deepest !== undefined) return deepest;
+  }
   const failed = spans.filter((s) => s.end?.error !== undefined);
   const steps = failed.filter((s) => s.begin.category === 'test.step');
   // Playwright marks every enclosing step with the error: the deepest, latest one is where it happened.
@@ -281,8 +290,6 @@ function deepestFailing(
   if (steps.length > 0) return pick(steps);
   const other = failed.filter((s) => s.begin.category !== 'test.step');
   if (other.length > 0) return pick(other);
-  if (end === undefined || end.status === 'timedOut' || end.status === 'interrupted')
-    return [...spans].reverse().find((s) => s.end === undefined && s.begin.category === 'test.step');
   return undefined;
 }
 

@@ -20,35 +20,32 @@ describeWithBrowser(
       await sandbox?.close();
     });
 
-    // The rest of the bundled browser journey's fault matrix (auth.token=http500 is in suite-run.test.ts): the suite's
-    // journey and the bundled one, in the same run, must name the same step, service and category.
+    // The rest of the bundled browser journey's fault matrix, with the step, service and category that
+    // test/browser/golden-path-browser-cli.test.ts asserts for the bundled journey. (auth.token=http500, in
+    // suite-run.test.ts, runs both in one run and compares them directly; here the suite runs alone, for CI time.)
     it.each([
       ['chat.reply=silent', 'web.chat.reply', 'backend', 'timeout'],
       ['web.page=http500', 'web.open', 'web', 'http_status'],
-    ])('%s → %s (%s, %s) for the suite as for the bundled journey', async (fault, step, service, category) => {
+    ])('%s → %s (%s, %s), as the bundled browser journey gets', async (fault, step, service, category) => {
       sandbox.faults.clear();
       sandbox.faults.set(fault);
-      const { cli, result } = await runSuite(ws, sandbox, canary, ['golden-path-browser', SEND]);
+      const { cli, result } = await runSuite(ws, sandbox, canary, [SEND]);
       sandbox.faults.clear();
       expect(cli.code).toBe(1);
-      const bundled = result.journeys.find((j) => j.journey === 'golden-path-browser')?.failure;
-      const suite = result.journeys.find((j) => j.journey === SEND)?.failure;
-      expect(bundled).toMatchObject({ step, service, category });
-      expect(suite).toMatchObject({ step, service, category });
+      expect(result.journeys.find((j) => j.journey === SEND)?.failure).toMatchObject({ step, service, category });
     });
 
     it('a test that hangs ends at the journey deadline as timeout, with no Chromium left', async () => {
       sandbox.faults.clear();
-      const hang = await suiteWorkspace({ suite: "grep: '@hang',\n      timeoutMs: 12_000," });
-      const started = Date.now();
+      const hang = await suiteWorkspace({ suite: "grep: '@hang',\n      timeoutMs: 20_000," });
       // runSuite also waits for the run's Chromium processes to be gone (ChromiumProcesses.settle(0)).
       const { cli, result } = await runSuite(hang, sandbox, canary, ['chat-suite: hangs @hang']);
       expect(cli.code).toBe(1);
       const j = result.journeys[0]!;
       expect(j.failure).toMatchObject({ step: 'wait forever', category: 'timeout' });
-      expect(j.failure?.message).toContain('12000 ms');
-      // The deadline, not Playwright's own 30 s test timeout, ended it (generous bound: listing and start-up included).
-      expect(Date.now() - started).toBeLessThan(29_000);
+      expect(j.failure?.message).toContain('20000 ms');
+      // Our deadline ended it (the message names it), not Playwright's own 30 s test timeout.
+      expect(j.failure?.message).not.toContain('Test timeout');
     });
   },
 );

@@ -61,7 +61,11 @@ const LABEL: Record<InitAction, string> = {
 };
 
 /** `prober init`: scaffolds a working project in the current folder, then prints the next two commands. */
-export async function initCommand(): Promise<number> {
+export async function initCommand(args?: { values?: { 'from-playwright'?: boolean | undefined } }): Promise<number> {
+  if (args?.values?.['from-playwright'] === true)
+    return (await import('../init-from-playwright.js')).initFromPlaywright(process.cwd(), (l) =>
+      process.stdout.write(`${l}\n`),
+    );
   const results = scaffold(process.cwd());
   for (const r of results) {
     const note =

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command-table.js';
+import { on } from '../flag-checks.js';
 
 export const INIT_TABLE = defineCommand({
   name: 'init',
@@ -8,7 +9,13 @@ export const INIT_TABLE = defineCommand({
     'probes/, tsconfig.json, .gitignore entries and a GitHub Actions workflow. Never overwrites a file that exists;',
     'running it again changes nothing. Prints the next two commands.',
   ],
-  flags: {},
+  flags: {
+    'from-playwright': {
+      type: 'boolean',
+      help: 'write a prober.config.ts that schedules the Playwright suite found here (docs/playwright-suites.md)',
+      check: on(),
+    },
+  },
 });
 
 export const HELP_TABLE = defineCommand({
