@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import type { SuiteJourney } from '../config/discover-suites.js';
 import type { SuiteEvent } from '../config/suite-events.js';
 import type { Redactor } from '../redact.js';
+import { ensureRunFolder } from '../steps/artifact-run-folder.js';
 import { artifactName, journeyArtifactDir } from '../steps/browser-artifacts.js';
 import { scrubTraceFile } from '../steps/browser-trace-scrub.js';
 import type { SeenRequest } from './classify-suite-error.js';
@@ -26,6 +27,8 @@ export async function keepSuiteEvidence(
   defs: readonly SuiteJourney[],
   o: { dir: string; runId: string; redactor: Redactor; reportFile: string },
 ): Promise<SuiteEvidence> {
+  // The run folder's marker first: the daemon serves (and pruning deletes) only folders it can tell are the prober's.
+  await ensureRunFolder(o.dir, o.runId).catch(() => undefined);
   const journeyOf = new Map<string, string>();
   for (const d of defs) for (const t of d.suite.tests) journeyOf.set(t.id, d.name);
   const out: SuiteEvidence = { requests: new Map(), artifacts: new Map() };

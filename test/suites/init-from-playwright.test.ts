@@ -35,11 +35,12 @@ describe('prober init --from-playwright', () => {
     const init = await project.prober(['init', '--from-playwright'], { cwd: ws });
     expect(init.code, init.stderr).toBe(0);
     const written = readFileSync(join(ws, 'prober.config.ts'), 'utf8');
-    expect(written).toContain("'chat-suite: logs out': { schedule: '*/5 * * * *' }");
+    // The suite is named after the Playwright config's folder (here the workspace's).
+    expect(written).toMatch(/: logs out': \{ schedule: '\*\/5 \* \* \* \*' \},/);
     // Run again: the file is the user's now, never overwritten.
     expect((await project.prober(['init', '--from-playwright'], { cwd: ws })).code).toBe(2);
     const list = await project.prober(['list', '--config', 'prober.config.ts'], { cwd: ws });
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toContain('chat-suite: conversation › answers two messages in a row');
+    expect(list.stdout).toContain(': conversation › answers two messages in a row');
   });
 });
