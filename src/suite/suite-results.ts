@@ -1,9 +1,12 @@
 import type { SuiteJourney } from '../config/discover-suites.js';
-import type { SuiteAnnotation, SuiteError, SuiteEvent } from '../config/suite-events.js';
+import type { SuiteError, SuiteEvent } from '../config/suite-events.js';
 import { combineAttempts } from '../journey/combine-attempts.js';
 import { deriveJourneyOutcome } from '../journey/derive-verdict.js';
-import type { Category, JourneyResult, StepResult } from '../journey/result-schema.js';
-import { classifySuiteError, type SeenRequest } from './classify-suite-error.js';
+import type { JourneyResult, StepResult } from '../journey/result-schema.js';
+import type { SeenRequest } from './classify-suite-error.js';
+import { deepestFailing, failureOf } from './suite-failure.js';
+import { firstTarget, serviceAnnotation, targetOf } from './suite-services.js';
+import { isLastOpen, isWithin, loc, stepOf } from './suite-steps.js';
 
 /** What one run of a suite's process left: the reporter's events and how the process ended. */
 export interface SuiteRunFacts {
@@ -229,123 +232,6 @@ function testAttempt(
   return { startedAt, durationMs, steps };
 }
 
-function failureOf(
-  end: TestEnd | undefined,
-  error: SuiteError | undefined,
-  requests: readonly SeenRequest[],
-  step: string,
-  facts: SuiteRunFacts,
-): { category: Category; message: string; httpStatus?: number; request?: SeenRequest } {
-  if (end === undefined) {
-    if (facts.aborted) return { category: 'aborted', message: 'the prober was stopped while the test ran' };
-    if (facts.timedOut) {
-      const seen = classifySuiteError({ message: 'the test did not finish' }, requests, step);
-      if (seen.request !== undefined) return seen;
-      return {
-        category: 'timeout',
-        message: `the suite did not finish within its deadline of ${facts.deadlineMs} ms (step ${step} was running)`,
-      };
-    }
-    return {
-      category: 'prober',
-      message: `the Playwright process ended while the test ran: ${facts.exitProblem ?? 'no reason given'}`,
-    };
-  }
-  if (end.status === 'skipped')
-    return {
-      category: 'prober',
-      message:
-        'the test was skipped (test.skip or test.fixme): as a journey it would check nothing; leave it out with grep',
-    };
-  if (end.status === 'interrupted')
-    return facts.aborted
-      ? { category: 'aborted', message: 'the prober was stopped while the test ran' }
-      : {
-          category: 'timeout',
-          message: `the suite did not finish within its deadline of ${facts.deadlineMs} ms (step ${step} was running)`,
-        };
-  if (end.status === 'passed' && end.expectedStatus === 'failed')
-    return { category: 'assertion', message: 'the test is marked test.fail() but passed' };
-  return classifySuiteError(error ?? { message: `the test ${end.status}` }, requests, step);
-}
-
-function deepestFailing(
-  spans: readonly { begin: StepBegin; end: StepEnd | undefined; start: number }[],
-  end: TestEnd | undefined,
-) {
-  // Stopped from outside (our deadline, Playwright's test timeout): where it was is the deepest test.step still
-  // open, or ended by the stop; fixture teardowns that fail on the way out are not the cause.
-  if (end === undefined || end.status === 'timedOut' || end.status === 'interrupted') {
-    const open = spans.filter(
-      (s) => s.begin.category === 'test.step' && (s.end === undefined || s.end.error !== undefined),
-    );
-    const deepest = [...open].sort((a, b) => b.begin.path.length - a.begin.path.length || b.start - a.start)[0];
-    if (deepest !== undefined) return deepest;
-  }
-  const failed = spans.filter((s) => s.end?.error !== undefined);
-  const steps = failed.filter((s) => s.begin.category === 'test.step');
-  // Playwright marks every enclosing step with the error: the deepest, latest one is where it happened.
-  const pick = (list: typeof failed) =>
-    [...list].sort((a, b) => b.begin.path.length - a.begin.path.length || b.start - a.start)[0];
-  if (steps.length > 0) return pick(steps);
-  const other = failed.filter((s) => s.begin.category !== 'test.step');
-  if (other.length > 0) return pick(other);
-  return undefined;
-}
-
-function isLastOpen(judged: readonly { end: StepEnd | undefined }[], s: { end: StepEnd | undefined }): boolean {
-  return [...judged].reverse().find((x) => x.end === undefined) === s;
-}
-
-function isWithin(inner: readonly string[], outer: readonly string[]): boolean {
-  return outer.length < inner.length && outer.every((t, i) => inner[i] === t);
-}
-
-/** `{ type: 'service', description: 'auth' }` names the test's service; `'web.login=auth'` one step's. */
-function serviceAnnotation(annotations: readonly SuiteAnnotation[], step: string | undefined): string | undefined {
-  for (const a of annotations) {
-    if (a.type !== 'service' || a.description === undefined) continue;
-    const eq = a.description.lastIndexOf('=');
-    if (step === undefined && eq === -1) return a.description.trim();
-    if (step !== undefined && eq !== -1 && a.description.slice(0, eq).trim() === step)
-      return a.description.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** The target whose origin (and longest path prefix) the URL falls under. */
-function targetOf(url: string, targets: Readonly<Record<string, string>>): string | undefined {
-  let best: [string, number] | undefined;
-  for (const [name, base] of Object.entries(targets)) {
-    try {
-      const b = new URL(base);
-      const u = new URL(url);
-      const wsToHttp = (p: string) => p.replace(/^ws/, 'http');
-      if (wsToHttp(u.protocol) !== wsToHttp(b.protocol) || u.host !== b.host) continue;
-      const prefix = b.pathname.replace(/\/$/, '');
-      if (!u.pathname.startsWith(prefix)) continue;
-      if (best === undefined || prefix.length > best[1]) best = [name, prefix.length];
-    } catch {
-      // not a URL
-    }
-  }
-  return best?.[0];
-}
-
-function firstTarget(requests: readonly SeenRequest[], targets: Readonly<Record<string, string>>): string | undefined {
-  for (const r of requests) {
-    const t = targetOf(r.url, targets);
-    if (t !== undefined) return t;
-  }
-  return undefined;
-}
-
-function loc(l: { file: string; line: number } | undefined): string | undefined {
-  if (l === undefined) return undefined;
-  const cwd = `${process.cwd()}/`;
-  return `${l.file.startsWith(cwd) ? l.file.slice(cwd.length) : l.file}:${l.line}`;
-}
-
 function neverRan(def: SuiteJourney, facts: SuiteRunFacts): StepResult[] {
   const name = def.steps[0]?.name ?? def.name;
   const why = failureOf(undefined, undefined, [], name, facts);
@@ -363,27 +249,6 @@ function neverRan(def: SuiteJourney, facts: SuiteRunFacts): StepResult[] {
       { category, message },
     ),
   ];
-}
-
-function stepOf(
-  name: string,
-  service: string,
-  status: StepResult['status'],
-  startedAt: Date,
-  durationMs: number,
-  error?: StepResult['error'],
-  location?: string,
-): StepResult {
-  return {
-    name,
-    service,
-    status,
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.max(0, Math.round(durationMs)),
-    timeoutMs: 1,
-    ...(location === undefined ? {} : { location }),
-    ...(error === undefined ? {} : { error }),
-  };
 }
 
 function journeyOf(def: SuiteJourney, startedAt: string, durationMs: number, steps: StepResult[]): JourneyResult {
