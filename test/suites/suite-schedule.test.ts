@@ -21,8 +21,8 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
     receiver = await new Receiver().start();
     // One suite journey on a schedule, one failure to fire and one pass to resolve, a webhook channel.
     ws = await suiteWorkspace({
-      suite: "grep: '@smoke',\n      timeoutMs: 19_000,",
-      journeys: `'${LOGOUT}': { schedule: '*/20 * * * * *' } },
+      suite: "grep: '@smoke',\n      timeoutMs: 28_000,",
+      journeys: `'${LOGOUT}': { schedule: '*/30 * * * * *' } },
   scheduler: { maxRandomDelayMs: 0 },
   server: { port: 0 },
   alerts: {
@@ -38,7 +38,7 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
   });
 
   it('a fault injected then cleared: one firing and one resolved alert; the status page lists the journey and its artifacts', {
-    timeout: 120_000,
+    timeout: 170_000,
   }, async () => {
     sandbox.faults.set('web.page=http500');
     daemon = await startDaemonProcess(
@@ -48,9 +48,9 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
       { bin: packedProject().bin, cwd: ws },
     );
     const states = () => receiver.requests.filter((r) => r.answered === 200).map((r) => json(r).state);
-    await receiver.waitFor(1, 40_000, () => states().includes('firing'));
+    await receiver.waitFor(1, 70_000, () => states().includes('firing'));
     sandbox.faults.clear();
-    await receiver.waitFor(2, 50_000, () => states().includes('resolved'));
+    await receiver.waitFor(2, 75_000, () => states().includes('resolved'));
     const alerts = receiver.requests.map(json);
     expect(alerts.map((a) => a.state)).toEqual(['firing', 'resolved']);
     expect(alerts[0]).toMatchObject({
