@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { chmod } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { DEBIAN_CHROMIUM, chooseExecutable } from '../../src/steps/browser-launcher.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
+import { ChromiumProcesses } from '../browser/chromium-processes.js';
+import { poll } from '../support/poll.js';
 import { packedProject } from '../support/packed-project.js';
 import { getText, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
 
@@ -51,6 +54,7 @@ const OUT_OF_TIME = journeyFile(
 describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Chromium start)', () => {
   let server: Server;
   let daemon: DaemonProcess | undefined;
+  let chromium: ChromiumProcesses | undefined;
 
   beforeAll(async () => {
     server = createServer((_req, res) => {
@@ -60,7 +64,7 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const web = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const chromium = chooseExecutable(undefined)?.path ?? DEBIAN_CHROMIUM;
+    const chromiumPath = chooseExecutable(undefined)?.path ?? DEBIAN_CHROMIUM;
     const project = packedProject();
     const schedule = { schedule: '*/2 * * * * *' };
     const dir = await project.workspace({
@@ -74,12 +78,13 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
         browser: { executablePath: './slow-chromium.sh', artifactsDir: 'artifacts' },
         journeys: { 'quick-page': schedule, 'out-of-time': schedule },
       }),
-      'slow-chromium.sh': `#!/bin/sh\nsleep ${LAUNCH_DELAY_S}\nexec ${chromium} "$@"\n`,
+      'slow-chromium.sh': `#!/bin/sh\nsleep ${LAUNCH_DELAY_S}\nexec ${chromiumPath} "$@"\n`,
       'quick-page.ts': QUICK,
       'out-of-time.ts': OUT_OF_TIME,
     });
     await chmod(join(dir, 'slow-chromium.sh'), 0o755);
-    daemon = await startDaemonProcess(['--config', 'prober.config.json', '--port', '0'], {}, 45_000, {
+    chromium = new ChromiumProcesses(`first-run-${process.pid}`, await mkdtemp(join(tmpdir(), 'first-run-')));
+    daemon = await startDaemonProcess(['--config', 'prober.config.json', '--port', '0'], chromium.env, 45_000, {
       bin: project.bin,
       cwd: dir,
     });
@@ -132,5 +137,17 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
       /^(step web\.missing ran out of the journey's time: \d+ ms|timed out after \d+ ms)/,
     );
     expect(j?.steps[0]?.status).toBe('pass');
+  });
+
+  it('leaves no Chromium behind when the daemon is SIGKILLed (the browser it launched at start-up goes with it)', async () => {
+    const c = chromium;
+    if (c === undefined || daemon === undefined) throw new Error('no daemon');
+    expect(c.count()).toBeGreaterThan(0);
+    expect((await daemon.stop('SIGKILL')).signal).toBe('SIGKILL');
+    daemon = undefined;
+    await poll('no Chromium of the killed daemon left', () => (c.count() === 0 ? true : undefined), {
+      timeoutMs: 5_000,
+      everyMs: 100,
+    });
   });
 });
