@@ -130,7 +130,15 @@ export function evaluateJourney(
   if (said.state === 'resolved')
     return {
       state: s,
-      notifications: [{ ...base, state: 'resolved', severity: said.severity, endedAt: now.toISOString() }],
+      notifications: [
+        {
+          ...base,
+          verdict: resolvedVerdict(base),
+          state: 'resolved',
+          severity: said.severity,
+          endedAt: now.toISOString(),
+        },
+      ],
     };
   return { state: s, notifications: [firingEvent(base, said)] };
 }
@@ -269,4 +277,14 @@ export function retireJourney(
     endedAt: now.toISOString(),
   };
   return { state, notifications: [notification] };
+}
+
+/**
+ * A quorum alert resolves when fewer than K locations fail, not when all pass: the last run's "Users can log in"
+ * would then be false for the locations still failing, so the resolve names them instead.
+ */
+function resolvedVerdict(base: { verdict: string; locations?: { failing: string[] } | undefined }): string {
+  const failing = base.locations?.failing ?? [];
+  if (failing.length === 0) return base.verdict;
+  return `No longer failing in enough locations to alert; still failing in ${failing.join(', ')}`;
 }

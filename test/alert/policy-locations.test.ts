@@ -124,6 +124,14 @@ describe('location quorum (K of M locations failing), default streaks 2/2', () =
     );
   });
 
+  it("the resolve names the locations still failing instead of the passing run's verdict", () => {
+    const { events } = play('eu:F us:F eu:F us:F eu:F us:S eu:F us:S', { failing: 2, of: ['eu', 'us'] });
+    const resolved = events.find((e) => e.state === 'resolved');
+    expect(resolved?.locations?.failing).toEqual(['eu']);
+    expect(resolved?.verdict).toBe('No longer failing in enough locations to alert; still failing in eu');
+    expect(headline(toNotification(resolved!, 'd2'))).toContain('still failing in eu (failing in eu; 2 of 2 needed)');
+  });
+
   it('N-of-M windows apply per location', () => {
     const out = play(
       'eu:F us:F eu:S us:S eu:F us:F',
