@@ -26,6 +26,8 @@ export interface JourneyPanel {
   runs: RunMark[];
   /** One series per step over the last `chartRuns` runs (oldest first). */
   latency: StepSeries[];
+  /** Indexes (into the chart's runs) of runs that failed or could not be judged: marked, their timings not plotted. */
+  failedRuns: number[];
   /** Newest first. */
   failures: FailureRow[];
   /** The latest judgement from each location (fleet), sorted by name; empty when no run names a location. */
@@ -60,7 +62,7 @@ export interface RunMark {
 export interface StepSeries {
   step: string;
   service: string;
-  /** Duration per run in ms, `null` where the step did not run (skipped, or absent in that run). */
+  /** Duration per run in ms, `null` where the step did not run (skipped, or absent) or the run failed. */
   points: (number | null)[];
   p50: number | undefined;
   p95: number | undefined;
@@ -141,6 +143,7 @@ export async function buildStatusModel(store: RunHistory, options: ModelOptions 
         durationMs: r.durationMs,
       })),
       latency: stepSeries(results.slice(-chartRuns)),
+      failedRuns: failedRunIndexes(results.slice(-chartRuns)),
       failures: failureRows(results, options.failures ?? 5).map((f) =>
         options.artifactLink === undefined
           ? f
@@ -193,12 +196,21 @@ export function stepSeries(results: readonly JourneyResult[]): StepSeries[] {
   for (const r of [...results].reverse()) for (const s of r.steps) if (!order.has(s.name)) order.set(s.name, s.service);
   return [...order].map(([step, service]) => {
     const points = results.map((r) => {
+      // A failed run's timings are not latency: a login refused at once would read as the service getting faster.
+      if (failedRun(r)) return null;
       const s = r.steps.find((x) => x.name === step);
       return s === undefined || s.status === 'skipped' ? null : s.durationMs;
     });
     const ran = points.filter((p): p is number => p !== null);
     return { step, service, points, p50: percentile(ran, 50), p95: percentile(ran, 95) };
   });
+}
+
+const failedRun = (r: JourneyResult): boolean => r.status === 'fail' || r.status === 'error';
+
+/** Where the chart marks a failed run instead of plotting it. */
+export function failedRunIndexes(results: readonly JourneyResult[]): number[] {
+  return results.flatMap((r, i) => (failedRun(r) ? [i] : []));
 }
 
 /** Nearest-rank percentile: always one of the observed values, so the annotation matches a point on the chart. */

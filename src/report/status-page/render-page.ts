@@ -69,7 +69,7 @@ ${runStrip(j.runs, STRIP_SLOTS)}
     ' ',
   )}</p>
 <h3>Step latency</h3>
-${latencyChart(j.latency, caption, chartTimes)}
+${latencyChart(j.latency, caption, chartTimes, j.failedRuns)}
 <h3>Last failures</h3>
 ${failureTable(j.failures)}
 </section>`;

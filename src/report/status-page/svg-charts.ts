@@ -29,7 +29,12 @@ const TICKS = 4;
  * round ticks, x on a UTC time axis (when each run started), with each step's p50 and p95 in the legend and its p95 as
  * a dashed guide. Plain SVG: no script, no fonts to load. `times[i]` is when run i (of every series) started.
  */
-export function latencyChart(series: readonly StepSeries[], caption: string, times: readonly string[]): Html {
+export function latencyChart(
+  series: readonly StepSeries[],
+  caption: string,
+  times: readonly string[],
+  failedRuns: readonly number[] = [],
+): Html {
   const runs = Math.max(0, ...series.map((s) => s.points.length));
   if (runs === 0) return html`<p class="empty">No latency data yet.</p>`;
   const highest = Math.max(1, ...series.flatMap((s) => s.points.filter((p): p is number => p !== null)));
@@ -68,20 +73,35 @@ export function latencyChart(series: readonly StepSeries[], caption: string, tim
         : html`<line class="p95" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(s.p95).toFixed(1)}" y2="${y(s.p95).toFixed(1)}" stroke="${color}" stroke-dasharray="4 4" stroke-opacity="0.6"/>`;
     return html`<g class="step" data-step="${s.step}">${guide}${segments}</g>`;
   });
+  // Failed runs: a red tick at the chart's foot where the run was, since their timings are left out.
+  const failed = failedRuns.map(
+    (i) =>
+      html`<rect class="failed-run" x="${(x(i) - 2).toFixed(1)}" y="${(H - PAD.bottom - 6).toFixed(1)}" width="4" height="6" fill="${STATUS_COLOR.fail}"><title>run failed: not plotted</title></rect>`,
+  );
+  const keys = [
+    html`<li class="key-p95"><span class="swatch dashed" style="border-top:2px dashed #888;background:none"></span>dashed: each step's p95</li>`,
+    ...(failedRuns.length === 0
+      ? []
+      : [
+          html`<li class="key-failed"><span class="swatch" style="background:${STATUS_COLOR.fail}"></span>failed run (timings not plotted)</li>`,
+        ]),
+  ];
   const legend = series.map((s, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
     const stats = `p50 ${s.p50 === undefined ? '–' : formatMs(s.p50)} · p95 ${s.p95 === undefined ? '–' : formatMs(s.p95)}`;
     return html`<li data-step="${s.step}"><span class="swatch" style="background:${color}"></span><code>${s.step}</code> <span class="svc">${s.service}</span> <span class="pct">${stats}</span></li>`;
   });
-  return html`<figure class="chart"><svg class="latency-chart" role="img" aria-label="${caption}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">${grid}${lines}${timeAxis}</svg><figcaption>${caption}</figcaption><ul class="legend">${legend}</ul></figure>`;
+  return html`<figure class="chart"><svg class="latency-chart" role="img" aria-label="${caption}" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">${grid}${lines}${failed}${timeAxis}</svg><figcaption>${caption}</figcaption><ul class="legend">${legend}${keys}</ul></figure>`;
 }
 
 /** The last runs as coloured bars, oldest left; each bar's tooltip says when, how long and what status. */
 export function runStrip(runs: readonly RunMark[], slots: number): Html {
   const bar = 7;
   const gap = 2;
-  const width = slots * (bar + gap);
-  const offset = (slots - runs.length) * (bar + gap); // right-aligned: the newest run is always at the right edge
+  // As many slots as runs, stretched to the strip's width (a fixed 90 slots left a short history in a corner).
+  const shown = Math.max(1, Math.min(slots, runs.length));
+  const width = shown * (bar + gap);
+  const offset = (shown - runs.length) * (bar + gap);
   const bars = runs.map(
     (r, i) =>
       html`<rect class="run ${r.status}" data-status="${r.status}" x="${offset + i * (bar + gap)}" y="0" width="${bar}" height="28" rx="1.5" fill="${STATUS_COLOR[r.status]}"><title>${`${r.startedAt} · ${r.status} · ${formatMs(r.durationMs)}`}</title></rect>`,
