@@ -55,7 +55,11 @@ export async function startRedis(options: { password: string; aclUser?: { name: 
   await start();
   const server: RedisServer = {
     port,
-    pid: () => child?.pid ?? 0,
+    // Never 0: process.kill(0, …) would signal the test's own process group.
+    pid: () => {
+      if (child?.pid === undefined || child.exitCode !== null) throw new Error('redis-server is not running');
+      return child.pid;
+    },
     stop,
     start,
     restart: async () => {

@@ -44,7 +44,7 @@ export const ticks = journey({
   description: 'a subscription kept across steps',
   capability: 'watch ticks',
   steps: [
-    step('subscribe', { service: 'gql', timeoutMs: 2000 }, async (ctx) => {
+    step('subscribe', { service: 'gql', timeoutMs: 10_000 }, async (ctx) => {
       const iterator = open(ctx).iterate({ query: 'subscription { tick }' });
       await first(iterator);
       ctx.vars.set('ticks', iterator);

@@ -48,7 +48,7 @@ export const watch = journey({
   description: 'a server stream kept across steps',
   capability: 'watch their cart',
   steps: [
-    step('subscribe', { service: 'cart', timeoutMs: 2000 }, async (ctx) => {
+    step('subscribe', { service: 'cart', timeoutMs: 10_000 }, async (ctx) => {
       const { client, metadata } = open(ctx);
       const stream = client.watch({}, metadata);
       const next = () => new Promise((resolve, reject) => {

@@ -17,7 +17,7 @@ const orders = (name, opts = {}) => journey({
   description: name,
   capability: 'see their orders',
   steps: [
-    step('connect', { service: 'db', timeoutMs: 2000 }, async (ctx) => {
+    step('connect', { service: 'db', timeoutMs: opts.between === undefined ? 2000 : 10_000 }, async (ctx) => {
       const url = new URL(ctx.target('db'));
       const client = new pg.Client({
         host: url.hostname,

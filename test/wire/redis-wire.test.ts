@@ -31,7 +31,7 @@ const cart = (name, opts = {}) => journey({
   description: name,
   capability: 'keep a cart',
   steps: [
-    step('connect', { service: 'redis', timeoutMs: 1500 }, async (ctx) => {
+    step('connect', { service: 'redis', timeoutMs: opts.between === undefined ? 1500 : 10_000 }, async (ctx) => {
       const redis = await open(ctx, opts.user);
       ctx.vars.set('redis', redis);
       await redis.set(\`cart:\${name}\`, '1');

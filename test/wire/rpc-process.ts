@@ -28,7 +28,11 @@ export async function startRpcServer(kind: 'grpc' | 'graphql', token: string) {
   await start();
   return {
     port,
-    pid: () => child?.pid ?? 0,
+    // Never 0: process.kill(0, …) would signal the test's own process group.
+    pid: () => {
+      if (child?.pid === undefined || child.exitCode !== null) throw new Error(`the ${kind} server is not running`);
+      return child.pid;
+    },
     stop,
     restart: async () => {
       await stop();
