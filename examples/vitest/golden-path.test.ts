@@ -12,12 +12,18 @@ const targets = Object.fromEntries(
 );
 
 describe('golden path', () => {
-  it('users can log in and open a chat', async () => {
+  it('users can log in and chat', async () => {
     const result = await run({ config: 'prober.config.ts', journeys: ['api-login'], targets });
     // The verdicts say, in one sentence each, what users can or cannot do and which step of which service broke.
     const verdicts = result.journeys.map((j) => `${j.status} ${j.journey}: ${j.verdict}`).join('\n');
     expect(result.status, verdicts).toBe('pass');
     expect(RunResultSchema.safeParse(result).success).toBe(true);
-    expect(result.journeys[0]?.steps.map((s) => s.name)).toEqual(['auth.token', 'session.create', 'session.close']);
+    expect(result.journeys[0]?.steps.map((s) => s.name)).toEqual([
+      'auth.token',
+      'session.create',
+      'chat.connect',
+      'chat.reply',
+      'session.close',
+    ]);
   }, 60_000);
 });

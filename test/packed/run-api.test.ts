@@ -75,7 +75,7 @@ describe('run() from a user vitest suite', () => {
       const bad = await node([vitest, 'run', '--root', dir], dir, env);
       expect(bad.code).toBe(1);
       expect(bad.out).toMatch(
-        /fail api-login: Users cannot log in and open a chat: backend step session\.create failed \(http_status\)/,
+        /fail api-login: Users cannot log in and chat: backend step session\.create failed \(http_status\)/,
       );
     } finally {
       sandbox.faults.clear();
