@@ -107,7 +107,10 @@ function wrapWrite(lookupOwner: WireOwnerLookup): void {
   const original = proto.write;
   proto.write = function wiredWrite(this: Socket) {
     const owner = lookupOwner();
-    if (owner !== undefined) adoptSocket(this, owner);
+    // Only a network socket moves to the step writing on it: one a step opened, or one connected to a peer (a
+    // pool's). A child process's stdio pipe is a net.Socket too: Playwright drives Chromium over one
+    // (--remote-debugging-pipe), and adopting it made the step's deadline destroy the browser's connection.
+    if (owner !== undefined && (tracked.has(this) || this.remoteAddress !== undefined)) adoptSocket(this, owner);
     // biome-ignore lint/complexity/noArguments: forwards every argument unchanged
     return original.apply(this, arguments as unknown as unknown[]);
   };
