@@ -122,13 +122,15 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
   it('fails a browser step left with a sliver of the journey as timeout, naming the step, never browser "within N ms"', async () => {
     const first = await firstRun('out-of-time');
     const j = first.journeys[0];
-    expect(j?.failure?.step, JSON.stringify(j)).toBe('web.missing');
     expect(j?.failure?.message).not.toMatch(/within \d+ ms/);
     if (j?.status === 'error') {
-      // On a box loaded enough that the prober itself stalls through the journey: its own error, never the page's.
-      expect(j.failure?.category).toBe('prober');
+      // On a box loaded enough that the prober itself stalls (in either step, as seen with five browser test files
+      // on two cores): its own error, said as a stall, never the page's.
+      expect(j.failure?.category, JSON.stringify(j)).toBe('prober');
+      expect(j.failure?.message).toMatch(/^the prober was stalled for \d+ ms/);
       return;
     }
+    expect(j?.failure?.step, JSON.stringify(j)).toBe('web.missing');
     expect(j?.status).toBe('fail');
     expect(j?.failure?.category).toBe('timeout');
     expect(j?.failure?.message).not.toMatch(/within \d+ ms/);
@@ -142,7 +144,11 @@ describeWithBrowser('browser journeys in a fresh daemon (packed package, slow Ch
   it('leaves no Chromium behind when the daemon is SIGKILLed (the browser it launched at start-up goes with it)', async () => {
     const c = chromium;
     if (c === undefined || daemon === undefined) throw new Error('no daemon');
-    expect(c.count()).toBeGreaterThan(0);
+    // The daemon keeps a browser warm and relaunches it 1 s after a crash: wait for it to be there before the kill.
+    await poll('the daemon has its Chromium', () => (c.count() > 0 ? true : undefined), {
+      timeoutMs: 15_000,
+      everyMs: 100,
+    });
     expect((await daemon.stop('SIGKILL')).signal).toBe('SIGKILL');
     daemon = undefined;
     await poll('no Chromium of the killed daemon left', () => (c.count() === 0 ? true : undefined), {
