@@ -53,6 +53,9 @@ export interface Recording {
 
 export type RecordingOutcome = { recording: Recording } | { notOpened: StoreOpenError };
 
+/** How long the first open of a SQLite store waits for a lock held by another process. */
+const FIRST_OPEN_BUSY_TIMEOUT_MS = 2_000;
+
 interface Deps {
   loaded: LoadedConfig;
   log: Logger;
@@ -77,7 +80,9 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
     });
   let inner: RunStore;
   try {
-    inner = await open();
+    // The first open may wait for another process's lock, but synchronously (better-sqlite3), so well under the
+    // loop watchdog's 5 s: at 5 s it read the wait as the running journey blocking the event loop (exit 2, not 4).
+    inner = await open(FIRST_OPEN_BUSY_TIMEOUT_MS);
   } catch (err) {
     // A Postgres store that cannot be reached stays a setup problem: a fleet replica cannot coordinate without it.
     if (!isStoreOpenError(err) || target.kind !== 'sqlite') throw err;

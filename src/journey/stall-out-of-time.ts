@@ -29,7 +29,10 @@ const SLACK_MS = 50;
 export function outOfJourneyTime(f: JourneyTimeFacts): string | undefined {
   if (f.status !== 'fail' || f.category !== 'browser') return undefined;
   const leftMs = f.journeyDeadline - f.startedAt;
-  if (!Number.isFinite(leftMs) || leftMs >= f.timeoutMs) return undefined;
+  // The journey bounded the step only when it left it clearly less than its own timeout: a journey whose budget
+  // equals the step's started a few ms earlier, and its step's Playwright wait is the step's own ("wrong selector").
+  const stepMargin = Math.min(MAX_MARGIN_MS, Math.max(100, f.timeoutMs * 0.1));
+  if (!Number.isFinite(leftMs) || leftMs >= f.timeoutMs - stepMargin) return undefined;
   const margin = Math.min(MAX_MARGIN_MS, Math.max(100, leftMs * 0.1));
   if (f.endedAt < f.journeyDeadline - margin - SLACK_MS) return undefined;
   const left = Math.max(0, Math.round(leftMs));

@@ -22,6 +22,11 @@ const rows: [string, Partial<JourneyTimeFacts>, boolean][] = [
     { journeyDeadline: T0 + 12_000, endedAt: T0 + 10_800 },
     false,
   ],
+  [
+    'a step started a few ms into a journey of its own length stays browser (its own wait, as in "wrong selector")',
+    { journeyDeadline: T0 + 11_995, endedAt: T0 + 10_800 },
+    false,
+  ],
   ['an early browser failure (strict mode) stays browser', { journeyDeadline: T0 + 8_000, endedAt: T0 + 40 }, false],
   [
     'a failure at 8 s of 8 s left (journey-bound) is a timeout',
