@@ -6,7 +6,7 @@ import { journey, step, type JourneyDefinition } from '../journey/define.js';
 import type { Discovered } from './discover-journeys.js';
 import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from './playwright-cli.js';
 import type { ProberConfig } from './schema.js';
-import type { SuiteConfig, SuiteTestRef } from './suite-config.js';
+import { resolveSuiteEnv, type SuiteConfig, type SuiteTestRef } from './suite-config.js';
 import { type BeginEvent, readSuiteEvents, type SuiteEvent } from './suite-events.js';
 import { journeyTests, suiteArgs, suiteJourneyPlan } from './suite-list.js';
 
@@ -49,7 +49,10 @@ export async function discoverSuites(
       continue;
     }
     // The suite's env without its secrets (listing needs none): a config that reads WEB_URL for baseURL sees it.
-    const listed = await listSuite(cli.cli, configFile, s, { ...env, ...listingEnv(s, config) });
+    const listed = await listSuite(cli.cli, configFile, s, {
+      ...env,
+      ...resolveSuiteEnv(s, { targets: config.targets, variables: config.variables }),
+    });
     if ('problem' in listed) {
       out.problems.push(`${where}: ${listed.problem}`);
       continue;
@@ -165,22 +168,6 @@ function suiteJourney(ref: SuiteTestRef, s: SuiteConfig): SuiteJourney {
 function shownFile(ref: SuiteTestRef): string {
   const file = ref.loadError !== undefined ? ref.brokenFiles[0] : ref.tests[0]?.file;
   return relative(process.cwd(), file ?? ref.configFile);
-}
-
-function listingEnv(s: SuiteConfig, config: Pick<ProberConfig, 'targets' | 'variables'>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, v] of Object.entries(s.env)) {
-    const value =
-      typeof v === 'string'
-        ? v
-        : 'target' in v
-          ? config.targets[v.target]
-          : 'variable' in v
-            ? config.variables[v.variable]
-            : undefined;
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
 }
 
 function suiteNameOf(configFile: string): string {

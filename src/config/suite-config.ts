@@ -67,3 +67,28 @@ export interface SuiteTestRef {
   defaultService: string;
   tags: readonly string[];
 }
+
+/** Where a suite's `env` names its values from: the config's targets and variables, and its secrets when running. */
+export interface SuiteEnvSources {
+  targets: Readonly<Record<string, string>>;
+  variables: Readonly<Record<string, string>>;
+  /** Absent when only listing the suite: a listing never needs a secret. */
+  secrets?: Readonly<Record<string, string>>;
+}
+
+/** A suite's `env` resolved: literals, and targets, variables and secrets by name (a name with no value is left out). */
+export function resolveSuiteEnv(s: SuiteConfig, from: SuiteEnvSources): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries(s.env)) {
+    const value =
+      typeof v === 'string'
+        ? v
+        : 'secret' in v
+          ? from.secrets?.[v.secret]
+          : 'target' in v
+            ? from.targets[v.target]
+            : from.variables[v.variable];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { isSuiteJourney, type SuiteJourney } from '../config/discover-suites.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from '../config/playwright-cli.js';
-import type { SuiteConfig } from '../config/suite-config.js';
+import { resolveSuiteEnv, type SuiteConfig } from '../config/suite-config.js';
 import { readSuiteEvents } from '../config/suite-events.js';
 import { suiteArgs } from '../config/suite-list.js';
 import type { JourneyDefinition } from '../journey/define.js';
@@ -110,7 +110,7 @@ async function runOneSuite(
       cwd: dirname(first.configFile),
       env: {
         ...process.env,
-        ...suiteEnv(s, options),
+        ...resolveSuiteEnv(s, options),
         PROBER_SUITE_EVENTS: eventsFile,
         PLAYWRIGHT_JSON_OUTPUT_NAME: join(work, 'report.json'),
         PROBER_RUN_ID: options.runId,
@@ -170,21 +170,4 @@ function finish(
 
 function countSuiteJourneys(loaded: Pick<LoadedConfig, 'config' | 'journeys'>, index: number): number {
   return loaded.journeys.filter((j) => isSuiteJourney(j) && j.suite.suite === index).length;
-}
-
-/** The suite's `env`: literals, and the config's secrets (redacted everywhere), targets and variables by name. */
-function suiteEnv(s: SuiteConfig, o: RunOptions): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, v] of Object.entries(s.env)) {
-    const value =
-      typeof v === 'string'
-        ? v
-        : 'secret' in v
-          ? o.secrets[v.secret]
-          : 'target' in v
-            ? o.targets[v.target]
-            : o.variables[v.variable];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
 }
