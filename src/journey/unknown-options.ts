@@ -28,9 +28,13 @@ const shared = globalThis as { [KEY]?: WeakMap<object, string[]> };
 shared[KEY] ??= new WeakMap<object, string[]>();
 const registry = shared[KEY];
 
-/** Returns `def` after noting which keys of `options` are not among `known`. */
+// Fields a made definition has beyond its options: `journey({ ...api, name: 'api-2' })` clones a journey (the capacity
+// bench does; so do users who stamp one journey out per region), and the clone's options carry them.
+const DEFINITION_FIELDS = ['kind'];
+
+/** Returns `def` after noting which keys of `options` are not among `known` (nor a definition's own fields). */
 function note<T extends object>(def: T, options: object, known: readonly string[]): T {
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  const unknown = Object.keys(options).filter((k) => !known.includes(k) && !DEFINITION_FIELDS.includes(k));
   if (unknown.length > 0) registry.set(def, unknown);
   return def;
 }

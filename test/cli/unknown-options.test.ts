@@ -29,4 +29,10 @@ describe('options step() and journey() do not know are remembered for validation
     const j = journey({ name: 'j', description: 'd', capability: 'c', steps: [s], schedule: '* * * * *' } as never);
     expect(unknownOptionsOf(j)).toEqual(['schedule']);
   });
+
+  it('a journey spread into journey() to clone it is not refused', () => {
+    const s = step('s', { service: 'auth' }, () => undefined);
+    const j = journey({ name: 'j', description: 'd', capability: 'c', steps: [s] });
+    expect(unknownOptionsOf(journey({ ...j, name: 'j2' }))).toEqual([]);
+  });
 });
