@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { RunStore } from '../store/run-store.js';
-import { locationHealthMetrics } from './location-health-metrics.js';
+import { type ExpectedLocations, expectedLocationMetrics, locationHealthMetrics } from './location-health-metrics.js';
 import type { DeliveryEvent } from './outbox-deliverer.js';
 
 /**
@@ -10,10 +10,16 @@ import type { DeliveryEvent } from './outbox-deliverer.js';
  * Fleet: `prober_alert_evaluations_deferred_total` counts evaluations whose alert key another replica held (they
  * are evaluated again on the next run; a steady rate means one journey's locations contend for its key).
  */
-export function alertMetrics(registry: Registry, store?: RunStore): (event: DeliveryEvent) => void {
+export function alertMetrics(
+  registry: Registry,
+  store?: Pick<RunStore, 'latestByLocation'>,
+  expected?: ExpectedLocations,
+): (event: DeliveryEvent) => void {
   const registers = [registry];
-  // Fleet: each location's latest result, from the shared store (location-health-metrics.ts).
+  // Fleet: each location's latest result, from the shared store, and the locations the config expects
+  // (location-health-metrics.ts).
   if (store !== undefined) locationHealthMetrics(registry, store);
+  if (expected !== undefined) expectedLocationMetrics(registry, expected);
   const attempts = new Counter({
     name: 'prober_alert_deliveries_total',
     help: 'Alert delivery attempts by outcome',

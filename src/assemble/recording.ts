@@ -1,5 +1,6 @@
 import { probedJourneys } from '../alert/alert-pipeline.js';
 import { alertMetrics } from '../alert/alert-metrics.js';
+import { expectedLocations } from '../alert/location-health-metrics.js';
 import { createAlerting, storeFault, type Alerting } from '../alert/alerting.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Logger } from '../log.js';
@@ -124,7 +125,9 @@ function recordOn(inner: RunStore, target: StoreTarget, deps: Deps, choices: Rec
     redactor,
     env: deps.env,
     storeFault: () => storeFault(store),
-    ...(metrics === undefined ? {} : { onDeliveryEvent: alertMetrics(metrics.registry, store) }),
+    ...(metrics === undefined
+      ? {}
+      : { onDeliveryEvent: alertMetrics(metrics.registry, store, expectedLocations(loaded.journeys, config)) }),
     ...(choices.quarantined === undefined ? {} : { quarantined: choices.quarantined }),
     ...(choices.intervalMs === undefined ? {} : { intervalMs: choices.intervalMs }),
   });

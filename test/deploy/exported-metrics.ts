@@ -10,8 +10,23 @@ export async function exportedMetricsText(): Promise<string> {
     location: 'eu',
     known: [{ journey: 'golden-path-api', steps: [{ name: 'auth.token', service: 'auth' }], intervalSeconds: 60 }],
   });
-  // The alert-delivery metrics live on the same registry in the daemon.
-  const deliveries = alertMetrics(metrics.registry);
+  // The alert-delivery metrics live on the same registry in the daemon; on a shared store, so do the fleet's
+  // per-location results (read from the store's one-row-per-location table: here the row it would hold) and the
+  // locations the config expects.
+  const fleetRows = async () => [
+    {
+      environment: 'staging',
+      journey: 'golden-path-api',
+      location: 'eu',
+      status: 'fail',
+      startedMs: 1_700_000_000_000,
+    },
+  ];
+  const deliveries = alertMetrics(
+    metrics.registry,
+    { latestByLocation: fleetRows },
+    { journeys: ['golden-path-api'], quorum: { failing: 2, of: ['eu', 'us'] } },
+  );
   deliveries({ type: 'dead-letter', channel: 'hook', deliveryId: 'd1', reason: 'refused' });
   deliveries({ type: 'attempt', channel: 'hook', deliveryId: 'd1', outcome: 'accepted' });
   metrics.observeRun(sampleRun({ status: 'fail' }));
