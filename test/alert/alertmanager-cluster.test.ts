@@ -4,22 +4,35 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { runResult, type Outcome } from './fake-results.js';
 import { alertHarness, FAST_DELIVERY, type Harness } from './harness.js';
 import { json, Receiver } from './receiver.js';
 import { poll } from '../support/poll.js';
 import { freePort } from '../support/free-port.js';
+import { ROOT } from '../support/cli.js';
+import { codeBlocks, read } from '../docs/doc-files.js';
 
 /**
  * The standard Alertmanager HA setup: every prober sends to every Alertmanager; the Alertmanagers gossip their
  * notification log, so the receiver behind them hears about an incident once however many probers and
- * Alertmanagers saw it. Two real Alertmanagers clustered on loopback; three probers in three locations, each with
- * its own store and outbox.
+ * Alertmanagers saw it. Two real Alertmanagers clustered on loopback, started with exactly the settings
+ * docs/fleet.md tells users to copy (its `alertmanager-pair` blocks: the route, and the cluster flags); three
+ * probers in three locations, each with its own store and outbox.
  */
 const BIN = '/usr/bin/prometheus-alertmanager';
 const dir = mkdtempSync(join(tmpdir(), 'prober-am-cluster-'));
-const PEER_TIMEOUT_S = 2;
-const GROUP_INTERVAL_S = 2;
+const pair = codeBlocks('docs/fleet.md', read(ROOT, 'docs/fleet.md')).filter((b) =>
+  b.flags.includes('alertmanager-pair'),
+);
+const route = (parse(pair.find((b) => b.lang === 'yaml')!.code) as { route: Record<string, unknown> }).route;
+/** The documented flags, except the peer's address (the test's own loopback ports). */
+const documentedFlags = [...pair.find((b) => b.lang === 'sh')!.code.matchAll(/--cluster\.[a-z-]+=\S+/g)]
+  .map((m) => m[0])
+  .filter((f) => !f.startsWith('--cluster.peer='));
+const seconds = (flag: string) => Number(/=(\d+)s$/.exec(flag)?.[1]);
+const PEER_TIMEOUT_S = seconds(documentedFlags.find((f) => f.startsWith('--cluster.peer-timeout='))!);
+const GROUP_INTERVAL_S = Number(/^(\d+)s$/.exec(String(route.group_interval))?.[1]);
 const ams: { child: ChildProcess; url: string; log: () => string }[] = [];
 const receiver = new Receiver();
 const probers: Harness[] = [];
@@ -47,10 +60,7 @@ function startAlertmanager(
       `--web.listen-address=127.0.0.1:${webPort}`,
       `--cluster.listen-address=127.0.0.1:${clusterPort}`,
       `--cluster.peer=127.0.0.1:${peerPort}`,
-      `--cluster.peer-timeout=${PEER_TIMEOUT_S}s`,
-      '--cluster.gossip-interval=50ms',
-      '--cluster.pushpull-interval=1s',
-      '--cluster.settle-timeout=10s',
+      ...documentedFlags,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -60,23 +70,9 @@ function startAlertmanager(
 
 beforeAll(async () => {
   await receiver.start();
-  writeFileSync(
-    join(dir, 'am.yml'),
-    [
-      'route:',
-      '  receiver: hook',
-      '  group_by: [environment, journey]',
-      '  group_wait: 1s',
-      `  group_interval: ${GROUP_INTERVAL_S}s`,
-      '  repeat_interval: 1h',
-      'receivers:',
-      '  - name: hook',
-      '    webhook_configs:',
-      `      - url: ${receiver.url}/hook`,
-      '        send_resolved: true',
-      '',
-    ].join('\n'),
-  );
+  // The documented route as it is; only the receiver it names is the test's.
+  const receivers = [{ name: route.receiver, webhook_configs: [{ url: `${receiver.url}/hook`, send_resolved: true }] }];
+  writeFileSync(join(dir, 'am.yml'), stringify({ route, receivers }));
   const [w1, w2, c1, c2] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   ams.push(startAlertmanager('am1', w1, c1, c2), startAlertmanager('am2', w2, c2, c1));
   // Both ready and each sees the other: a cluster of two.
@@ -136,6 +132,8 @@ async function amCounter(name: string, match: RegExp): Promise<number> {
 
 describe('two clustered Alertmanagers, three probers in three locations', { timeout: 120_000 }, () => {
   it('one incident seen by all three produces exactly one notification at the receiver, and one resolve', async () => {
+    // The page's rule: group_interval at least 4 x the peer timeout (the second instance's wait ends first).
+    expect(GROUP_INTERVAL_S).toBeGreaterThanOrEqual(4 * PEER_TIMEOUT_S);
     await Promise.all([0, 1, 2].map((p) => feed(p, 'FF')));
     // 3 probers × 2 Alertmanagers accepted the firing alert.
     for (const p of probers) expect(p.events.filter((e) => e.type === 'delivered').length).toBe(2);
@@ -151,10 +149,12 @@ describe('two clustered Alertmanagers, three probers in three locations', { time
     });
 
     await Promise.all([0, 1, 2].map((p) => feed(p, 'SS')));
-    await receiver.waitFor(2, 30_000, (r) => r.some((x) => (json(x) as unknown as WebhookBody).status === 'resolved'));
-    // Observe long enough for the second Alertmanager to have sent a duplicate if deduplication failed: it waits
-    // one peer timeout behind the first, then its group interval.
-    const quietUntil = Date.now() + (2 * PEER_TIMEOUT_S + 2 * GROUP_INTERVAL_S + 2) * 1000;
+    await receiver.waitFor(2, (GROUP_INTERVAL_S + 20) * 1000, (r) =>
+      r.some((x) => (json(x) as unknown as WebhookBody).status === 'resolved'),
+    );
+    // Observe long enough for the second Alertmanager to have sent a duplicate if deduplication failed: it reads
+    // the notification log one peer timeout after its flush, so a duplicate comes within that of the first's send.
+    const quietUntil = Date.now() + (PEER_TIMEOUT_S + 3) * 1000;
     while (Date.now() < quietUntil) await new Promise((r) => setTimeout(r, 250));
     expect(notifications().map((n) => n.status)).toEqual(['firing', 'resolved']);
     // The Alertmanagers agree: two webhook notifications sent in total by the pair, none failed.
