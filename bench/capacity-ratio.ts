@@ -10,6 +10,7 @@
  *     run once more under `--cpu-prof` and the profile left in DIR (summarise it with bench/profile-top.mjs).
  *   npm run build && node --import tsx bench/capacity-ratio.ts [--shares 0.2,0.4,0.6,0.8,1] [--stage-seconds 20]
  *     [--floor-seconds 15] [--interval 2] [--jitter 1500] [--timeout 400] [--profile /tmp/cap-prof]
+ *     [--rates 6000,9000] (fixed planned journeys/min instead of shares)
  * Both sides share this machine's cores with the cheap target (its own process): run it on an idle machine.
  */
 import { execFile } from 'node:child_process';
@@ -34,6 +35,7 @@ import { startCheapTarget } from './stats.js';
 const { values } = parseArgs({
   options: {
     shares: { type: 'string' },
+    rates: { type: 'string' },
     'stage-seconds': { type: 'string' },
     'warmup-seconds': { type: 'string' },
     'floor-seconds': { type: 'string' },
@@ -44,6 +46,9 @@ const { values } = parseArgs({
   },
 });
 const shares = (values.shares ?? '0.2,0.4,0.6,0.8,1').split(',').filter(Boolean).map(Number);
+// --rates: fixed planned rates (journeys/min) instead of shares of the floor, for before/after comparisons under a
+// varying load (CPU per journey at one fixed rate is steadier than the held rate).
+const rates = values.rates?.split(',').filter(Boolean).map(Number);
 const stageSeconds = Number(values['stage-seconds'] ?? 20);
 const warmupSeconds = Number(values['warmup-seconds'] ?? 5);
 const floorSeconds = Number(values['floor-seconds'] ?? 15);
@@ -129,10 +134,10 @@ try {
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   let held: Stage | undefined;
-  for (const share of shares) {
+  for (const share of rates?.map((r) => r / floor.perMin) ?? shares) {
     const s = await stage(share * floor.perMin);
     console.log(
-      `| ${share} | ${s.planned.toFixed(0)} | ${s.perMin.toFixed(0)} | ${s.p99Ms.toFixed(0)} ms (${s.bound}) | ${s.skipped} | ${s.notPassed} | ${s.cpuMsPerJourney.toFixed(2)} ms | ${s.daemonCpu.toFixed(0)} % | ${load()} |`,
+      `| ${share.toFixed(2)} | ${s.planned.toFixed(0)} | ${s.perMin.toFixed(0)} | ${s.p99Ms.toFixed(0)} ms (${s.bound}) | ${s.skipped} | ${s.notPassed} | ${s.cpuMsPerJourney.toFixed(2)} ms | ${s.daemonCpu.toFixed(0)} % | ${load()} |`,
     );
     if (!s.held) break;
     held = s;
@@ -145,10 +150,14 @@ try {
       `CPU per journey: ${held.cpuMsPerJourney.toFixed(2)} ms against ${floor.cpuMsPerJourney.toFixed(2)} ms bare: ${(held.cpuMsPerJourney / floor.cpuMsPerJourney).toFixed(2)}x (goal ≤ 1.3x)`,
     );
     console.log(`tick lag p99 at the held rate: ${held.p99Ms.toFixed(0)} ms (${held.bound})`);
-    if (values.profile !== undefined) {
-      await stage(held.planned, ['--cpu-prof', `--cpu-prof-dir=${values.profile}`]);
-      console.log(`CPU profile of the daemon at the held rate: ${values.profile}/*.cpuprofile`);
-    }
+  }
+  const profileRate = held?.planned ?? rates?.[0];
+  if (values.profile !== undefined && profileRate !== undefined) {
+    // The profile covers the daemon's whole life (start-up, warm-up, stage, shutdown), not only the measured stage.
+    const p = await stage(profileRate, ['--cpu-prof', `--cpu-prof-dir=${values.profile}`]);
+    console.log(
+      `CPU profile of the daemon at ${profileRate.toFixed(0)}/min planned (${p.perMin.toFixed(0)}/min, ${p.cpuMsPerJourney.toFixed(2)} ms CPU/journey under the profiler): ${values.profile}/*.cpuprofile, summarise with node bench/profile-top.mjs FILE`,
+    );
   }
   console.log(`load average after: ${load()}`);
 } finally {
