@@ -145,9 +145,10 @@ interface RunParts {
 function runOnce(p: RunParts, journeys: readonly JourneyDefinition[], perRun: PerRun): Promise<RunResult> {
   const runId = perRun.runId ?? p.base.runId ?? randomUUID();
   const redactor = perRun.redactor ?? (runId === p.base.runId ? p.redactor : p.redactor.copy());
+  const shown = p.reporters.some((r) => r.reporter.name === 'console');
   const onEvent: RunOptions['onEvent'] = (event) => {
     perRun.onEvent?.(event);
-    logRunEvent(p.log, event);
+    logRunEvent(p.log, event, shown);
     for (const r of p.reporters) r.reporter.onEvent?.(event);
   };
   return runSelected({

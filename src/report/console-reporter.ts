@@ -1,3 +1,4 @@
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { JourneyResult, StepResult } from '../journey/result-schema.js';
 import { colorEnabled } from './color-support.js';
@@ -11,6 +12,10 @@ export interface ConsoleOptions {
   live: boolean;
   /** Only the verdict lines and the summary: shown when no console reporter was chosen, so a verdict is never lost. */
   verdictOnly?: boolean;
+  /** Where the HTML report goes (`--reporter html=PATH`), named under the summary. */
+  htmlPath?: string | undefined;
+  /** Paths are shown relative to this folder when they are inside it. @defaultValue process.cwd() */
+  cwd?: string | undefined;
 }
 
 const MARK: Record<StepResult['status'], string> = { pass: '✓', degraded: '!', fail: '✗', error: '✗', skipped: '-' };
@@ -32,6 +37,12 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
   const paint = (status: string, text: string) =>
     options.color ? `\u001b[${COLOR[status] ?? '0'}m${text}\u001b[0m` : text;
   const write = (line: string) => options.out.write(`${line}\n`);
+  const cwd = options.cwd ?? process.cwd();
+  // A failed step is followed by where it is defined and what it left behind, so nobody opens the JSON to find them.
+  const writeStep = (s: StepResult, journey?: string) => {
+    write(stepLine(s, journey));
+    for (const line of failureDetails(s, cwd)) write(paint(s.status, line));
+  };
   const stepLine = (s: StepResult, journey?: string) => {
     const where = s.status === 'fail' || s.status === 'error' ? `  ${s.error?.category}: ${s.error?.message}` : '';
     const skip = s.status === 'skipped' && s.skipReason !== undefined ? `  (${s.skipReason})` : '';
@@ -49,13 +60,13 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     name: 'console',
     onEvent(event) {
       if (!options.live) return;
-      if (event.type === 'step/end') write(stepLine(event.result, event.journey));
+      if (event.type === 'step/end') writeStep(event.result, event.journey);
     },
     async report(result) {
       if (!options.live && options.verdictOnly !== true) {
         for (const j of result.journeys) {
           write(`${j.journey} (${j.description})`);
-          for (const s of j.steps) write(stepLine(s));
+          for (const s of j.steps) writeStep(s);
         }
       }
       if (options.verdictOnly !== true) write('');
@@ -71,6 +82,25 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
           `${result.status.toUpperCase()}: ${plural(s.journeys, 'journey')}, ${s.passed} passed, ${s.degraded} degraded, ${s.flaky} flaky, ${s.failed} failed, ${s.errored} could not be judged (${result.environment}, run ${result.runId}, ${(result.durationMs / 1000).toFixed(1)} s)`,
         ),
       );
+      if (options.htmlPath !== undefined) write(`HTML report: ${shownPath(resolve(options.htmlPath), cwd)}`);
     },
   };
+}
+
+const ARTIFACT_KIND: Record<string, string> = { '.png': 'screenshot', '.zip': 'trace', '.html': 'HTML' };
+
+/** The lines under a failed step: `at FILE:LINE`, then each artifact by kind. Empty for any other step. */
+export function failureDetails(s: StepResult, cwd: string): string[] {
+  if (s.status !== 'fail' && s.status !== 'error') return [];
+  const lines = s.location === undefined ? [] : [`      at ${s.location}`];
+  for (const path of s.artifacts ?? [])
+    lines.push(`      ${ARTIFACT_KIND[extname(path)] ?? 'artifact'}: ${shownPath(path, cwd)}`);
+  return lines;
+}
+
+/** Inside the working folder: relative (short, clickable in most terminals); elsewhere: as it is. */
+function shownPath(path: string, cwd: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

@@ -28,10 +28,11 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
     (s) => ['json', 'junit', 'html', 'ndjson'].includes(s.name) && (s.path === undefined || s.path === '-'),
   );
   const human = stdoutTaken ? process.stderr : process.stdout;
+  const htmlPath = list.find((s) => s.name === 'html' && s.path !== undefined && s.path !== '-')?.path;
   return list.map((s) => {
     switch (s.name) {
       case 'console':
-        return consoleReporter(consoleOptionsFor(human));
+        return consoleReporter({ ...consoleOptionsFor(human), htmlPath });
       case 'json':
         return jsonReporter(s.path);
       case 'junit':

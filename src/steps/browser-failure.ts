@@ -185,3 +185,23 @@ export function safePath(url: string, withOrigin = false): string {
     return '(unknown)';
   }
 }
+
+/**
+ * The line for a Chromium that would not launch. A headed launch on Linux with no display fails in Playwright with
+ * only "Target page, context or browser has been closed"; that case is named from the settings and the environment
+ * (not from the text), with the command that gives it a display.
+ */
+export function launchFailureLine(
+  path: string,
+  err: unknown,
+  launch: { headless: boolean; env: Record<string, string | undefined>; platform?: NodeJS.Platform },
+): string {
+  const noDisplay =
+    !launch.headless &&
+    (launch.platform ?? process.platform) === 'linux' &&
+    !launch.env.DISPLAY &&
+    !launch.env.WAYLAND_DISPLAY;
+  if (noDisplay)
+    return `Chromium cannot open a window: --headed (browser.headless: false) needs a display and DISPLAY is not set; run it under xvfb-run (xvfb-run -a npx prober run --headed) or run headless`;
+  return `Chromium failed to launch (${path}): ${oneLineOf(err)}`;
+}

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserType } from 'playwright-core';
 import { BrowserConfigSchema, type BrowserSettings, type ProberConfig } from '../config/schema.js';
 import { StepFailure } from '../journey/errors.js';
-import { oneLineOf } from './browser-failure.js';
+import { launchFailureLine } from './browser-failure.js';
 
 export type { BrowserSettings } from '../config/schema.js';
 
@@ -111,7 +111,8 @@ export async function launchChromium(settings: BrowserSettings, options: LaunchO
       ...(options.env === undefined ? {} : { env: options.env }),
     });
   } catch (err) {
-    throw new StepFailure('prober', `Chromium failed to launch (${choice.path}): ${oneLineOf(err)}`, { cause: err });
+    const launch = { headless: settings.headless, env: options.env ?? process.env };
+    throw new StepFailure('prober', launchFailureLine(choice.path, err, launch), { cause: err });
   }
 }
 
