@@ -5,8 +5,11 @@
  * marker and one step's progress, then evaluate its alert under the journey's key and write run + state in the
  * lock's transaction (the real AlertPipeline over a ResilientStore, as the daemon wires it). The journey itself is
  * not run (a fixed one-step pass/fail result): this measures the store, not the target.
- * Reports runs/s, statements (round trips) per run counted at the pg client, p99 claim latency, deferred
- * evaluations (a key held past the bound), and the database's bytes per stored run.
+ * Reports runs/s, statements (round trips) per run counted at the pg client, p99 claim latency, lock waits (a
+ * sampler asks pg_locks every 10 ms for alert-key locks not granted: the share of samples with a waiter, and the
+ * most waiters seen), deferred evaluations (a key held past the bound), and the database's bytes per stored run and
+ * per claim row; then the Postgres size for 100 locations × 1,000 journeys a minute from those bytes. Cells: 10,
+ * 100 and 1,000 journeys × 2, 10 and 50 locations, and 2 journeys × 50 locations (two alert keys under load).
  *   node --import tsx bench/fleet/fleet-bench.ts [--runs 2000] [--replicas 4] [--concurrency 24]
  * A bench, run by hand: nothing here is asserted in the tests.
  */
@@ -15,6 +18,8 @@ import pg from 'pg';
 import pino from 'pino';
 import { AlertPipeline } from '../../src/alert/alert-pipeline.js';
 import { AlertsConfigSchema } from '../../src/config/alerts-config.js';
+import { proberAlertKey } from '../../src/alert/notification.js';
+import { lockId } from '../../src/store/postgres-alert-locks.js';
 import { PostgresRunStore } from '../../src/store/postgres-run-store.js';
 import { ResilientStore } from '../../src/store/resilient-store.js';
 import { startPostgres } from '../../test/support/postgres-server.js';
@@ -33,9 +38,11 @@ const CONCURRENCY = Number(values.concurrency);
 
 // Every statement the pg client sends is one round trip (Pool.query goes through Client.query).
 let statements = 0;
+/** The lock-wait sampler's own client: its statements are not the fleet's. */
+const uncounted = new WeakSet<pg.Client>();
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
+  if (!uncounted.has(this)) statements++;
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof original;
 
@@ -79,6 +86,7 @@ async function scenario(server: Awaited<ReturnType<typeof startPostgres>>, journ
     await r.store.updateInFlight(run.runId, { name: 'http.get', service: 'api', timeoutMs: 5_000 });
     await r.pipeline.record(run);
   };
+  const sampler = await lockWaitSampler(url);
   statements = 0;
   const t0 = performance.now();
   await Promise.all(
@@ -88,11 +96,15 @@ async function scenario(server: Awaited<ReturnType<typeof startPostgres>>, journ
   );
   const seconds = (performance.now() - t0) / 1000;
   const perRun = statements / RUNS;
+  const waits = await sampler.stop();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const size = await db.query<{ bytes: string; runs: string }>(
-    `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname LIKE 'prober_%' AND c.relkind = 'r') AS bytes,
-            (SELECT count(*) FROM prober_runs) AS runs`,
+  const size = await db.query<{ bytes: string; runs: string; claim_bytes: string; claims: string }>(
+    `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname LIKE 'prober_%' AND c.relkind = 'r'
+               AND c.relname <> 'prober_scheduled_runs') AS bytes,
+            (SELECT count(*) FROM prober_runs) AS runs,
+            pg_total_relation_size('prober_scheduled_runs') AS claim_bytes,
+            (SELECT count(*) FROM prober_scheduled_runs) AS claims`,
   );
   await db.end();
   for (const r of replicas) await r.store.close();
@@ -103,24 +115,86 @@ async function scenario(server: Awaited<ReturnType<typeof startPostgres>>, journ
     runsPerSecond: Math.round(RUNS / seconds),
     roundTripsPerRun: Number(perRun.toFixed(2)),
     claimP99Ms: Number(p99(claimMs).toFixed(2)),
+    // Samples (every 10 ms) with an evaluation waiting on its own journey's key / on the shared prober: key.
+    sameJourneyLockWaitPct: waits.pct,
+    sameJourneyWaitersMax: waits.max,
+    crossJourneyLockWaitPct: waits.sharedPct,
     deferred: replicas.reduce((n, r) => n + r.deferred(), 0),
     bytesPerRun: Math.round(Number(size.rows[0]?.bytes) / Number(size.rows[0]?.runs)),
+    bytesPerClaim: Math.round(Number(size.rows[0]?.claim_bytes) / Number(size.rows[0]?.claims)),
+  };
+}
+
+/** Samples pg_locks every 10 ms on its own connection: alert-key advisory locks someone is waiting for. */
+async function lockWaitSampler(
+  url: string,
+): Promise<{ stop(): Promise<{ pct: number; sharedPct: number; max: number }> }> {
+  const client = new pg.Client({ connectionString: url });
+  uncounted.add(client);
+  await client.connect();
+  let samples = 0;
+  let waited = 0;
+  let sharedWaited = 0;
+  const shared = lockId(proberAlertKey('test'));
+  let max = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      // objid is the key's id (postgres-alert-locks.ts): a wait on a journey's own key is that journey judged in
+      // several locations at once; a wait on the shared prober:<env> key is the only way two journeys can wait on
+      // each other.
+      const { rows } = await client.query<{ shared: string; own: string }>(
+        `SELECT count(*) FILTER (WHERE objid::bigint = ${shared >>> 0}) AS shared, count(*) FILTER (WHERE objid::bigint <> ${shared >>> 0}) AS own
+           FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+      );
+      const n = Number(rows[0]?.own);
+      samples++;
+      if (n > 0) waited++;
+      if (Number(rows[0]?.shared) > 0) sharedWaited++;
+      max = Math.max(max, n);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await client.end();
+      const pct = (k: number) => Number(((100 * k) / Math.max(1, samples)).toFixed(2));
+      return { pct: pct(waited), sharedPct: pct(sharedWaited), max };
+    },
   };
 }
 
 const server = await startPostgres();
 try {
   const rows: Awaited<ReturnType<typeof scenario>>[] = [];
-  for (const journeys of [10, 100, 1_000])
-    for (const locations of [2, 10, 50]) {
-      const row = await scenario(server, journeys, locations);
-      rows.push(row);
-      console.log(JSON.stringify(row));
-    }
+  const cells: [number, number][] = [[2, 50]];
+  for (const journeys of [10, 100, 1_000]) for (const locations of [2, 10, 50]) cells.push([journeys, locations]);
+  for (const [journeys, locations] of cells) {
+    const row = await scenario(server, journeys, locations);
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
   const cost = (j: number) =>
     rows.filter((r) => r.journeys === j).reduce((n, r) => n + r.roundTripsPerRun, 0) /
     rows.filter((r) => r.journeys === j).length;
   console.log(JSON.stringify({ roundTripRatio1000vs10: Number((cost(1_000) / cost(10)).toFixed(3)) }));
+  // 100 locations × 1,000 journeys, each every minute, from the bytes measured at 1,000 × 50.
+  const big = rows.find((r) => r.journeys === 1_000 && r.locations === 50)!;
+  const runsPerMinute = 100 * 1_000;
+  const gb = (bytes: number) => Number((bytes / 1e9).toFixed(2));
+  console.log(
+    JSON.stringify({
+      fleet100x1000PerMinute: {
+        runsPerMinute,
+        gbWrittenPerMinute: gb(runsPerMinute * big.bytesPerRun),
+        gbKeptAtMaxRunsPerJourney1440: gb(runsPerMinute * 1_440 * big.bytesPerRun),
+        claimRowsAt3hHorizon: runsPerMinute * 180,
+        gbOfClaimsAt3hHorizon: gb(runsPerMinute * 180 * big.bytesPerClaim),
+      },
+    }),
+  );
 } finally {
   await server.stop();
 }
