@@ -65,6 +65,18 @@ const BOTH = {
   'golden-path-browser': { timeoutMs: 70_000, steps: { ...STEPS, 'web.logout': { timeoutMs: 12_000 } } },
   'plain-browser': { timeoutMs: 70_000, steps: STEPS },
 };
+/**
+ * The step a fault row expects to fail waits for its whole deadline (the page never shows what it waits for), row
+ * after row: that step alone gets a short one. What it fails on (the document's status, the page's own login call, a
+ * document that never answers) is there within milliseconds, so 5 s only shortens the wait, not what is judged.
+ */
+const FAILING_STEP = { timeoutMs: 5_000 };
+function failingAt(step: string): Record<string, unknown> {
+  const short = (steps: Record<string, unknown>) => ({ ...steps, [step]: FAILING_STEP });
+  return Object.fromEntries(
+    Object.entries(BOTH).map(([name, settings]) => [name, { ...settings, steps: short(settings.steps) }]),
+  );
+}
 
 function config(targets: Record<string, string>, journeys: Record<string, unknown> = BOTH): string {
   return JSON.stringify({
@@ -101,6 +113,8 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
   let project: PackedProject;
   let sandbox: Sandbox;
   let dir: string;
+  /** Per step expected to fail: the same workspace with that step's deadline short. */
+  const failingDirs = new Map<string, string>();
   beforeAll(async () => {
     project = packedProject();
     sandbox = await startSandbox({ users: [{ email: EMAIL, password }] });
@@ -116,6 +130,14 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
       'golden-path-browser.ts': bundled,
       'prober.config.json': config({ auth, backend, web }),
     });
+    for (const step of new Set(FAULTS.flatMap(([, expected]) => expected.step ?? []))) {
+      const files = {
+        'plain-browser.ts': PLAIN,
+        'golden-path-browser.ts': bundled,
+        'prober.config.json': config({ auth, backend, web }, failingAt(step)),
+      };
+      failingDirs.set(step, await project.workspace(files));
+    }
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -127,9 +149,11 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
 
-  async function both(): Promise<{ plain: JourneyResult; bundled: JourneyResult; code: number | null }> {
+  async function both(
+    failing?: string,
+  ): Promise<{ plain: JourneyResult; bundled: JourneyResult; code: number | null }> {
     const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
-      cwd: dir,
+      cwd: failing === undefined ? dir : failingDirs.get(failing)!,
       env: { PACKED_PASSWORD: password },
       timeoutMs: 150_000,
     });
@@ -165,7 +189,7 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
       // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
       if (fault !== undefined) expect((await control('POST', { fault })).status).toBe(204);
       try {
-        const { plain, bundled, code } = await both();
+        const { plain, bundled, code } = await both(expected.step);
         expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
         expect(outcome(plain)).toEqual(outcome(bundled));
         expect(code).toBe(expected.status === 'pass' ? 0 : 1);
