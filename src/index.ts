@@ -18,7 +18,8 @@ export { defineConfig } from './config/define-config.js';
 export type { ProberConfig } from './config/schema.js';
 export { z } from 'zod';
 
-export { ProberSetupError } from './journey/errors.js';
+export { ProberSetupError } from './config/problems.js';
+export type { Problem } from './config/problems.js';
 export type { Prober, ProberInput, RunInput, RunSelection } from './api/run.js';
 export type { RunEvent } from './journey/runner.js';
 // A step kind merges its client into `StepContext` from its own file in src/steps/; this type-only export puts every

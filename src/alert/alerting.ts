@@ -1,4 +1,4 @@
-import { ProberSetupError } from '../journey/errors.js';
+import { ProberSetupError, type Problem } from '../config/problems.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { ResilientStore } from '../store/resilient-store.js';
@@ -27,7 +27,7 @@ export function resolveSenders(
   redactor: Redactor,
 ): Map<string, ChannelSender> {
   const senders = new Map<string, ChannelSender>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const [name, channel] of Object.entries(alerts.channels)) {
     const resolved = resolveRefs(channel, env, `alerts.channels.${name}`);
     for (const secret of resolved.secrets) redactor.add(secret);

@@ -83,7 +83,7 @@ export async function createProber(input: ProberInput): Promise<Prober> {
         }),
   });
   const notStored = prober.notStored;
-  if (notStored !== undefined) prober.log.error(`${notStored.problems[0]}; runs are not stored`);
+  if (notStored !== undefined) prober.log.error(`${notStored.message}; runs are not stored`);
   return {
     journeys: loaded.journeys.map((j) => j.name),
     async run(selection = {}) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_STORE_PATH } from '../config/daemon-config.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from '../config/problems.js';
 import { openStore, storeLabel, storeTarget } from '../store/open-store.js';
 import type { RunStore } from '../store/run-store.js';
 
@@ -15,8 +15,10 @@ export async function openHistory(
 ): Promise<{ store: RunStore; label: string }> {
   const { target } = storeTarget({ path: DEFAULT_STORE_PATH }, flag, env);
   if (target.kind === 'sqlite' && !existsSync(target.path))
-    throw new ProberSetupError([
-      `--store: no state store at ${target.path}; run \`prober schedule\` or \`prober run --store ${flag ?? DEFAULT_STORE_PATH}\` first`,
-    ]);
+    throw setupError(
+      '--store',
+      `no state store at ${target.path}`,
+      `run \`prober schedule\` or \`prober run --store ${flag ?? DEFAULT_STORE_PATH}\` first`,
+    );
   return { store: await openStore(target), label: storeLabel(target) };
 }

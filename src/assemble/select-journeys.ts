@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { ProberSetupError, problem, setupError } from '../config/problems.js';
 import type { RunEvent } from '../journey/runner.js';
 
 // Which journeys a run runs: the names given, `--grep` and `--tag`, and a check that `--until` names a step of one
@@ -10,7 +10,7 @@ import type { RunEvent } from '../journey/runner.js';
 export function checkUntilStep(step: string | undefined, selected: readonly JourneyDefinition[]): void {
   if (step === undefined || selected.some((j) => j.steps.some((s) => s.name === step))) return;
   const known = [...new Set(selected.flatMap((j) => j.steps.map((s) => s.name)))].join(', ');
-  throw new ProberSetupError([`--until: no selected journey has a step "${step}" (steps: ${known})`]);
+  throw setupError('--until', `no selected journey has a step "${step}" (steps: ${known})`);
 }
 
 export interface JourneyFilter {
@@ -26,7 +26,7 @@ export function filterJourneys(journeys: readonly JourneyDefinition[], filter: J
   try {
     re = filter.grep === undefined ? undefined : new RegExp(filter.grep);
   } catch {
-    throw new ProberSetupError([`--grep: "${filter.grep}" is not a valid regular expression`]);
+    throw setupError('--grep', `"${filter.grep}" is not a valid regular expression`);
   }
   const tags = filter.tags ?? [];
   const out = journeys.filter(
@@ -41,7 +41,7 @@ export function filterJourneys(journeys: readonly JourneyDefinition[], filter: J
     ]
       .filter(Boolean)
       .join(' ');
-    throw new ProberSetupError([`${what}: no journey matches (journeys: ${journeys.map((j) => j.name).join(', ')})`]);
+    throw setupError(what, `no journey matches (journeys: ${journeys.map((j) => j.name).join(', ')})`);
   }
   return out;
 }
@@ -54,13 +54,13 @@ export function selectJourneys(
 ): JourneyDefinition[] {
   if (names.length === 0) {
     const list = all.filter((j) => enabled(j.name));
-    if (list.length === 0) throw new ProberSetupError(['journeys: no enabled journey to run']);
+    if (list.length === 0) throw setupError('journeys', 'no enabled journey to run');
     return list;
   }
   const unknown = names.filter((n) => !all.some((j) => j.name === n));
   if (unknown.length > 0) {
     throw new ProberSetupError(
-      unknown.map((n) => `${n}: no such journey (known: ${all.map((j) => j.name).join(', ')})`),
+      unknown.map((n) => problem(n, `no such journey (known: ${all.map((j) => j.name).join(', ')})`)),
     );
   }
   return all.filter((j) => names.includes(j.name));

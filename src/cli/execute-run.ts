@@ -104,7 +104,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   });
   scrubStrayFaultsWith(prober.redactor);
   if (prober.notStored !== undefined)
-    process.stderr.write(`prober: ${prober.notStored.problems[0]}; the verdict is given but not stored\n`);
+    process.stderr.write(`prober: ${prober.notStored.message}; the verdict is given but not stored\n`);
   const watch = watchRun({
     journeys: selected,
     runId,

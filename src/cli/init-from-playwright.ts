@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { problemLine } from '../config/problems.js';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { discoverSuites } from '../config/discover-suites.js';
@@ -33,9 +34,10 @@ export async function initFromPlaywright(dir: string, out: (line: string) => voi
     process.env,
   );
   const names = listed.journeys.map((j) => j.def.name);
-  writeFileSync(target, renderConfig({ config, baseURL, names, problems: listed.problems }), { flag: 'wx' });
+  const notes = listed.problems.map(problemLine);
+  writeFileSync(target, renderConfig({ config, baseURL, names, problems: notes }), { flag: 'wx' });
   out(`  wrote     prober.config.ts (from ${config}: ${names.length} journeys)`);
-  for (const p of listed.problems) out(`  note      ${p}`);
+  for (const p of notes) out(`  note      ${p}`);
   out('');
   out('Next: read the DECIDE: comments in prober.config.ts, then');
   out('  npx prober list       # what will run');

@@ -1,4 +1,4 @@
-import { isProberSetupError } from '../journey/errors.js';
+import { isProberSetupError, problemLine } from '../config/problems.js';
 import { nearestName } from '../journey/nearest-name.js';
 import { installProbeContainment } from '../journey/containment.js';
 import { watchLoading } from './run-watchdog.js';
@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     return await (await found.load())(parsed);
   } catch (err) {
     if (isProberSetupError(err)) {
-      for (const p of err.problems) process.stderr.write(`prober: ${p}\n`);
+      for (const p of err.problems) process.stderr.write(`prober: ${problemLine(p)}\n`);
     } else {
       const e = err as Error;
       process.stderr.write(

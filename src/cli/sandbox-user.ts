@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ProberSetupError } from '../journey/errors.js';
+import { ProberSetupError, problem, type Problem } from '../config/problems.js';
 import { FaultSpecError, parseFault } from '../sandbox/index.js';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -16,13 +16,13 @@ export function sandboxConfigPath(): string {
 
 /** Every `--fault` that does not parse, one line each, before the sandbox starts. */
 export function checkFaults(faults: readonly string[]): void {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const f of faults) {
     try {
       parseFault(f);
     } catch (err) {
       if (!(err instanceof FaultSpecError)) throw err;
-      problems.push(`--fault: ${(err as Error).message}`);
+      problems.push(problem('--fault', (err as Error).message));
     }
   }
   if (problems.length > 0) throw new ProberSetupError(problems);

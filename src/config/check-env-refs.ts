@@ -1,5 +1,5 @@
 import { resolveRefs } from './env-refs.js';
-import { lineToProblem, type Problem } from './problems.js';
+import type { Problem } from './problems.js';
 import type { ProberConfig } from './schema.js';
 
 /**
@@ -16,7 +16,5 @@ export function unsetRefProblems(config: ProberConfig, env: NodeJS.ProcessEnv): 
     ['store', config.store],
     ['otlp', config.otlp],
   ];
-  return sections.flatMap(([path, value]) =>
-    value === undefined ? [] : resolveRefs(value, env, path).problems.map((line) => lineToProblem(line)),
-  );
+  return sections.flatMap(([path, value]) => (value === undefined ? [] : resolveRefs(value, env, path).problems));
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { journey, step, type JourneyDefinition } from '../journey/define.js';
 import type { Discovered } from './discover-journeys.js';
+import { problem } from './problems.js';
 import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from './playwright-cli.js';
 import type { ProberConfig } from './schema.js';
 import { resolveSuiteEnv, type SuiteConfig, type SuiteTestRef } from './suite-config.js';
@@ -40,12 +41,14 @@ export async function discoverSuites(
     const where = `suites[${i}]`;
     const configFile = resolve(baseDir, s.config);
     if (!existsSync(configFile)) {
-      out.problems.push(`${where}.config: Playwright config not found: ${s.config} (relative to ${baseDir})`);
+      out.problems.push(
+        problem(`${where}.config`, `Playwright config not found: ${s.config} (relative to ${baseDir})`),
+      );
       continue;
     }
     const cli = resolvePlaywrightCli(configFile);
     if ('problem' in cli) {
-      out.problems.push(`${where}: ${cli.problem}`);
+      out.problems.push(problem(where, cli.problem));
       continue;
     }
     // The suite's env without its secrets (listing needs none): a config that reads WEB_URL for baseURL sees it.
@@ -54,12 +57,14 @@ export async function discoverSuites(
       ...resolveSuiteEnv(s, { targets: config.targets, variables: config.variables }),
     });
     if ('problem' in listed) {
-      out.problems.push(`${where}: ${listed.problem}`);
+      out.problems.push(problem(where, listed.problem));
       continue;
     }
     const defaultService = s.service ?? serviceForBaseUrl(listed.begin, config.targets);
     if (config.targets[defaultService] === undefined) {
-      out.problems.push(`${where}.service: "${defaultService}" has no target URL; add targets.${defaultService}`);
+      out.problems.push(
+        problem(`${where}.service`, `"${defaultService}" has no target URL`, `add targets.${defaultService}`),
+      );
       continue;
     }
     const plan = suiteJourneyPlan(journeyTests(listed.begin), listed.broken, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPath } from './problems.js';
+import { formatPath, problem, type Problem } from './problems.js';
 
 /**
  * `${env:NAME}`: the only way a secret enters a config (secrets, alert channel URLs and keys, OTLP headers, the
@@ -19,21 +19,19 @@ export function envRefString(message: string) {
 
 export interface ResolvedSecrets {
   values: Record<string, string>;
-  problems: string[];
+  problems: Problem[];
 }
 
 /** Resolves `${env:NAME}` references at the edge; a missing variable is a config error, not a warning. */
 export function resolveSecrets(refs: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): ResolvedSecrets {
   const values: Record<string, string> = {};
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const [name, ref] of Object.entries(refs)) {
     const envName = envRefName(ref);
     if (envName === undefined) continue; // the schema already reported it
     const value = env[envName];
     if (value === undefined || value === '') {
-      problems.push(
-        `${formatPath(['secrets', name])}: environment variable ${envName} is not set; export it before running`,
-      );
+      problems.push(unset(formatPath(['secrets', name]), envName));
     } else {
       values[name] = value;
     }
@@ -45,20 +43,20 @@ export interface ResolvedRefs<T> {
   value: T;
   /** Every resolved value, for the Redactor. */
   secrets: string[];
-  problems: string[];
+  problems: Problem[];
 }
 
 /** Replaces every `${env:NAME}` string in `value` (deeply); a missing variable is a problem naming the config path. */
 export function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, path: string): ResolvedRefs<T> {
   const secrets: string[] = [];
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const walk = (v: unknown, at: string): unknown => {
     if (typeof v === 'string') {
       const name = envRefName(v);
       if (name === undefined) return v;
       const resolved = env[name];
       if (resolved === undefined || resolved === '') {
-        problems.push(`${at}: environment variable ${name} is not set; export it before running`);
+        problems.push(unset(at, name));
         return '';
       }
       secrets.push(resolved);
@@ -70,4 +68,8 @@ export function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, path: string): 
     return v;
   };
   return { value: walk(value, path) as T, secrets, problems };
+}
+
+function unset(path: string, variable: string): Problem {
+  return problem(path, `environment variable ${variable} is not set; export it before running`);
 }

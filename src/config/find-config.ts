@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from './problems.js';
 
 /** The names `prober` looks for, in this order, in the working directory and then each parent. */
 export const CONFIG_NAMES = [
@@ -34,7 +34,9 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, cwd: str
   if (env.PROBER_CONFIG !== undefined && env.PROBER_CONFIG !== '') return env.PROBER_CONFIG;
   const found = findConfig(cwd);
   if (found !== undefined) return relative(cwd, found) || found;
-  throw new ProberSetupError([
-    `--config: no config given and no ${CONFIG_NAMES.join(', ')} in ${cwd} or its parents; pass --config FILE, set PROBER_CONFIG, or run prober init`,
-  ]);
+  throw setupError(
+    '--config',
+    `no config given and no ${CONFIG_NAMES.join(', ')} in ${cwd} or its parents`,
+    'pass --config FILE, set PROBER_CONFIG, or run prober init',
+  );
 }

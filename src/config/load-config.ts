@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProberSetupError } from '../journey/errors.js';
 import { importContained, loadErrorMessage } from './import-module.js';
-import { problem, problemLine } from './problems.js';
+import { problem, ProberSetupError } from './problems.js';
 import { validateConfig, type LoadedConfig, type LoadOptions, type Validation } from './validate-config.js';
 
 export type { LoadedConfig, LoadOptions, Validation };
@@ -34,9 +33,9 @@ export async function resolveConfig(raw: unknown, file: string, options: LoadOpt
   return loadedOrThrow(await validateConfig(raw, file, options));
 }
 
-/** The errors as one `path: problem` line each (exit 2 in the CLI); warnings travel on the loaded config. */
+/** The errors, typed as found (exit 2 in the CLI); warnings travel on the loaded config. */
 function loadedOrThrow(validation: Validation): LoadedConfig {
   const errors = validation.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0 || validation.loaded === undefined) throw new ProberSetupError(errors.map(problemLine));
+  if (errors.length > 0 || validation.loaded === undefined) throw new ProberSetupError(errors);
   return validation.loaded;
 }

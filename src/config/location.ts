@@ -1,4 +1,4 @@
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from './problems.js';
 
 const LOCATION = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -20,9 +20,11 @@ export function resolveLocation(sources: {
   for (const [source, value] of candidates) {
     if (value === undefined || value === '') continue;
     if (!LOCATION.test(value))
-      throw new ProberSetupError([
-        `${source}: "${value}" is not a location name; use letters, digits, ".", "_" or "-" (e.g. eu-west-1)`,
-      ]);
+      throw setupError(
+        source,
+        `"${value}" is not a location name`,
+        'use letters, digits, ".", "_" or "-" (e.g. eu-west-1)',
+      );
     return value;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ProberSetupError } from '../journey/errors.js';
 import { envRefName } from './env-refs.js';
+import { problem, ProberSetupError, type Problem } from './problems.js';
 
 /**
  * OpenTelemetry export (off unless this section is present): one span per journey run and per step, sent over
@@ -29,12 +29,14 @@ export function resolveOtlpHeaders(
   env: NodeJS.ProcessEnv,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const [name, value] of Object.entries(headers)) {
     const ref = envRefName(value);
     if (ref === undefined) out[name] = value;
     else if (env[ref] === undefined || env[ref] === '')
-      problems.push(`otlp.headers.${name}: environment variable ${ref} is not set; export it before running`);
+      problems.push(
+        problem(`otlp.headers.${name}`, `environment variable ${ref} is not set; export it before running`),
+      );
     else out[name] = env[ref];
   }
   if (problems.length > 0) throw new ProberSetupError(problems);

@@ -33,13 +33,28 @@ export function problemLine(p: Problem): string {
 }
 
 /**
- * A `path: message` line from a part that still reports strings (secrets, TLS files, journey discovery) as a
- * typed problem. The path ends at the first ": ", which is where every such line puts it.
+ * A problem with the prober's own setup (config, probe files, flags, store, browser): exit code 2. Each problem is
+ * typed as the validation pass returns it, so nothing downstream parses a line back into a path and a message.
+ * Recognised by `code`, never by `instanceof`: probes loaded through tsx may hold another copy of this module.
  */
-export function lineToProblem(line: string, severity: Problem['severity'] = 'error'): Problem {
-  const at = line.indexOf(': ');
-  if (at <= 0) return { path: '(config)', message: line, severity };
-  return { path: line.slice(0, at), message: line.slice(at + 2), severity };
+export class ProberSetupError extends Error {
+  readonly code = 'PROBER_SETUP';
+  /** What is wrong, one problem each; `problemLine(p)` is the line `prober validate` prints. */
+  readonly problems: Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(problemLine).join('; '));
+    this.name = 'ProberSetupError';
+    this.problems = [...problems];
+  }
+}
+
+/** A setup error of one problem: the usual case (a flag, a file, a missing package). */
+export function setupError(path: string, message: string, hint?: string): ProberSetupError {
+  return new ProberSetupError([problem(path, message, hint)]);
+}
+
+export function isProberSetupError(err: unknown): err is ProberSetupError {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'PROBER_SETUP';
 }
 
 /** zod issues as typed problems, one per issue (an unknown key each). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { formatPath } from './problems.js';
+import { formatPath, problem, type Problem } from './problems.js';
 import type { ProberConfig } from './schema.js';
 
 export type TlsFor = (url: string) => ConnectionOptions | undefined;
@@ -10,19 +10,22 @@ export interface TlsSettings {
   tlsFor: TlsFor;
   /** Targets whose verification is off, to warn about on every run. */
   insecureTargets: string[];
-  problems: string[];
+  problems: Problem[];
 }
 
 /** Maps each configured target's origin to its TLS options; CA files are read once, here, so `validate` sees them. */
 export function resolveTls(config: Pick<ProberConfig, 'tls' | 'targets'>, baseDir: string): TlsSettings {
   const byOrigin = new Map<string, ConnectionOptions>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const insecureTargets: string[] = [];
   for (const [name, settings] of Object.entries(config.tls)) {
     const url = config.targets[name];
     if (url === undefined) {
       problems.push(
-        `${formatPath(['tls', name])}: no target named "${name}" (targets: ${Object.keys(config.targets).join(', ')})`,
+        problem(
+          formatPath(['tls', name]),
+          `no target named "${name}" (targets: ${Object.keys(config.targets).join(', ')})`,
+        ),
       );
       continue;
     }
@@ -31,7 +34,7 @@ export function resolveTls(config: Pick<ProberConfig, 'tls' | 'targets'>, baseDi
       try {
         options.ca = readFileSync(resolve(baseDir, settings.ca), 'utf8');
       } catch {
-        problems.push(`${formatPath(['tls', name, 'ca'])}: cannot read CA file ${settings.ca}`);
+        problems.push(problem(formatPath(['tls', name, 'ca']), `cannot read CA file ${settings.ca}`));
       }
     }
     if (settings.insecure) {

@@ -10,7 +10,7 @@ import { sourceNameProblems } from './check-source-names.js';
 import { discoverJourneys } from './discover-journeys.js';
 import { discoverSuites, mergeDiscovered } from './discover-suites.js';
 import { resolveSecrets } from './env-refs.js';
-import { formatPath, issuesToTypedProblems, lineToProblem, warning, type Problem } from './problems.js';
+import { formatPath, issuesToTypedProblems, warning, type Problem } from './problems.js';
 import { ConfigSchema, type ProberConfig } from './schema.js';
 import { resolveTls, type TlsSettings } from './tls-settings.js';
 
@@ -65,12 +65,12 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
   const tls = resolveTls(config, dirname(file));
   const journeys = discovered.journeys.map((j) => j.def);
   const problems: Problem[] = [
-    ...secrets.problems.map((line) => lineToProblem(line)),
+    ...secrets.problems,
     ...shortSecretProblems(secrets.values),
     ...weakSecretWarnings(secrets.values),
     ...(options.everyCommand === true ? unsetRefProblems(config, options.env ?? process.env) : []),
-    ...tls.problems.map((line) => lineToProblem(line)),
-    ...discovered.problems.map((line) => lineToProblem(line)),
+    ...tls.problems,
+    ...discovered.problems,
     ...checkJourneys(config, discovered.journeys),
     ...sourceNameProblems(
       config,

@@ -26,28 +26,12 @@ export class StepSkipped extends Error {
   }
 }
 
-/** A problem with the prober's own setup (config, probe files, browser); exit code 2. */
-export class ProberSetupError extends Error {
-  readonly code = 'PROBER_SETUP';
-  /** One line per problem, each `path: what is wrong`. */
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join('; '));
-    this.name = 'ProberSetupError';
-    this.problems = problems;
-  }
-}
-
 export function isStepFailure(err: unknown): err is StepFailure {
   return hasCode(err, 'PROBER_STEP_FAILURE');
 }
 
 export function isStepSkipped(err: unknown): err is StepSkipped {
   return hasCode(err, 'PROBER_STEP_SKIPPED');
-}
-
-export function isProberSetupError(err: unknown): err is ProberSetupError {
-  return hasCode(err, 'PROBER_SETUP');
 }
 
 function hasCode(err: unknown, code: string): boolean {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from '../config/problems.js';
 import type { RunResult } from '../journey/result-schema.js';
 import { PROBER_VERSION } from '../version.js';
 import { spansFromRun, type SpanRecord } from './otlp-spans.js';
@@ -37,9 +37,11 @@ function load(): {
     };
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ProberSetupError([
-      'otlp: the OpenTelemetry exporter is not installed; run npm i @opentelemetry/exporter-trace-otlp-proto @opentelemetry/resources @opentelemetry/api',
-    ]);
+    throw setupError(
+      'otlp',
+      'the OpenTelemetry exporter is not installed',
+      'run npm i @opentelemetry/exporter-trace-otlp-proto @opentelemetry/resources @opentelemetry/api',
+    );
   }
 }
 

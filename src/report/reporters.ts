@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from '../config/problems.js';
 import { consoleOptionsFor, consoleReporter } from './console-reporter.js';
 import { githubReporter } from './github-reporter.js';
 import { htmlReporter } from './html-reporter.js';
@@ -44,9 +44,7 @@ export function createReporters(specs: readonly ReporterSpec[]): Reporter[] {
       case 'ndjson':
         return ndjsonReporter(s.path);
       default:
-        throw new ProberSetupError([
-          `--reporter: unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`,
-        ]);
+        throw setupError('--reporter', `unknown reporter "${s.name}" (use one of: ${REPORTER_NAMES.join(', ')})`);
     }
   });
 }

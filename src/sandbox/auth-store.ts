@@ -40,8 +40,16 @@ function loadSqlite(): typeof BetterSqlite3 {
     return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    const line = 'better-sqlite3 is not installed: the sandbox needs it; run npm i better-sqlite3';
-    throw Object.assign(new Error(line), { code: 'PROBER_SETUP', problems: [line] });
+    // The shape of a prober setup problem, spelled here: the sandbox imports nothing of the prober's.
+    const problem = {
+      path: 'better-sqlite3',
+      message: 'not installed: the sandbox needs it',
+      hint: 'run npm i better-sqlite3',
+    };
+    throw Object.assign(new Error(`${problem.path}: ${problem.message}; ${problem.hint}`), {
+      code: 'PROBER_SETUP',
+      problems: [{ ...problem, severity: 'error' }],
+    });
   }
 }
 

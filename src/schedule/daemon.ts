@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from '../config/problems.js';
 import { withDeadline } from '../journey/with-deadline.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
@@ -137,9 +137,11 @@ async function serve(
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {
     // Nothing may be left running (timers, tasks) when startup fails, or the process would never exit with its code 2.
     scheduler.destroy();
-    throw new ProberSetupError([
-      `server: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}; choose another --port (0 picks a free one)`,
-    ]);
+    throw setupError(
+      'server',
+      `cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`,
+      'choose another --port (0 picks a free one)',
+    );
   });
   return { server, url };
 }

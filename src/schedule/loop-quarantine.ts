@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { JourneyDefinition } from '../journey/define.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { type ProberSetupError, setupError } from '../config/problems.js';
 import type { RunResult } from '../journey/result-schema.js';
 import { interruptedRunResult } from './interrupted-run.js';
 import { journeyFingerprint } from './journey-fingerprint.js';
@@ -182,9 +182,11 @@ function readEntries(file: string): BlockedJourney[] {
 }
 
 function unreadable(file: string, why: string): ProberSetupError {
-  return new ProberSetupError([
-    `${file}: the loop quarantine cannot be read (${why}); fix or delete it (deleting it lets every journey run again)`,
-  ]);
+  return setupError(
+    file,
+    `the loop quarantine cannot be read (${why})`,
+    'fix or delete it (deleting it lets every journey run again)',
+  );
 }
 
 /**

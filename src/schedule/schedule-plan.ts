@@ -1,8 +1,7 @@
 import { plural } from '../report/plural.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { JourneyDefinition } from '../journey/define.js';
-import { ProberSetupError } from '../journey/errors.js';
-import { problemLine } from '../config/problems.js';
+import { ProberSetupError, setupError } from '../config/problems.js';
 import { scheduleProblems } from '../config/check-schedule.js';
 import { cronIntervalMs, formatInterval } from '../config/cron-interval.js';
 
@@ -24,7 +23,7 @@ export interface PlannedJourney {
 export function planSchedule(loaded: LoadedConfig): { planned: PlannedJourney[] } {
   const { config } = loaded;
   const errors = scheduleProblems(config, loaded.journeys).filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new ProberSetupError(errors.map(problemLine));
+  if (errors.length > 0) throw new ProberSetupError(errors);
   const planned: PlannedJourney[] = [];
   for (const def of loaded.journeys) {
     const settings = config.journeys[def.name];
@@ -43,9 +42,11 @@ export function planSchedule(loaded: LoadedConfig): { planned: PlannedJourney[] 
     });
   }
   if (planned.length === 0) {
-    throw new ProberSetupError([
-      'journeys: no enabled journey has a schedule; add journeys.NAME.schedule (a cron expression) to the config',
-    ]);
+    throw setupError(
+      'journeys',
+      'no enabled journey has a schedule',
+      'add journeys.NAME.schedule (a cron expression) to the config',
+    );
   }
   return { planned };
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { JourneyDefinition } from '../journey/define.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { setupError } from '../config/problems.js';
 import type { StepIoFactory } from '../journey/runner.js';
 import type { Redactor } from '../redact.js';
 import { browserAvailable, INSTALL_HINT, type BrowserSettings } from './browser-launcher.js';
@@ -25,8 +25,7 @@ export function dropBrowserJourneysIfNoBrowser(
   if (!selected.some(needsBrowser) || browserAvailable(settings)) return selected;
   onMissing(`prober: skipping the browser journeys: ${INSTALL_HINT}`);
   const rest = selected.filter((j) => !needsBrowser(j));
-  if (rest.length === 0)
-    throw new ProberSetupError([`journeys: every selected journey needs a browser; ${INSTALL_HINT}`]);
+  if (rest.length === 0) throw setupError('journeys', 'every selected journey needs a browser', INSTALL_HINT);
   return rest;
 }
 

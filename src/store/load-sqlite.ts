@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { ProberSetupError } from '../journey/errors.js';
-import { addonMismatchLine } from './addon-mismatch.js';
+import { ProberSetupError, setupError } from '../config/problems.js';
+import { addonMismatchProblem } from './addon-mismatch.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 export type SqliteStatement = BetterSqlite3.Statement;
@@ -19,16 +19,18 @@ export function openSqlite(file: string): SqliteDatabase {
       cached = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-      throw new ProberSetupError([
-        'better-sqlite3 is not installed: the state store (prober schedule, --store) and the sandbox need it; run npm i better-sqlite3',
-      ]);
+      throw setupError(
+        'better-sqlite3',
+        'not installed: the state store (prober schedule, --store) and the sandbox need it',
+        'run npm i better-sqlite3',
+      );
     }
   }
   try {
     return new cached(file);
   } catch (err) {
     // The addon itself loads here, on first use: built for another Node, it is one line naming the fix.
-    const mismatch = addonMismatchLine(err, 'better-sqlite3', process.versions.node);
+    const mismatch = addonMismatchProblem(err, 'better-sqlite3', process.versions.node);
     throw mismatch === undefined ? err : new ProberSetupError([mismatch]);
   }
 }

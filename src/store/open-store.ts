@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { envRefName } from '../config/env-refs.js';
-import { ProberSetupError } from '../journey/errors.js';
+import { ProberSetupError, problem, setupError } from '../config/problems.js';
 import type { RunStore } from './run-store.js';
 
 export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -23,11 +23,11 @@ export function storeTarget(
   if (ref !== undefined) {
     const value = env[ref];
     if (value === undefined || value === '')
-      throw new ProberSetupError([`${source}: environment variable ${ref} is not set; export it before starting`]);
+      throw setupError(source, `environment variable ${ref} is not set`, 'export it before starting');
     url = value;
   }
   if (!/^postgres(ql)?:\/\//.test(url)) {
-    if (ref !== undefined || flag === undefined) throw new ProberSetupError([`${source}: expected a postgres:// URL`]);
+    if (ref !== undefined || flag === undefined) throw setupError(source, 'expected a postgres:// URL');
     return { target: { kind: 'sqlite', path: resolve(url) }, secrets: [] };
   }
   return { target: { kind: 'postgres', url }, secrets: [url, ...passwordOf(url)] };
@@ -81,7 +81,7 @@ export class StoreOpenError extends ProberSetupError {
     readonly reason: string,
   ) {
     const where = target.kind === 'sqlite' ? `the SQLite store at ${target.path}` : `Postgres at ${storeLabel(target)}`;
-    super([`store: cannot open ${where}: ${reason}`]);
+    super([problem('store', `cannot open ${where}: ${reason}`)]);
     this.name = 'StoreOpenError';
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addonMismatchLine } from '../../src/store/addon-mismatch.js';
+import { problemLine } from '../../src/config/problems.js';
+import { addonMismatchProblem } from '../../src/store/addon-mismatch.js';
 
 // The text Node 24 gives for better-sqlite3 built under Node 20 (captured from a real load).
 const REAL =
@@ -8,8 +9,8 @@ const REAL =
 describe('a native addon built for another Node.js is one line naming the fix', () => {
   it('ERR_DLOPEN_FAILED with two ABI numbers', () => {
     const err = Object.assign(new Error(REAL), { code: 'ERR_DLOPEN_FAILED' });
-    expect(addonMismatchLine(err, 'better-sqlite3', '24.22.3')).toBe(
-      'better-sqlite3 was compiled for another Node.js (ABI 115; this is Node 24.22.3, ABI 137): run npm rebuild better-sqlite3 with the Node.js you run the prober with',
+    expect(problemLine(addonMismatchProblem(err, 'better-sqlite3', '24.22.3')!)).toBe(
+      'better-sqlite3: compiled for another Node.js (ABI 115; this is Node 24.22.3, ABI 137); run npm rebuild better-sqlite3 with the Node.js you run the prober with',
     );
   });
 
@@ -18,6 +19,6 @@ describe('a native addon built for another Node.js is one line naming the fix', 
     ['not a load error', new Error('SQLITE_CANTOPEN')],
     ['not an error at all', 'x'],
   ])('leaves %s alone', (_name, err) => {
-    expect(addonMismatchLine(err, 'better-sqlite3', '24.0.0')).toBeUndefined();
+    expect(addonMismatchProblem(err, 'better-sqlite3', '24.0.0')).toBeUndefined();
   });
 });

@@ -111,7 +111,7 @@ describe('run() in this process', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ProberSetupError);
-    expect((err as InstanceType<typeof ProberSetupError>).problems.join('\n')).toMatch(/targets\.auth/);
+    expect((err as InstanceType<typeof ProberSetupError>).problems.map((p) => p.path)).toContain('targets.auth');
   });
 });
 

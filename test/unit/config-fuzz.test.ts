@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { isProberSetupError } from '../../src/journey/errors.js';
+import { isProberSetupError, problemLine } from '../../src/config/problems.js';
 import { hasStackTrace, ROOT, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'prober-fuzz-'));
@@ -59,7 +59,7 @@ describe('config fuzzing', () => {
           expect(isProberSetupError(err), `unexpected ${(err as Error)?.name}: ${(err as Error)?.message}`).toBe(true);
           if (!isProberSetupError(err)) return;
           expect(err.problems.length).toBeGreaterThan(0);
-          for (const p of err.problems) {
+          for (const p of err.problems.map(problemLine)) {
             expect(p).not.toContain('\n');
             expect(p).toMatch(PROBLEM_LINE);
           }

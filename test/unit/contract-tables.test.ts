@@ -5,7 +5,7 @@ import { selectJourneys } from '../../src/assemble/select-journeys.js';
 import { resolveRefs } from '../../src/config/env-refs.js';
 import { combineAttempts } from '../../src/journey/combine-attempts.js';
 import { journey, step } from '../../src/journey/define.js';
-import { ProberSetupError } from '../../src/journey/errors.js';
+import { ProberSetupError, problemLine } from '../../src/config/problems.js';
 import type { JourneyResult, JourneyStatus } from '../../src/journey/result-schema.js';
 import { ROOT } from '../support/cli.js';
 
@@ -147,7 +147,7 @@ describe('selectJourneys', () => {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(ProberSetupError);
-    expect((thrown as ProberSetupError).problems).toEqual([problem]);
+    expect((thrown as ProberSetupError).problems.map(problemLine)).toEqual([problem]);
   });
 });
 
@@ -179,6 +179,6 @@ describe('resolveRefs: ${env:NAME} anywhere in a channel config', () => {
     ],
   ] as const)('%s', (_name, value, resolved, secrets, problems) => {
     const r = resolveRefs(value, env, 'alerts.channels.ops');
-    expect(r).toEqual({ value: resolved, secrets, problems });
+    expect({ ...r, problems: r.problems.map(problemLine) }).toEqual({ value: resolved, secrets, problems });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLocation } from '../../src/config/location.js';
-import { ProberSetupError } from '../../src/journey/errors.js';
+import { ProberSetupError } from '../../src/config/problems.js';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { sampleRun } from '../store/sample-run.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AlertPolicySchema } from '../../src/config/alert-policy.js';
 import { evaluateProberHealth, loopCondition } from '../../src/alert/prober-health.js';
 import { journey, step } from '../../src/journey/define.js';
-import { ProberSetupError } from '../../src/journey/errors.js';
+import { ProberSetupError } from '../../src/config/problems.js';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { journeyFingerprint, sourceFile } from '../../src/schedule/journey-fingerprint.js';
 import { LoopQuarantine, quarantineFile } from '../../src/schedule/loop-quarantine.js';

@@ -1,7 +1,7 @@
 import { resolveSenders } from '../../alert/alerting.js';
 import { testNotification } from '../../alert/test-notification.js';
 import { loadConfig } from '../../config/load-config.js';
-import { ProberSetupError } from '../../journey/errors.js';
+import { ProberSetupError, problem, setupError } from '../../config/problems.js';
 import { createLogger } from '../../log.js';
 import { Redactor } from '../../redact.js';
 import { defaultConfigPath } from '../../config/find-config.js';
@@ -17,9 +17,10 @@ import type { ALERT_TABLE } from '../tables/alert.js';
 export async function alertCommand({ values, positionals }: ParsedArgs<typeof ALERT_TABLE.flags>): Promise<number> {
   const [sub] = positionals;
   if (sub !== 'test')
-    throw new ProberSetupError([
-      `prober alert: expected "test", got ${sub === undefined ? 'nothing' : `"${sub}"`} (usage: prober alert test [--channel NAME]... [--config F])`,
-    ]);
+    throw setupError(
+      'prober alert',
+      `expected "test", got ${sub === undefined ? 'nothing' : `"${sub}"`} (usage: prober alert test [--channel NAME]... [--config F])`,
+    );
   const redactor = new Redactor();
   const log = createLogger(redactor, values['log-level'] ?? 'warn');
   // Journey secrets are not needed to test channels; only the channels' own references must resolve.
@@ -28,10 +29,10 @@ export async function alertCommand({ values, positionals }: ParsedArgs<typeof AL
   const senders = resolveSenders(alerts, process.env, redactor);
   const wanted = values.channel.length > 0 ? values.channel : [...senders.keys()];
   const unknown = wanted.filter((name) => !senders.has(name));
-  if (senders.size === 0) throw new ProberSetupError(['alerts.channels: no channel is configured; add one to test it']);
+  if (senders.size === 0) throw setupError('alerts.channels', 'no channel is configured', 'add one to test it');
   if (unknown.length > 0)
     throw new ProberSetupError(
-      unknown.map((n) => `--channel: no channel "${n}" (configured: ${[...senders.keys()].join(', ')})`),
+      unknown.map((n) => problem('--channel', `no channel "${n}" (configured: ${[...senders.keys()].join(', ')})`)),
     );
   let allAccepted = true;
   for (const name of wanted) {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { openHistory } from '../../assemble/history.js';
-import { isProberSetupError, ProberSetupError } from '../../journey/errors.js';
+import { isProberSetupError, ProberSetupError, problem, setupError } from '../../config/problems.js';
 import { plural } from '../../report/plural.js';
 import { buildStatusModel } from '../../report/status-page/page-model.js';
 import { renderStatusPage } from '../../report/status-page/render-page.js';
@@ -15,7 +15,7 @@ import type { REPORT_TABLE } from '../tables/report.js';
 export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.flags>): Promise<number> {
   const missing =
     values.html === undefined
-      ? ['--html: required: the file to write the status page to (e.g. --html status.html)']
+      ? [problem('--html', 'required: the file to write the status page to (e.g. --html status.html)')]
       : [];
   // Every problem at once: a missing --html and a missing store are both reported.
   const { store, label } = await openHistory(values.store).catch((err: unknown) => {
@@ -31,13 +31,13 @@ export async function reportCommand({ values }: ParsedArgs<typeof REPORT_TABLE.f
       ...(refresh === undefined ? {} : { refreshSeconds: refresh }),
       ...(runs === undefined ? {} : { stripRuns: runs }),
     }).catch((err: unknown) => {
-      throw new ProberSetupError([`--store: cannot read the state store at ${label}: ${describeError(err)}`]);
+      throw setupError('--store', `cannot read the state store at ${label}: ${describeError(err)}`);
     });
     const out = resolve(html);
     await mkdir(dirname(out), { recursive: true })
       .then(() => writeFile(out, renderStatusPage(model)))
       .catch((err: unknown) => {
-        throw new ProberSetupError([`--html: cannot write the status page to ${out}: ${describeError(err)}`]);
+        throw setupError('--html', `cannot write the status page to ${out}: ${describeError(err)}`);
       });
     process.stderr.write(
       `status page for ${model.environment} (${plural(model.journeys.length, 'journey')}) written to ${out}\n`,

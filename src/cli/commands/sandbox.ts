@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { ProberSetupError } from '../../journey/errors.js';
+import { setupError } from '../../config/problems.js';
 import { startSandbox } from '../../sandbox/index.js';
 import type { ParsedArgs } from '../command-table.js';
 import { checkFaults, DEFAULT_SANDBOX_PASSWORD, SANDBOX_EMAIL } from '../sandbox-user.js';
@@ -14,7 +14,7 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof SANDBOX_TABLE
   const rollout = Object.fromEntries(
     Object.entries(serviceMap('rollout', values.rollout)).map(([service, spec]) => {
       const m = /^([^@]+)@(\d+)$/.exec(spec);
-      if (m === null) throw new ProberSetupError([`--rollout: expected SERVICE=VERSION@MS, got "${service}=${spec}"`]);
+      if (m === null) throw setupError('--rollout', `expected SERVICE=VERSION@MS, got "${service}=${spec}"`);
       return [service, { to: m[1] ?? '', afterMs: Number(m[2]) }];
     }),
   );
@@ -38,6 +38,6 @@ const SERVICES = ['auth', 'backend', 'web'] as const;
 function serviceMap(flag: string, pairs: Record<string, string>): Partial<Record<(typeof SERVICES)[number], string>> {
   const unknown = Object.keys(pairs).filter((k) => !(SERVICES as readonly string[]).includes(k));
   if (unknown.length > 0)
-    throw new ProberSetupError([`--${flag}: unknown service ${unknown.join(', ')} (services: ${SERVICES.join(', ')})`]);
+    throw setupError(`--${flag}`, `unknown service ${unknown.join(', ')} (services: ${SERVICES.join(', ')})`);
   return pairs;
 }

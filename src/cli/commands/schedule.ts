@@ -1,4 +1,4 @@
-import { ProberSetupError } from '../../journey/errors.js';
+import { setupError } from '../../config/problems.js';
 import { loadConfig } from '../../config/load-config.js';
 import { startDaemon } from '../../schedule/daemon.js';
 import { exitIfStillAlive, untilShutdownSignal } from '../../schedule/shutdown-signals.js';
@@ -45,6 +45,6 @@ export async function scheduleCommand({ values }: ParsedArgs<typeof SCHEDULE_TAB
 function publicUrl(env: string | undefined, config: string | undefined): string | undefined {
   if (env === undefined || env === '') return config;
   if (!/^https?:\/\/[^/\s]+/.test(env))
-    throw new ProberSetupError([`PROBER_PUBLIC_URL: expected an absolute http(s):// URL, got "${env}"`]);
+    throw setupError('PROBER_PUBLIC_URL', `expected an absolute http(s):// URL, got "${env}"`);
   return env.replace(/\/+$/, '');
 }
