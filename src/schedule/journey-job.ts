@@ -53,7 +53,9 @@ export async function runScheduledJourney(
   const abort = deps.aborts.begin();
   deps.loopGuard?.runStarted(def.name, runId);
   try {
-    await store
+    // Not awaited before the run (the store may batch markers for a few ms); awaited before the sinks, so on any
+    // store the marker is written before the run that clears it.
+    const marked = store
       .markInFlight({
         runId,
         journey: def.name,
@@ -85,6 +87,7 @@ export async function runScheduledJourney(
       // Read alongside the run, bounded by the journey's own deadline, so it never delays the next tick.
       versionTimeoutMs: Math.min(2_000, settings?.timeoutMs ?? def.timeoutMs),
     });
+    await marked;
     await writeToSinks(deps.sinks, result, deps.onSinkFailure);
     return result;
   } catch (err) {

@@ -10,6 +10,9 @@ export interface SqliteWorkerOptions {
   openBusyTimeoutMs?: number;
 }
 
+/** How long in-flight markers alone wait to be sent with other requests (see schedule()). */
+const MARKER_DELAY_MS = 25;
+
 type Method = Exclude<keyof RunStore, 'claimTick' | 'exclusive' | 'claimOutbox'>;
 type Reply = { id: number; value?: unknown; error?: WireError };
 type WireError = { name: string; message: string; code?: string | undefined };
@@ -111,20 +114,64 @@ export class SqliteWorkerStore {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // One message per turn of the event loop, not per request: a daemon at thousands of runs a minute sends an
-      // in-flight marker per step, and each postMessage has a fixed cost (its own serialiser and a wake-up).
-      this.outbox.push({ id, method, args: trimUndefined(args) });
-      if (this.outbox.length === 1) setImmediate(this.flush);
+      const marker = method === 'markInFlight' || method === 'updateInFlight';
+      // A run's newer step replaces its older step's marker still waiting here: the store keeps only the last.
+      const runId = method === 'updateInFlight' ? args[0] : undefined;
+      const waiting = typeof runId === 'string' ? this.waitingUpdates.get(runId) : undefined;
+      if (waiting !== undefined) {
+        waiting.args = trimUndefined(args);
+        waiting.also.push(id);
+      } else {
+        const entry = { id, method, args: trimUndefined(args), also: [] as number[] };
+        this.outbox.push(entry);
+        if (typeof runId === 'string') this.waitingUpdates.set(runId, entry);
+      }
+      this.schedule(marker);
     });
   }
 
-  private readonly outbox: { id: number; method: Method; args: unknown[] }[] = [];
+  /**
+   * One message per batch, not per request: a daemon at thousands of runs a minute sends an in-flight marker per
+   * step, and each postMessage has a fixed cost (its own serialiser and a wake-up of the store's thread). Anything
+   * a caller waits on to call a run recorded (a run, alert state, a read) goes at the next turn of the event loop,
+   * carrying the markers before it in order; markers alone wait up to MARKER_DELAY_MS for company. A marker only
+   * matters when the process dies mid-run (the next start records that run as aborted), and a run that was never
+   * reported as recorded is all that a SIGKILL inside that window can leave unmarked.
+   */
+  private schedule(marker: boolean): void {
+    if (this.flushing === 'soon') return;
+    if (!marker) {
+      if (this.flushing === 'later') clearTimeout(this.timer);
+      this.flushing = 'soon';
+      setImmediate(this.flush);
+    } else if (this.flushing === 'no') {
+      this.flushing = 'later';
+      this.timer = setTimeout(this.flush, MARKER_DELAY_MS);
+    }
+  }
+
+  private flushing: 'no' | 'soon' | 'later' = 'no';
+  private timer: NodeJS.Timeout | undefined;
+  private readonly outbox: { id: number; method: Method; args: unknown[]; also: number[] }[] = [];
+  private readonly waitingUpdates = new Map<string, { args: unknown[]; also: number[] }>();
+  /** Requests answered by another's reply (an older marker of the same run, replaced): id → the ids it settles. */
+  private readonly followers = new Map<number, number[]>();
   private readonly flush = () => {
+    if (this.flushing === 'later') clearTimeout(this.timer);
+    this.flushing = 'no';
     if (this.outbox.length === 0) return;
-    this.worker.postMessage({ batch: this.outbox.splice(0) });
+    const batch = this.outbox.splice(0);
+    this.waitingUpdates.clear();
+    for (const e of batch) if (e.also.length > 0) this.followers.set(e.id, e.also);
+    this.worker.postMessage({ batch: batch.map(({ id, method, args }) => ({ id, method, args })) });
   };
 
   private settle(reply: Reply): void {
+    const also = this.followers.get(reply.id);
+    if (also !== undefined) {
+      this.followers.delete(reply.id);
+      for (const id of also) this.settle({ ...reply, id });
+    }
     const p = this.pending.get(reply.id);
     if (p === undefined) return;
     this.pending.delete(reply.id);

@@ -45,6 +45,29 @@ describe('SqliteWorkerStore', () => {
     await expect(store.saveRun(sampleRun())).rejects.toThrow(/closed|exited/);
   });
 
+  it("sends a run's step markers as one: every update resolves and the store keeps the last step", async () => {
+    const store = await SqliteWorkerStore.open(join(tempDir(), 'state.db'));
+    try {
+      const base = { journey: 'j', environment: 'test', startedAt: new Date().toISOString() };
+      const steps = ['login', 'chat.open', 'chat.reply'].map((name) => ({ name, service: 'backend', timeoutMs: 400 }));
+      // Two runs' markers and updates in one turn, none awaited in between (as the daemon sends them).
+      const writes = [
+        store.markInFlight({ runId: 'a', ...base }),
+        store.markInFlight({ runId: 'b', ...base }),
+        ...steps.map((step) => store.updateInFlight('a', step)),
+        store.updateInFlight('b', steps[0]!),
+      ];
+      expect(await Promise.all(writes)).toHaveLength(6);
+      const left = await store.takeInFlight();
+      expect(left.map((r) => [r.runId, r.step?.name])).toEqual([
+        ['a', 'chat.reply'],
+        ['b', 'login'],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('loses no run reported as recorded when the process is SIGKILLed mid-stream', async () => {
     const path = join(tempDir(), 'state.db');
     const child = spawn(
