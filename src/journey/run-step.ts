@@ -11,6 +11,7 @@ import { passedOutcome, thrownOutcome, type StepOutcome } from './step-outcome.j
 import { round, stepResult } from './step-result.js';
 import { openStep } from './step-scope.js';
 import type { SocketEvidence } from './result-schema.js';
+import { secretHint } from './secret-hint.js';
 import { StepWire, type JourneyWire } from '../wire/step-wire.js';
 import { explainDeadlineFromWire } from '../wire/explain-from-wire.js';
 
@@ -92,6 +93,8 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
   const artifacts =
     io.collectArtifacts === undefined ? [] : await io.collectArtifacts(s.name, { failed }).catch(() => []);
   const result = stepResult(s, step, run, { outcome, durationMs, artifacts });
+  const hint = secretHint(outcome, step.secretsRead);
+  if (hint !== undefined && result.evidence !== undefined) result.evidence.notes = [hint];
   if (failed && sockets !== undefined && sockets.length > 0 && result.evidence !== undefined)
     result.evidence.sockets = sockets;
   return result;

@@ -33,7 +33,12 @@ export function makeStepContext(s: StepDefinition, step: OpenStep, io: StepIo, r
     defer: (cleanup) => run.resources.onClose(boundedCleanup(cleanup, DEFER_BOUND_MS)),
     vars: s.vars === undefined ? run.vars : checkedVars(run.vars, s.vars),
     target: (name) => lookup(run.targets, name, 'target').replace(/\/+$/, ''),
-    secret: (name) => lookup(run.secrets, name, 'secret'),
+    secret: (name) => {
+      const value = lookup(run.secrets, name, 'secret');
+      step.secretsRead ??= [];
+      if (!step.secretsRead.includes(name)) step.secretsRead.push(name);
+      return value;
+    },
     variable: (name) => lookup(run.variables, name, 'variable'),
     markSecret: scope.markSecret,
     record: (metric, value) => {

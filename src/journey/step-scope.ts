@@ -31,6 +31,8 @@ export interface OpenStep {
   readonly spanId: string;
   readonly http: HttpEvidence[];
   readonly metrics: Record<string, number>;
+  /** Names the step read with `ctx.secret` (made on the first read): an `auth` failure names them. */
+  secretsRead?: string[];
   elapsedMs(): number;
   /** Ends the step's clock: its timer stops and its signal no longer follows the journey's. */
   close(): void;

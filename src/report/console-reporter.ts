@@ -89,10 +89,11 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
 
 const ARTIFACT_KIND: Record<string, string> = { '.png': 'screenshot', '.zip': 'trace', '.html': 'HTML' };
 
-/** The lines under a failed step: `at FILE:LINE`, then each artifact by kind. Empty for any other step. */
+/** The lines under a failed step: `at FILE:LINE`, its notes (the secret to check), each artifact by kind. */
 export function failureDetails(s: StepResult, cwd: string): string[] {
   if (s.status !== 'fail' && s.status !== 'error') return [];
   const lines = s.location === undefined ? [] : [`      at ${s.location}`];
+  for (const note of s.evidence?.notes ?? []) lines.push(`      ${note}`);
   for (const path of s.artifacts ?? [])
     lines.push(`      ${ARTIFACT_KIND[extname(path)] ?? 'artifact'}: ${shownPath(path, cwd)}`);
   return lines;
