@@ -4,6 +4,7 @@ import { assembleProber } from '../assemble/assemble-prober.js';
 import { selectFor, type RunSelection } from '../assemble/select-journeys.js';
 import { loadConfig, resolveConfig } from '../config/load-config.js';
 import type { ProberConfigInput } from '../config/schema.js';
+import type { JourneyDefinition } from '../journey/define.js';
 import type { RunResult } from '../journey/result-schema.js';
 import { parseReporterSpec } from '../report/reporters.js';
 
@@ -13,6 +14,12 @@ export type { RunSelection } from '../assemble/select-journeys.js';
 export interface ProberInput {
   /** A config file (TypeScript, JavaScript or JSON), or the config itself as `defineConfig` takes it. */
   config: string | ProberConfigInput;
+  /**
+   * Journeys as objects (what `journey({ ... })` returns), checked and run like the ones the config's `probes`
+   * globs find: a test can define its journeys where it runs them. A config object then needs no `probes`.
+   * @defaultValue only the config's journeys
+   */
+  journeys?: readonly JourneyDefinition[];
   /** Where a config object's relative paths (`probes` globs, TLS files) start. @defaultValue process.cwd() */
   cwd?: string;
   /** Where `${env:NAME}` secrets (and `PROBER_LOCATION`) are read, once, when the prober is created. @defaultValue process.env */
@@ -51,8 +58,8 @@ export interface Prober {
 
 /**
  * Loads and checks a config once (the schema, probe discovery, secrets from `env`), for code that runs journeys
- * repeatedly: `run()` does this on every call. A bad config throws a `ProberSetupError` whose `problems` are the
- * lines `prober validate` would print; a failing environment is not an exception, it is `result.status === 'fail'`,
+ * repeatedly: `run()` does this on every call. A bad config throws a `ProberSetupError` whose `problems` are what
+ * `prober validate` would print; a failing environment is not an exception, it is `result.status === 'fail'`,
  * and a prober that cannot judge (a browser that will not launch) is `result.status === 'error'`, as from
  * `prober run`. The config's warnings are logged as `prober run` logs them.
  */
@@ -60,6 +67,7 @@ export async function createProber(input: ProberInput): Promise<Prober> {
   const options = {
     ...(input.env === undefined ? {} : { env: input.env }),
     ...(input.targets === undefined ? {} : { targets: input.targets }),
+    ...(input.journeys === undefined ? {} : { journeys: input.journeys }),
   };
   const cwd = resolve(input.cwd ?? process.cwd());
   const loaded =

@@ -147,10 +147,8 @@ export const ConfigSchema = z
     scheduler: SchedulerConfigSchema,
   })
   .strict()
-  .refine((c) => c.probes.length > 0 || c.suites.length > 0, {
-    path: ['probes'],
-    message: 'name at least one journey file glob in probes, or a Playwright suite in suites',
-  })
+  // At least one journey (probes globs, suites, or journey objects handed to the API) is checked by validateConfig,
+  // which alone knows what the API was handed.
   // A scheduled journey's timeout (+ start jitter) must be below its schedule interval: runs must not overlap.
   .superRefine(checkScheduleBudgets)
   // An open alert must reach Alertmanager again before its endsAt: journeys must run often enough to re-send it.

@@ -1,16 +1,16 @@
 import { unsetRefProblems } from './check-env-refs.js';
 import { dirname } from 'node:path';
-import type { JourneyDefinition } from '../journey/define.js';
+import { isJourneyDefinition, type JourneyDefinition } from '../journey/define.js';
 import { artifactsDirProblems } from './artifacts-dir-guard.js';
 import { serverConfigProblems } from './server-config.js';
 import { checkJourneys, shortSecretProblems } from './check-journeys.js';
 import { weakSecretWarnings } from './check-secret-strength.js';
 import { scheduleProblems } from './check-schedule.js';
 import { sourceNameProblems } from './check-source-names.js';
-import { discoverJourneys } from './discover-journeys.js';
+import { discoverJourneys, type Discovered } from './discover-journeys.js';
 import { discoverSuites, mergeDiscovered } from './discover-suites.js';
 import { resolveSecrets } from './env-refs.js';
-import { formatPath, issuesToTypedProblems, warning, type Problem } from './problems.js';
+import { formatPath, issuesToTypedProblems, problem, warning, type Problem } from './problems.js';
 import { ConfigSchema, type ProberConfig } from './schema.js';
 import { resolveTls, type TlsSettings } from './tls-settings.js';
 
@@ -33,6 +33,8 @@ export interface LoadOptions {
   skipSecrets?: boolean;
   /** `prober validate`: also every `${env:}` reference another command would need (channels, store, OTLP). */
   everyCommand?: boolean;
+  /** Journeys handed over as objects (`createProber({ journeys })`), checked and run with the discovered ones. */
+  journeys?: readonly JourneyDefinition[];
 }
 
 /** Every problem found, and the loaded config when none of them is an error. */
@@ -52,8 +54,12 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     const r = raw as { targets?: Record<string, unknown> };
     raw = { ...r, targets: { ...r.targets, ...options.targets } };
   }
+  const given = givenJourneys(options.journeys ?? []);
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) return { problems: issuesToTypedProblems(parsed.error.issues), loaded: undefined };
+  const unnamed = noJourneyProblems(raw, (options.journeys ?? []).length);
+  if (!parsed.success)
+    return { problems: [...issuesToTypedProblems(parsed.error.issues), ...unnamed], loaded: undefined };
+  if (unnamed.length > 0) return { problems: unnamed, loaded: undefined };
   const config = parsed.data;
   const secrets =
     options.skipSecrets === true
@@ -63,6 +69,8 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
   // Playwright suites (issue 27): their tests are journeys too, checked with the rest.
   mergeDiscovered(discovered, await discoverSuites(config, dirname(file), options.env ?? process.env));
   const tls = resolveTls(config, dirname(file));
+  const files = discovered.journeys.map((j) => j.file);
+  mergeDiscovered(discovered, given);
   const journeys = discovered.journeys.map((j) => j.def);
   const problems: Problem[] = [
     ...secrets.problems,
@@ -72,10 +80,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     ...tls.problems,
     ...discovered.problems,
     ...checkJourneys(config, discovered.journeys),
-    ...sourceNameProblems(
-      config,
-      discovered.journeys.map((j) => j.file),
-    ),
+    ...sourceNameProblems(config, files),
     ...scheduleProblems(config, journeys),
     ...(await artifactsDirProblems(config, file)),
     ...serverConfigProblems(config.server, options.skipSecrets === true ? undefined : (options.env ?? process.env)),
@@ -99,4 +104,23 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
       warnings: problems.filter((p) => p.severity === 'warning'),
     },
   };
+}
+
+/** Journey objects from code, each under its index (`journeys[0]`) as a file's journeys are under the file. */
+function givenJourneys(given: readonly unknown[]): Discovered {
+  const out: Discovered = { journeys: [], problems: [] };
+  for (const [i, def] of given.entries()) {
+    if (isJourneyDefinition(def)) out.journeys.push({ def, file: `journeys[${i}]` });
+    else out.problems.push(problem(`journeys[${i}]`, 'not a journey', 'pass what journey({ ... }) returns'));
+  }
+  return out;
+}
+
+/** A config must name its journeys somewhere: `probes` globs, Playwright `suites`, or journey objects from code. */
+function noJourneyProblems(raw: unknown, given: number): Problem[] {
+  if (given > 0 || typeof raw !== 'object' || raw === null) return [];
+  const { probes, suites } = raw as { probes?: unknown; suites?: unknown };
+  const named = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+  if (named(probes) || named(suites)) return [];
+  return [problem('probes', 'name at least one journey file glob in probes, or a Playwright suite in suites')];
 }
