@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ChromiumProcesses } from '../browser/chromium-processes.js';
-import { BIN, hasStackTrace } from '../support/cli.js';
+import fixture from '../fixtures/browser-schedule.js';
+import { BIN, hasStackTrace, ROOT } from '../support/cli.js';
 
 // SIGTERM at any moment of the first 2 s of a browser run, `prober run` and `prober schedule` each in its own file
 // (they scan in parallel): the shared sandbox, the signal sender and the checks every outcome must pass.
@@ -88,4 +89,29 @@ export function scanRig(): { sandbox: () => Sandbox; work: () => string; targets
     rmSync(work, { recursive: true, force: true });
   });
   return { sandbox: () => sandbox, work: () => work, targets: () => targets };
+}
+
+/** How long a daemon takes from spawn to its first tick being armed, generously (about 1 s on an idle box). */
+const DAEMON_READY_MS = 2_500;
+
+/**
+ * test/fixtures/browser-schedule.ts as JSON in `cwd`, on the same 5 s interval but with its seconds shifted so the
+ * first tick comes about DAEMON_READY_MS after the daemon is spawned (now). On the fixture's fixed grid (every 5th
+ * second of the minute) each offset of the scan waited for the next multiple of 5 s (2.5 s on average, 11 times); a
+ * daemon slower than the estimate only waits for the tick after, as before. The run, its deadlines and the interval
+ * are the fixture's.
+ */
+export function phasedScheduleConfig(cwd: string, now = Date.now()): string {
+  const phase = Math.ceil((now + DAEMON_READY_MS) / 1_000) % 5;
+  const seconds = Array.from({ length: 12 }, (_, i) => phase + i * 5).join(',');
+  const file = join(cwd, 'prober.config.json');
+  const journey = fixture.journeys!['golden-path-browser']!;
+  const config = {
+    ...fixture,
+    // Relative to the config file, as the fixture's own is.
+    probes: [relative(cwd, join(ROOT, 'probes/golden-path-browser.ts'))],
+    journeys: { 'golden-path-browser': { ...journey, schedule: `${seconds} * * * * *` } },
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
 }

@@ -4,19 +4,18 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
-import { ROOT } from '../support/cli.js';
-import { noCrash, OFFSETS_MS, scanRig, signalDuring } from './sigterm-scan-harness.js';
+import { noCrash, OFFSETS_MS, phasedScheduleConfig, scanRig, signalDuring } from './sigterm-scan-harness.js';
 
 describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run: prober schedule', () => {
   const rig = scanRig();
   it('always 0, the run stored (aborted when cut short), no Chromium left', {
     timeout: 300_000,
   }, async () => {
-    const config = join(ROOT, 'test/fixtures/browser-schedule.ts');
     for (const offset of OFFSETS_MS) {
       const cwd = join(rig.work(), `schedule-${offset}`);
       mkdirSync(cwd, { recursive: true });
       const store = join(cwd, 'state.db');
+      const config = phasedScheduleConfig(cwd);
       const o = await signalDuring('schedule', offset, ['--config', config, ...rig.targets(), '--store', store], cwd);
       noCrash(o);
       expect(
