@@ -18,6 +18,11 @@ export interface FlagSpec<Check extends z.ZodType = z.ZodType> {
   check: Check;
   /** A heading the flag is listed under in the help (default: the command's options). */
   section?: string;
+  /**
+   * The field of the run's selection (`RunSelection`) this flag's checked value goes to, as it is (write it
+   * `'retries' as const`): the command passes the selection on without naming the flag (`selectionFrom`).
+   */
+  selects?: string;
 }
 
 export interface PositionalSpec {

@@ -3,8 +3,9 @@ import { parseReporterSpec } from '../../report/reporters.js';
 import type { ParsedArgs } from '../command-table.js';
 import { executeRun } from '../execute-run.js';
 import { listSelection } from '../list-selection.js';
+import { selectionFrom } from '../run-selection.js';
 import { withSignals } from '../signals.js';
-import type { RUN_TABLE } from '../tables/run.js';
+import { RUN_TABLE } from '../tables/run.js';
 import { watchRuns } from '../watch.js';
 
 type RunArgs = ParsedArgs<typeof RUN_TABLE.flags>;
@@ -25,8 +26,8 @@ export async function runCommand({ values, positionals, argv }: RunArgs): Promis
   // Before the config loads, so its ${env:NAME} references see the file's variables (Node keeps ones already set).
   if (values.dotenv !== undefined) process.loadEnvFile(values.dotenv);
   const configPath = values.config ?? defaultConfigPath();
-  const filter = { grep: values.grep, tags: values.tag };
-  if (values.list) return listSelection(configPath, positionals, filter, values.target);
+  const selected = selectionFrom(RUN_TABLE, values);
+  if (values.list) return listSelection(configPath, positionals, selected, values.target);
   if (values.watch)
     return watchRuns(
       argv.filter((a) => a !== '--watch'),
@@ -37,15 +38,7 @@ export async function runCommand({ values, positionals, argv }: RunArgs): Promis
   return withSignals(async (signal) => {
     const { exitCode } = await executeRun({
       configPath,
-      selection: {
-        journeys: positionals,
-        ...filter,
-        retries: values.retries,
-        retryDelayMs: values['retry-delay'],
-        untilStep: values.until,
-        browser: browserOverrides(values),
-        signal,
-      },
+      selection: { journeys: positionals, ...selected, browser: browserOverrides(values), signal },
       reporters: values.reporter.map(parseReporterSpec),
       failOnDegraded: values['fail-on'] === 'degraded',
       allowFlaky: values['allow-flaky'],
