@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -19,5 +20,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: end-to-end files start real servers and browsers, so keep parallelism modest.
     maxWorkers: 2,
+    // A clean clone (CI) has no results cache: start the known slow files first rather than by file size.
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });
