@@ -3,12 +3,15 @@
  * test.step()s, Debian's /usr/bin/chromium) against the same suite run by Playwright alone, `node <its cli.js> test`
  * (what `npx playwright test` runs, without npx's own start-up, so the baseline is the stricter one), both with
  * `--workers=1` and in the same temporary project. The prober's side includes everything a user pays: loading the
- * config, listing the suite (`playwright test --list`), the run with its reporter and the JSON reporter, evidence
- * and the result. Paired and interleaved (which side goes first alternates), timed by GNU time; medians and ratios.
+ * config, the suite's listing, the run with its reporter and the JSON reporter, evidence and the result. Two rows:
+ * the listing reused from its cache (every run after the first while the specs are unchanged: a schedule, a cron
+ * job, a CI job that keeps node_modules) and the listing done afresh (`PROBER_SUITE_LIST_CACHE=off`: the first run
+ * after a spec changed: one more `playwright test --list` process). Paired and interleaved (which side goes first
+ * alternates), timed by GNU time; medians and ratios; the load average is printed beside them.
  *   npm run build && node --import tsx bench/playwright-suite.ts [pairs=7]
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { row, timeProcess, type Sample } from './stats.js';
@@ -72,26 +75,29 @@ export default defineConfig({
   ];
   const bareArgv = [process.execPath, cli, 'test', '--workers=1', '--reporter=line'];
   const prober = () => timeProcess(proberArgv, { cwd: dir, env });
+  const cold = () => timeProcess(proberArgv, { cwd: dir, env: { ...env, PROBER_SUITE_LIST_CACHE: 'off' } });
   const bare = () => timeProcess(bareArgv, { cwd: dir, env });
-  // One of each first, unmeasured: Playwright's transform cache, Chromium's files in the page cache.
+  // One of each first, unmeasured: Playwright's transform cache, Chromium's files in the page cache, the listing.
   await prober();
   await bare();
+  const before = loadavg();
   const p: Sample[] = [];
+  const c: Sample[] = [];
   const b: Sample[] = [];
   for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 0) {
-      p.push(await prober());
-      b.push(await bare());
-    } else {
-      b.push(await bare());
-      p.push(await prober());
+    const order = i % 2 === 0 ? [prober, cold, bare] : [bare, cold, prober];
+    for (const side of order) {
+      const sample = await side();
+      (side === prober ? p : side === cold ? c : b).push(sample);
     }
   }
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
   console.log(
-    `| Playwright suite vs Playwright alone (medians; ${pairs} pairs, --workers=1) | prober | bare | ratio |`,
+    `| Playwright suite vs Playwright alone (medians; ${pairs} pairs, --workers=1; load ${load(before)} before, ${load(loadavg())} after) | prober | bare | ratio |`,
   );
   console.log('|---|---|---|---|');
-  console.log(row('3 tests, 2 steps each (`prober run` vs `playwright test`)', p, b, 's'));
+  console.log(row('3 tests, 2 steps each, listing cached (`prober run` vs `playwright test`)', p, b, 's'));
+  console.log(row('3 tests, 2 steps each, listing afresh (`PROBER_SUITE_LIST_CACHE=off`)', c, b, 's'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

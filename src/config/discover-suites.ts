@@ -10,6 +10,7 @@ import type { ProberConfig } from './schema.js';
 import { resolveSuiteEnv, type SuiteConfig, type SuiteTestRef } from './suite-config.js';
 import { type BeginEvent, readSuiteEvents, type SuiteEvent } from './suite-events.js';
 import { journeyTests, suiteArgs, suiteJourneyPlan } from './suite-list.js';
+import { type ListingKey, listingCacheEnabled, readCachedListing, writeCachedListing } from './suite-list-cache.js';
 
 /** A journey that stands for tests of a Playwright suite; run by the suite runner, never step by step. */
 export type SuiteJourney = JourneyDefinition & { readonly suite: SuiteTestRef };
@@ -52,10 +53,12 @@ export async function discoverSuites(
       continue;
     }
     // The suite's env without its secrets (listing needs none): a config that reads WEB_URL for baseURL sees it.
-    const listed = await listSuite(cli.cli, configFile, s, {
-      ...env,
-      ...resolveSuiteEnv(s, { targets: config.targets, variables: config.variables }),
-    });
+    const suiteEnv = resolveSuiteEnv(s, { targets: config.targets, variables: config.variables });
+    const listed = await cachedListing(
+      listingKey(cli, configFile, s, suiteEnv),
+      () => listSuite(cli.cli, configFile, s, { ...env, ...suiteEnv }),
+      env,
+    );
     if ('problem' in listed) {
       out.problems.push(problem(where, listed.problem));
       continue;
@@ -86,6 +89,27 @@ interface BrokenFile {
   location?: string;
 }
 type Listed = { begin: BeginEvent; broken: BrokenFile[] } | { problem: string };
+
+/** What a listing of this suite depends on besides its files (see suite-list-cache.ts). */
+export function listingKey(
+  cli: { cli: string; version: string },
+  configFile: string,
+  s: SuiteConfig,
+  suiteEnv: Record<string, string>,
+): ListingKey {
+  const reporter = proberReporterPath();
+  const args = suiteArgs(configFile, s, { reporters: [reporter], broken: [] });
+  return { cli: cli.cli, cliVersion: cli.version, reporter, configFile, args, env: suiteEnv };
+}
+
+async function cachedListing(key: ListingKey, list: () => Promise<Listed>, env: NodeJS.ProcessEnv): Promise<Listed> {
+  if (!listingCacheEnabled(env)) return list();
+  const cached = readCachedListing(key);
+  if (cached !== undefined) return cached;
+  const listed = await list();
+  if (!('problem' in listed)) writeCachedListing(key, listed);
+  return listed;
+}
 
 async function listSuite(cli: string, configFile: string, s: SuiteConfig, env: NodeJS.ProcessEnv): Promise<Listed> {
   const broken: BrokenFile[] = [];

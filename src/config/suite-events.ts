@@ -28,6 +28,7 @@ export const SuiteEvent = z.discriminatedUnion('type', [
         dependencies: z.array(z.string()).default([]),
         teardown: z.string().optional(),
         baseURL: z.string().optional(),
+        testDir: z.string().optional(),
       }),
     ),
     tests: z.array(

@@ -69,6 +69,7 @@ export default class ProberReporter implements Reporter {
         dependencies: p.dependencies ?? [],
         teardown: p.teardown,
         baseURL: typeof p.use?.baseURL === 'string' ? p.use.baseURL : undefined,
+        testDir: p.testDir,
       })),
       tests: suite.allTests().map((t) => ({
         id: t.id,

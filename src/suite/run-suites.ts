@@ -7,7 +7,8 @@ import { isSuiteJourney, type SuiteJourney } from '../config/discover-suites.js'
 import type { LoadedConfig } from '../config/load-config.js';
 import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from '../config/playwright-cli.js';
 import { resolveSuiteEnv, type SuiteConfig } from '../config/suite-config.js';
-import { readSuiteEvents } from '../config/suite-events.js';
+import { readSuiteEvents, type SuiteEvent } from '../config/suite-events.js';
+import { forgetCachedListings } from '../config/suite-list-cache.js';
 import { suiteArgs } from '../config/suite-list.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { summarizeRun } from '../journey/derive-verdict.js';
@@ -126,6 +127,8 @@ async function runOneSuite(
       tag: randomUUID(),
     });
     const events = readSuiteEvents(eventsFile);
+    const stale = staleListing(events, runnable);
+    if (stale !== undefined) forgetCachedListings(cli.cli, first.configFile);
     const artifactsDir = loaded.config.browser?.artifactsDir ?? 'artifacts';
     const evidence = await keepSuiteEvidence(events, defs, {
       dir: artifactsDir,
@@ -144,7 +147,10 @@ async function runOneSuite(
         events,
         timedOut: exit.timedOut,
         aborted: exit.aborted,
-        exitProblem: stderr?.trim(),
+        exitProblem:
+          stale === undefined
+            ? stderr?.trim()
+            : `the suite changed since it was listed (${stale} is no longer in it); the next run lists it again`,
         requests: evidence.requests,
         artifacts: evidence.artifacts,
       },
@@ -166,6 +172,15 @@ function finish(
     options.onEvent?.({ type: 'journey/end', result });
     return result;
   });
+}
+
+/** A test the (cached) listing named that the run's own Playwright did not find: the listing is out of date. */
+function staleListing(events: readonly SuiteEvent[], defs: readonly SuiteJourney[]): string | undefined {
+  const begin = events.find((e) => e.type === 'begin');
+  if (begin === undefined) return undefined;
+  const ran = new Set(begin.tests.map((t) => t.id));
+  const missing = defs.flatMap((d) => d.suite.tests).find((t) => !ran.has(t.id));
+  return missing === undefined ? undefined : `"${missing.title}"`;
 }
 
 function countSuiteJourneys(loaded: Pick<LoadedConfig, 'config' | 'journeys'>, index: number): number {
