@@ -49,11 +49,6 @@ export interface RunStore {
     runId: string;
   }): Promise<boolean>;
   /**
-   * Fleet: runs `work` while holding a lock every replica on this store respects (alert-state read → evaluate →
-   * write must not interleave between replicas, or one incident could fire twice). Absent: one process, nothing to do.
-   */
-  exclusive?<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /**
    * Fleet: alert state read → evaluate → write under locks on `keys` (environment + journey), held until the write
    * commits; `{ locked: false }` when another replica holds one past the store's wait bound (evaluate again on the
    * next run; never go on unlocked). Absent: one process, the caller's own ordering is enough.

@@ -13,7 +13,7 @@ export interface SqliteWorkerOptions {
 /** How long in-flight markers alone wait to be sent with other requests (see schedule()). */
 const MARKER_DELAY_MS = 25;
 
-type Method = Exclude<keyof RunStore, 'claimTick' | 'exclusive' | 'claimOutbox'>;
+type Method = Exclude<keyof RunStore, 'claimTick' | 'claimOutbox'>;
 type Reply = { id: number; value?: unknown; error?: WireError };
 type WireError = { name: string; message: string; code?: string | undefined };
 
