@@ -10,7 +10,7 @@ import { runSinks } from '../pipeline/run-sinks.js';
 import { writeToSinks, type Sink, type SinkFailure } from '../pipeline/sink.js';
 import type { Redactor } from '../redact.js';
 import type { KnownJourney, ProberMetrics } from '../report/metrics.js';
-import { otlpSink } from '../report/otlp-sink.js';
+import { otlpSink } from '../otlp/otlp-sink.js';
 import { createReporterOutlets, type ReporterSpec } from '../report/reporters.js';
 import type { Reporter } from '../report/reporter.js';
 import type { StoreOpenError } from '../store/open-store.js';
