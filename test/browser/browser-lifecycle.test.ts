@@ -61,13 +61,16 @@ describeWithBrowser('browser lifecycle: one browser per process, a context per r
       { env: { ...process.env, ...procs.env } },
     );
     const faults = [undefined, 'auth.token=http500', undefined, 'chat.reply=silent', 'web.page=http500'];
+    // A silent reply fails only when its deadline passes: 2 s instead of 5 (the reply is a local answer when it comes).
+    const silentReply = { 'web.chat.reply': { timeoutMs: 2_000, budgetMs: 1_500 } };
     const peaks: number[] = [];
     try {
       for (let i = 0; i < 20; i++) {
         const fault = faults[i % faults.length];
         if (fault === undefined) sandbox.faults.clear();
         else sandbox.faults.set(fault);
-        const result = await runInBrowser({ sandbox, password, artifactsDir, session });
+        const steps = fault === 'chat.reply=silent' ? silentReply : {};
+        const result = await runInBrowser({ sandbox, password, artifactsDir, session, steps });
         expect(result.status, `run ${i} (${fault ?? 'healthy'})`).toBe(fault === undefined ? 'pass' : 'fail');
         expectNoSecrets(`run ${i} JSON`, JSON.stringify(result), password);
         peaks.push(procs.count());

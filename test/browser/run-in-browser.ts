@@ -30,6 +30,8 @@ export interface InBrowserOptions {
   session?: BrowserSession;
   journey?: JourneyDefinition;
   settings?: Partial<BrowserSettings>;
+  /** Step deadlines over FAST_STEPS, for a run whose failing step would otherwise wait out a long one. */
+  steps?: Record<string, { timeoutMs: number; budgetMs?: number }>;
   signal?: AbortSignal;
 }
 
@@ -62,7 +64,7 @@ export async function runInBrowser(options: InBrowserOptions): Promise<RunResult
         io,
         userAgent: 'test',
         maxBodyBytes: 1 << 20,
-        overrides: { [journey.name]: { timeoutMs: 60_000, steps: FAST_STEPS } },
+        overrides: { [journey.name]: { timeoutMs: 60_000, steps: { ...FAST_STEPS, ...options.steps } } },
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }),
   );
