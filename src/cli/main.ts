@@ -56,7 +56,7 @@ const LOADS_PROBES = new Set(['run', 'demo', 'schedule', 'validate', 'list']);
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 /** Every failure a user can meet ends here as one line per problem on stderr and exit 2, never a stack trace. */
-export { endLoopWatchdog } from './loop-watchdog.js';
+export { endLoopWatchdog } from '../watchdog/loop-watchdog.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -5,7 +5,7 @@ import { Redactor } from '../redact.js';
 import type { ReporterSpec } from '../report/reporters.js';
 import { PROBER_VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
-import { startLoopWatchdog } from './loop-watchdog.js';
+import { startLoopWatchdog } from '../watchdog/loop-watchdog.js';
 import type { LoopQuarantine } from '../schedule/loop-quarantine.js';
 
 /**
