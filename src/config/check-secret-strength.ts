@@ -2,7 +2,7 @@ import { isWeakSecret, MIN_SECRET_LENGTH } from '../redact.js';
 import { formatPath, type Problem, warning } from './problems.js';
 
 /**
- * Warns about secrets too short or too common to redact safely (issue 23): such a value is also an ordinary word, so
+ * Warns about secrets too short or too common to redact safely: such a value is also an ordinary word, so
  * the redactor replaces it only where it stands as a value (a form field, a query, a quoted string), never where the
  * same word reads as prose in a message. Names the secret, never its value. Shorter than `MIN_SECRET_LENGTH` is an
  * error elsewhere (`shortSecretProblems`).

@@ -66,7 +66,7 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
       ? { values: {}, problems: [] }
       : resolveSecrets(config.secrets, options.env ?? process.env);
   const discovered = await discoverJourneys(config.probes, dirname(file));
-  // Playwright suites (issue 27): their tests are journeys too, checked with the rest.
+  // Playwright suites: their tests are journeys too, checked with the rest.
   mergeDiscovered(discovered, await discoverSuites(config, dirname(file), options.env ?? process.env));
   const tls = resolveTls(config, dirname(file));
   const files = discovered.journeys.map((j) => j.file);
