@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
+import { runNodeScript } from '../support/node-script.js';
 import { packedProject } from '../support/packed-project.js';
 
 // `createProber().run()` and `prober run` are assembled by the same composition root: from the packed package, a
@@ -38,22 +38,6 @@ const result = await prober.run();
 process.stdout.write(JSON.stringify(result));
 `;
 
-function node(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 /** The validation warnings on stderr: pino warning lines (level 40) carrying the config `path` they are about. */
 function warnings(stderr: string): string[] {
   return stderr
@@ -85,7 +69,7 @@ describe('createProber().run() and prober run, from the packed package', { timeo
       p.prober(['run', '--config', join(dir, 'prober.config.json'), '--reporter', 'json', '--log-format', 'json'], {
         cwd: dir,
       }),
-      node([join(dir, 'api.mjs')], dir),
+      runNodeScript(join(dir, 'api.mjs'), dir),
     ]);
     expect(cli.code, cli.stderr).toBe(2);
     expect(api.code, api.stderr).toBe(0);

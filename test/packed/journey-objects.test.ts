@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNodeScript } from '../support/node-script.js';
 import { packedProject } from '../support/packed-project.js';
 
 // `run()` and `createProber()` take journey objects, from the packed package: a test defines its journeys where it
@@ -44,26 +44,10 @@ server.close();
 process.stdout.write(JSON.stringify(out));
 `;
 
-function node(file: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('journey objects given to run() and createProber(), from the packed package', { timeout: 60_000 }, () => {
   it('run them with no journey file, select among them by name, and refuse a value that is not a journey', async () => {
     const dir = await packedProject().workspace({ 'objects.mjs': SCRIPT });
-    const { code, stdout, stderr } = await node(join(dir, 'objects.mjs'), dir);
+    const { code, stdout, stderr } = await runNodeScript(join(dir, 'objects.mjs'), dir);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.once).toEqual({ status: 'pass', journeys: ['up'] });
