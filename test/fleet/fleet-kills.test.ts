@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/alert/webhook-signature.js';
 import { ROOT } from '../support/cli.js';
 import { poll } from '../support/poll.js';
+import { startPgBouncer, type PgBouncer } from '../support/pgbouncer.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { startDaemonProcess, type DaemonProcess } from '../schedule/daemon-process.js';
 
@@ -29,6 +30,13 @@ const INCIDENTS: [number, number][] = [
 const LOCATION_OF = ['eu', 'eu', 'us', 'us'];
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
 let server: PostgresServer;
+/**
+ * FLEET_STORE=pgbouncer: the replicas reach Postgres through Debian's PgBouncer in transaction mode, 3 server
+ * connections for all four replicas (each at its own budget of 3); the test's own row lock goes straight to Postgres.
+ */
+const VIA_PGBOUNCER = process.env.FLEET_STORE === 'pgbouncer';
+let bouncer: PgBouncer | undefined;
+let replicaUrl = '';
 let target: Server;
 let hook: Server;
 let failing = false;
@@ -59,7 +67,7 @@ async function listen(s: Server): Promise<string> {
 
 async function start(i: number): Promise<void> {
   const env = {
-    PROBER_STORE_URL: url,
+    PROBER_STORE_URL: replicaUrl,
     PROBER_LOCATION: LOCATION_OF[i]!,
     ALERT_HOOK_URL: `${hookUrl}/hook/${i}`,
     ALERT_HOOK_SECRET: secret,
@@ -116,7 +124,10 @@ let targetUrl = '';
 const heldIds = new Set<string>();
 beforeAll(async () => {
   server = await startPostgres();
-  url = server.url(await server.createDatabase('fleet'));
+  const database = await server.createDatabase('fleet');
+  url = server.url(database);
+  bouncer = VIA_PGBOUNCER ? await startPgBouncer(server, 3) : undefined;
+  replicaUrl = bouncer === undefined ? url : bouncer.url(database);
   target = createServer((_req, res) => res.writeHead(failing ? 500 : 200).end(failing ? 'down' : 'ok'));
   targetUrl = await listen(target);
   hook = createServer((req, res) => {
@@ -130,6 +141,7 @@ afterAll(async () => {
   for (const d of incarnations) await d.stop('SIGKILL');
   hook?.close();
   target?.close();
+  await bouncer?.stop();
   await server?.stop();
 });
 
@@ -158,7 +170,9 @@ describe('the fleet scenario: 2 locations x 2 replicas, 20 SIGKILLs, two inciden
   it('each incident gives exactly one firing and one resolved, no tick twice, no sink/failed', {
     timeout: 180_000,
   }, async () => {
-    console.log(`fleet scenario seed ${SEED} (FLEET_SEED=${SEED} replays these kill moments)`);
+    console.log(
+      `fleet scenario seed ${SEED} (FLEET_SEED=${SEED} replays these kill moments), store ${VIA_PGBOUNCER ? 'pgbouncer' : 'postgres'}`,
+    );
     const random = seeded(SEED);
     const moments = Array.from({ length: RANDOM_KILLS }, () => 2_000 + random() * (DURATION_MS - 4_000)).sort(
       (a, b) => a - b,
