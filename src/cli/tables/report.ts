@@ -7,7 +7,12 @@ export const REPORT_TABLE = defineCommand({
   description: ['Writes the status page (recent runs per journey) from the state store as one HTML file.'],
   flags: {
     html: { type: 'string', arg: 'FILE', help: 'where to write the page (required)', check: text() },
-    store: { type: 'string', arg: 'PATH', help: 'SQLite state store; default .prober/state.db', check: text() },
+    store: {
+      type: 'string',
+      arg: 'PATH|URL',
+      help: 'state store: a SQLite file or a postgres:// URL (a fleet); default .prober/state.db',
+      check: text(),
+    },
     refresh: {
       type: 'string',
       arg: 'SECONDS',

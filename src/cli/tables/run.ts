@@ -104,6 +104,6 @@ export const RUN_TABLE = defineCommand({
     },
   },
   footer: [
-    'Exit codes: 0 passed (or degraded), 1 failed (or flaky), 2 could not judge, 3 version never went live, 130/143 interrupted.',
+    'Exit codes: 0 passed (or degraded), 1 failed (or flaky), 2 could not judge, 3 version never went live, 4 verdict given but not stored (--store), 130/143 interrupted.',
   ],
 });
