@@ -21,12 +21,32 @@ export interface TickClaim {
  * The rows double as the audit the replica test counts: one run id per tick.
  */
 export async function claimTick(pool: pg.Pool, owner: string, tick: TickClaim, nowMs = Date.now()): Promise<boolean> {
-  const r = await pool.query(
-    `INSERT INTO prober_scheduled_runs (environment, location, journey, slot_ms, run_id, owner, claimed_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [tick.environment, tick.location, tick.journey, tick.slotMs, tick.runId, owner, nowMs],
+  // The won claim writes the run's in-flight marker in the same statement: a replica killed after its claim and
+  // before the run's own marker (one round trip later) left a claimed tick with no run, which nobody recorded. With
+  // the marker, whichever replica finds the dead owner records that run as aborted, so no claimed tick goes missing.
+  // The run's own marker (markInFlight, an upsert) then replaces this one. 'default' is the claimer's name for no
+  // location (tick-claim.ts), which a marker stores as NULL.
+  const r = await pool.query<{ won: number }>(
+    `WITH claimed AS (
+       INSERT INTO prober_scheduled_runs (environment, location, journey, slot_ms, run_id, owner, claimed_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING run_id)
+     , marked AS (
+       INSERT INTO prober_in_flight (run_id, journey, environment, started_at, step, owner, location)
+       SELECT run_id, $3, $1, $8, NULL, $6, NULLIF($2, 'default') FROM claimed
+       ON CONFLICT (run_id) DO NOTHING)
+     SELECT count(*)::int AS won FROM claimed`,
+    [
+      tick.environment,
+      tick.location,
+      tick.journey,
+      tick.slotMs,
+      tick.runId,
+      owner,
+      nowMs,
+      new Date(nowMs).toISOString(),
+    ],
   );
-  return (r.rowCount ?? 0) === 1;
+  return r.rows[0]?.won === 1;
 }
 
 /**

@@ -58,6 +58,22 @@ describe('Postgres fleet claims', () => {
     ).toBe(false);
   });
 
+  it('a replica gone right after its claim (before the run marked itself) still leaves that run to be recorded', async () => {
+    const {
+      stores: [a, b],
+    } = await replicas(2);
+    const tick = { environment: 'staging', location: 'eu', journey: 'login', slotMs: 1_700_000_000_000, runId: 'cut' };
+    expect(await a!.claimTick(tick)).toBe(true);
+    expect(await b!.takeInFlight()).toEqual([]); // its owner is alive: not another replica's to take
+    await a!.close(); // the lease ends, as a SIGKILLed replica's lease runs out
+    stores.splice(stores.indexOf(a!), 1);
+    const taken = await b!.takeInFlight();
+    expect(taken.map((r) => [r.runId, r.journey, r.environment, r.location])).toEqual([
+      ['cut', 'login', 'staging', 'eu'],
+    ]);
+    expect(await b!.takeInFlight()).toEqual([]); // taken once
+  });
+
   it("an outbox row is leased to one replica at a time; an expired lease is taken over; a delivered row is nobody's", async () => {
     const {
       url,

@@ -12,6 +12,9 @@ export const SLOWEST_FIRST = [
   'test/suites/suite-schedule.test.ts', // 53
   'test/faults/sigterm-scan-schedule.test.ts', // 49
   'test/store/replica-kill.test.ts', // 43
+  'test/fleet/fleet-kills.test.ts', // 40 (new, at load 7)
+  'test/fleet/fleet-kills-pgbouncer.test.ts', // 35 (new, at load 7)
+  'test/alert/alertmanager-cluster.test.ts', // 40 (20 s group_interval since the documented settings)
   'test/browser/browser-lifecycle.test.ts', // 43
   'test/e2e/golden-path-api.test.ts', // 42
   'test/suites/suite-faults.test.ts', // 39
@@ -29,7 +32,6 @@ export const SLOWEST_FIRST = [
   'test/faults/store-full-disk.test.ts', // 19
   'test/wire/schedule-always-ends.test.ts', // 18
   'test/packed/top-level-loop.test.ts', // 17
-  'test/alert/alertmanager-cluster.test.ts', // 15
   'test/packed/busy-loop-schedule.test.ts', // 14
   'test/browser/golden-path-browser-cli.test.ts', // 14
   'test/faults/store-deleted.test.ts', // 14
