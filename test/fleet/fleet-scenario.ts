@@ -43,6 +43,8 @@ let failing = false;
 const incarnations: DaemonProcess[] = [];
 const running: (DaemonProcess | undefined)[] = [undefined, undefined, undefined, undefined];
 const busy = new Set<number>();
+/** When each replica's current process came up: a sibling just restarted has not taken a tick yet. */
+const upSince = [0, 0, 0, 0];
 const kills: { at: number; replica: number; how: 'random' | 'after-200' }[] = [];
 const received: { replica: number; headers: IncomingHttpHeaders; body: string; at: number }[] = [];
 let url = '';
@@ -79,6 +81,7 @@ async function start(i: number): Promise<void> {
   );
   incarnations.push(d);
   running[i] = d;
+  upSince[i] = Date.now();
 }
 
 async function kill(i: number, how: 'random' | 'after-200', beforeRestart?: () => Promise<void>): Promise<void> {
@@ -232,10 +235,15 @@ function uniqueNotifications(): Map<string, { id: string; state: string }> {
   return byId;
 }
 
-/** A replica not being restarted whose location sibling is up too (each location keeps a prober). */
+/**
+ * A replica not being restarted whose location sibling is up and has been for a few ticks (each location keeps a
+ * prober): killing both of a location's replicas within one tick, or one while its sibling is still starting, is a
+ * location outage, whose tick nobody can run.
+ */
 async function killSomeone(random: () => number): Promise<void> {
+  const settled = (i: number) => !busy.has(i) && running[i] !== undefined && Date.now() - upSince[i]! >= 3_000;
   const pick = () => {
-    const ok = [0, 1, 2, 3].filter((i) => !busy.has(i) && running[i] !== undefined && !busy.has(i ^ 1));
+    const ok = [0, 1, 2, 3].filter((i) => !busy.has(i) && running[i] !== undefined && settled(i ^ 1));
     return ok.length === 0 ? undefined : ok[Math.floor(random() * ok.length)];
   };
   const victim = await poll('a replica that can be killed', async () => pick(), { timeoutMs: 30_000 });

@@ -13,7 +13,6 @@ export const SLOWEST_FIRST = [
   'test/faults/sigterm-scan-schedule.test.ts', // 49
   'test/store/replica-kill.test.ts', // 43
   'test/fleet/fleet-kills.test.ts', // 40 (new, at load 7)
-  'test/fleet/fleet-kills-pgbouncer.test.ts', // 35 (new, at load 7)
   'test/alert/alertmanager-cluster.test.ts', // 40 (20 s group_interval since the documented settings)
   'test/browser/browser-lifecycle.test.ts', // 43
   'test/e2e/golden-path-api.test.ts', // 42
