@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { journey, step } from '../../src/journey/define.js';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { buildStatusModel, percentile, stepSeries } from '../../src/report/status-page/page-model.js';
-import { renderStatusPage } from '../../src/report/status-page/render-page.js';
+import { favicon, renderStatusPage } from '../../src/report/status-page/render-page.js';
 import { interruptedRunResult } from '../../src/schedule/interrupted-run.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { sampleRun } from '../store/sample-run.js';
@@ -84,6 +84,9 @@ describe('status page model', () => {
     expect(html).toContain('<meta http-equiv="refresh" content="30">');
     expect(html).toContain('data-journey="later" data-status="unknown"');
     expect(html).toContain('75.00 %');
+    // The favicon is the headline's colour: 'later' has no data and the API journey passes, so the page is green.
+    expect(html).toContain(`<link rel="icon" href="${favicon('pass')}">`);
+    expect(decodeURIComponent(favicon('fail'))).toContain('fill="#d64545"');
   });
 
   it('escapes everything that came from a result: a failing service can echo markup', async () => {

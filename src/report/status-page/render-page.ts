@@ -16,6 +16,15 @@ const LABEL: Record<JourneyPanel['status'], string> & Record<string, string> = {
 };
 
 /**
+ * A dot in the colour of the page's headline, so a pinned tab shows the state; inline (a data: URL, which the
+ * daemon's CSP allows for images) so the page stays one self-contained document and no /favicon.ico 404s.
+ */
+export function favicon(status: string): string {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${STATUS_COLOR[status] ?? STATUS_COLOR.unknown}"/></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
+/**
  * The status page as one self-contained HTML document: inline CSS and SVG, no script, no external resource
  * (the daemon also sends a CSP that forbids them), so it reads the same with JavaScript off and works offline.
  */
@@ -38,6 +47,7 @@ export function renderStatusPage(model: StatusPageModel): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${refresh}
 <title>${`${headline} · ${model.environment} · prober`}</title>
+<link rel="icon" href="${favicon(worst?.status ?? (model.journeys.length === 0 ? 'unknown' : 'pass'))}">
 <style>${CSS}</style>
 </head>
 <body>
