@@ -79,7 +79,9 @@ describe('status page', () => {
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     expectNoSecrets('status page', html, canary);
-    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/i); // self-contained: no script, no external resource
+    // Self-contained: no script, no external resource (the favicon is an inline data: URL, not a fetch).
+    expect(html).not.toMatch(/<script|<link(?![^>]*href="data:)|https?:\/\/(?!www\.w3\.org\/2000\/svg)/i);
+    expect(html).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
 
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
     try {
