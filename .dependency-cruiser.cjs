@@ -41,6 +41,18 @@ module.exports = {
       to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'journey-no-network',
+      severity: 'error',
+      comment:
+        "src/journey/ opens no connection of its own (net, tls, dns, http, dgram; a type import loads nothing): what it needs from the network (the TCP check of a step's service) is a port (journey/reachability.ts) an adapter in src/steps/ implements and the composition root hands in.",
+      from: { path: '^src/journey/' },
+      to: {
+        dependencyTypes: ['core'],
+        dependencyTypesNot: ['type-only'],
+        path: '^(node:)?(net|tls|dns|http|https|http2|dgram)$',
+      },
+    },
+    {
       name: 'steps-not-report',
       severity: 'error',
       comment: 'Step kinds produce results; how results are reported is not their business.',

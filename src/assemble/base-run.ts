@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../log.js';
 import type { LogFormat } from '../log-format.js';
 import { Redactor } from '../redact.js';
 import { apiStepIo } from '../steps/step-io.js';
+import { checkReachable } from '../steps/tcp-reachability.js';
 import { USER_AGENT_TOKEN } from '../version.js';
 
 /** What every entry point chooses about the prober itself (not about one run): from flags, or `createProber()`. */
@@ -64,6 +65,7 @@ export function baseRun(loaded: LoadedConfig, choices: BaseChoices): BaseRun {
     io: apiStepIo({ maxBodyBytes: config.http.maxBodyBytes, tlsFor: loaded.tls.tlsFor }),
     userAgent: USER_AGENT,
     maxBodyBytes: config.http.maxBodyBytes,
+    reach: checkReachable,
     janitorOlderThanMs: config.janitor.enabled ? config.janitor.olderThanMs : undefined,
     overrides: Object.fromEntries(
       Object.entries(config.journeys).map(([name, s]) => [

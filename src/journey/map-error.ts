@@ -2,7 +2,7 @@ import { classifyFailure, oneLine } from './classify-failure.js';
 import { StepFailure, isStepFailure } from './errors.js';
 import { withDeadline } from './with-deadline.js';
 import type { Category } from './result-schema.js';
-import { checkReachable, endpointOf, type Reachability } from './service-reachability.js';
+import { endpointOf, type Reachability, type ReachabilityCheck } from './reachability.js';
 import type { WireSnapshot } from '../wire/socket-evidence.js';
 import { explainFromWire } from '../wire/explain-from-wire.js';
 import { classifyLibraryError } from './library-errors.js';
@@ -43,7 +43,8 @@ function describe(err: unknown): string {
  *    sent and nothing back → `timeout`; a 401/403 → `auth`; the server answered → `contract`. No wire activity at
  *    all → `prober`, "the step's code threw before any request", with a TCP check of the service as evidence only.
  *    Where it is not (the programmatic API), the TCP check decides as before: refused → `network`, silent →
- *    `timeout`, reachable → `prober` with a hint to map the library's errors.
+ *    `timeout`, reachable → `prober` with a hint to map the library's errors. The check is the `reach` port
+ *    (reachability.ts) the assembled run hands in; without one the error goes to `classifyFailure` as it is.
  */
 export async function judgeStepError(
   err: unknown,
@@ -53,6 +54,8 @@ export async function judgeStepError(
     service: string;
     /** What the step did on the wire, when it is observed (the CLI and the daemon). */
     wire?: WireSnapshot | undefined;
+    /** Checks the step's service (the TCP connect of src/steps/); without it the service is not checked. */
+    reach?: ReachabilityCheck | undefined;
   },
 ): Promise<unknown> {
   if (isStepFailure(err)) return err;
@@ -88,12 +91,15 @@ export async function judgeStepError(
     const seen = explainFromWire(options.wire, what);
     if (seen !== undefined) return new StepFailure(seen.category, seen.message, { cause: err });
     // Nothing on the wire that could explain it: the step's own code. The TCP check only adds evidence.
-    const reach = endpoint === undefined ? undefined : await checkReachable(endpoint, REACHABILITY_CHECK_MS);
+    const reach =
+      endpoint === undefined || options.reach === undefined
+        ? undefined
+        : await options.reach(endpoint, REACHABILITY_CHECK_MS);
     const evidence = reach === undefined ? '' : ` (service ${options.service} at ${where} ${REACH_WORDS[reach.kind]})`;
     return new StepFailure('prober', `the step's code threw before any request: ${what}${evidence}`, { cause: err });
   }
-  if (endpoint === undefined) return err;
-  const reach: Reachability = await checkReachable(endpoint, REACHABILITY_CHECK_MS);
+  if (endpoint === undefined || options.reach === undefined) return err;
+  const reach: Reachability = await options.reach(endpoint, REACHABILITY_CHECK_MS);
   switch (reach.kind) {
     case 'refused':
       return new StepFailure(

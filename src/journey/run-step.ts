@@ -12,6 +12,7 @@ import { round, stepResult } from './step-result.js';
 import { openStep } from './step-scope.js';
 import type { SocketEvidence } from './result-schema.js';
 import { secretHint } from './secret-hint.js';
+import type { ReachabilityCheck } from './reachability.js';
 import { StepWire, type JourneyWire } from '../wire/step-wire.js';
 import { explainDeadlineFromWire } from '../wire/explain-from-wire.js';
 
@@ -40,6 +41,8 @@ export interface StepRun {
   probeScope: ProbeScope;
   /** The journey run's wire record, when the wire is observed (the CLI and the daemon). */
   wire: JourneyWire | undefined;
+  /** Checks a step's service when nothing else explains its error (the TCP connect of src/steps/). */
+  reach: ReachabilityCheck | undefined;
   /** Where this journey's probe faults go while the step runs (undefined once it ended). */
   onFault: (fail: ((message: string, thrown?: unknown) => void) | undefined) => void;
 }

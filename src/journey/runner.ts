@@ -5,6 +5,7 @@ import type { JourneyResult, StepResult } from './result-schema.js';
 import type { JourneyDefinition, StepDefinition } from './define.js';
 import type { JourneyResources, StepIoFactory, StepScope } from './step-ports.js';
 import type { ProbeScope } from './containment.js';
+import type { ReachabilityCheck } from './reachability.js';
 import { Deadline, NEVER_ABORTS, type AbortSource } from './deadline-signal.js';
 import { deriveJourneyOutcome } from './derive-verdict.js';
 import { JourneyStalls } from './stall-judge.js';
@@ -41,6 +42,8 @@ export interface JourneyRunOptions {
   onEvent?: (event: RunEvent) => void;
   /** `--until STEP`: run up to and including this step, then only the `always` (cleanup) steps. */
   untilStep?: string | undefined;
+  /** Checks a step's service when nothing else explains its error (journey/reachability.ts); without it, none. */
+  reach?: ReachabilityCheck | undefined;
 }
 
 export type RunEvent =
@@ -146,6 +149,7 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         outer,
         probeScope,
         wire,
+        reach: opts.reach,
         onFault: (fn) => {
           faultStep = fn;
           if (fn !== undefined && pendingFault !== undefined) fn(pendingFault.message, pendingFault.thrown);

@@ -7,6 +7,7 @@ import type { StepResult } from './result-schema.js';
 import type { OpenStep } from './step-scope.js';
 import type { StepIo } from './step-ports.js';
 import type { WireSnapshot } from '../wire/socket-evidence.js';
+import type { ReachabilityCheck } from './reachability.js';
 
 /** The part of a step's result that says how it ended. */
 export type StepOutcome = Pick<StepResult, 'status' | 'error' | 'skipReason'>;
@@ -28,6 +29,8 @@ export interface ThrownContext {
   targets: Readonly<Record<string, string>>;
   /** What the step did on the wire, when observed (wire owner's hook: src/wire). */
   wire?: WireSnapshot | undefined;
+  /** Checks the step's service for an error nothing else explains (assemble's hook: journey/reachability.ts). */
+  reach?: ReachabilityCheck | undefined;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function thrownOutcome(s: StepDefinition, err: unknown, c: ThrownCo
           serviceUrl: c.targets[s.service],
           service: s.service,
           wire: c.wire,
+          reach: c.reach,
         });
   const f = classifyFailure(explained, { deadlineExceeded, aborted, timeoutMs: c.step.effectiveTimeoutMs });
   return {

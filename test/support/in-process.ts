@@ -4,6 +4,7 @@ import type { RunResult } from '../../src/journey/result-schema.js';
 import { runJourneys } from '../../src/journey/run.js';
 import { Redactor } from '../../src/redact.js';
 import { apiStepIo } from '../../src/steps/step-io.js';
+import { checkReachable } from '../../src/steps/tcp-reachability.js';
 
 /** Runs journeys in this process with the real step kinds (undici, ws, SSE) against real servers. */
 export function runInProcess(
@@ -23,5 +24,6 @@ export function runInProcess(
     io: apiStepIo({ maxBodyBytes, ...(extra.tlsFor === undefined ? {} : { tlsFor: extra.tlsFor }) }),
     userAgent: 'node golden-path-prober/test',
     maxBodyBytes,
+    reach: checkReachable,
   });
 }

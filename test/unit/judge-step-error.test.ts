@@ -4,6 +4,7 @@ import { classifyFailure } from '../../src/journey/classify-failure.js';
 import { StepFailure } from '../../src/journey/errors.js';
 import type { Category } from '../../src/journey/result-schema.js';
 import { judgeStepError, type ErrorMapper } from '../../src/journey/map-error.js';
+import { checkReachable } from '../../src/steps/tcp-reachability.js';
 import { freePort } from '../support/prosody.js';
 
 // What an error thrown inside a step means, before classification: mappers, codes, programming errors, and the
@@ -23,7 +24,7 @@ class LibraryError extends Error {
   override name = 'LibraryError';
 }
 const judge = async (err: unknown, url: () => string | undefined, mappers: (ErrorMapper | undefined)[] = []) =>
-  classifyFailure(await judgeStepError(err, { mappers, serviceUrl: url(), service: 'chat' }), {
+  classifyFailure(await judgeStepError(err, { mappers, serviceUrl: url(), service: 'chat', reach: checkReachable }), {
     deadlineExceeded: false,
     aborted: false,
     timeoutMs: 1000,
