@@ -10,7 +10,8 @@
  *     run once more under `--cpu-prof` and the profile left in DIR (summarise it with bench/profile-top.mjs).
  *   npm run build && node --import tsx bench/capacity-ratio.ts [--shares 0.2,0.4,0.6,0.8,1] [--stage-seconds 20]
  *     [--floor-seconds 15] [--interval 2] [--jitter 1500] [--timeout 400] [--profile /tmp/cap-prof]
- *     [--rates 6000,9000] (fixed planned journeys/min instead of shares)
+ *     [--rates 6000,9000] (fixed planned journeys/min instead of shares) [--baseline DIR] (another built checkout,
+ *     run first at each stage: a before/after pair under one load)
  * Both sides share this machine's cores with the cheap target (its own process): run it on an idle machine.
  */
 import { execFile } from 'node:child_process';
@@ -43,8 +44,12 @@ const { values } = parseArgs({
     jitter: { type: 'string' },
     timeout: { type: 'string' },
     profile: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
+// --baseline DIR: another built checkout (e.g. main's, for a before/after): each stage runs its daemon first, then
+// this checkout's, at the same planned rate, so the pair shares one load average.
+const baseline = values.baseline;
 const shares = (values.shares ?? '0.2,0.4,0.6,0.8,1').split(',').filter(Boolean).map(Number);
 // --rates: fixed planned rates (journeys/min) instead of shares of the floor, for before/after comparisons under a
 // varying load (CPU per journey at one fixed rate is steadier than the held rate).
@@ -79,12 +84,12 @@ interface Stage {
   held: boolean;
 }
 
-async function stage(perMinPlanned: number, nodeArgs: readonly string[] = []): Promise<Stage> {
+async function stage(perMinPlanned: number, nodeArgs: readonly string[] = [], from = root): Promise<Stage> {
   const copies = Math.max(1, Math.round((perMinPlanned * intervalSeconds) / 60));
   const dir = mkdtempSync(join(tmpdir(), 'prober-capacity-'));
   dirs.push(dir);
-  const config = writeProject(dir, root, { copies, intervalSeconds, jitterMs, timeoutMs });
-  const d = await startSchedule(root, config, target.urls, dir, nodeArgs);
+  const config = writeProject(dir, from, { copies, intervalSeconds, jitterMs, timeoutMs });
+  const d = await startSchedule(from, config, target.urls, dir, nodeArgs);
   running = d;
   try {
     await pause(warmupSeconds * 1_000);
@@ -134,11 +139,14 @@ try {
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   let held: Stage | undefined;
-  for (const share of rates?.map((r) => r / floor.perMin) ?? shares) {
-    const s = await stage(share * floor.perMin);
+  const row = (share: number, s: Stage, label = '') =>
     console.log(
-      `| ${share.toFixed(2)} | ${s.planned.toFixed(0)} | ${s.perMin.toFixed(0)} | ${s.p99Ms.toFixed(0)} ms (${s.bound}) | ${s.skipped} | ${s.notPassed} | ${s.cpuMsPerJourney.toFixed(2)} ms | ${s.daemonCpu.toFixed(0)} % | ${load()} |`,
+      `| ${label}${share.toFixed(2)} | ${s.planned.toFixed(0)} | ${s.perMin.toFixed(0)} | ${s.p99Ms.toFixed(0)} ms (${s.bound}) | ${s.skipped} | ${s.notPassed} | ${s.cpuMsPerJourney.toFixed(2)} ms | ${s.daemonCpu.toFixed(0)} % | ${load()} |`,
     );
+  for (const share of rates?.map((r) => r / floor.perMin) ?? shares) {
+    if (baseline !== undefined) row(share, await stage(share * floor.perMin, [], baseline), 'baseline ');
+    const s = await stage(share * floor.perMin);
+    row(share, s);
     if (!s.held) break;
     held = s;
   }

@@ -1,10 +1,23 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
 import { CATEGORIES, JourneyStatus, type RunResult } from '../journey/result-schema.js';
 import { PROBER_VERSION } from '../version.js';
+import { HistogramFamily, ProberRegistry, ValueFamily, type HistogramChild, type ValueChild } from './metric-family.js';
 import { stallCounter } from './stall-metric.js';
 
 /** Why a scheduled tick did not start a run (`prober_ticks_skipped_total{reason}`). */
 export type SkipReason = 'overlap' | 'missed';
+
+interface StepSeries {
+  duration: HistogramChild;
+  stall: ValueChild;
+  failures: Map<string, ValueChild>;
+}
+
+interface JourneySeries {
+  runs: Map<string, ValueChild>;
+  duration: HistogramChild;
+  steps: Map<string, StepSeries>;
+}
 
 /** Journeys span ~50 ms (API on loopback) to ~45 s (a slow browser path under its budget). */
 const JOURNEY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60];
@@ -40,73 +53,73 @@ export const DEFAULT_LOCATION = 'default';
  * aggregate by them), including the process and alert-delivery metrics.
  */
 export class ProberMetrics {
-  readonly registry = new Registry();
-  private readonly up: Gauge<'journey'>;
-  private readonly journeyDuration: Histogram<'journey'>;
-  private readonly stepDuration: Histogram<'journey' | 'step' | 'service'>;
-  private readonly stepFailures: Counter<'journey' | 'step' | 'service' | 'category'>;
-  private readonly runs: Counter<'journey' | 'status'>;
+  readonly registry = new ProberRegistry();
+  private readonly up = new ValueFamily(
+    'prober_journey_up',
+    '1 when the last judged run passed (or was degraded), 0 when it failed; runs that could not judge leave it unchanged',
+    'gauge',
+    ['journey'],
+  );
+  private readonly journeyDuration = new HistogramFamily(
+    'prober_journey_duration_seconds',
+    'Duration of journey runs',
+    ['journey'],
+    JOURNEY_BUCKETS,
+  );
+  private readonly stepDuration = new HistogramFamily(
+    'prober_step_duration_seconds',
+    'Duration of steps that ran (skipped steps are not observed)',
+    ['journey', 'step', 'service'],
+    STEP_BUCKETS,
+  );
+  private readonly stepFailures = new ValueFamily(
+    'prober_step_failures_total',
+    'Steps that failed or could not be judged, by contract category',
+    'counter',
+    ['journey', 'step', 'service', 'category'],
+  );
+  private readonly runs = new ValueFamily('prober_runs_total', 'Journey runs by status', 'counter', [
+    'journey',
+    'status',
+  ]);
   private readonly skipped: Counter<'reason'>;
-  private readonly lastRun: Gauge<'journey'>;
+  private readonly lastRun = new ValueFamily(
+    'prober_last_run_timestamp_seconds',
+    'Unix time at which the last run of the journey finished',
+    'gauge',
+    ['journey'],
+  );
   private readonly tickLag: Histogram;
   private readonly storeErrors: Counter<'operation'>;
-  private readonly interval: Gauge<'journey'>;
+  private readonly interval = new ValueFamily(
+    'prober_journey_interval_seconds',
+    'Seconds between scheduled runs of the journey (from its cron schedule)',
+    'gauge',
+    ['journey'],
+  );
   private readonly storeUp: Gauge;
   private readonly sinkFailures: Counter<'sink'>;
   private readonly stepStall = stallCounter();
+  /** Each journey's series, looked up once per run instead of once per observation. */
+  private readonly series = new Map<string, JourneySeries>();
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
-    this.registry.registerMetric(this.stepStall);
+    this.registry.register(this.stepStall);
     this.registry.setDefaultLabels({
       environment: options.environment ?? 'unknown',
       location: options.location ?? DEFAULT_LOCATION,
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.up = new Gauge({
-      name: 'prober_journey_up',
-      help: '1 when the last judged run passed (or was degraded), 0 when it failed; runs that could not judge leave it unchanged',
-      labelNames: ['journey'],
-      registers,
-    });
-    this.journeyDuration = new Histogram({
-      name: 'prober_journey_duration_seconds',
-      help: 'Duration of journey runs',
-      labelNames: ['journey'],
-      buckets: JOURNEY_BUCKETS,
-      registers,
-    });
-    this.stepDuration = new Histogram({
-      name: 'prober_step_duration_seconds',
-      help: 'Duration of steps that ran (skipped steps are not observed)',
-      labelNames: ['journey', 'step', 'service'],
-      buckets: STEP_BUCKETS,
-      registers,
-    });
-    this.stepFailures = new Counter({
-      name: 'prober_step_failures_total',
-      help: 'Steps that failed or could not be judged, by contract category',
-      labelNames: ['journey', 'step', 'service', 'category'],
-      registers,
-    });
-    this.runs = new Counter({
-      name: 'prober_runs_total',
-      help: 'Journey runs by status',
-      labelNames: ['journey', 'status'],
-      registers,
-    });
+    for (const f of [this.up, this.journeyDuration, this.stepDuration, this.stepFailures, this.runs])
+      this.registry.register(f);
     this.skipped = new Counter({
       name: 'prober_ticks_skipped_total',
       help: 'Scheduled ticks that started no run: overlap (the previous run was still going) or missed (the process stalled)',
       labelNames: ['reason'],
       registers,
     });
-    this.lastRun = new Gauge({
-      name: 'prober_last_run_timestamp_seconds',
-      help: 'Unix time at which the last run of the journey finished',
-      labelNames: ['journey'],
-      registers,
-    });
+    this.registry.register(this.lastRun);
     this.tickLag = new Histogram({
       name: 'prober_tick_lag_seconds',
       help: 'Delay between a scheduled tick and the scheduler noticing it (before start jitter)',
@@ -119,12 +132,7 @@ export class ProberMetrics {
       labelNames: ['operation'],
       registers,
     });
-    this.interval = new Gauge({
-      name: 'prober_journey_interval_seconds',
-      help: 'Seconds between scheduled runs of the journey (from its cron schedule)',
-      labelNames: ['journey'],
-      registers,
-    });
+    this.registry.register(this.interval);
     this.storeUp = new Gauge({
       name: 'prober_store_up',
       help: '1 while the state store takes writes, 0 while results are held in memory',
@@ -154,13 +162,35 @@ export class ProberMetrics {
    * sample to compare with), so every status and every step × category starts at 0.
    */
   private preinitialise(k: KnownJourney): void {
-    for (const status of JourneyStatus.options) this.runs.inc({ journey: k.journey, status }, 0);
+    const journey = k.journey;
+    for (const status of JourneyStatus.options) this.runs.child({ journey, status });
     for (const s of k.steps) {
       for (const category of CATEGORIES)
-        this.stepFailures.inc({ journey: k.journey, step: s.name, service: s.service, category }, 0);
-      this.stepStall.inc({ journey: k.journey, step: s.name, service: s.service }, 0);
+        this.stepFailures.child({ journey, step: s.name, service: s.service, category });
+      this.stepStall.child({ journey, step: s.name, service: s.service });
     }
-    if (k.intervalSeconds !== undefined) this.interval.set({ journey: k.journey }, k.intervalSeconds);
+    if (k.intervalSeconds !== undefined) this.interval.set({ journey }, k.intervalSeconds);
+  }
+
+  private journey(journey: string): JourneySeries {
+    let js = this.series.get(journey);
+    if (js === undefined) {
+      js = { runs: new Map(), duration: this.journeyDuration.child({ journey }), steps: new Map() };
+      this.series.set(journey, js);
+    }
+    return js;
+  }
+
+  /** A step's duration and stall series, made at its first run (skipped steps are not observed). */
+  private step(js: JourneySeries, journey: string, step: string, service: string): StepSeries {
+    const key = `${step}\u0000${service}`;
+    let ss = js.steps.get(key);
+    if (ss === undefined) {
+      const labels = { journey, step, service };
+      ss = { duration: this.stepDuration.child(labels), stall: this.stepStall.child(labels), failures: new Map() };
+      js.steps.set(key, ss);
+    }
+    return ss;
   }
 
   /** A failed store operation: results keep flowing, the `ProberStoreErrors` rule fires. */
@@ -179,20 +209,39 @@ export class ProberMetrics {
   /** Records every journey of a finished (already redacted) run. */
   observeRun(result: RunResult): void {
     for (const j of result.journeys) {
-      this.runs.inc({ journey: j.journey, status: j.status });
-      this.journeyDuration.observe({ journey: j.journey }, j.durationMs / 1000);
+      const js = this.journey(j.journey);
+      let runs = js.runs.get(j.status);
+      if (runs === undefined) {
+        runs = this.runs.child({ journey: j.journey, status: j.status });
+        js.runs.set(j.status, runs);
+      }
+      runs.value += 1;
+      this.journeyDuration.observe(js.duration, j.durationMs / 1000);
       if (j.status !== 'error') this.up.set({ journey: j.journey }, j.status === 'fail' ? 0 : 1);
       const finished = Date.parse(j.startedAt) + j.durationMs;
       this.lastRun.set({ journey: j.journey }, Math.round(finished) / 1000);
       for (const s of j.steps) {
         if (s.status === 'skipped') continue;
-        const labels = { journey: j.journey, step: s.name, service: s.service };
-        this.stepDuration.observe(labels, s.durationMs / 1000);
-        if (s.evidence?.stallMs !== undefined) this.stepStall.inc(labels, s.evidence.stallMs / 1000);
-        if (s.error !== undefined && (s.status === 'fail' || s.status === 'error'))
-          this.stepFailures.inc({ ...labels, category: s.error.category });
+        const ss = this.step(js, j.journey, s.name, s.service);
+        this.stepDuration.observe(ss.duration, s.durationMs / 1000);
+        if (s.evidence?.stallMs !== undefined) ss.stall.value += s.evidence.stallMs / 1000;
+        if (s.error !== undefined && (s.status === 'fail' || s.status === 'error')) this.stepFailed(ss, j.journey, s);
       }
     }
+  }
+
+  private stepFailed(
+    ss: StepSeries,
+    journey: string,
+    s: { name: string; service: string; error?: { category: string } },
+  ): void {
+    const category = s.error?.category ?? 'prober';
+    let child = ss.failures.get(category);
+    if (child === undefined) {
+      child = this.stepFailures.child({ journey, step: s.name, service: s.service, category });
+      ss.failures.set(category, child);
+    }
+    child.value += 1;
   }
 
   /** After a restart, `up` and the last-run time come from the store instead of starting empty. */
