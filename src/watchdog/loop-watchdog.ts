@@ -2,7 +2,7 @@ import { closeSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { currentProbeScope, exitProber } from '../journey/containment.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { WATCHDOG_WORKER_SOURCE } from './loop-watchdog-worker.js';
+import type { BlockedReport, WatchdogMessage, WatchdogThreadData } from './loop-watchdog-worker.js';
 
 /**
  * A probe stuck in a synchronous loop holds the one JavaScript thread: no deadline, signal or HTTP handler runs
@@ -16,7 +16,7 @@ export interface BlockedPlan {
   /** One line for stderr, already redacted. */
   message: string;
   /** `prober run`'s reporters and the result they write, as plain data (the watchdog thread runs them). */
-  report?: { result: unknown; reporters: { name: string; path?: string | undefined }[] } | undefined;
+  report?: BlockedReport | undefined;
   exitCode: number;
 }
 
@@ -88,21 +88,8 @@ export function startLoopWatchdog(options: WatchdogOptions): LoopWatchdog {
 
 function startThread(stallMs: number): Shared {
   const signals = new Int32Array(new SharedArrayBuffer(8));
-  const fromTs = new URL(import.meta.url).pathname.endsWith('.ts');
-  const ext = fromTs ? 'ts' : 'js';
-  const worker = new Worker(WATCHDOG_WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      signals,
-      stallMs,
-      hook: WATCHDOG_HOOK,
-      // From the package root: in the bundled CLI this module is a chunk at dist/, not at dist/cli/.
-      reportersUrl: new URL(`${fromTs ? 'src' : 'dist'}/report/reporters.${ext}`, PACKAGE_ROOT).href,
-      schemaUrl: new URL(`${fromTs ? 'src' : 'dist'}/journey/result-schema.${ext}`, PACKAGE_ROOT).href,
-      // Run from sources (tests, a checkout without dist), the reporters need the CLI's TypeScript loader.
-      loaderUrl: fromTs ? import.meta.resolve('tsx/esm/api') : undefined,
-    },
-  });
+  const workerData: WatchdogThreadData = { signals, stallMs, hook: WATCHDOG_HOOK };
+  const worker = watchdogThread(workerData);
   worker.unref(); // never the reason the process stays alive
   // A watchdog that cannot start must not take the run down with it.
   worker.on(
@@ -118,10 +105,10 @@ function startThread(stallMs: number): Shared {
       plan = { message: `prober: the event loop was blocked for over ${stalledMs} ms; stopping`, exitCode: 70 };
     }
     if (plan === undefined) {
-      worker.postMessage({ resume: true }); // not a probe's doing: keep watching
+      worker.postMessage({ resume: true } satisfies WatchdogMessage); // not a probe's doing: keep watching
       return;
     }
-    worker.postMessage(plan);
+    worker.postMessage(plan satisfies WatchdogMessage);
     Atomics.wait(signals, 1, 0, REPORT_BOUND_MS);
     writeSync(2, `${plan.message}\n`);
     // Node prints "Waiting for the debugger to disconnect..." at exit while the watchdog's inspector session is
@@ -143,4 +130,18 @@ function startThread(stallMs: number): Shared {
     },
     end,
   };
+}
+
+/**
+ * The thread runs loop-watchdog-worker.ts: from the package, tsc's copy in dist/watchdog/ (found from the package
+ * root, since in the bundled CLI this module is a chunk at dist/); from sources (tests, a checkout without dist),
+ * the .ts file through tsx, registered in the thread first: Node does not hand a loader registered with
+ * `register()` (bin/prober.js) on to worker threads.
+ */
+function watchdogThread(workerData: WatchdogThreadData): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('dist/watchdog/loop-watchdog-worker.js', PACKAGE_ROOT), { workerData });
+  const source = new URL('loop-watchdog-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(boot, { eval: true, workerData });
 }
