@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { AlertStateWrite, JsonValue, OutboxRecord, RunStore } from '../store/run-store.js';
+import type { AlertStateWrite, JsonValue, OutboxRecord, StateStore } from '../store/state-store.js';
 import { readState, type StateFormat } from './alert-state-format.js';
 import type { AlertEvent } from './notification.js';
 import { outboxEntries } from './outbox.js';
@@ -37,7 +37,7 @@ export interface SaveContext {
 }
 
 /** Where alert states are read from: the store, or the states read inside a fleet lock. */
-export type AlertReader = Pick<RunStore, 'getAlertState' | 'quarantineAlertState'>;
+export type AlertReader = Pick<StateStore, 'getAlertState' | 'quarantineAlertState'>;
 
 export async function loadState<S>(
   store: AlertReader,

@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 import { type ExpectedLocations, expectedLocationMetrics, locationHealthMetrics } from './location-health-metrics.js';
 import type { DeliveryEvent } from './outbox-deliverer.js';
 
@@ -12,7 +12,7 @@ import type { DeliveryEvent } from './outbox-deliverer.js';
  */
 export function alertMetrics(
   registry: Registry,
-  store?: Pick<RunStore, 'latestByLocation'>,
+  store?: Pick<StateStore, 'latestByLocation'>,
   expected?: ExpectedLocations,
 ): (event: DeliveryEvent) => void {
   const registers = [registry];

@@ -1,6 +1,6 @@
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
-import type { AlertLockScope, RunStore, StoreBatch } from '../store/run-store.js';
+import type { AlertLockScope, StateStore, StoreBatch } from '../store/state-store.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
 import { type AlertBatch, type AlertReader, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
 import { readState, type StateFormat } from './alert-state-format.js';
@@ -18,7 +18,7 @@ import {
 } from './run-evaluation.js';
 
 export interface AlertPipelineOptions {
-  store: RunStore;
+  store: StateStore;
   alerts: AlertsConfig;
   /** Names of the configured channels; every notification is queued once per channel. */
   channels: readonly string[];

@@ -2,7 +2,7 @@ import { ProberSetupError, type Problem } from '../config/problems.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { ResilientStore } from '../store/resilient-store.js';
-import type { OutboxChange, RunStore, StoreBatch } from '../store/run-store.js';
+import type { OutboxChange, StateStore, StoreBatch } from '../store/state-store.js';
 import type { StoreFault } from './prober-health.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
 import { AlertPipeline } from './alert-pipeline.js';
@@ -40,7 +40,7 @@ export function resolveSenders(
 
 export interface AlertingOptions {
   alerts: AlertsConfig;
-  store: RunStore;
+  store: StateStore;
   log: Logger;
   redactor: Redactor;
   env?: NodeJS.ProcessEnv;

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { LocationQuorum } from '../config/alert-policy.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 
 /**
  * Location health from the fleet, not the replica: per environment, journey and location, the latest judged result
@@ -11,7 +11,7 @@ import type { RunStore } from '../store/run-store.js';
  *   prober_fleet_last_run_timestamp_seconds{environment,journey,location}  start of that latest run
  * Only on a store shared by replicas (it has `latestByLocation`); a store read that fails leaves the last values.
  */
-export function locationHealthMetrics(registry: Registry, store: Pick<RunStore, 'latestByLocation'>): void {
+export function locationHealthMetrics(registry: Registry, store: Pick<StateStore, 'latestByLocation'>): void {
   const latest = store.latestByLocation?.bind(store);
   if (latest === undefined) return;
   const labelNames = ['environment', 'journey', 'location'] as const;

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import type { OutboxChange, OutboxRecord, RunStore } from '../store/run-store.js';
+import type { OutboxChange, OutboxRecord, StateStore } from '../store/state-store.js';
 import type { DeliverySettings } from '../config/alerts-config.js';
 import type { ChannelSender } from './channels/channel.js';
 import { AlertNotification } from './notification.js';
@@ -15,7 +15,7 @@ export type DeliveryEvent =
   | { type: 'evaluation-deferred'; alertKey: string };
 
 export interface DelivererOptions {
-  store: RunStore;
+  store: StateStore;
   senders: ReadonlyMap<string, ChannelSender>;
   settings: DeliverySettings;
   log: Logger;

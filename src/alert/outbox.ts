@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonValue, OutboxEntry, OutboxRecord } from '../store/run-store.js';
+import type { JsonValue, OutboxEntry, OutboxRecord } from '../store/state-store.js';
 import type { DeliverySettings } from '../config/alerts-config.js';
 import { toNotification, type AlertEvent } from './notification.js';
 

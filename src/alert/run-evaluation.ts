@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
-import type { AlertLockScope, AlertStateRecord, RunStore } from '../store/run-store.js';
+import type { AlertLockScope, AlertStateRecord, StateStore } from '../store/state-store.js';
 import { type AlertBatch, type AlertReader, loadState, newBatch } from './alert-batch.js';
 import type { StateFormat } from './alert-state-format.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
@@ -102,7 +102,7 @@ export async function evaluateProber(
 }
 
 /** A reader over states read inside a lock scope; quarantining goes to the store itself (it is kept aside, not locked). */
-export function scopedReader(states: ReadonlyMap<string, AlertStateRecord>, store: RunStore): AlertReader {
+export function scopedReader(states: ReadonlyMap<string, AlertStateRecord>, store: StateStore): AlertReader {
   return {
     getAlertState: async (key) => states.get(key),
     quarantineAlertState: (key, reason) => store.quarantineAlertState(key, reason),
@@ -120,7 +120,7 @@ export async function evaluateProberLocked(
   ctx: EvaluationContext,
   batch: AlertBatch,
   scope: AlertLockScope,
-  store: RunStore,
+  store: StateStore,
 ): Promise<AlertEvent[] | undefined> {
   const key = proberAlertKey(environment);
   const trial = newBatch();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_STORE_PATH } from '../config/daemon-config.js';
 import { setupError } from '../config/problems.js';
 import { openStore, storeLabel, storeTarget } from '../store/open-store.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 
 /**
  * The recorded history, read-only use (`prober report`): the store a daemon or `prober run --store` wrote, SQLite
@@ -12,7 +12,7 @@ import type { RunStore } from '../store/run-store.js';
 export async function openHistory(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ store: RunStore; label: string }> {
+): Promise<{ store: StateStore; label: string }> {
   const { target } = storeTarget({ path: DEFAULT_STORE_PATH }, flag, env);
   if (target.kind === 'sqlite' && !existsSync(target.path))
     throw setupError(

@@ -17,7 +17,7 @@ import {
   type StoreTarget,
 } from '../store/open-store.js';
 import { ResilientStore } from '../store/resilient-store.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 
 // Loaded only when a store is chosen: a cold `prober run` without one pays for no alert channels or store plumbing.
 
@@ -79,7 +79,7 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
       onInvalid: (runId, problem) => log.warn({ runId, problem }, 'store/invalid-document'),
       onError: (err) => log.error({ err: err.message }, 'store/connection-error'),
     });
-  let inner: RunStore;
+  let inner: StateStore;
   try {
     // The first open may wait for another process's lock, but synchronously (better-sqlite3), so well under the
     // loop watchdog's 5 s: at 5 s it read the wait as the running journey blocking the event loop (exit 2, not 4).
@@ -103,7 +103,7 @@ export async function openRecording(deps: Deps, choices: RecordingChoices): Prom
   return { recording: recordOn(inner, target, deps, choices) };
 }
 
-function recordOn(inner: RunStore, target: StoreTarget, deps: Deps, choices: RecordingChoices): Recording {
+function recordOn(inner: StateStore, target: StoreTarget, deps: Deps, choices: RecordingChoices): Recording {
   const { loaded, log, redactor } = deps;
   const { config } = loaded;
   const metrics = choices.metrics;

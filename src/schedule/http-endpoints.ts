@@ -10,14 +10,14 @@ import type { ProberMetrics } from '../report/metrics.js';
 import { buildStatusModel, type ModelOptions } from '../report/status-page/page-model.js';
 import { renderStatusPage } from '../report/status-page/render-page.js';
 import type { StoreHealth } from '../store/resilient-store.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 import type { QuarantinedJourney } from './quarantine-wiring.js';
 import type { TickMonitor } from './tick-monitor.js';
 import { ARTIFACTS_PREFIX, resolveArtifact, sendArtifact } from './artifact-files.js';
 import { stat } from 'node:fs/promises';
 
 export interface EndpointDeps {
-  store: RunStore;
+  store: StateStore;
   /** The store's health: a store that cannot be written turns /healthz 503 (probing goes on; results are held). */
   storeHealth?: () => StoreHealth;
   metrics: ProberMetrics;

@@ -1,7 +1,7 @@
 import type { JourneyDefinition } from '../journey/define.js';
 import { deriveJourneyOutcome, summarizeRun } from '../journey/derive-verdict.js';
 import { RUN_SCHEMA, type JourneyResult, type RunResult, type StepResult } from '../journey/result-schema.js';
-import type { InFlightRun } from '../store/run-store.js';
+import type { InFlightRun } from '../store/state-store.js';
 import { PROBER_VERSION } from '../version.js';
 
 const MESSAGE = 'the prober process ended during this run (killed or crashed); recorded when the daemon started again';

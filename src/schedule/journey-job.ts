@@ -8,7 +8,7 @@ import { Redactor } from '../redact.js';
 import { runSelected } from '../pipeline/run-selected.js';
 import { writeToSinks, type Sink, type SinkFailure } from '../pipeline/sink.js';
 import type { BrowserSession } from '../steps/browser-session.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 import type { LoopQuarantine } from './loop-quarantine.js';
 import type { RunAborts } from './run-aborts.js';
 
@@ -19,7 +19,7 @@ export interface JobDeps {
   /** One browser for the daemon's life, launched on first use by a browser journey and closed at shutdown. */
   browser: { session: BrowserSession };
   /** The daemon's store, wrapped: a failing store holds results and never throws into a run. */
-  store: RunStore;
+  store: StateStore;
   /** Every outlet of a finished run (metrics, alerting + store, log), built once by the daemon (runSinks). */
   sinks: readonly Sink[];
   /** A sink failed: counted and logged with its name and where it writes; the other sinks ran. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { DEFAULT_LOCATION } from '../report/metrics.js';
-import type { RunStore } from '../store/run-store.js';
+import type { StateStore } from '../store/state-store.js';
 
 /** Decides whether this replica runs a tick; `runId` becomes the run's id, so the claim row names the run. */
 export type TickClaimer = (journey: string, slot: Date, runId: string) => Promise<boolean>;
@@ -13,7 +13,7 @@ export type TickClaimer = (journey: string, slot: Date, runId: string) => Promis
  * outage would stop every replica from probing), and it cannot name the run, so the claim is made here.
  */
 export function tickClaimer(
-  store: RunStore,
+  store: StateStore,
   where: { environment: string; location: string | undefined },
   log: Logger,
 ): TickClaimer | undefined {

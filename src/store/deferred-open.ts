@@ -9,10 +9,10 @@ import type {
   OutboxRecord,
   RetentionPolicy,
   RunQuery,
-  RunStore,
+  StateStore,
   StoreBatch,
   UptimeCounts,
-} from './run-store.js';
+} from './state-store.js';
 
 /** Attempts to open are at most this frequent: a status page polled every second must not hammer the file. */
 const MIN_RETRY_MS = 1_000;
@@ -24,13 +24,13 @@ const MIN_RETRY_MS = 1_000;
  * runs are held in memory, `/healthz` answers 503, and the `prober:` alert fires (an alert state that cannot be read
  * would stop the alerting; the store's own is unknown until it opens), and what is held is written once it opens.
  */
-export class DeferredOpenStore implements RunStore {
-  private inner: RunStore | undefined;
-  private opening: Promise<RunStore> | undefined;
+export class DeferredOpenStore implements StateStore {
+  private inner: StateStore | undefined;
+  private opening: Promise<StateStore> | undefined;
   private lastFailure: { at: number; error: Error };
 
   constructor(
-    private readonly open: () => Promise<RunStore>,
+    private readonly open: () => Promise<StateStore>,
     firstError: Error,
     private readonly now: () => number = Date.now,
   ) {
@@ -42,7 +42,7 @@ export class DeferredOpenStore implements RunStore {
     return this.inner !== undefined;
   }
 
-  private ready(): Promise<RunStore> {
+  private ready(): Promise<StateStore> {
     if (this.inner !== undefined) return Promise.resolve(this.inner);
     if (this.opening !== undefined) return this.opening;
     if (this.now() - this.lastFailure.at < MIN_RETRY_MS) return Promise.reject(this.lastFailure.error);
@@ -62,8 +62,8 @@ export class DeferredOpenStore implements RunStore {
   }
 
   /** A read before the store could be opened answers as an empty store does. */
-  private async read<T>(empty: T, work: (store: RunStore) => Promise<T>): Promise<T> {
-    let store: RunStore;
+  private async read<T>(empty: T, work: (store: StateStore) => Promise<T>): Promise<T> {
+    let store: StateStore;
     try {
       store = await this.ready();
     } catch {

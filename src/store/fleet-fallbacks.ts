@@ -1,8 +1,8 @@
-import type { AlertLockScope, RunStore } from './run-store.js';
+import type { AlertLockScope, StateStore } from './state-store.js';
 
 const NOT_NOW = { locked: false } as const;
 
-type FleetMethods = Pick<RunStore, 'claimTick' | 'claimOutbox' | 'withAlertLocks'>;
+type FleetMethods = Pick<StateStore, 'claimTick' | 'claimOutbox' | 'withAlertLocks'>;
 
 /**
  * A fleet store's claims and locks, as ResilientStore offers them (present only when the inner store has them). A
@@ -12,7 +12,7 @@ type FleetMethods = Pick<RunStore, 'claimTick' | 'claimOutbox' | 'withAlertLocks
  * every replica of a fleet evaluating alone on its own memory is how one incident pages once per replica.
  */
 export function fleetFallbacks(
-  inner: RunStore,
+  inner: StateStore,
   failing: () => boolean,
   onClaimError: (err: unknown) => void,
 ): FleetMethods {
@@ -25,7 +25,7 @@ export function fleetFallbacks(
     onClaimError(err);
     return { locked: false };
   };
-  const locks: RunStore['withAlertLocks'] =
+  const locks: StateStore['withAlertLocks'] =
     withAlertLocks === undefined
       ? undefined
       : <T>(keys: readonly string[], work: (scope: AlertLockScope) => Promise<T>) =>
@@ -33,7 +33,7 @@ export function fleetFallbacks(
             ? Promise.resolve(NOT_NOW)
             : withAlertLocks
                 .call<
-                  RunStore,
+                  StateStore,
                   [readonly string[], (scope: AlertLockScope) => Promise<T>],
                   Promise<{ locked: true; value: T } | { locked: false }>
                 >(inner, keys, work)

@@ -1,5 +1,5 @@
 import type { RunResult } from '../journey/result-schema.js';
-import type { AlertStateWrite, OutboxChange, OutboxRecord, StoreBatch } from './run-store.js';
+import type { AlertStateWrite, OutboxChange, OutboxRecord, StoreBatch } from './state-store.js';
 
 /** Bounds on what is held in memory while the store cannot be written. */
 export interface HoldLimits {

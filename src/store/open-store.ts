@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { envRefName } from '../config/env-refs.js';
 import { ProberSetupError, problem, setupError } from '../config/problems.js';
-import type { RunStore } from './run-store.js';
+import type { StateStore } from './state-store.js';
 
 export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -153,7 +153,7 @@ function factsAbout(path: string): StoreFileFacts {
  * Opens the store, or throws a {@link StoreOpenError} naming its location and the reason. Each driver is loaded
  * only here, when chosen: `pg` costs a cold `prober run` tens of ms and SQLite a native addon.
  */
-export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<RunStore> {
+export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<StateStore> {
   if (target.kind === 'postgres') {
     try {
       return await (await import('./postgres-run-store.js')).PostgresRunStore.open(target.url, options);

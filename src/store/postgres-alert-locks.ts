@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { commitBatchAndEnd } from './postgres-batch.js';
-import type { AlertLockScope, AlertStateRecord, JsonValue, StoreBatch } from './run-store.js';
+import type { AlertLockScope, AlertStateRecord, JsonValue, StoreBatch } from './state-store.js';
 
 /** Advisory-lock namespace of alert keys (the second key is lockId(alert key)). */
 const ALERT_LOCK_NS = 0x616c7274; // "alrt"

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { RunResult } from '../journey/result-schema.js';
-import type { StoreBatch } from './run-store.js';
+import type { StoreBatch } from './state-store.js';
 
 /**
  * A whole StoreBatch (runs with their journey and step rows, alert states, outbox rows and outcome changes) as ONE

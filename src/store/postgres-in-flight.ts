@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { InFlightRun } from './run-store.js';
+import type { InFlightRun } from './state-store.js';
 
 // The Postgres store's in-flight markers: one row per run in progress, owned by the replica running it, so a
 // replica that dies mid-run has its runs recorded as aborted (once) by whichever replica notices first.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { pruneLeases } from './postgres-liveness.js';
-import type { RetentionPolicy } from './run-store.js';
+import type { RetentionPolicy } from './state-store.js';
 
 /**
  * Retention for a fleet: every delete is a bounded batch in its own statement (no transaction spans batches), so a

@@ -20,10 +20,10 @@ import type {
   OutboxRecord,
   RetentionPolicy,
   RunQuery,
-  RunStore,
+  StateStore,
   StoreBatch,
   UptimeCounts,
-} from './run-store.js';
+} from './state-store.js';
 
 export interface PostgresStoreOptions {
   /** Called for a stored document that no longer validates; it is skipped. */
@@ -53,7 +53,7 @@ export const DEFAULT_MAX_CONNECTIONS = 3;
  * unchanged behind PgBouncer in transaction mode. Liveness of a replica is a lease row renewed by a heartbeat
  * (postgres-liveness.ts): `takeInFlight` (on any replica) tells a dead replica's markers from live runs by it.
  */
-export class PostgresRunStore implements RunStore {
+export class PostgresRunStore implements StateStore {
   readonly owner: string;
   private readonly pool: pg.Pool;
   private readonly onInvalid: NonNullable<PostgresStoreOptions['onInvalid']>;

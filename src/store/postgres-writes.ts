@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { JsonValue, OutboxChange, OutboxQuery, OutboxRecord } from './run-store.js';
+import type { JsonValue, OutboxChange, OutboxQuery, OutboxRecord } from './state-store.js';
 
 /** The outbox's reads and single-row outcome writes (batched writes are in postgres-batch.ts). */
 

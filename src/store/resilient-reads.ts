@@ -6,9 +6,9 @@ import type {
   OutboxQuery,
   OutboxRecord,
   RunQuery,
-  RunStore,
+  StateStore,
   UptimeCounts,
-} from './run-store.js';
+} from './state-store.js';
 import type { StoreOperationName } from './store-faults.js';
 
 /**
@@ -21,7 +21,7 @@ export abstract class ResilientReads {
   protected failure: { error: string; since: string } | undefined;
 
   constructor(
-    readonly inner: RunStore,
+    readonly inner: StateStore,
     protected readonly held: HeldWrites,
     private readonly onError: ((operation: StoreOperationName) => void) | undefined,
   ) {}

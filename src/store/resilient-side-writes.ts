@@ -1,4 +1,4 @@
-import type { InFlightRun, RetentionPolicy } from './run-store.js';
+import type { InFlightRun, RetentionPolicy } from './state-store.js';
 import { ResilientReads } from './resilient-reads.js';
 import type { StoreOperationName } from './store-faults.js';
 

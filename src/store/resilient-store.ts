@@ -3,7 +3,7 @@ import { fleetFallbacks } from './fleet-fallbacks.js';
 import { HeldWrites } from './held-writes.js';
 import { asRecord } from './resilient-reads.js';
 import { ResilientSideWrites } from './resilient-side-writes.js';
-import type { JsonValue, OutboxChange, OutboxEntry, RunStore, StoreBatch } from './run-store.js';
+import type { JsonValue, OutboxChange, OutboxEntry, StateStore, StoreBatch } from './state-store.js';
 import {
   describe,
   type ResilientStoreOptions,
@@ -18,13 +18,13 @@ export type { StoreHealth } from './store-faults.js';
 const RECENT_RUNS = 1_000;
 
 /**
- * Storage faults never stop probing: this wraps any RunStore so that a write the store cannot take (disk full,
+ * Storage faults never stop probing: this wraps any StateStore so that a write the store cannot take (disk full,
  * locked, read-only, deleted, corrupt) is held in memory, bounded, and written in order, once, when the store takes
  * writes again. Reads see what is held (the status page and the deliverer keep working). Nothing here throws out of
  * a write, and nothing waits on a lock synchronously: the inner store is given a short busy timeout and this retries
  * asynchronously. Health is reported for `/healthz`, the metrics and the prober's own alert.
  */
-export class ResilientStore extends ResilientSideWrites implements RunStore {
+export class ResilientStore extends ResilientSideWrites implements StateStore {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private retryMs: number;
@@ -32,13 +32,13 @@ export class ResilientStore extends ResilientSideWrites implements RunStore {
   private readonly committedRuns = new Set<string>();
 
   /** Fleet stores only: present when the inner store has them (see fleetFallbacks). */
-  readonly claimTick?: RunStore['claimTick'];
-  readonly claimOutbox?: RunStore['claimOutbox'];
-  readonly withAlertLocks?: RunStore['withAlertLocks'];
-  readonly latestByLocation?: RunStore['latestByLocation'];
+  readonly claimTick?: StateStore['claimTick'];
+  readonly claimOutbox?: StateStore['claimOutbox'];
+  readonly withAlertLocks?: StateStore['withAlertLocks'];
+  readonly latestByLocation?: StateStore['latestByLocation'];
 
   constructor(
-    inner: RunStore,
+    inner: StateStore,
     private readonly options: ResilientStoreOptions,
   ) {
     super(inner, new HeldWrites(options.limits), options.onError);

@@ -1,8 +1,15 @@
 import { prepared, type SqliteDatabase } from './load-sqlite.js';
-import type { AlertStateRecord, JsonValue, OutboxChange, OutboxEntry, OutboxQuery, OutboxRecord } from './run-store.js';
+import type {
+  AlertStateRecord,
+  JsonValue,
+  OutboxChange,
+  OutboxEntry,
+  OutboxQuery,
+  OutboxRecord,
+} from './state-store.js';
 
 // The SQLite store's alert tables: alert state (one row per alert key), its quarantine, and the delivery outbox.
-// better-sqlite3 is synchronous; SqliteRunStore puts the RunStore's async interface around these.
+// better-sqlite3 is synchronous; SqliteRunStore puts the StateStore's async interface around these.
 
 interface OutboxRow {
   id: string;

@@ -1,9 +1,9 @@
 import type { SqliteDatabase } from './load-sqlite.js';
 import type { RunResult } from '../journey/result-schema.js';
-import type { StoreBatch } from './run-store.js';
+import type { StoreBatch } from './state-store.js';
 
 /**
- * The statements behind `RunStore.commit`, prepared once per connection: runs (with their journey and step rows),
+ * The statements behind `StateStore.commit`, prepared once per connection: runs (with their journey and step rows),
  * alert states and outbox rows in one IMMEDIATE transaction. Every insert is idempotent (by run id, alert key,
  * delivery id), so a batch replayed after a failed attempt, or after a crash, never writes anything twice.
  */

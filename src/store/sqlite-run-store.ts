@@ -12,10 +12,10 @@ import type {
   OutboxRecord,
   RetentionPolicy,
   RunQuery,
-  RunStore,
+  StateStore,
   StoreBatch,
   UptimeCounts,
-} from './run-store.js';
+} from './state-store.js';
 import * as alertTables from './sqlite-alert-tables.js';
 import { batchWriter } from './sqlite-batch.js';
 import { prepareDatabase } from './sqlite-schema.js';
@@ -33,7 +33,7 @@ type Row<T> = T | undefined;
 const DAY_MS = 86_400_000;
 
 /** The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the async interface is for other stores. */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements StateStore {
   private db: SqliteDatabase;
   private readonly file: string;
   private readonly busyTimeoutMs: number;

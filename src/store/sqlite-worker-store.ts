@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../version.js';
-import type { RunStore } from './run-store.js';
+import type { StateStore } from './state-store.js';
 import { SQLITE_WORKER_SOURCE } from './sqlite-worker-source.js';
 
 export interface SqliteWorkerOptions {
@@ -13,11 +13,11 @@ export interface SqliteWorkerOptions {
 /** How long in-flight markers alone wait to be sent with other requests (see schedule()). */
 const MARKER_DELAY_MS = 25;
 
-type Method = Exclude<keyof RunStore, 'claimTick' | 'claimOutbox'>;
+type Method = Exclude<keyof StateStore, 'claimTick' | 'claimOutbox'>;
 type Reply = { id: number; value?: unknown; error?: WireError };
 type WireError = { name: string; message: string; code?: string | undefined };
 
-/** The methods sent to the store's thread: every RunStore method SQLite has. */
+/** The methods sent to the store's thread: every StateStore method SQLite has. */
 const METHODS: readonly Method[] = [
   'saveRun',
   'commit',
@@ -57,7 +57,7 @@ export class SqliteWorkerStore {
     readonly path: string,
   ) {}
 
-  static async open(path: string, options: SqliteWorkerOptions = {}): Promise<RunStore> {
+  static async open(path: string, options: SqliteWorkerOptions = {}): Promise<StateStore> {
     const fromTs = new URL(import.meta.url).pathname.endsWith('.ts');
     const worker = new Worker(SQLITE_WORKER_SOURCE, {
       eval: true,
@@ -98,12 +98,12 @@ export class SqliteWorkerStore {
     return store.asRunStore();
   }
 
-  private asRunStore(): RunStore {
+  private asRunStore(): StateStore {
     const call =
       (method: Method) =>
       (...args: unknown[]) =>
         this.call(method, args);
-    const store = Object.fromEntries(METHODS.map((m) => [m, call(m)])) as unknown as RunStore;
+    const store = Object.fromEntries(METHODS.map((m) => [m, call(m)])) as unknown as StateStore;
     store.close = () => this.close();
     return store;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeForStatus, parseRetryAfter } from '../../src/alert/delivery-outcome.js';
 import { queueHeads, retryDelayMs } from '../../src/alert/outbox.js';
-import type { OutboxRecord } from '../../src/store/run-store.js';
+import type { OutboxRecord } from '../../src/store/state-store.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateJourney, JourneyAlertState } from '../../src/alert/policy.js';
 import { DEFAULT_POLICY, type AlertPolicy } from '../../src/config/alert-policy.js';
-import type { JsonValue } from '../../src/store/run-store.js';
+import type { JsonValue } from '../../src/store/state-store.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { journeyRun, type Outcome } from './fake-results.js';
 

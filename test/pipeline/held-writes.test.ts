@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeldWrites } from '../../src/store/held-writes.js';
-import type { OutboxRecord } from '../../src/store/run-store.js';
+import type { OutboxRecord } from '../../src/store/state-store.js';
 import { sampleRun } from '../store/sample-run.js';
 
 const row = (id: string, extra: Partial<OutboxRecord> = {}): OutboxRecord => ({

@@ -9,7 +9,7 @@ import { sampleRun } from './sample-run.js';
 
 /**
  * The fleet store through Debian's PgBouncer in transaction pooling mode, each replica at its default connection
- * budget (3): the whole RunStore contract, tick claims, alert-key locks and dead-replica recovery. In transaction
+ * budget (3): the whole StateStore contract, tick claims, alert-key locks and dead-replica recovery. In transaction
  * mode a session advisory lock would land on whichever server connection the pooler lent, and stay there for the
  * next client: the store must use only transaction-scoped locks and row leases to pass here.
  */

@@ -1,29 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
-import type { RunStore } from '../../src/store/run-store.js';
+import type { StateStore } from '../../src/store/state-store.js';
 import { sampleRun } from './sample-run.js';
 
 /** One backend (SQLite file, Postgres database) as the contract suite drives it. */
 export interface StoreBackend {
   /** A new, empty store; `reopen` opens the same data again (as a restarted process would). */
   fresh(): Promise<{
-    store: RunStore;
-    reopen(options?: { onInvalid?: (runId: string, problem: string) => void }): Promise<RunStore>;
+    store: StateStore;
+    reopen(options?: { onInvalid?: (runId: string, problem: string) => void }): Promise<StateStore>;
   }>;
   /** Overwrites a stored document behind the store's back (hand edit, or another schema version). */
-  corrupt(store: RunStore, runId: string, document: string): Promise<void>;
+  corrupt(store: StateStore, runId: string, document: string): Promise<void>;
 }
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 /**
- * The RunStore contract, run as one suite on every backend: what the daemon, `prober report` and the alert
+ * The StateStore contract, run as one suite on every backend: what the daemon, `prober report` and the alert
  * pipeline rely on, whatever stores the state.
  */
 export function runStoreContract(name: string, backend: () => StoreBackend): void {
-  describe(`RunStore contract: ${name}`, () => {
-    const open: RunStore[] = [];
-    const track = (s: RunStore) => {
+  describe(`StateStore contract: ${name}`, () => {
+    const open: StateStore[] = [];
+    const track = (s: StateStore) => {
       open.push(s);
       return s;
     };

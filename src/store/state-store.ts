@@ -1,11 +1,32 @@
 import type { RunResult } from '../journey/result-schema.js';
 
 /**
- * The state store: run history, per-journey alert state and the alert outbox. The scheduler,
- * `prober run --store` and the status page talk only to this interface, so a shared store (Postgres) can be added
- * as another implementation without touching the runner. Results given to `saveRun` are already redacted.
+ * The state store: one database holding five kinds of state, each its own interface below, so a reader sees which
+ * concern a method belongs to and code that needs one concern can say so in its types. The scheduler, `prober run
+ * --store`, alerting and the status page talk only to these interfaces, so a shared store (Postgres) is another
+ * implementation, not a change to the runner. Results given to `saveRun` are already redacted.
  */
-export interface RunStore {
+export interface StateStore extends RunHistoryStore, InFlightMarkers, AlertStateStore, AlertOutbox, FleetCoordination {
+  /**
+   * Writes runs, alert states and outbox rows (new, or changed since they were written) in ONE transaction: a
+   * crash keeps all of a batch or none of it, so a run and the alert-state step it caused can never be split.
+   * Runs are idempotent by `runId` and outbox rows by `id`, so replaying a batch after a failure writes nothing twice.
+   */
+  commit(batch: StoreBatch): Promise<void>;
+  /**
+   * Throws when the store can no longer be trusted with writes although they would appear to succeed (the SQLite
+   * file was deleted or replaced under the open handle). Optional: a network store has nothing to check here.
+   */
+  check?(): Promise<void>;
+  /** Best effort to make a store that failed `check` usable again (recreate the directory, copy what is still open). */
+  repair?(): Promise<void>;
+
+  /** Makes everything durable (WAL checkpoint) and releases the database. */
+  close(): Promise<void>;
+}
+
+/** The run history: every finished run, what the status page, `prober report` and retention read. */
+export interface RunHistoryStore {
   /** Records a finished run (idempotent by `runId`: saving the same run twice keeps one copy) and clears its in-flight marker. */
   saveRun(result: RunResult): Promise<void>;
   /** Newest first; every document is re-validated against the `prober.run/v1` schema on the way out. */
@@ -16,14 +37,20 @@ export interface RunStore {
   uptime(journey: string, since: Date): Promise<UptimeCounts>;
   /** Deletes runs older than the age limit and beyond the per-journey count limit; returns how many runs went. */
   prune(policy: RetentionPolicy, now?: Date): Promise<number>;
+}
 
-  /** Written when a run starts, so a run cut short by SIGKILL is found at the next start and recorded as aborted. */
+/** Runs in progress, so a run cut short by SIGKILL is found at the next start and recorded as aborted. */
+export interface InFlightMarkers {
+  /** Written when a run starts. */
   markInFlight(marker: InFlightRun): Promise<void>;
   /** Progress of an in-flight run: the step that is running now. */
   updateInFlight(runId: string, step: { name: string; service: string; timeoutMs: number }): Promise<void>;
   /** Returns and removes the markers of runs that never finished (their process died). */
   takeInFlight(): Promise<InFlightRun[]>;
+}
 
+/** Per-journey alert state, kept as the alert code wrote it (the store does not interpret it). */
+export interface AlertStateStore {
   /** The stored text as written; the alert code reads (and upgrades) its format. */
   getAlertState(key: string): Promise<AlertStateRecord | undefined>;
   /** Keys starting with `prefix` (e.g. `staging:`), sorted. */
@@ -32,11 +59,22 @@ export interface RunStore {
   quarantineAlertState(key: string, reason: string): Promise<void>;
   /** Stores alert state and, in the same transaction, the notifications it caused: a crash keeps both or neither. */
   putAlertState(key: string, state: JsonValue, enqueue?: readonly OutboxEntry[]): Promise<void>;
+}
+
+/** The durable outbox of notifications, written before their first delivery attempt. */
+export interface AlertOutbox {
   /** Outbox rows in insertion order (which is each key's FIFO order). */
   listOutbox(query: OutboxQuery): Promise<OutboxRecord[]>;
   /** Records the outcome of a delivery attempt on one row. */
   updateOutbox(id: string, change: OutboxChange): Promise<void>;
+}
 
+/**
+ * What replicas sharing one store (Postgres) agree through it: tick claims, alert locks, outbox leases, the latest
+ * run per location. Every method is optional: a store one process uses (SQLite) has none, and each caller then
+ * behaves as the only process.
+ */
+export interface FleetCoordination {
   /**
    * Fleet (a store shared by replicas): true for exactly one caller per scheduled tick of a journey in a location.
    * Absent on a store only one process uses (SQLite): every tick is this process's.
@@ -63,22 +101,6 @@ export interface RunStore {
   >;
   /** Fleet: leases an outbox row for one delivery attempt; false while another replica's lease on it runs. */
   claimOutbox?(id: string, leaseMs: number): Promise<boolean>;
-  /**
-   * Writes runs, alert states and outbox rows (new, or changed since they were written) in ONE transaction: a
-   * crash keeps all of a batch or none of it, so a run and the alert-state step it caused can never be split.
-   * Runs are idempotent by `runId` and outbox rows by `id`, so replaying a batch after a failure writes nothing twice.
-   */
-  commit(batch: StoreBatch): Promise<void>;
-  /**
-   * Throws when the store can no longer be trusted with writes although they would appear to succeed (the SQLite
-   * file was deleted or replaced under the open handle). Optional: a network store has nothing to check here.
-   */
-  check?(): Promise<void>;
-  /** Best effort to make a store that failed `check` usable again (recreate the directory, copy what is still open). */
-  repair?(): Promise<void>;
-
-  /** Makes everything durable (WAL checkpoint) and releases the database. */
-  close(): Promise<void>;
 }
 
 /** What alert evaluation sees inside `withAlertLocks`. */
@@ -98,7 +120,7 @@ export interface AlertStateWrite {
   updatedAt: string;
 }
 
-/** One atomic write: see `RunStore.commit`. Runs are written in array order. */
+/** One atomic write: see `StateStore.commit`. Runs are written in array order. */
 export interface StoreBatch {
   runs?: readonly RunResult[] | undefined;
   alertStates?: readonly AlertStateWrite[] | undefined;
