@@ -1,104 +1,33 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { runResult, type Outcome } from './fake-results.js';
 import { alertHarness, FAST_DELIVERY, type Harness } from './harness.js';
 import { json, Receiver } from './receiver.js';
-import { poll } from '../support/poll.js';
-import { freePort } from '../support/free-port.js';
-import { ROOT } from '../support/cli.js';
-import { codeBlocks, read } from '../docs/doc-files.js';
+import { GROUP_INTERVAL_S, PEER_TIMEOUT_S, startAlertmanagerPair, type AlertmanagerPair } from './alertmanager-pair.js';
 
 /**
  * The standard Alertmanager HA setup: every prober sends to every Alertmanager; the Alertmanagers gossip their
  * notification log, so the receiver behind them hears about an incident once however many probers and
  * Alertmanagers saw it. Two real Alertmanagers clustered on loopback, started with exactly the settings
  * docs/fleet.md tells users to copy (its `alertmanager-pair` blocks: the route, and the cluster flags); three
- * probers in three locations, each with its own store and outbox.
+ * probers in three locations, each with its own store and outbox (no shared store: Alertmanager alone
+ * deduplicates them).
  */
-const BIN = '/usr/bin/prometheus-alertmanager';
-const dir = mkdtempSync(join(tmpdir(), 'prober-am-cluster-'));
-const pair = codeBlocks('docs/fleet.md', read(ROOT, 'docs/fleet.md')).filter((b) =>
-  b.flags.includes('alertmanager-pair'),
-);
-const route = (parse(pair.find((b) => b.lang === 'yaml')!.code) as { route: Record<string, unknown> }).route;
-/** The documented flags, except the peer's address (the test's own loopback ports). */
-const documentedFlags = [...pair.find((b) => b.lang === 'sh')!.code.matchAll(/--cluster\.[a-z-]+=\S+/g)]
-  .map((m) => m[0])
-  .filter((f) => !f.startsWith('--cluster.peer='));
-const seconds = (flag: string) => Number(/=(\d+)s$/.exec(flag)?.[1]);
-const PEER_TIMEOUT_S = seconds(documentedFlags.find((f) => f.startsWith('--cluster.peer-timeout='))!);
-const GROUP_INTERVAL_S = Number(/^(\d+)s$/.exec(String(route.group_interval))?.[1]);
-const ams: { child: ChildProcess; url: string; log: () => string }[] = [];
 const receiver = new Receiver();
 const probers: Harness[] = [];
-
-function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  return poll(what, check, {
-    timeoutMs,
-    ignoreErrors: true,
-    context: () => ams.map((a) => a.log().slice(-2000)).join('\n---\n'),
-  });
-}
-
-function startAlertmanager(
-  name: string,
-  webPort: number,
-  clusterPort: number,
-  peerPort: number,
-): { child: ChildProcess; url: string; log: () => string } {
-  let log = '';
-  const child = spawn(
-    BIN,
-    [
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${join(dir, name)}`,
-      `--web.listen-address=127.0.0.1:${webPort}`,
-      `--cluster.listen-address=127.0.0.1:${clusterPort}`,
-      `--cluster.peer=127.0.0.1:${peerPort}`,
-      ...documentedFlags,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  return { child, url: `http://127.0.0.1:${webPort}`, log: () => log };
-}
+let pair: AlertmanagerPair;
 
 beforeAll(async () => {
   await receiver.start();
-  // The documented route as it is; only the receiver it names is the test's.
-  const receivers = [{ name: route.receiver, webhook_configs: [{ url: `${receiver.url}/hook`, send_resolved: true }] }];
-  writeFileSync(join(dir, 'am.yml'), stringify({ route, receivers }));
-  const [w1, w2, c1, c2] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  ams.push(startAlertmanager('am1', w1, c1, c2), startAlertmanager('am2', w2, c2, c1));
-  // Both ready and each sees the other: a cluster of two.
-  for (const am of ams) {
-    await until(`${am.url} in a cluster of 2`, async () => {
-      const status = (await (await fetch(`${am.url}/api/v2/status`)).json()) as {
-        cluster: { status: string; peers: unknown[] };
-      };
-      return status.cluster.status === 'ready' && status.cluster.peers.length === 2 ? true : undefined;
-    });
-  }
-  const channels = { am1: { type: 'alertmanager', url: ams[0]!.url }, am2: { type: 'alertmanager', url: ams[1]!.url } };
+  pair = await startAlertmanagerPair(`${receiver.url}/hook`);
+  const [am1, am2] = pair.urls;
+  const channels = { am1: { type: 'alertmanager', url: am1 }, am2: { type: 'alertmanager', url: am2 } };
   for (let i = 0; i < 3; i++) probers.push(alertHarness({ channels, delivery: FAST_DELIVERY }, {}));
 }, 60_000);
 
 afterAll(async () => {
   for (const p of probers) await p.close();
-  for (const am of ams) {
-    if (am.child.exitCode === null) {
-      const exited = once(am.child, 'exit');
-      am.child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  await pair?.stop();
   await receiver.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface WebhookBody {
@@ -117,17 +46,6 @@ async function feed(p: number, outcomes: string): Promise<void> {
     );
   }
   expect((await probers[p]!.deliverer.flush(10_000)).pending).toBe(0);
-}
-
-/** Sum of a counter over both Alertmanagers' own /metrics. */
-async function amCounter(name: string, match: RegExp): Promise<number> {
-  let sum = 0;
-  for (const am of ams) {
-    const text = await (await fetch(`${am.url}/metrics`)).text();
-    for (const line of text.split('\n'))
-      if (line.startsWith(name) && match.test(line)) sum += Number(line.split(' ').at(-1));
-  }
-  return sum;
 }
 
 describe('two clustered Alertmanagers, three probers in three locations', { timeout: 120_000 }, () => {
@@ -158,7 +76,7 @@ describe('two clustered Alertmanagers, three probers in three locations', { time
     while (Date.now() < quietUntil) await new Promise((r) => setTimeout(r, 250));
     expect(notifications().map((n) => n.status)).toEqual(['firing', 'resolved']);
     // The Alertmanagers agree: two webhook notifications sent in total by the pair, none failed.
-    expect(await amCounter('alertmanager_notifications_total', /integration="webhook"/)).toBe(2);
-    expect(await amCounter('alertmanager_notifications_failed_total', /integration="webhook"/)).toBe(0);
+    expect(await pair.counter('alertmanager_notifications_total', /integration="webhook"/)).toBe(2);
+    expect(await pair.counter('alertmanager_notifications_failed_total', /integration="webhook"/)).toBe(0);
   });
 });

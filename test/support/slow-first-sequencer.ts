@@ -8,11 +8,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * its place; with a results cache (local runs) vitest's own order, by measured duration, is used instead.
  */
 export const SLOWEST_FIRST = [
+  'test/fleet/fleet-kills.test.ts', // 80 at load 10 (both scenarios, the Alertmanager pair)
   'test/packed/plain-page-journey.test.ts', // 56
   'test/suites/suite-schedule.test.ts', // 53
   'test/faults/sigterm-scan-schedule.test.ts', // 49
   'test/store/replica-kill.test.ts', // 43
-  'test/fleet/fleet-kills.test.ts', // 40 (new, at load 7)
   'test/alert/alertmanager-cluster.test.ts', // 40 (20 s group_interval since the documented settings)
   'test/browser/browser-lifecycle.test.ts', // 43
   'test/e2e/golden-path-api.test.ts', // 42
