@@ -1,4 +1,3 @@
-import type { AbortSource } from './deadline-signal.js';
 import type { ErrorMapper } from './map-error.js';
 import type { Redactor } from '../redact.js';
 import type { StepResult } from './result-schema.js';
@@ -9,7 +8,7 @@ import { StepFailure } from './errors.js';
 import { makeStepContext } from './step-context.js';
 import { passedOutcome, thrownOutcome, type StepOutcome } from './step-outcome.js';
 import { round, stepResult } from './step-result.js';
-import { openStep } from './step-scope.js';
+import { openStep, type StepDeadline } from './step-scope.js';
 import type { SocketEvidence } from './result-schema.js';
 import { secretHint } from './secret-hint.js';
 import type { ReachabilityCheck } from './reachability.js';
@@ -32,12 +31,8 @@ export interface StepRun {
   traceId: string;
   setCurrent: (scope: StepScope) => void;
   ioForStep: (scope: StepScope) => StepIo;
-  timeoutMs: number;
-  budgetMs: number | undefined;
-  parent: AbortSource;
-  parentDeadline: number;
-  journeyTimeout: { readonly aborted: boolean } | undefined;
-  outer: AbortSource;
+  /** When the step must end and what can end it (step-scope.ts). */
+  deadline: StepDeadline;
   probeScope: ProbeScope;
   /** The journey run's wire record, when the wire is observed (the CLI and the daemon). */
   wire: JourneyWire | undefined;
@@ -68,18 +63,18 @@ export async function runStep(s: StepDefinition, run: StepRun): Promise<StepResu
       step.scope,
       run,
     );
-    outcome = passedOutcome(step.elapsedMs(), run.budgetMs);
+    outcome = passedOutcome(step.elapsedMs(), run.deadline.budgetMs);
   } catch (err) {
     // At the deadline the signal has aborted; then whatever the step still holds open is destroyed, and recorded.
     if (step.scope.abort.aborted) wire?.destroyOpen();
     const seen = wire?.snapshot();
     sockets = seen?.sockets;
     const lostWire =
-      seen === undefined || !(step.stepTimeout.aborted || run.journeyTimeout?.aborted === true)
+      seen === undefined || !(step.stepTimeout.aborted || run.deadline.journeyTimeout?.aborted === true)
         ? undefined
         : explainDeadlineFromWire(seen, step.effectiveTimeoutMs);
     outcome =
-      lostWire === undefined || run.outer.aborted
+      lostWire === undefined || run.deadline.outer.aborted
         ? await thrownOutcome(s, err, { step, io, ...run, wire: seen })
         : { status: 'fail', error: { category: lostWire.category, message: lostWire.message } };
   } finally {

@@ -140,13 +140,15 @@ export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions
         traceId,
         setCurrent: (scope) => (current = scope),
         ioForStep,
-        timeoutMs,
-        budgetMs: override?.budgetMs ?? s.budgetMs,
-        // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
-        parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeyBound,
-        parentDeadline: s.always ? Number.POSITIVE_INFINITY : journeyDeadline,
-        journeyTimeout: s.always ? undefined : journeyTimeout,
-        outer,
+        deadline: {
+          timeoutMs,
+          budgetMs: override?.budgetMs ?? s.budgetMs,
+          // Cleanup must run even after the journey deadline, so it gets its own bounded signal.
+          parent: s.always ? cleanupSignal(outer, opts.cleanupAfterAbortMs ?? 5_000) : journeyBound,
+          parentDeadline: s.always ? Number.POSITIVE_INFINITY : journeyDeadline,
+          journeyTimeout: s.always ? undefined : journeyTimeout,
+          outer,
+        },
         probeScope,
         wire,
         reach: opts.reach,

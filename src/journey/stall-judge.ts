@@ -30,11 +30,11 @@ export class JourneyStalls {
         category: result.error?.category,
         stallMs,
         stepMs: result.durationMs,
-        journeyTimedOut: run.journeyTimeout?.aborted === true,
+        journeyTimedOut: run.deadline.journeyTimeout?.aborted === true,
         journeyStallMs: now - this.stall0,
         journeyMs: performance.now() - this.t0,
-        remainingMs: run.parentDeadline - Date.now(),
-        timeoutMs: run.timeoutMs,
+        remainingMs: run.deadline.parentDeadline - Date.now(),
+        timeoutMs: run.deadline.timeoutMs,
         attempt,
         cleanup: s.always === true,
       });
@@ -51,8 +51,8 @@ export class JourneyStalls {
         category: result.error?.category,
         startedAt: Date.parse(result.startedAt),
         endedAt: Date.parse(result.startedAt) + result.durationMs,
-        timeoutMs: run.timeoutMs,
-        journeyDeadline: run.parentDeadline,
+        timeoutMs: run.deadline.timeoutMs,
+        journeyDeadline: run.deadline.parentDeadline,
       });
       if (outOfTime !== undefined) result.error = { category: 'timeout', message: outOfTime };
       const total = round(stalledBefore + stallMs);

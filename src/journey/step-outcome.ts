@@ -1,10 +1,9 @@
-import type { AbortSource } from './deadline-signal.js';
 import { classifyFailure } from './classify-failure.js';
 import type { StepDefinition } from './define.js';
 import { isStepSkipped } from './errors.js';
 import { judgeStepError, type ErrorMapper } from './map-error.js';
 import type { StepResult } from './result-schema.js';
-import type { OpenStep } from './step-scope.js';
+import type { OpenStep, StepDeadline } from './step-scope.js';
 import type { StepIo } from './step-ports.js';
 import type { WireSnapshot } from '../wire/socket-evidence.js';
 import type { ReachabilityCheck } from './reachability.js';
@@ -21,10 +20,8 @@ export function passedOutcome(durationMs: number, budgetMs: number | undefined):
 export interface ThrownContext {
   step: OpenStep;
   io: StepIo;
-  /** The journey's own timeout signal (absent for a cleanup step, which outlives it). */
-  journeyTimeout: { readonly aborted: boolean } | undefined;
-  /** Cancellation from outside the run (shutdown). */
-  outer: AbortSource;
+  /** Which deadline could have fired: the journey's own timeout, or the outside cancellation. */
+  deadline: Pick<StepDeadline, 'journeyTimeout' | 'outer'>;
   journeyMapError: ErrorMapper | undefined;
   targets: Readonly<Record<string, string>>;
   /** What the step did on the wire, when observed (wire owner's hook: src/wire). */
@@ -40,8 +37,8 @@ export interface ThrownContext {
 export async function thrownOutcome(s: StepDefinition, err: unknown, c: ThrownContext): Promise<StepOutcome> {
   if (isStepSkipped(err)) return { status: 'skipped', skipReason: err.message };
   // Read before the step kind explains the error: its explanation must not turn a late error into a timeout.
-  const deadlineExceeded = c.step.stepTimeout.aborted || c.journeyTimeout?.aborted === true;
-  const aborted = c.outer.aborted;
+  const deadlineExceeded = c.step.stepTimeout.aborted || c.deadline.journeyTimeout?.aborted === true;
+  const aborted = c.deadline.outer.aborted;
   const explained =
     deadlineExceeded || aborted
       ? err

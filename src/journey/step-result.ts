@@ -1,7 +1,7 @@
 import type { StepDefinition } from './define.js';
 import type { StepResult } from './result-schema.js';
 import type { StepOutcome } from './step-outcome.js';
-import type { OpenStep } from './step-scope.js';
+import type { OpenStep, StepDeadline } from './step-scope.js';
 
 /** Durations in results keep one decimal. */
 export function round(ms: number): number {
@@ -15,7 +15,7 @@ export function round(ms: number): number {
 export function stepResult(
   s: StepDefinition,
   step: OpenStep,
-  run: { traceId: string; timeoutMs: number; budgetMs: number | undefined },
+  run: { traceId: string; deadline: Pick<StepDeadline, 'timeoutMs' | 'budgetMs'> },
   ended: { outcome: StepOutcome; durationMs: number; artifacts: string[] },
 ): StepResult {
   const { http, metrics } = step;
@@ -25,8 +25,8 @@ export function stepResult(
   if (error !== undefined) result.error = error;
   result.startedAt = step.startedAt.toISOString();
   result.durationMs = ended.durationMs;
-  if (run.budgetMs !== undefined) result.budgetMs = run.budgetMs;
-  result.timeoutMs = run.timeoutMs;
+  if (run.deadline.budgetMs !== undefined) result.budgetMs = run.deadline.budgetMs;
+  result.timeoutMs = run.deadline.timeoutMs;
   if (s.always) result.always = true;
   if (s.location !== undefined) result.location = s.location;
   const evidence: NonNullable<StepResult['evidence']> = { traceId: run.traceId, spanId: step.spanId };

@@ -12,11 +12,26 @@ export interface StepScopeInput {
   userAgent: string;
   maxBodyBytes: number;
   redactor: Redactor;
+  deadline: StepDeadline;
+}
+
+/**
+ * When one step must end and what can end it, as its journey run hands it over: the step's own timeout and budget,
+ * never past the journey's deadline (a cleanup step gets its own bounded one), and the outside cancellation.
+ */
+export interface StepDeadline {
+  /** The step's timeout: its definition's, or the config's override. */
   timeoutMs: number;
+  /** Over this the step passes as `degraded`. */
+  budgetMs: number | undefined;
   /** The journey's deadline, or a cleanup step's own bounded signal. */
   parent: AbortSource;
   /** The journey's deadline (epoch ms); infinite for a cleanup step. */
   parentDeadline: number;
+  /** The journey's own timeout (absent for a cleanup step, which outlives it): which of the two fired. */
+  journeyTimeout: { readonly aborted: boolean } | undefined;
+  /** Cancellation from outside the run (shutdown). */
+  outer: AbortSource;
 }
 
 /** A running step's clock, signals and evidence sinks: what its helpers write to and its result is built from. */
@@ -43,9 +58,10 @@ export function openStep(input: StepScopeInput): OpenStep {
   const startedAt = new Date();
   const t0 = performance.now();
   // A referenced timer: it also keeps the process alive until the deadline can report the timeout.
-  const bound = new Deadline(input.parent, input.timeoutMs, { ref: true });
+  const { parent, timeoutMs, parentDeadline } = input.deadline;
+  const bound = new Deadline(parent, timeoutMs, { ref: true });
   const startMs = Date.now();
-  const deadline = Math.min(startMs + input.timeoutMs, input.parentDeadline);
+  const deadline = Math.min(startMs + timeoutMs, parentDeadline);
   const http: HttpEvidence[] = [];
   const spanId = randomHexId(8);
   const scope = new Scope(bound, deadline, input, spanId, http);
