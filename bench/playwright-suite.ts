@@ -3,11 +3,13 @@
  * test.step()s, Debian's /usr/bin/chromium) against the same suite run by Playwright alone, `node <its cli.js> test`
  * (what `npx playwright test` runs, without npx's own start-up, so the baseline is the stricter one), both with
  * `--workers=1` and in the same temporary project. The prober's side includes everything a user pays: loading the
- * config, the suite's listing, the run with its reporter and the JSON reporter, evidence and the result. Two rows:
+ * config, the suite's listing, the run with its reporter and the JSON reporter, evidence and the result. Three rows:
  * the listing reused from its cache (every run after the first while the specs are unchanged: a schedule, a cron
- * job, a CI job that keeps node_modules) and the listing done afresh (`PROBER_SUITE_LIST_CACHE=off`: the first run
- * after a spec changed: one more `playwright test --list` process). Paired and interleaved (which side goes first
- * alternates), timed by GNU time; medians and ratios; the load average is printed beside them.
+ * job); no cached listing (`PROBER_SUITE_LIST_CACHE=off`, as a CI job on a fresh checkout has it: `prober run` of
+ * every journey lets the run itself list the suite, one Playwright process); and the three tests selected by name
+ * with no cached listing (the names need the listing first: one more `playwright test --list` process). Paired and
+ * interleaved (which side goes first alternates), timed by GNU time; medians and ratios; the load average is
+ * printed beside them.
  *   npm run build && node --import tsx bench/playwright-suite.ts [pairs=7]
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -59,7 +61,7 @@ export default defineConfig({
     JSON.stringify({
       environment: 'bench',
       targets: { web: 'http://127.0.0.1:9' },
-      suites: [{ config: 'playwright.config.ts', workers: 1 }],
+      suites: [{ config: 'playwright.config.ts', name: 'bench', workers: 1 }],
       janitor: { enabled: false },
     }),
   );
@@ -76,6 +78,9 @@ export default defineConfig({
   const bareArgv = [process.execPath, cli, 'test', '--workers=1', '--reporter=line'];
   const prober = () => timeProcess(proberArgv, { cwd: dir, env });
   const cold = () => timeProcess(proberArgv, { cwd: dir, env: { ...env, PROBER_SUITE_LIST_CACHE: 'off' } });
+  const names = [1, 2, 3].map((n) => `bench: flow ${n}`);
+  const named = () =>
+    timeProcess([...proberArgv, ...names], { cwd: dir, env: { ...env, PROBER_SUITE_LIST_CACHE: 'off' } });
   const bare = () => timeProcess(bareArgv, { cwd: dir, env });
   // One of each first, unmeasured: Playwright's transform cache, Chromium's files in the page cache, the listing.
   await prober();
@@ -83,13 +88,17 @@ export default defineConfig({
   const before = loadavg();
   const p: Sample[] = [];
   const c: Sample[] = [];
+  const n: Sample[] = [];
   const b: Sample[] = [];
+  const sides = new Map([
+    [prober, p],
+    [cold, c],
+    [named, n],
+    [bare, b],
+  ]);
   for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? [prober, cold, bare] : [bare, cold, prober];
-    for (const side of order) {
-      const sample = await side();
-      (side === prober ? p : side === cold ? c : b).push(sample);
-    }
+    const order = i % 2 === 0 ? [prober, cold, named, bare] : [bare, named, cold, prober];
+    for (const side of order) sides.get(side)?.push(await side());
   }
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
   console.log(
@@ -97,7 +106,10 @@ export default defineConfig({
   );
   console.log('|---|---|---|---|');
   console.log(row('3 tests, 2 steps each, listing cached (`prober run` vs `playwright test`)', p, b, 's'));
-  console.log(row('3 tests, 2 steps each, listing afresh (`PROBER_SUITE_LIST_CACHE=off`)', c, b, 's'));
+  console.log(
+    row('3 tests, 2 steps each, no cached listing (`PROBER_SUITE_LIST_CACHE=off`: the run lists)', c, b, 's'),
+  );
+  console.log(row('the 3 tests named, no cached listing (`--list` first, then the run)', n, b, 's'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

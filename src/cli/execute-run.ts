@@ -64,6 +64,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   const env = options.env ?? process.env;
   const loaded = await loadConfig(options.configPath, {
     env,
+    wholeSuites: selectsEverything(selection),
     ...(options.targets === undefined ? {} : { targets: options.targets }),
   });
   let selected = selectFor(loaded, selection);
@@ -129,4 +130,9 @@ export async function executeRun(options: ExecuteOptions): Promise<{ exitCode: n
   } finally {
     await prober.close();
   }
+}
+
+/** No names, `--grep`, `--tag` or `--until`: a Playwright suite not listed yet is listed by its own run (one process). */
+function selectsEverything(s: RunSelection): boolean {
+  return !s.journeys?.length && s.grep === undefined && !s.tags?.length && s.untilStep === undefined;
 }

@@ -1,23 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { journey, step, type JourneyDefinition } from '../journey/define.js';
+import { dirname, join, resolve } from 'node:path';
 import type { Discovered } from './discover-journeys.js';
 import { problem } from './problems.js';
 import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from './playwright-cli.js';
 import type { ProberConfig } from './schema.js';
-import { resolveSuiteEnv, type SuiteConfig, type SuiteTestRef } from './suite-config.js';
+import { resolveSuiteEnv, type SuiteConfig } from './suite-config.js';
 import { type BeginEvent, readSuiteEvents, type SuiteEvent } from './suite-events.js';
-import { journeyTests, suiteArgs, suiteJourneyPlan } from './suite-list.js';
+import {
+  type BrokenFile,
+  type SuiteListing,
+  type SuitePlace,
+  suiteJourneysOf,
+  suiteNameFor,
+  wholeSuiteJourney,
+} from './suite-journeys.js';
+import { firstLine, loadErrorsOf, suiteArgs } from './suite-list.js';
 import { type ListingKey, listingCacheEnabled, readCachedListing, writeCachedListing } from './suite-list-cache.js';
 
-/** A journey that stands for tests of a Playwright suite; run by the suite runner, never step by step. */
-export type SuiteJourney = JourneyDefinition & { readonly suite: SuiteTestRef };
-
-export function isSuiteJourney(def: JourneyDefinition): def is SuiteJourney {
-  return (def as { suite?: unknown }).suite !== undefined;
-}
+export { isSuiteJourney, type SuiteJourney } from './suite-journeys.js';
 
 const LIST_TIMEOUT_MS = 60_000;
 
@@ -30,12 +32,15 @@ export function mergeDiscovered(into: Discovered, more: Discovered): void {
  * The journeys of every configured suite, from `playwright test --list` (Playwright has no programmatic loader):
  * one per test (or per spec file), and one per spec file that does not load, which is judged `error` without
  * running. The listing is repeated without the broken files, because one file that does not load makes Playwright
- * list (and run) nothing at all.
+ * list (and run) nothing at all. With `wholeSuite` (a `prober run` of every journey), a suite whose listing is not
+ * cached is one journey that the run itself lists (see `wholeSuiteJourney`), unless the config names one of its
+ * journeys (an override must match a listed name).
  */
 export async function discoverSuites(
-  config: Pick<ProberConfig, 'suites' | 'targets' | 'variables'>,
+  config: Pick<ProberConfig, 'suites' | 'targets' | 'variables'> & { journeys?: Record<string, unknown> },
   baseDir: string,
   env: NodeJS.ProcessEnv,
+  o: { wholeSuite?: boolean } = {},
 ): Promise<Discovered> {
   const out: Discovered = { journeys: [], problems: [] };
   for (const [i, s] of config.suites.entries()) {
@@ -54,41 +59,42 @@ export async function discoverSuites(
     }
     // The suite's env without its secrets (listing needs none): a config that reads WEB_URL for baseURL sees it.
     const suiteEnv = resolveSuiteEnv(s, { targets: config.targets, variables: config.variables });
-    const listed = await cachedListing(
-      listingKey(cli, configFile, s, suiteEnv),
-      () => listSuite(cli.cli, configFile, s, { ...env, ...suiteEnv }),
-      env,
-    );
+    const at: SuitePlace = { index: i, s, configFile };
+    const key = listingKey(cli, configFile, s, suiteEnv);
+    const cached = listingCacheEnabled(env) ? readCachedListing(key) : undefined;
+    if (cached === undefined && o.wholeSuite === true && wholeSuiteAllowed(config, at)) {
+      out.journeys.push(wholeSuiteJourney(at, listingCacheEnabled(env) ? key : undefined));
+      continue;
+    }
+    const listed =
+      cached ?? (await freshListing(key, () => listSuite(cli.cli, configFile, s, { ...env, ...suiteEnv }), env));
     if ('problem' in listed) {
       out.problems.push(problem(where, listed.problem));
       continue;
     }
-    const defaultService = s.service ?? serviceForBaseUrl(listed.begin, config.targets);
-    if (config.targets[defaultService] === undefined) {
-      out.problems.push(
-        problem(`${where}.service`, `"${defaultService}" has no target URL`, `add targets.${defaultService}`),
-      );
-      continue;
-    }
-    const plan = suiteJourneyPlan(journeyTests(listed.begin), listed.broken, {
-      suite: i,
-      suiteName: s.name ?? suiteNameOf(configFile),
-      configFile,
-      mapping: s.mapping,
-      defaultService,
-      rootDir: dirname(configFile),
-    });
-    for (const ref of plan) out.journeys.push({ def: suiteJourney(ref, s), file: shownFile(ref) });
+    const planned = suiteJourneysOf(listed, at, config.targets);
+    if ('problem' in planned)
+      out.problems.push(problem(planned.problem.path, planned.problem.message, planned.problem.hint));
+    else out.journeys.push(...planned.journeys);
   }
   return out;
 }
 
-interface BrokenFile {
-  file: string;
-  message: string;
-  location?: string;
+/** A whole-suite journey stands in only when nothing needs the per-test names before the run. */
+function wholeSuiteAllowed(
+  config: Pick<ProberConfig, 'targets'> & { journeys?: Record<string, unknown> },
+  at: SuitePlace,
+): boolean {
+  const prefix = `${suiteNameFor(at)}: `;
+  const named = Object.keys(config.journeys ?? {}).some((name) => name.startsWith(prefix));
+  const service = at.s.service ?? 'web';
+  return (
+    !named &&
+    (at.s.service === undefined ? Object.keys(config.targets).length > 0 : config.targets[service] !== undefined)
+  );
 }
-type Listed = { begin: BeginEvent; broken: BrokenFile[] } | { problem: string };
+
+type Listed = SuiteListing | { problem: string };
 
 /** What a listing of this suite depends on besides its files (see suite-list-cache.ts). */
 export function listingKey(
@@ -102,12 +108,9 @@ export function listingKey(
   return { cli: cli.cli, cliVersion: cli.version, reporter, configFile, args, env: suiteEnv };
 }
 
-async function cachedListing(key: ListingKey, list: () => Promise<Listed>, env: NodeJS.ProcessEnv): Promise<Listed> {
-  if (!listingCacheEnabled(env)) return list();
-  const cached = readCachedListing(key);
-  if (cached !== undefined) return cached;
+async function freshListing(key: ListingKey, list: () => Promise<Listed>, env: NodeJS.ProcessEnv): Promise<Listed> {
   const listed = await list();
-  if (!('problem' in listed)) writeCachedListing(key, listed);
+  if (!('problem' in listed) && listingCacheEnabled(env)) writeCachedListing(key, listed);
   return listed;
 }
 
@@ -124,20 +127,11 @@ async function listSuite(cli: string, configFile: string, s: SuiteConfig, env: N
     ];
     const listed = await listOnce(cli, configFile, args, env);
     if ('problem' in listed) return listed;
-    const errors = listed.events.flatMap((e) => (e.type === 'error' ? [e.error] : []));
-    const other = errors.find((e) => e.location === undefined);
-    if (other !== undefined) return { problem: `Playwright could not list the suite: ${firstLine(other.message)}` };
+    const found = loadErrorsOf(listed.events, broken);
+    if (found.other !== undefined) return { problem: `Playwright could not list the suite: ${found.other}` };
     const begin = listed.events.find((e): e is BeginEvent => e.type === 'begin');
-    if (errors.length === 0 && begin !== undefined) return { begin, broken };
-    for (const e of errors) {
-      const file = e.location?.file ?? '';
-      if (!broken.some((b) => b.file === file))
-        broken.push({
-          file,
-          message: firstLine(e.message),
-          location: `${relative(process.cwd(), file)}:${e.location?.line ?? 0}`,
-        });
-    }
+    if (found.broken.length === 0 && begin !== undefined) return { begin, broken };
+    broken.push(...found.broken);
   }
   return { problem: 'Playwright kept reporting spec files that do not load' };
 }
@@ -166,70 +160,4 @@ async function listOnce(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function suiteJourney(ref: SuiteTestRef, s: SuiteConfig): SuiteJourney {
-  const first = ref.tests[0];
-  const title = ref.loadError !== undefined ? basename(ref.brokenFiles[0] ?? 'spec') : (first?.title ?? ref.suiteName);
-  const secrets = Object.values(s.env).flatMap((v) => (typeof v === 'object' && 'secret' in v ? [v.secret] : []));
-  const variables = Object.values(s.env).flatMap((v) => (typeof v === 'object' && 'variable' in v ? [v.variable] : []));
-  const def = journey({
-    name: ref.name,
-    description:
-      ref.loadError !== undefined
-        ? `Playwright spec ${shownFile(ref)}, which does not load`
-        : `Playwright test${ref.tests.length > 1 ? 's' : ''} ${ref.tests.map((t) => `${relative(process.cwd(), t.file)}:${t.line}`).join(', ')}`,
-    capability: `complete "${title}"`,
-    tags: ['playwright', ...ref.tags],
-    timeoutMs: s.timeoutMs,
-    needs: { secrets, variables },
-    steps: [
-      // A placeholder so the journey's service and timeout are known before it runs: the real steps are the
-      // test.step()s Playwright reports. Only the suite runner runs a suite journey.
-      step(title, { service: ref.defaultService, timeoutMs: s.timeoutMs }, () => {
-        throw new Error('a Playwright suite journey runs only through `prober run` or `prober schedule`');
-      }),
-    ],
-  });
-  return Object.freeze({ ...def, suite: ref });
-}
-
-function shownFile(ref: SuiteTestRef): string {
-  const file = ref.loadError !== undefined ? ref.brokenFiles[0] : ref.tests[0]?.file;
-  return relative(process.cwd(), file ?? ref.configFile);
-}
-
-function suiteNameOf(configFile: string): string {
-  const name = basename(dirname(configFile))
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '');
-  return name === '' ? 'playwright' : name;
-}
-
-/** The target whose origin is the project's `use.baseURL`: the service a suite's pages belong to. */
-function serviceForBaseUrl(begin: BeginEvent, targets: Record<string, string>): string {
-  const base = begin.projects.map((p) => p.baseURL).find((u) => u !== undefined);
-  if (base !== undefined) {
-    const origin = safeOrigin(base);
-    const hit = Object.entries(targets).find(([, url]) => safeOrigin(url) === origin);
-    if (hit !== undefined) return hit[0];
-  }
-  return targets.web !== undefined ? 'web' : (Object.keys(targets)[0] ?? 'web');
-}
-
-function safeOrigin(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => l !== '') ?? 'no output'
-  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ListingKey } from './suite-list-cache.js';
 
 /** An environment value handed to the suite's process: a literal, or a config secret, target URL or variable. */
 const SuiteEnvValue = z.union([
@@ -62,6 +63,11 @@ export interface SuiteTestRef {
   /** The tests of this journey: Playwright's test ids, and `file:line` to select them on the command line. */
   tests: readonly { id: string; file: string; line: number; project: string; title: string }[];
 
+  /**
+   * Set for the one journey that stands for a whole suite not listed yet (see `wholeSuiteJourney`), with the key
+   * under which the run's own listing is cached (absent when the cache is off).
+   */
+  whole?: { cacheKey?: ListingKey | undefined };
   /** Set when the journey stands for a spec file that does not load: it is judged `error` without running. */
   loadError?: { message: string; location?: string };
   defaultService: string;

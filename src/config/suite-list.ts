@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { BeginEvent, ListedTest } from './suite-events.js';
+import type { BeginEvent, ListedTest, SuiteEvent } from './suite-events.js';
 import type { SuiteConfig, SuiteTestRef } from './suite-config.js';
 
 /**
@@ -101,4 +101,37 @@ export function suiteJourneyPlan(
     });
   }
   return refs;
+}
+
+/**
+ * What the errors of a listing (or of a run of the whole suite) say: `other`, an error not tied to a spec file (the
+ * config does not load: nothing can run), or the spec files that do not load, besides those already `known`. Pure.
+ */
+export function loadErrorsOf(
+  events: readonly SuiteEvent[],
+  known: readonly { file: string }[],
+): { other?: string; broken: { file: string; message: string; location: string }[] } {
+  const errors = events.flatMap((e) => (e.type === 'error' ? [e.error] : []));
+  const other = errors.find((e) => e.location === undefined);
+  if (other !== undefined) return { other: firstLine(other.message), broken: [] };
+  const broken: { file: string; message: string; location: string }[] = [];
+  for (const e of errors) {
+    const file = e.location?.file ?? '';
+    if (!known.some((b) => b.file === file) && !broken.some((b) => b.file === file))
+      broken.push({
+        file,
+        message: firstLine(e.message),
+        location: `${relative(process.cwd(), file)}:${e.location?.line ?? 0}`,
+      });
+  }
+  return { broken };
+}
+
+export function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? 'no output'
+  );
 }

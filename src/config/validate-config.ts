@@ -35,6 +35,8 @@ export interface LoadOptions {
   everyCommand?: boolean;
   /** Journeys handed over as objects (`createProber({ journeys })`), checked and run with the discovered ones. */
   journeys?: readonly JourneyDefinition[];
+  /** `prober run` of every journey: a suite whose listing is not cached is listed by its own run (discoverSuites). */
+  wholeSuites?: boolean;
 }
 
 /** Every problem found, and the loaded config when none of them is an error. */
@@ -65,9 +67,12 @@ export async function validateConfig(raw: unknown, file: string, options: LoadOp
     options.skipSecrets === true
       ? { values: {}, problems: [] }
       : resolveSecrets(config.secrets, options.env ?? process.env);
-  const discovered = await discoverJourneys(config.probes, dirname(file));
-  // Playwright suites: their tests are journeys too, checked with the rest.
-  mergeDiscovered(discovered, await discoverSuites(config, dirname(file), options.env ?? process.env));
+  // Playwright suites: their tests are journeys too, checked with the rest (listed while the probes load).
+  const [discovered, suites] = await Promise.all([
+    discoverJourneys(config.probes, dirname(file)),
+    discoverSuites(config, dirname(file), options.env ?? process.env, { wholeSuite: options.wholeSuites === true }),
+  ]);
+  mergeDiscovered(discovered, suites);
   const tls = resolveTls(config, dirname(file));
   const files = discovered.journeys.map((j) => j.file);
   mergeDiscovered(discovered, given);

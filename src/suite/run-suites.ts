@@ -2,21 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { dirname, join } from 'node:path';
-import { isSuiteJourney, type SuiteJourney } from '../config/discover-suites.js';
+import { join } from 'node:path';
+import { isSuiteJourney, type SuiteJourney } from '../config/suite-journeys.js';
 import type { LoadedConfig } from '../config/load-config.js';
-import { proberReporterPath, resolvePlaywrightCli, runPlaywright } from '../config/playwright-cli.js';
-import { resolveSuiteEnv, type SuiteConfig } from '../config/suite-config.js';
-import { readSuiteEvents, type SuiteEvent } from '../config/suite-events.js';
+import { resolvePlaywrightCli } from '../config/playwright-cli.js';
+import type { SuiteConfig } from '../config/suite-config.js';
+import type { SuiteEvent } from '../config/suite-events.js';
 import { forgetCachedListings } from '../config/suite-list-cache.js';
-import { suiteArgs } from '../config/suite-list.js';
 import type { JourneyDefinition } from '../journey/define.js';
 import { summarizeRun } from '../journey/derive-verdict.js';
 import { randomHexId } from '../journey/random-id.js';
 import type { JourneyResult, RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
 import { keepSuiteEvidence } from './suite-artifacts.js';
-import { suiteJourneyResult } from './suite-results.js';
+import { reportFileIn, runSuiteProcess, type SuiteProcessRun } from './suite-process.js';
+import { type SuiteRunFacts, suiteJourneyResult } from './suite-results.js';
+import { runWholeSuite } from './whole-suite.js';
 
 /**
  * `runJourneys` for a selection that may hold journeys from Playwright suites: the prober's own journeys run as
@@ -37,7 +38,11 @@ export async function runJourneysWithSuites(
     runJourneys(own, { ...options, runId }),
     runSuiteJourneys(loaded, suites, { ...options, runId }),
   ]);
-  const byName = new Map<string, JourneyResult>([...ownResult.journeys, ...suiteResults].map((j) => [j.journey, j]));
+  const byName = new Map<string, JourneyResult[]>([
+    ...ownResult.journeys.map((j): [string, JourneyResult[]] => [j.journey, [j]]),
+    ...suiteResults,
+  ]);
+  // In the order selected; a whole-suite journey stands for the journeys its run listed.
   const ordered = journeys.flatMap((j) => byName.get(j.name) ?? []);
   const { status, summary } = summarizeRun(ordered);
   return options.redactor.scrubDeep({
@@ -50,17 +55,21 @@ export async function runJourneysWithSuites(
   });
 }
 
+/** The results of each selected suite journey by its name (a whole-suite journey's: every test's). */
 async function runSuiteJourneys(
   loaded: Pick<LoadedConfig, 'config' | 'journeys'>,
   defs: readonly SuiteJourney[],
   options: RunOptions & { runId: string },
-): Promise<JourneyResult[]> {
+): Promise<[string, JourneyResult[]][]> {
   const bySuite = new Map<number, SuiteJourney[]>();
   for (const d of defs) bySuite.set(d.suite.suite, [...(bySuite.get(d.suite.suite) ?? []), d]);
   const runs = [...bySuite].map(async ([index, group]) => {
     const s = loaded.config.suites[index];
     if (s === undefined) throw new Error(`suite ${index} is not in the config`);
-    return runOneSuite(s, group, loaded, options);
+    const results = await runOneSuite(s, group, loaded, options);
+    const whole = group.find((d) => d.suite.whole !== undefined);
+    if (whole !== undefined) return [[whole.name, results]] as [string, JourneyResult[]][];
+    return results.map((r) => [r.journey, [r]] as [string, JourneyResult[]]);
   });
   return (await Promise.all(runs)).flat();
 }
@@ -73,11 +82,13 @@ async function runOneSuite(
 ): Promise<JourneyResult[]> {
   const startedAt = new Date();
   const traceId = randomHexId(16);
-  for (const d of defs) options.onEvent?.({ type: 'journey/start', journey: d.name });
-  const runnable = defs.filter((d) => d.suite.tests.length > 0);
+  const whole = defs.find((d) => d.suite.whole !== undefined);
+  // A whole suite's journeys are known once its run listed them: they start then.
+  if (whole === undefined) for (const d of defs) options.onEvent?.({ type: 'journey/start', journey: d.name });
+  const runnable = defs.filter((d) => d.suite.tests.length > 0 || d.suite.whole !== undefined);
   const first = runnable[0]?.suite ?? defs[0]?.suite;
   const deadlineMs = Math.max(...defs.map((d) => options.overrides?.[d.name]?.timeoutMs ?? d.timeoutMs));
-  const base = {
+  const base: SuiteRunFacts = {
     events: [],
     timedOut: false,
     aborted: false,
@@ -93,64 +104,45 @@ async function runOneSuite(
   if ('problem' in cli) return finish(defs, { ...base, exitProblem: cli.problem }, options);
   const work = await mkdtemp(join(tmpdir(), 'prober-suite-'));
   try {
-    const eventsFile = join(work, 'events.ndjson');
-    const allSelected = countSuiteJourneys(loaded, first.suite) === defs.length;
-    const locations = allSelected
-      ? undefined
-      : [...new Set(runnable.flatMap((d) => d.suite.tests.map((t) => `${t.file}:${t.line}`)))];
-    const args = [
-      ...suiteArgs(first.configFile, s, {
-        reporters: [proberReporterPath(), 'json'],
-        broken: first.brokenFiles,
-        ...(locations === undefined ? {} : { locations }),
-      }),
-      // Playwright's own output (raw traces, screenshots) goes to our private folder; only scrubbed copies are kept.
-      `--output=${join(work, 'output')}`,
-    ];
-    const exit = await runPlaywright(cli.cli, args, {
-      cwd: dirname(first.configFile),
-      env: {
-        ...process.env,
-        ...resolveSuiteEnv(s, options),
-        PROBER_SUITE_EVENTS: eventsFile,
-        PLAYWRIGHT_JSON_OUTPUT_NAME: join(work, 'report.json'),
-        PROBER_RUN_ID: options.runId,
-        PROBER_TRACE_ID: traceId,
-        PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
-        // For the optional fixture (golden-path-prober/playwright): prober.secret/variable/target.
-        PROBER_SECRETS: JSON.stringify(options.secrets),
-        PROBER_VARIABLES: JSON.stringify(options.variables),
-        PROBER_TARGETS: JSON.stringify(options.targets),
-      },
-      timeoutMs: deadlineMs,
-      signal: options.signal,
-      tag: randomUUID(),
-    });
-    const events = readSuiteEvents(eventsFile);
-    const stale = staleListing(events, runnable);
-    if (stale !== undefined) forgetCachedListings(cli.cli, first.configFile);
-    const artifactsDir = loaded.config.browser?.artifactsDir ?? 'artifacts';
-    const evidence = await keepSuiteEvidence(events, defs, {
-      dir: artifactsDir,
+    const proc = { cli: cli.cli, configFile: first.configFile, s, work, timeoutMs: deadlineMs, traceId, options };
+    let judged: readonly SuiteJourney[] = defs;
+    let run: SuiteProcessRun;
+    let problem: string | undefined;
+    if (whole !== undefined) {
+      const w = await runWholeSuite(whole, proc);
+      ({ run, problem } = w);
+      judged = w.defs;
+      for (const d of judged) options.onEvent?.({ type: 'journey/start', journey: d.name });
+    } else {
+      const allSelected = countSuiteJourneys(loaded, first.suite) === defs.length;
+      const locations = allSelected
+        ? undefined
+        : [...new Set(runnable.flatMap((d) => d.suite.tests.map((t) => `${t.file}:${t.line}`)))];
+      run = await runSuiteProcess({ ...proc, broken: first.brokenFiles, locations });
+      const stale = staleListing(run.events, runnable);
+      if (stale !== undefined) {
+        forgetCachedListings(cli.cli, first.configFile);
+        problem = `the suite changed since it was listed (${stale} is no longer in it); the next run lists it again`;
+      }
+    }
+    const evidence = await keepSuiteEvidence(run.events, judged, {
+      dir: loaded.config.browser?.artifactsDir ?? 'artifacts',
       runId: options.runId,
       redactor: options.redactor,
-      reportFile: join(work, 'report.json'),
+      reportFile: reportFileIn(work),
     });
     const stderr = options.redactor
-      .scrub(exit.stderr || exit.stdout)
+      .scrub(run.exit.stderr || run.exit.stdout)
       .split('\n')
       .find((l) => l.trim() !== '');
     return finish(
-      defs,
+      judged,
       {
         ...base,
-        events,
-        timedOut: exit.timedOut,
-        aborted: exit.aborted,
-        exitProblem:
-          stale === undefined
-            ? stderr?.trim()
-            : `the suite changed since it was listed (${stale} is no longer in it); the next run lists it again`,
+        events: run.events,
+        timedOut: run.exit.timedOut,
+        aborted: run.exit.aborted,
+        exitProblem: problem ?? stderr?.trim(),
         requests: evidence.requests,
         artifacts: evidence.artifacts,
       },

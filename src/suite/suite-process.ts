@@ -1,0 +1,69 @@
+import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { type PlaywrightExit, proberReporterPath, runPlaywright } from '../config/playwright-cli.js';
+import { resolveSuiteEnv, type SuiteConfig } from '../config/suite-config.js';
+import { readSuiteEvents, type SuiteEvent } from '../config/suite-events.js';
+import { suiteArgs } from '../config/suite-list.js';
+import type { RunOptions } from '../journey/run.js';
+
+/** One `playwright test` process of a suite's run: how it ended and what our reporter wrote. */
+export interface SuiteProcessRun {
+  exit: PlaywrightExit;
+  events: SuiteEvent[];
+}
+
+export interface SuiteProcessOptions {
+  cli: string;
+  configFile: string;
+  s: SuiteConfig;
+  /** The run's private folder: the events, the JSON report and Playwright's own output go here. */
+  work: string;
+  broken: readonly string[];
+  /** `file:line` of the selected tests; absent: the whole suite (its projects and grep). */
+  locations?: readonly string[] | undefined;
+  timeoutMs: number;
+  traceId: string;
+  options: RunOptions & { runId: string };
+}
+
+/** The events file of a suite run in `work`. */
+export const eventsFileIn = (work: string) => join(work, 'events.ndjson');
+/** Playwright's JSON report of a suite run in `work`, the durable record. */
+export const reportFileIn = (work: string) => join(work, 'report.json');
+
+/** Runs the suite's own `playwright test` once with our reporter and the JSON reporter (a fresh events file). */
+export async function runSuiteProcess(p: SuiteProcessOptions): Promise<SuiteProcessRun> {
+  const eventsFile = eventsFileIn(p.work);
+  rmSync(eventsFile, { force: true });
+  const args = [
+    ...suiteArgs(p.configFile, p.s, {
+      reporters: [proberReporterPath(), 'json'],
+      broken: p.broken,
+      ...(p.locations === undefined ? {} : { locations: p.locations }),
+    }),
+    // Playwright's own output (raw traces, screenshots) goes to our private folder; only scrubbed copies are kept.
+    `--output=${join(p.work, 'output')}`,
+  ];
+  const { options } = p;
+  const exit = await runPlaywright(p.cli, args, {
+    cwd: dirname(p.configFile),
+    env: {
+      ...process.env,
+      ...resolveSuiteEnv(p.s, options),
+      PROBER_SUITE_EVENTS: eventsFile,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: reportFileIn(p.work),
+      PROBER_RUN_ID: options.runId,
+      PROBER_TRACE_ID: p.traceId,
+      PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
+      // For the optional fixture (golden-path-prober/playwright): prober.secret/variable/target.
+      PROBER_SECRETS: JSON.stringify(options.secrets),
+      PROBER_VARIABLES: JSON.stringify(options.variables),
+      PROBER_TARGETS: JSON.stringify(options.targets),
+    },
+    timeoutMs: Math.max(1, p.timeoutMs),
+    signal: options.signal,
+    tag: randomUUID(),
+  });
+  return { exit, events: readSuiteEvents(eventsFile) };
+}
