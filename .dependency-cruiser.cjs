@@ -97,7 +97,7 @@ module.exports = {
         'The CLI and the API construct no store, resilient wrapper, metrics, OTLP sink or sink list: they ask src/assemble/ for a prober (one place builds each).',
       from: { path: '^src/(cli|api)/' },
       to: {
-        path: '^src/(store/(open-store|resilient-store|deferred-open|sqlite-run-store|postgres-run-store)|report/metrics|otlp/otlp-sink|pipeline/run-sinks)\\.ts$',
+        path: '^src/(store/(open-store|resilient-store|deferred-open|sqlite-run-store|postgres-run-store)|report/metrics|otlp/otlp-sink|pipeline/build-sinks)\\.ts$',
       },
     },
     {

@@ -5,8 +5,8 @@ import type { RunResult } from '../journey/result-schema.js';
 import type { RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
 import { logRunEvent } from '../pipeline/log-events.js';
-import { runSelected, type RunSelectedOptions } from '../pipeline/run-selected.js';
-import { runSinks } from '../pipeline/run-sinks.js';
+import { runToResult, type RunToResultOptions } from '../pipeline/run-to-result.js';
+import { buildSinks } from '../pipeline/build-sinks.js';
 import { writeToSinks, type Sink, type SinkFailure } from '../pipeline/sink.js';
 import type { Redactor } from '../redact.js';
 import type { KnownJourney, ProberMetrics } from '../report/metrics.js';
@@ -34,7 +34,7 @@ export interface ProberChoices extends BaseChoices {
 
 /** What one run adds to a selection, for the entry points that run journeys their own way (the daemon). */
 export type PerRun = Omit<RunSelection, 'journeys' | 'grep' | 'tags'> &
-  Pick<RunSelectedOptions, 'session' | 'cleanupAfterAbortMs' | 'versionTargets' | 'versionTimeoutMs'> & {
+  Pick<RunToResultOptions, 'session' | 'cleanupAfterAbortMs' | 'versionTargets' | 'versionTimeoutMs'> & {
     runId?: string | undefined;
     /** @defaultValue a copy of the prober's (a one-shot command with a fixed run id: the prober's own) */
     redactor?: Redactor | undefined;
@@ -54,7 +54,7 @@ export interface AssembledProber {
   /** Every outlet of a finished run, in the order they are written. */
   sinks: readonly Sink[];
   sinkFailed(failure: SinkFailure): void;
-  /** Runs journeys (always ending in a result, see runSelected) and hands the result to every sink. */
+  /** Runs journeys (always ending in a result, see runToResult) and hands the result to every sink. */
   run(journeys: readonly JourneyDefinition[], perRun?: PerRun): Promise<{ result: RunResult; failures: SinkFailure[] }>;
   close(): Promise<void>;
 }
@@ -120,7 +120,7 @@ interface SinkParts {
 
 function assembleSinks(p: SinkParts): Sink[] {
   const otlp = p.otlp ? otlpSink(p.loaded.config, p.env) : undefined;
-  return runSinks({
+  return buildSinks({
     log: p.log,
     metrics: p.metrics,
     reporters: p.reporters,
@@ -151,7 +151,7 @@ function runOnce(p: RunParts, journeys: readonly JourneyDefinition[], perRun: Pe
     logRunEvent(p.log, event, shown);
     for (const r of p.reporters) r.reporter.onEvent?.(event);
   };
-  return runSelected({
+  return runToResult({
     loaded: p.loaded,
     base: perRun.untilStep === undefined ? p.base : { ...p.base, untilStep: perRun.untilStep },
     journeys,

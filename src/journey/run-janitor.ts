@@ -1,6 +1,6 @@
 import { journey, step, type JourneyDefinition } from './define.js';
 import type { JanitorResult } from './result-schema.js';
-import { runJourney, type JourneyRunOptions } from './runner.js';
+import { runJourneyAttempt, type JourneyRunOptions } from './runner.js';
 
 /**
  * Runs a journey's janitor through the ordinary runner (deadline, classification, redaction all apply) as a
@@ -23,7 +23,7 @@ export async function runJanitor(
       }),
     ],
   });
-  const { steps } = await runJourney(cleanup, {
+  const { steps } = await runJourneyAttempt(cleanup, {
     ...options,
     timeoutMs: janitor.timeoutMs,
     budgetMs: undefined,

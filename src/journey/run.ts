@@ -7,7 +7,7 @@ import { combineAttempts } from './combine-attempts.js';
 import { summarizeRun } from './derive-verdict.js';
 import { RUN_SCHEMA, type JourneyResult, type RunResult } from './result-schema.js';
 import { runJanitor } from './run-janitor.js';
-import { runJourney, type JourneyRunOptions } from './runner.js';
+import { runJourneyAttempt, type JourneyRunOptions } from './runner.js';
 
 export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs' | 'budgetMs' | 'steps'> {
   environment: string;
@@ -28,7 +28,8 @@ export interface RunOptions extends Omit<JourneyRunOptions, 'runId' | 'timeoutMs
 }
 
 /**
- * Runs journeys concurrently (they are independent user paths) and assembles the `prober.run/v1` result.
+ * Runs journeys concurrently (they are independent user paths), each as attempts (runJourneyAttempt) up to its
+ * retries, then its janitor, and assembles the `prober.run/v1` result.
  * The result is scrubbed here, once, so every reporter, store and alert receives a redacted copy.
  */
 export async function runJourneys(journeys: readonly JourneyDefinition[], options: RunOptions): Promise<RunResult> {
@@ -38,9 +39,9 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
   const results: JourneyResult[] = await Promise.all(
     journeys.map(async (def) => {
       const journeyOptions = { ...options, runId, ...options.overrides?.[def.name] };
-      const attempts = [await runJourney(def, journeyOptions)];
+      const attempts = [await runJourneyAttempt(def, journeyOptions)];
       // Only a `fail` is retried: a prober error would fail the same way, and a stopped prober must stop. Each
-      // attempt is a fresh runJourney: fresh variables, connections and (through the io factory) browser context.
+      // attempt is a fresh runJourneyAttempt: fresh variables, connections and (through the io factory) browser context.
       const again = () =>
         attempts.at(-1)?.status === 'fail' &&
         attempts.length <= (options.retries ?? 0) &&
@@ -49,7 +50,7 @@ export async function runJourneys(journeys: readonly JourneyDefinition[], option
         if ((options.retryDelayMs ?? 0) > 0)
           await sleep(options.retryDelayMs, undefined, { signal: options.signal }).catch(() => undefined);
         if (options.signal?.aborted === true) break;
-        attempts.push(await runJourney(def, journeyOptions));
+        attempts.push(await runJourneyAttempt(def, journeyOptions));
       }
       const result = combineAttempts(attempts);
       // After the journey, so cleanup never delays or colours the verdict; skipped when the prober is stopping.

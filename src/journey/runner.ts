@@ -52,7 +52,12 @@ export type RunEvent =
   | { type: 'step/end'; journey: string; result: StepResult }
   | { type: 'journey/end'; result: JourneyResult };
 
-export async function runJourney(def: JourneyDefinition, opts: JourneyRunOptions): Promise<JourneyResult> {
+/**
+ * One attempt of one journey: its steps in order under their deadlines, its cleanup steps always, its connections
+ * closed, ending in a `JourneyResult` within its deadline plus a grace. Retries, the janitor and the run's result
+ * are `runJourneys`' (run.ts); the browser, the versions and the sinks are the pipeline's (src/pipeline/).
+ */
+export async function runJourneyAttempt(def: JourneyDefinition, opts: JourneyRunOptions): Promise<JourneyResult> {
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = () =>
     Promise.allSettled(

@@ -5,7 +5,7 @@ import type { RunResult } from '../journey/result-schema.js';
 import type { RunOptions } from '../journey/run.js';
 import type { Logger } from '../log.js';
 import { Redactor } from '../redact.js';
-import { runSelected } from '../pipeline/run-selected.js';
+import { runToResult } from '../pipeline/run-to-result.js';
 import { writeToSinks, type Sink, type SinkFailure } from '../pipeline/sink.js';
 import type { BrowserSession } from '../steps/browser-session.js';
 import type { StateStore } from '../store/state-store.js';
@@ -20,7 +20,7 @@ export interface JobDeps {
   browser: { session: BrowserSession };
   /** The daemon's store, wrapped: a failing store holds results and never throws into a run. */
   store: StateStore;
-  /** Every outlet of a finished run (metrics, alerting + store, log), built once by the daemon (runSinks). */
+  /** Every outlet of a finished run (metrics, alerting + store, log), built once by the daemon (buildSinks). */
   sinks: readonly Sink[];
   /** A sink failed: counted and logged with its name and where it writes; the other sinks ran. */
   onSinkFailure: (failure: SinkFailure) => void;
@@ -73,7 +73,7 @@ export async function runScheduledJourney(
         .updateInFlight(runId, { name: event.step, service: s?.service ?? 'unknown', timeoutMs })
         .catch(report('store/in-flight-failed'));
     };
-    const result = await runSelected({
+    const result = await runToResult({
       loaded,
       base: deps.base,
       journeys: [def],

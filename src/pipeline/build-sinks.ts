@@ -11,7 +11,7 @@ import type { Sink } from './sink.js';
  * metrics, alerting + store (one transaction), reporters, delivery, the log line. What differs between the
  * commands is only which outlets exist (the daemon has metrics and a background deliverer, the CLI reporters).
  */
-export interface RunSinksSetup {
+export interface SinkSetup {
   log: Logger;
   metrics?: ProberMetrics | undefined;
   /** The store (always wrapped: a failing store holds results instead of throwing) and the alert pipeline over it. */
@@ -23,7 +23,7 @@ export interface RunSinksSetup {
   deliver?: (() => Promise<void>) | undefined;
 }
 
-export function runSinks(setup: RunSinksSetup): Sink[] {
+export function buildSinks(setup: SinkSetup): Sink[] {
   const sinks: Sink[] = [];
   const { metrics, record } = setup;
   if (metrics !== undefined) sinks.push({ name: 'metrics', write: async (r) => metrics.observeRun(r) });

@@ -12,7 +12,7 @@ import type { BrowserSession } from '../steps/browser-session.js';
 import { readVersions } from '../steps/version-probe.js';
 import { unfinishedRunResult } from './unfinished-run.js';
 
-export interface RunSelectedOptions {
+export interface RunToResultOptions {
   loaded: LoadedConfig;
   /** What `prepareRun` built (targets, secrets, io with TLS, janitor, overrides). */
   base: RunOptions;
@@ -42,7 +42,7 @@ export interface RunSelectedOptions {
  * result: a signal during the browser launch or the first navigation, or a failure before the runner could start,
  * becomes an `error` result (`aborted` or `prober`) instead of an exception that loses the run.
  */
-export async function runSelected(o: RunSelectedOptions): Promise<RunResult> {
+export async function runToResult(o: RunToResultOptions): Promise<RunResult> {
   const startedAt = new Date();
   const environment = o.loaded.config.environment;
   const headers = { 'user-agent': o.base.userAgent, 'x-synthetic-probe': o.runId };
