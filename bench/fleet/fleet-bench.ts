@@ -3,7 +3,7 @@
  * simulated replicas (each a PostgresRunStore with its own pool, the default budget of 3) in this one process share
  * J journeys × L locations; each scheduled run is what a replica does for a tick: claim it, write its in-flight
  * marker and one step's progress, then evaluate its alert under the journey's key and write run + state in the
- * lock's transaction (the real AlertPipeline over a ResilientStore, as the daemon wires it). The journey itself is
+ * lock's transaction (the real AlertRecorder over a ResilientStore, as the daemon wires it). The journey itself is
  * not run (a fixed one-step pass/fail result): this measures the store, not the target.
  * Reports runs/s, statements (round trips) per run counted at the pg client, p99 claim latency, lock waits (a
  * sampler asks pg_locks every 10 ms for alert-key locks not granted: the share of samples with a waiter, and the
@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
-import { AlertPipeline } from '../../src/alert/alert-pipeline.js';
+import { AlertRecorder } from '../../src/alert/alert-recorder.js';
 import { AlertsConfigSchema } from '../../src/config/alerts-config.js';
 import { proberAlertKey } from '../../src/alert/notification.js';
 import { lockId } from '../../src/store/postgres-alert-locks.js';
@@ -55,7 +55,7 @@ async function scenario(server: Awaited<ReturnType<typeof startPostgres>>, journ
     Array.from({ length: REPLICAS }, async () => {
       const store = new ResilientStore(await PostgresRunStore.open(url), { label: 'bench', log });
       let deferred = 0;
-      const pipeline = new AlertPipeline({
+      const pipeline = new AlertRecorder({
         store,
         alerts: AlertsConfigSchema.parse({ channels: {}, policy: { failureThreshold: 2, successThreshold: 2 } }),
         channels: [],

@@ -5,7 +5,7 @@ import type { AlertEvent } from './notification.js';
 import { outboxEntries } from './outbox.js';
 import type { PolicyOutcome } from './policy.js';
 
-// How AlertPipeline reads alert states and writes what the policy decided: one batch per call, written in one
+// How AlertRecorder reads alert states and writes what the policy decided: one batch per call, written in one
 // transaction, so a crash never keeps a new state without the notifications it caused (or the reverse).
 
 /** What one call writes, in one transaction: the alert states (the newest per key) and the outbox rows they caused. */

@@ -5,14 +5,14 @@ import { ResilientStore } from '../store/resilient-store.js';
 import type { OutboxChange, StateStore, StoreBatch } from '../store/state-store.js';
 import type { StoreFault } from './prober-health.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
-import { AlertPipeline } from './alert-pipeline.js';
+import { AlertRecorder } from './alert-recorder.js';
 import type { ChannelSender } from './channels/channel.js';
 import { createSender } from './channels/registry.js';
 import { OutboxDeliverer, type DeliveryEvent } from './outbox-deliverer.js';
 import { resolveRefs } from '../config/env-refs.js';
 
 export interface Alerting {
-  pipeline: AlertPipeline;
+  recorder: AlertRecorder;
   deliverer: OutboxDeliverer;
   senders: ReadonlyMap<string, ChannelSender>;
 }
@@ -61,7 +61,7 @@ export function storeFault(store: ResilientStore): StoreFault | undefined {
     : { location: h.store, error: h.error ?? 'failing', since: h.since ?? new Date().toISOString() };
 }
 
-/** The policy pipeline and the deliverer over one store: what `prober run --store` and `prober schedule` share. */
+/** The alert recorder (result → alert state → outbox) and the deliverer over one store: what `prober run --store` and `prober schedule` share. */
 export function createAlerting(options: AlertingOptions): Alerting {
   const { alerts, store, log } = options;
   const senders = resolveSenders(alerts, options.env ?? process.env, options.redactor);
@@ -79,7 +79,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       sender.keepAliveMs === undefined ? [] : [[name, sender.keepAliveMs] as const],
     ),
   );
-  const pipeline = new AlertPipeline({
+  const recorder = new AlertRecorder({
     store,
     alerts,
     channels: [...senders.keys()],
@@ -93,5 +93,5 @@ export function createAlerting(options: AlertingOptions): Alerting {
     // A failing store holds the batch in memory (and it is delivered from there) instead of failing the alerting.
     ...(store instanceof ResilientStore ? { commit: (batch: StoreBatch) => store.commitOrHold(batch) } : {}),
   });
-  return { pipeline, deliverer, senders };
+  return { recorder, deliverer, senders };
 }

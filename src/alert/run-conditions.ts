@@ -1,7 +1,7 @@
 import type { JourneyAlertState } from './policy.js';
 import { type ConditionChanges, loopCondition, type StoreFault, storeCondition } from './prober-health.js';
 
-/** What one journey's run says about the prober itself, besides its verdict (AlertPipeline gathers it). */
+/** What one journey's run says about the prober itself, besides its verdict (AlertRecorder gathers it). */
 export interface RunConditionInput {
   journey: string;
   /** Why the journey's stored alert state was quarantined, if it was just now. */

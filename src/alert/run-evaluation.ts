@@ -20,7 +20,7 @@ import { runConditions } from './run-conditions.js';
 // Split so that a fleet store can lock the journeys' keys for the whole evaluation and the shared prober key only
 // when the run actually changes it (most runs do not), which keeps the fleet from queueing on one key.
 
-/** What evaluating needs from the pipeline: where states come from, policy, and how outcomes are saved. */
+/** What evaluating needs from the alert recorder: where states come from, policy, and how outcomes are saved. */
 export interface EvaluationContext {
   reader: AlertReader;
   log: Logger;

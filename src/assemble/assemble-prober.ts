@@ -128,7 +128,7 @@ function assembleSinks(p: SinkParts): Sink[] {
     ...(p.recording === undefined
       ? {}
       : {
-          record: { store: p.recording.store, alerts: p.recording.alerting.pipeline },
+          record: { store: p.recording.store, alerts: p.recording.alerting.recorder },
           deliver: p.recording.deliver,
         }),
   });

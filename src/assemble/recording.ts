@@ -1,4 +1,4 @@
-import { probedJourneys } from '../alert/alert-pipeline.js';
+import { probedJourneys } from '../alert/alert-recorder.js';
 import { alertMetrics } from '../alert/alert-metrics.js';
 import { expectedLocations } from '../alert/location-health-metrics.js';
 import { createAlerting, storeFault, type Alerting } from '../alert/alerting.js';
@@ -132,14 +132,14 @@ function recordOn(inner: StateStore, target: StoreTarget, deps: Deps, choices: R
     ...(choices.intervalMs === undefined ? {} : { intervalMs: choices.intervalMs }),
   });
   onHealth = () =>
-    void alerting.pipeline
+    void alerting.recorder
       .storeHealthChanged(config.environment)
       .catch((err: unknown) => log.error({ err: String(err) }, 'alert/store-health-failed'));
   const probed = probedJourneys(
     loaded.journeys.map((j) => j.name),
     config.journeys,
   );
-  const retired = alerting.pipeline.retire(config.environment, probed).then(
+  const retired = alerting.recorder.retire(config.environment, probed).then(
     () => undefined,
     (err: unknown) => log.error({ err: String(err) }, 'alert/retire-failed'),
   );
@@ -150,7 +150,7 @@ function recordOn(inner: StateStore, target: StoreTarget, deps: Deps, choices: R
     choices.delivery === 'background'
       ? undefined
       : async () => {
-          await alerting.pipeline.idle();
+          await alerting.recorder.idle();
           await store.prune(retention);
           const { flushMs } = config.alerts.delivery;
           const { pending } = await alerting.deliverer.flush(flushMs, choices.signal);

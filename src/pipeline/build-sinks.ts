@@ -1,4 +1,4 @@
-import type { AlertPipeline } from '../alert/alert-pipeline.js';
+import type { AlertRecorder } from '../alert/alert-recorder.js';
 import type { RunResult } from '../journey/result-schema.js';
 import type { Logger } from '../log.js';
 import type { ProberMetrics } from '../report/metrics.js';
@@ -14,8 +14,8 @@ import type { Sink } from './sink.js';
 export interface SinkSetup {
   log: Logger;
   metrics?: ProberMetrics | undefined;
-  /** The store (always wrapped: a failing store holds results instead of throwing) and the alert pipeline over it. */
-  record?: { store: ResilientStore; alerts: AlertPipeline } | undefined;
+  /** The store (always wrapped: a failing store holds results instead of throwing) and the alert recorder over it. */
+  record?: { store: ResilientStore; alerts: AlertRecorder } | undefined;
   reporters?: readonly { reporter: Reporter; where?: string | undefined }[] | undefined;
   /** Further outlets (OTLP export), written after the reporters. */
   others?: readonly Sink[] | undefined;
@@ -29,7 +29,7 @@ export function buildSinks(setup: SinkSetup): Sink[] {
   if (metrics !== undefined) sinks.push({ name: 'metrics', write: async (r) => metrics.observeRun(r) });
   if (record !== undefined) {
     const where = record.store.health().store;
-    // The run and the alert-state step it causes are committed together (AlertPipeline.record).
+    // The run and the alert-state step it causes are committed together (AlertRecorder.record).
     sinks.push({ name: 'alerting', where, write: async (r) => void (await record.alerts.record(r)) });
     // Idempotent by run id: a no-op after `alerting` held or wrote the run, the only write when alerting failed.
     sinks.push({

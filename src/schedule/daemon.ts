@@ -131,7 +131,7 @@ async function serve(
       environment: config.environment,
       refreshSeconds: config.server.refreshSeconds,
       configured: planned.map((p) => ({ journey: p.def.name, description: p.def.description, schedule: p.schedule })),
-      quorum: (journey) => recording.alerting.pipeline.locations(config.environment, journey),
+      quorum: (journey) => recording.alerting.recorder.locations(config.environment, journey),
     },
   });
   const url = await listen(server, options.host, options.port).catch((err: NodeJS.ErrnoException) => {

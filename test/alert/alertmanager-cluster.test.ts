@@ -41,7 +41,7 @@ const clocks = [0, 1, 2].map((i) => Date.now() - 20 * 60_000 + i * 7_000);
 async function feed(p: number, outcomes: string): Promise<void> {
   for (const o of outcomes.split('') as Outcome[]) {
     clocks[p]! += 60_000;
-    await probers[p]!.pipeline.process(
+    await probers[p]!.recorder.process(
       runResult(o, new Date(clocks[p]!), { step: 'chat.reply', service: 'backend', category: 'timeout' }),
     );
   }

@@ -19,7 +19,7 @@ let clock = Date.now() - 10 * 60_000;
 async function feed(outcomes: string): Promise<void> {
   for (const o of outcomes.split('') as Outcome[]) {
     clock += 60_000;
-    await h!.pipeline.process(
+    await h!.recorder.process(
       runResult(o, new Date(clock), { step: 'chat.reply', service: 'backend', category: 'timeout' }),
     );
   }

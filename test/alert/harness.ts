@@ -37,7 +37,7 @@ export interface Harness extends Alerting {
   close(): Promise<void>;
 }
 
-/** Store + pipeline + deliverer over a temp SQLite file, with fast delivery settings unless overridden. */
+/** Store + alert recorder + deliverer over a temp SQLite file, with fast delivery settings unless overridden. */
 export function alertHarness(alerts: unknown, env: NodeJS.ProcessEnv): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'prober-alert-'));
   const storePath = join(dir, 'state.db');

@@ -23,7 +23,7 @@ describe('location in alert payloads', () => {
     let t = Date.now() - 10 * 60_000;
     for (const o of ['F', 'F'] as const) {
       t += 60_000;
-      await h.pipeline.process({ ...runResult(o, new Date(t)), location: 'eu-west-1' });
+      await h.recorder.process({ ...runResult(o, new Date(t)), location: 'eu-west-1' });
     }
     expect((await h.deliverer.flush(5_000)).pending).toBe(0);
     const [req] = await receiver.waitFor(1);

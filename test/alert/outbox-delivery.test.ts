@@ -32,7 +32,7 @@ let clock = Date.parse('2026-11-23T10:00:00Z');
 async function feed(harness: Harness, outcomes: string): Promise<void> {
   for (const o of outcomes.split('') as Outcome[]) {
     clock += 60_000;
-    await harness.pipeline.process(runResult(o, new Date(clock)));
+    await harness.recorder.process(runResult(o, new Date(clock)));
   }
 }
 

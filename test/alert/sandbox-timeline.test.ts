@@ -36,10 +36,10 @@ afterAll(async () => {
 });
 afterEach(() => sandbox.faults.clear());
 
-/** One real journey run against the sandbox, through the alert pipeline, then delivery of whatever it queued. */
+/** One real journey run against the sandbox, through the alert recorder, then delivery of whatever it queued. */
 async function runOnce(): Promise<string> {
   const result = await runJourneys(prepared.loaded.journeys, { ...prepared.runOptions, runId: randomUUID() });
-  await h.pipeline.process(result);
+  await h.recorder.process(result);
   const { pending } = await h.deliverer.flush(5_000);
   expect(pending).toBe(0);
   return result.status;

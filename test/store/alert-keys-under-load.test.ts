@@ -1,7 +1,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertPipeline } from '../../src/alert/alert-pipeline.js';
+import { AlertRecorder } from '../../src/alert/alert-recorder.js';
 import { AlertsConfigSchema } from '../../src/config/alerts-config.js';
 import { lockId } from '../../src/store/postgres-alert-locks.js';
 import { PostgresRunStore } from '../../src/store/postgres-run-store.js';
@@ -10,7 +10,7 @@ import { startPostgres, type PostgresServer } from '../support/postgres-server.j
 import { sampleRun } from './sample-run.js';
 
 /**
- * Two alert keys under load from 50 simulated locations, through the real alert pipeline on four replicas of one
+ * Two alert keys under load from 50 simulated locations, through the real alert recorder on four replicas of one
  * real Postgres: while another session holds one journey's key, none of that journey's evaluations runs (each is
  * deferred and counted, its run still recorded), and the other journey's evaluations all run meanwhile: they
  * never wait on a key they do not take.
@@ -34,7 +34,7 @@ async function replicas(url: string, n: number) {
       const store = new ResilientStore(await PostgresRunStore.open(url, { alertLockWaitMs: 300 }), { label: 't', log });
       stores.push(store);
       const deferred: string[] = [];
-      const pipeline = new AlertPipeline({
+      const pipeline = new AlertRecorder({
         store,
         alerts: AlertsConfigSchema.parse({ channels: {}, policy: { failureThreshold: 2, successThreshold: 2 } }),
         channels: ['hook'],

@@ -78,7 +78,7 @@ async function rig(): Promise<Rig> {
 
 /** A failing run through the pipeline: one firing notification in the outbox, committed. */
 async function firing(r: Rig): Promise<string> {
-  await r.alerting.pipeline.record(sampleRun({ status: 'fail' }));
+  await r.alerting.recorder.record(sampleRun({ status: 'fail' }));
   const [row] = await r.store.listOutbox({ status: 'pending', limit: 10 });
   expect(row?.payload).toMatchObject({ state: 'firing' });
   return row!.id;

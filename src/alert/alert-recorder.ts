@@ -17,7 +17,7 @@ import {
   scopedReader,
 } from './run-evaluation.js';
 
-export interface AlertPipelineOptions {
+export interface AlertRecorderOptions {
   store: StateStore;
   alerts: AlertsConfig;
   /** Names of the configured channels; every notification is queued once per channel. */
@@ -58,12 +58,12 @@ export interface ProbedJourneys {
  * different journeys never wait on each other; an evaluation whose key another replica holds is deferred to the
  * next run (its run is still recorded), never done unlocked.
  */
-export class AlertPipeline {
+export class AlertRecorder {
   private readonly lanes = new Map<string, Promise<unknown>>();
   private readonly clock: () => Date;
   private readonly keepAliveMs: number;
 
-  constructor(private readonly options: AlertPipelineOptions) {
+  constructor(private readonly options: AlertRecorderOptions) {
     this.clock = options.clock ?? (() => new Date());
     const intervals = [...(options.keepAlive ?? new Map<string, number>()).values()];
     this.keepAliveMs = intervals.length === 0 ? 0 : Math.min(...intervals);
