@@ -1,7 +1,8 @@
 /**
  * `golden-path-prober/playwright`: an optional fixture for Playwright Test suites the prober runs as journeys. A
  * suite that does not import it runs all the same; importing it gives richer results:
- * - the prober's synthetic-traffic headers and a W3C `traceparent` of the run's trace on every request of the page;
+ * - a W3C `traceparent` of the run's trace with a span of its own per test on every request of the page (the
+ *   synthetic-traffic tag comes with every suite run, fixture or not);
  * - `prober.step(title, { service }, body)`: a `test.step` whose service is named in the result;
  * - `prober.secret(name)` / `prober.variable(name)` / `prober.target(name)`: the prober config's values;
  * - `prober.fail(category, message)`: a business-level failure in a category of your choice.
@@ -59,7 +60,8 @@ function lookup(kind: string, json: string, name: string): string {
 export const test = base.extend<{ prober: ProberFixture }>({
   extraHTTPHeaders: async ({ extraHTTPHeaders }, use) => {
     const traceId = process.env.PROBER_TRACE_ID;
-    const tagged = fromJson('PROBER_HEADERS');
+    // The tag only: the browser's own User-Agent stays (sites check it), as without the fixture.
+    const tagged = fromJson('PROBER_SUITE_HEADERS');
     if (traceId !== undefined && /^[0-9a-f]{32}$/.test(traceId))
       tagged.traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
     await use(Object.keys(tagged).length === 0 ? extraHTTPHeaders : { ...extraHTTPHeaders, ...tagged });

@@ -31,6 +31,11 @@ export interface ListingKey {
 }
 
 const SOURCE = /\.[cm]?[jt]sx?$/;
+/**
+ * The config a suite's run is given next to the user's (src/suite/header-config.ts: `.prober-<pid>-<hex>.<name>`):
+ * not a source of the listing, which it would otherwise invalidate while a run is going.
+ */
+export const RUN_CONFIG_NAME = /^\.prober-(\d+)-[0-9a-f]{8}\./;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 export function listingCacheEnabled(env: NodeJS.ProcessEnv): boolean {
@@ -77,7 +82,7 @@ function fingerprintOf(configFile: string, dirs: readonly string[]): string {
       const path = join(dir, d.name);
       if (d.isDirectory()) {
         if (!SKIPPED_DIRS.has(d.name)) walk(path);
-      } else if (SOURCE.test(d.name)) lines.push(`${path}\0${mtimeOf(path)}`);
+      } else if (SOURCE.test(d.name) && !RUN_CONFIG_NAME.test(d.name)) lines.push(`${path}\0${mtimeOf(path)}`);
     }
   };
   for (const dir of [...new Set(dirs)].sort()) walk(dir);

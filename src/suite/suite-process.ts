@@ -6,6 +6,8 @@ import { resolveSuiteEnv, type SuiteConfig } from '../config/suite-config.js';
 import { readSuiteEvents, type SuiteEvent } from '../config/suite-events.js';
 import { suiteArgs } from '../config/suite-list.js';
 import type { RunOptions } from '../journey/run.js';
+import { USER_AGENT_TOKEN } from '../version.js';
+import { writeHeaderConfig } from './header-config.js';
 
 /** One `playwright test` process of a suite's run: how it ended and what our reporter wrote. */
 export interface SuiteProcessRun {
@@ -36,8 +38,10 @@ export const reportFileIn = (work: string) => join(work, 'report.json');
 export async function runSuiteProcess(p: SuiteProcessOptions): Promise<SuiteProcessRun> {
   const eventsFile = eventsFileIn(p.work);
   rmSync(eventsFile, { force: true });
+  // The user's config wrapped in ours, which adds the synthetic-traffic headers to every request of the pages.
+  const config = writeHeaderConfig(p.configFile);
   const args = [
-    ...suiteArgs(p.configFile, p.s, {
+    ...suiteArgs(config.file, p.s, {
       reporters: [proberReporterPath(), 'json'],
       broken: p.broken,
       ...(p.locations === undefined ? {} : { locations: p.locations }),
@@ -56,6 +60,9 @@ export async function runSuiteProcess(p: SuiteProcessOptions): Promise<SuiteProc
       PROBER_RUN_ID: options.runId,
       PROBER_TRACE_ID: p.traceId,
       PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
+      // For the run's config (header-config.ts): the tag, and the token an explicit `use.userAgent` gets.
+      PROBER_SUITE_HEADERS: JSON.stringify({ 'x-synthetic-probe': options.runId }),
+      PROBER_USER_AGENT_TOKEN: USER_AGENT_TOKEN,
       // For the optional fixture (golden-path-prober/playwright): prober.secret/variable/target.
       PROBER_SECRETS: JSON.stringify(options.secrets),
       PROBER_VARIABLES: JSON.stringify(options.variables),
@@ -64,6 +71,6 @@ export async function runSuiteProcess(p: SuiteProcessOptions): Promise<SuiteProc
     timeoutMs: Math.max(1, p.timeoutMs),
     signal: options.signal,
     tag: randomUUID(),
-  });
+  }).finally(() => config.remove());
   return { exit, events: readSuiteEvents(eventsFile) };
 }
