@@ -4,6 +4,7 @@ import type { AlertLockScope, StateStore, StoreBatch } from '../store/state-stor
 import type { AlertsConfig } from '../config/alerts-config.js';
 import { type AlertBatch, type AlertReader, type Loaded, loadState, newBatch, saveOutcome } from './alert-batch.js';
 import { readState, type StateFormat } from './alert-state-format.js';
+import { EvaluationGroups } from './evaluation-groups.js';
 import { inMaintenance } from './maintenance.js';
 import { journeyAlertKey, proberAlertKey, type AlertEvent } from './notification.js';
 import { quorumStatus, staleAfter, type LocationsSummary } from './policy-locations.js';
@@ -51,18 +52,21 @@ export interface ProbedJourneys {
 
 /**
  * Result → alert state → outbox, for `prober schedule` and `prober run --store` alike: load the state (upgrading an
- * older format, quarantining an unreadable one), apply the pure policy, store the new state together with the
- * notifications it caused. On a store of one process calls are serialised, so two journeys finishing at once cannot
- * interleave their read-modify-write of the shared `prober:<env>` state. On a fleet store (it has `withAlertLocks`)
- * each journey key is its own lane, guarded across replicas by the store's per-key lock, so evaluations of
- * different journeys never wait on each other; an evaluation whose key another replica holds is deferred to the
- * next run (its run is still recorded), never done unlocked.
+ * older format, quarantining an unreadable one), apply the pure policy, store the new state with the notifications
+ * it caused. A store of one process has one lane (runs in groups: evaluation-groups.ts), so no two evaluations
+ * interleave their read-modify-write of `prober:<env>`; a fleet store (`withAlertLocks`) has a lane per journey key,
+ * guarded across replicas by its per-key lock, and one whose key another replica holds is deferred to the next run.
  */
 export class AlertRecorder {
   private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly groups = new EvaluationGroups({
+    store: () => this.options.store,
+    context: (reader) => this.context(reader, this.clock()),
+    commit: (batch, runs) => this.commit(batch, runs),
+    serial: (work) => this.serial('', work),
+  });
   private readonly clock: () => Date;
   private readonly keepAliveMs: number;
-
   constructor(private readonly options: AlertRecorderOptions) {
     this.clock = options.clock ?? (() => new Date());
     const intervals = [...(options.keepAlive ?? new Map<string, number>()).values()];
@@ -71,6 +75,7 @@ export class AlertRecorder {
 
   /** Returns the notifications the result caused (already in the outbox, or held with it, when this resolves). */
   process(result: RunResult, options: { record?: boolean } = {}): Promise<AlertEvent[]> {
+    if (this.options.store.withAlertLocks === undefined) return this.groups.add(result, options.record === true);
     const lane = result.journeys.map((j) => journeyAlertKey(result.environment, j.journey)).join('\u0000');
     return this.serial(lane, () => this.apply(result, options.record === true));
   }
