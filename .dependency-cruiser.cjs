@@ -10,8 +10,14 @@
 
 /** The prober's own folders a rule speaks about, as path regexes relative to the repo root. */
 const SRC = '^src/';
-const ADAPTER_PACKAGES =
-  '^node_modules/(undici|ws|playwright-core|node-cron|better-sqlite3|pg|prom-client|pino|@opentelemetry)/';
+/** The core: the runner and its model (journey/) and its observer of the sockets a step opens (wire/). */
+const CORE = ['^src/journey/', '^src/wire/'];
+/** The two leaf modules every layer may import. */
+const LEAVES = '^src/(redact|version)\\.ts$';
+/** npm packages that do I/O: HTTP, WebSocket, browser, SQLite, Postgres, metrics, logging, OTLP export. */
+const IO_PACKAGES = '^node_modules/(undici|ws|playwright-core|better-sqlite3|pg|prom-client|pino|@opentelemetry)/';
+/** The scheduler's cron library: no I/O, but it starts timers, so the core keeps away from it too. */
+const CRON_PACKAGE = '^node_modules/node-cron/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -28,17 +34,17 @@ module.exports = {
       name: 'journey-is-the-core',
       severity: 'error',
       comment:
-        'src/journey/ (authoring API, runner, result model, step ports) imports nothing but itself and the two leaf modules redact.ts and version.ts: no adapter (steps/), CLI, reporter, alert, schedule, store, sandbox, config or pipeline code.',
-      from: { path: '^src/journey/' },
-      to: { path: SRC, pathNot: ['^src/journey/', '^src/wire/', '^src/(redact|version)\\.ts$'] },
+        "The core, src/journey/ (authoring API, runner, result model, step ports) with src/wire/ (the runner's observer of the sockets a step opens), imports nothing but itself and the two leaf modules redact.ts and version.ts: no adapter (steps/), CLI, reporter, alert, schedule, store, sandbox, config or pipeline code.",
+      from: { path: CORE },
+      to: { path: SRC, pathNot: [...CORE, LEAVES] },
     },
     {
       name: 'journey-no-adapter-packages',
       severity: 'error',
       comment:
-        'src/journey/ loads no I/O library (undici, ws, playwright, node-cron, SQLite, Postgres, metrics, logging); step kinds in src/steps/ do. Type-only imports are allowed: the ports name the types they hand over.',
-      from: { path: '^src/journey/' },
-      to: { path: ADAPTER_PACKAGES, dependencyTypesNot: ['type-only'] },
+        'The core (journey/, wire/) loads no I/O library (undici, ws, playwright, node-cron, SQLite, Postgres, metrics, logging); step kinds in src/steps/ do. Type-only imports are allowed: the ports name the types they hand over.',
+      from: { path: CORE },
+      to: { path: [IO_PACKAGES, CRON_PACKAGE], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'journey-no-network',
@@ -119,25 +125,25 @@ module.exports = {
       name: 'config-is-a-leaf',
       severity: 'error',
       comment:
-        'src/config/ (schemas, loading, ${env:} resolution, journey discovery) imports only config/ files and, as allowed exceptions, the core it loads and checks (src/journey/, which itself imports no higher folder) and the leaf modules redact.ts and version.ts. Never alert/, schedule/, steps/, report/, store/, cli/.',
+        'src/config/ (schemas, loading, ${env:} resolution, journey discovery) is the layer above the core: it imports only config/ files, the core it loads and checks (src/journey/, src/wire/) and the leaf modules redact.ts and version.ts. Never alert/, schedule/, steps/, report/, store/, cli/.',
       from: { path: '^src/config/' },
-      to: { path: SRC, pathNot: ['^src/config/', '^src/journey/', '^src/(redact|version)\\.ts$'] },
+      to: { path: SRC, pathNot: ['^src/config/', ...CORE, LEAVES] },
     },
     {
       name: 'config-no-adapter-packages',
       severity: 'error',
       comment:
-        'Loading a config loads no HTTP client, WebSocket, browser, store driver, metrics or logging library. node-cron is the one exception, under the next rule.',
+        "Loading a config loads no HTTP client, WebSocket, browser, store driver, metrics or logging library (node-cron, which does no I/O, is the next rule's).",
       from: { path: '^src/config/' },
-      to: { path: ADAPTER_PACKAGES, pathNot: '^node_modules/node-cron/', dependencyTypesNot: ['type-only'] },
+      to: { path: IO_PACKAGES, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'config-cron-in-one-place',
       severity: 'error',
       comment:
-        "Allowed exception: config/cron.ts (the one cron schema) and config/cron-interval.ts check cron expressions with node-cron itself, so the config accepts exactly what the scheduler runs (a second parser could disagree). No other config/ file loads it; journey files' defineConfig (config/define-config.ts) does not reach it (test/packed/light-imports.test.ts).",
+        "In src/config/, node-cron is loaded by config/cron.ts (the one cron schema) and config/cron-interval.ts only: they check cron expressions with node-cron itself, so the config accepts exactly what the scheduler runs (a second parser could disagree). Journey files' defineConfig (config/define-config.ts) does not reach it (test/packed/light-imports.test.ts).",
       from: { path: '^src/config/', pathNot: '^src/config/cron(-interval)?\\.ts$' },
-      to: { path: '^node_modules/node-cron/', dependencyTypesNot: ['type-only'] },
+      to: { path: CRON_PACKAGE, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'cli-is-the-top',
