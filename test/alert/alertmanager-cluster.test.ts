@@ -55,6 +55,8 @@ describe('two clustered Alertmanagers, three probers in three locations', { time
     await Promise.all([0, 1, 2].map((p) => feed(p, 'FF')));
     // 3 probers × 2 Alertmanagers accepted the firing alert.
     for (const p of probers) expect(p.events.filter((e) => e.type === 'delivered').length).toBe(2);
+    // The pair settles while the probers judge (it holds notifications until then): it is a cluster of two.
+    await pair.clustered;
     await receiver.waitFor(1, 30_000);
     const firing = notifications()[0]!;
     expect(firing.status).toBe('firing');

@@ -28,6 +28,12 @@ export const GROUP_WAIT_S = seconds(String(documentedRoute.group_wait));
 
 export interface AlertmanagerPair {
   urls: [string, string];
+  /**
+   * Resolves with the time both instances were ready in a cluster of two (gossip settled: about 10 s after the
+   * start). They take alerts before that, and hold their notifications until then, so a test can start while the
+   * pair settles and check it settled before the receiver heard anything.
+   */
+  clustered: Promise<number>;
   /** Both instances' stderr, for a failure's context. */
   logs(): string;
   /** Sum of a counter over both instances' own /metrics. */
@@ -38,7 +44,8 @@ export interface AlertmanagerPair {
 /**
  * Two real Alertmanagers (Debian's prometheus-alertmanager) clustered on loopback, started with exactly the
  * settings docs/fleet.md tells users to copy; only the receiver the route names is the caller's (`receiverUrl`,
- * a webhook with send_resolved). Resolves once each instance is ready in a cluster of two; stopped by PID.
+ * a webhook with send_resolved). Resolves once both answer HTTP (`clustered` says when they formed the cluster);
+ * stopped by PID.
  */
 export async function startAlertmanagerPair(receiverUrl: string): Promise<AlertmanagerPair> {
   const dir = mkdtempSync(join(tmpdir(), 'prober-am-pair-'));
@@ -57,13 +64,19 @@ export async function startAlertmanagerPair(receiverUrl: string): Promise<Alertm
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const am of ams) await clusterOfTwo(am.url, logs);
+    for (const am of ams) await webReady(am.url, logs);
   } catch (err) {
     await stop();
     throw err;
   }
+  const clustered = (async () => {
+    for (const am of ams) await clusterOfTwo(am.url, logs);
+    return Date.now();
+  })();
+  clustered.catch(() => undefined); // awaited by the caller; a failure is theirs to see, not an unhandled one
   return {
     urls: [ams[0]!.url, ams[1]!.url],
+    clustered,
     logs,
     async counter(name, match) {
       let sum = 0;
@@ -94,6 +107,15 @@ function start(dir: string, name: string, webPort: number, clusterPort: number, 
   );
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   return { child, url: `http://127.0.0.1:${webPort}`, log: () => log };
+}
+
+/** Its web endpoint answers (/-/ready does from the start; the cluster settles after). */
+async function webReady(url: string, logs: () => string): Promise<void> {
+  await poll(`${url}/-/ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), {
+    timeoutMs: 20_000,
+    ignoreErrors: true,
+    context: logs,
+  });
 }
 
 /** Ready and seeing the other: its cluster status is `ready` with two peers. */

@@ -4,7 +4,7 @@ import { startDaemonProcess, type DaemonProcess } from '../schedule/daemon-proce
 
 export const LOCATION_OF = ['eu', 'eu', 'us', 'us'];
 /** How long a restarted replica must have been up before its location sibling may be killed: it has ticked. */
-const SETTLE_MS = 3_000;
+const SETTLE_MS = 2_000;
 
 export interface Kill {
   at: number;

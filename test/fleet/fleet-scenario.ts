@@ -104,6 +104,8 @@ export async function runFleetScenario(s: Scenario): Promise<void> {
     s.onFailed(() => log(JSON.parse(context())));
     await Promise.all(pendingKills);
     await hook.settled();
+    // The pair settled while the scenario ran (it holds notifications until then): it is a cluster of two.
+    await s.pair.clustered;
     await poll(
       'both incidents resolved on both channels',
       async () => {

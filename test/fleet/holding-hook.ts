@@ -24,6 +24,7 @@ export class HoldingHook {
   readonly heldIds = new Set<string>();
   private readonly server: Server;
   private readonly holds: Promise<void>[] = [];
+  private readonly failures: unknown[] = [];
   url = '';
 
   constructor(
@@ -46,6 +47,7 @@ export class HoldingHook {
   /** Every hold and its kill has finished (each is bounded). */
   async settled(): Promise<void> {
     await Promise.all(this.holds);
+    if (this.failures.length > 0) throw this.failures[0];
   }
 
   close(): void {
@@ -71,7 +73,8 @@ export class HoldingHook {
     if (!firstFiring || this.replicas.busy.has(replica)) return void res.writeHead(200).end('{}');
     this.heldIds.add(id);
     this.replicas.busy.add(replica);
-    this.holds.push(this.hold(replica, id, res));
+    // Kept, not thrown here: settled() rethrows it inside the test.
+    this.holds.push(this.hold(replica, id, res).catch((err: unknown) => void this.failures.push(err)));
   }
 
   private async hold(replica: number, id: string, res: ServerResponse): Promise<void> {
@@ -111,11 +114,11 @@ async function waitingOutcomeWrite(holder: pg.Client): Promise<number> {
           'SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS q FROM pg_stat_activity WHERE datname = current_database()',
         )
       ).rows;
-      // Blocked by this holder (another scenario's or another hold's waits are not ours), the first to queue: the
-      // sender's; a replica that takes the row over once the sender's lease ran out queues behind it.
+      // Blocked by this holder, which holds nothing but the row (another hold's or another scenario's waits are not
+      // ours); the write may be a plain UPDATE or the outcome folded into a run's batch statement. The first to
+      // queue is the sender's; a replica that takes the row over once the sender's lease ran out queues behind it.
       const { rows } = await holder.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))
-           AND query ~* 'UPDATE prober_outbox' ORDER BY query_start LIMIT 1`,
+        'SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid)) ORDER BY query_start LIMIT 1',
       );
       return rows[0]?.pid;
     },
