@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
+import { runNodeScript } from '../support/node-script.js';
 import { packedProject } from '../support/packed-project.js';
 
 const PASSES = 's: checks out';
@@ -16,6 +17,7 @@ const BROKEN = 's: tests/broken.spec.ts';
 describe('a whole Playwright suite run without a listing first (packed package, real @playwright/test)', () => {
   let ws: string;
   const lists = () => (existsSync(join(ws, 'lists.txt')) ? readFileSync(join(ws, 'lists.txt'), 'utf8').length : 0);
+  const ran = () => readFileSync(join(ws, 'ran.txt'), 'utf8').split('\n').filter(Boolean);
   const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const file = join(ws, `result-${Math.random().toString(36).slice(2)}.json`);
     const cli = await packedProject().prober(
@@ -34,7 +36,10 @@ import { defineConfig } from '@playwright/test';
 if (process.argv.includes('--list')) appendFileSync(new URL('./lists.txt', import.meta.url), 'L');
 export default defineConfig({ testDir: 'tests', reporter: 'list' });
 `,
-      'tests/shop.spec.ts': `import { expect, test } from '@playwright/test';
+      'tests/shop.spec.ts': `import { appendFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+// Which tests Playwright ran, one line each: a selection by name must run only that test.
+test.beforeEach(({}, info) => appendFileSync(new URL('../ran.txt', import.meta.url), info.title + '\\n'));
 test('checks out', async () => {
   await test.step('cart', async () => {
     await test.step('add', async () => expect(1 + 1).toBe(2));
@@ -57,7 +62,7 @@ test('pays', async () => {
   });
 
   it('lists nothing first, gives one journey per test with its steps and the broken spec as error/prober, and caches the listing for a named run', async () => {
-    const { cli, result } = await run([]);
+    const { cli, result } = await run(['--reporter', 'github=summary.md']);
     // A failed test wins over the spec that could not be judged: exit 1.
     expect(cli.code, cli.stderr).toBe(1);
     expect(lists(), 'a `playwright test --list` ran').toBe(0);
@@ -73,16 +78,51 @@ test('pays', async () => {
     expect(byName.get(BROKEN)?.failure).toMatchObject({ category: 'prober' });
     expect(byName.get(BROKEN)?.failure?.message).toContain('SyntaxError');
     expect(result.summary).toMatchObject({ journeys: 3, passed: 1, failed: 1, errored: 1 });
+    // The GitHub step summary names the suite's journeys and the failing step with its category.
+    const summary = readFileSync(join(ws, 'summary.md'), 'utf8');
+    for (const name of [PASSES, FAILS, BROKEN]) expect(summary).toContain(name);
+    expect(summary).toMatch(/card[^\n]*assertion|assertion[^\n]*card/);
+    expect(ran().sort()).toEqual(['checks out', 'pays']);
 
     // The run's listing was cached: a run of one test by name needs no `--list` either.
     const named = await run([PASSES]);
     expect(named.cli.code, named.cli.stderr).toBe(0);
     expect(named.result.journeys.map((j) => [j.journey, j.status])).toEqual([[PASSES, 'pass']]);
     expect(lists()).toBe(0);
+    expect(ran().slice(2)).toEqual(['checks out']);
 
     // With the cache off, the names need the listing first.
     const uncached = await run([PASSES], { PROBER_SUITE_LIST_CACHE: 'off' });
     expect(uncached.cli.code, uncached.cli.stderr).toBe(0);
     expect(lists()).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('runs from code: run() of one suite test by name, createProber().run() of every journey', async () => {
+    const script = join(ws, 'api.mjs');
+    writeFileSync(
+      script,
+      `import { createProber, run } from 'golden-path-prober';
+const one = await run({ config: 'prober.config.json', journeys: [${JSON.stringify(PASSES)}] });
+const prober = await createProber({ config: 'prober.config.json' });
+const all = await prober.run();
+await prober.close();
+const show = (r) => r.journeys.map((j) => [j.journey, j.status, j.failure?.category ?? null]);
+console.log(JSON.stringify({ one: show(one), all: show(all) }));
+`,
+    );
+    const before = ran().length;
+    const out = await runNodeScript(script, ws, 90_000);
+    expect(out.code, out.stderr).toBe(0);
+    const shown = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(shown.one).toEqual([[PASSES, 'pass', null]]);
+    expect([...shown.all].sort()).toEqual(
+      [
+        [BROKEN, 'error', 'prober'],
+        [FAILS, 'fail', 'assertion'],
+        [PASSES, 'pass', null],
+      ].sort(),
+    );
+    // run() ran only the named test; prober.run() every one.
+    expect(ran().slice(before).sort()).toEqual(['checks out', 'checks out', 'pays']);
   }, 120_000);
 });
