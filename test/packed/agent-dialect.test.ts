@@ -24,11 +24,16 @@ export default journey({
   capability: 'ask the agent',
   needs: { secrets: ['password'], variables: ['email'] },
   steps: [
-    step('agent.reply', { service: 'backend', timeoutMs: 15_000 }, async (ctx) => {
+    step('auth.login', { service: 'auth' }, async (ctx) => {
       const login = await ctx.http.post(\`\${ctx.target('auth')}/auth/login\`, {
         json: { email: ctx.variable('email'), password: ctx.secret('password') },
       });
       const { access_token: token } = await login.json(z.object({ access_token: z.string().min(1) }));
+      ctx.markSecret(token);
+      ctx.vars.set('token', token);
+    }),
+    step('agent.reply', { service: 'backend', timeoutMs: 15_000 }, async (ctx) => {
+      const token = ctx.vars.get<string>('token');
       const socket = await ctx.ws.connect(ctx.target('backend').replace(/^http/, 'ws') + '/agent/ws', { protocols: ['jwt-auth', \`jwt.\${token}\`] });
       await socket.waitFor((m) => Event.safeParse(m).success && (m as Event).type === 'connection_established');
       const id = randomUUID();
@@ -105,9 +110,16 @@ describe('the agent dialect through the packed package', () => {
     try {
       const stuck = await run();
       expect(stuck.code).toBe(1);
-      const step = (
-        JSON.parse(stuck.stdout) as { journeys: { steps: { error?: { category: string; message: string } }[] }[] }
-      ).journeys[0]!.steps[0]!;
+      const steps = (
+        JSON.parse(stuck.stdout) as {
+          journeys: { steps: { name: string; status: string; error?: { category: string; message: string } }[] }[];
+        }
+      ).journeys[0]!.steps;
+      expect(steps.map((s) => [s.name, s.status])).toEqual([
+        ['auth.login', 'pass'],
+        ['agent.reply', 'fail'],
+      ]);
+      const step = steps[1]!;
       expect(step.error).toEqual({ category: 'timeout', message: 'no tool_completed for our message within 3000 ms' });
     } finally {
       sandbox.faults.clear();

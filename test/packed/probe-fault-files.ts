@@ -5,7 +5,7 @@ import { hasStackTrace } from '../support/cli.js';
 // runs next to a healthy one; the secret is a canary that must never reach stdout or stderr.
 export const CANARY = 'canary-probe-fault-7f3a9';
 
-export function journeyFile(name: string, body: string, prelude = ''): string {
+export function journeyFile(name: string, body: string, prelude = '', timeoutMs = 800): string {
   return `import { journey, step } from 'golden-path-prober';
 ${prelude}
 export default journey({
@@ -14,7 +14,7 @@ export default journey({
   capability: 'do ${name} things',
   needs: { secrets: ['password'] },
   steps: [
-    step('act', { service: 'svc', timeoutMs: 800 }, async (ctx) => {
+    step('act', { service: 'svc', timeoutMs: ${timeoutMs} }, async (ctx) => {
       ${body}
     }),
   ],

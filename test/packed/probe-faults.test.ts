@@ -13,6 +13,8 @@ interface Fault {
   category: 'prober' | 'timeout';
   message: RegExp;
   exit: number;
+  /** The faulty step's deadline in `prober run`, when 800 ms is too short for the verdict to be the service's. */
+  stepTimeoutMs?: number;
 }
 
 const FAULTS: Record<string, Fault> = {
@@ -44,12 +46,17 @@ const FAULTS: Record<string, Fault> = {
     message: /called process\.exit\(1\)/,
     exit: 2,
   },
+  // A deadline that passes is the service's only while the prober was not stalled for a quarter of it
+  // (src/journey/stall-policy.ts). The prober's own work that falls inside this step (the run starting, the steady
+  // journey beside it) is some 50 ms idle but was 240-430 ms with four busy loops beside it (measured): a third of
+  // 800 ms, rightly "could not judge" (exit 2). At 3 s the same work stays under a sixth (at most 430 ms seen).
   'never-settling await': {
     body: 'await new Promise(() => {});',
     status: 'fail',
     category: 'timeout',
     message: /timed out after \d+ ms/,
     exit: 1,
+    stepTimeoutMs: 3_000,
   },
   // Started after a timer, so the healthy journey (which needs none) has finished; then the loop never yields.
   'synchronous busy loop': {
@@ -68,7 +75,7 @@ describe('probe faults in prober run (packed package)', () => {
       const project = packedProject();
       const dir = await project.workspace({
         'prober.config.json': config(),
-        'faulty.ts': journeyFile('faulty', fault.body),
+        'faulty.ts': journeyFile('faulty', fault.body, '', fault.stepTimeoutMs),
         'steady.ts': journeyFile('steady', `ctx.record('ok', 1);`),
       });
       const r = await project.prober(
