@@ -59,7 +59,6 @@ export async function runSuiteProcess(p: SuiteProcessOptions): Promise<SuiteProc
       PLAYWRIGHT_JSON_OUTPUT_NAME: reportFileIn(p.work),
       PROBER_RUN_ID: options.runId,
       PROBER_TRACE_ID: p.traceId,
-      PROBER_HEADERS: JSON.stringify({ 'user-agent': options.userAgent, 'x-synthetic-probe': options.runId }),
       // For the run's config (header-config.ts): the tag, and the token an explicit `use.userAgent` gets.
       PROBER_SUITE_HEADERS: JSON.stringify({ 'x-synthetic-probe': options.runId }),
       PROBER_USER_AGENT_TOKEN: USER_AGENT_TOKEN,
