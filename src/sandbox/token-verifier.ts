@@ -6,7 +6,11 @@ export type Verification =
   | { outcome: 'inactive'; reason: string }
   | { outcome: 'unavailable'; reason: string };
 
-const VALIDATE_TIMEOUT_MS = 2000;
+// Generous: no fault slows /auth/validate (auth faults act on /auth/login), so this bound only decides how long a
+// starved box may take before the backend says auth_unavailable, which it must never say of a healthy sandbox.
+const VALIDATE_TIMEOUT_MS = 10_000;
+/** A pooled connection the auth server closed as it was reused: undici does not retry a POST, a backend would. */
+const RETRIED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
 
 /**
  * The backend's view of auth: every token is checked by calling auth over HTTP, as in the
@@ -23,6 +27,12 @@ export class TokenVerifier {
 
   async verify(token: string | undefined, requestId: string): Promise<Verification> {
     if (token === undefined || token === '') return { outcome: 'inactive', reason: 'missing_token' };
+    const first = await this.#validate(token, requestId);
+    if (first.outcome === 'unavailable' && RETRIED_CODES.has(first.reason)) return this.#validate(token, requestId);
+    return first;
+  }
+
+  async #validate(token: string, requestId: string): Promise<Verification> {
     try {
       const res = await request(`${this.#authUrl()}/auth/validate`, {
         method: 'POST',
