@@ -1,4 +1,4 @@
-// Import rules that keep the architecture (the layers drawn in docs/architecture.md). No rule has an allowed
+// Import rules that keep the architecture (the layers drawn in the README's Architecture section). No rule has an allowed
 // exception for one file: a dependency a rule forbids is moved, not excused.
 // Run with `npm run lint:imports`; `npm test` runs it before vitest.
 //
