@@ -15,7 +15,7 @@ import { randomHexId } from '../journey/random-id.js';
 import type { JourneyResult, RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
 import { keepSuiteEvidence } from './suite-artifacts.js';
-import { reportFileIn, runSuiteProcess, type SuiteProcessRun } from './suite-process.js';
+import { reportFileIn, runSuiteProcess, type SuiteProcessOptions, type SuiteProcessRun } from './suite-process.js';
 import { type SuiteRunFacts, suiteJourneyResult } from './suite-results.js';
 import { runWholeSuite } from './whole-suite.js';
 
@@ -105,26 +105,10 @@ async function runOneSuite(
   const work = await mkdtemp(join(tmpdir(), 'prober-suite-'));
   try {
     const proc = { cli: cli.cli, configFile: first.configFile, s, work, timeoutMs: deadlineMs, traceId, options };
-    let judged: readonly SuiteJourney[] = defs;
-    let run: SuiteProcessRun;
-    let problem: string | undefined;
-    if (whole !== undefined) {
-      const w = await runWholeSuite(whole, proc);
-      ({ run, problem } = w);
-      judged = w.defs;
-      for (const d of judged) options.onEvent?.({ type: 'journey/start', journey: d.name });
-    } else {
-      const allSelected = countSuiteJourneys(loaded, first.suite) === defs.length;
-      const locations = allSelected
-        ? undefined
-        : [...new Set(runnable.flatMap((d) => d.suite.tests.map((t) => `${t.file}:${t.line}`)))];
-      run = await runSuiteProcess({ ...proc, broken: first.brokenFiles, locations });
-      const stale = staleListing(run.events, runnable);
-      if (stale !== undefined) {
-        forgetCachedListings(cli.cli, first.configFile);
-        problem = `the suite changed since it was listed (${stale} is no longer in it); the next run lists it again`;
-      }
-    }
+    const ran =
+      whole !== undefined ? await runWholeSuite(whole, proc) : await runSelectedTests(loaded, defs, runnable, proc);
+    const { run, problem, defs: judged } = ran;
+    if (whole !== undefined) for (const d of judged) options.onEvent?.({ type: 'journey/start', journey: d.name });
     const evidence = await keepSuiteEvidence(run.events, judged, {
       dir: loaded.config.browser?.artifactsDir ?? 'artifacts',
       runId: options.runId,
@@ -151,6 +135,33 @@ async function runOneSuite(
   } finally {
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * The selected tests of a listed suite in one `playwright test` process, named by location unless every test of the
+ * suite is selected (then Playwright runs them all). A test the listing named that the run did not find means the
+ * listing is out of date: it is forgotten, and the run's problem says so.
+ */
+async function runSelectedTests(
+  loaded: Pick<LoadedConfig, 'config' | 'journeys'>,
+  defs: readonly SuiteJourney[],
+  runnable: readonly SuiteJourney[],
+  proc: Omit<SuiteProcessOptions, 'broken' | 'locations'>,
+): Promise<{ defs: readonly SuiteJourney[]; run: SuiteProcessRun; problem?: string }> {
+  const first = runnable[0]!.suite;
+  const allSelected = countSuiteJourneys(loaded, first.suite) === defs.length;
+  const locations = allSelected
+    ? undefined
+    : [...new Set(runnable.flatMap((d) => d.suite.tests.map((t) => `${t.file}:${t.line}`)))];
+  const run = await runSuiteProcess({ ...proc, broken: first.brokenFiles, locations });
+  const stale = staleListing(run.events, runnable);
+  if (stale === undefined) return { defs, run };
+  forgetCachedListings(proc.cli, proc.configFile);
+  return {
+    defs,
+    run,
+    problem: `the suite changed since it was listed (${stale} is no longer in it); the next run lists it again`,
+  };
 }
 
 function finish(
