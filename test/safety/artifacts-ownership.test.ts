@@ -14,6 +14,7 @@ import { apiStepIo } from '../../src/steps/step-io.js';
 import { onPage } from '../../src/browser.js';
 import { runCli } from '../support/cli.js';
 import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
 
 const FIVE_DAYS_AGO = new Date(Date.now() - 5 * 24 * 3_600_000);
 
@@ -86,7 +87,8 @@ describe('100 browser runs next to a user’s files', () => {
     mkdirSync(join(dir, lookalike));
     for (const p of ['reports-2026', '.env', lookalike]) utimesSync(join(dir, p), FIVE_DAYS_AGO, FIVE_DAYS_AGO);
 
-    // Fails at once, so every run leaves a screenshot: a run folder the next runs may prune.
+    // Fails at once (a failed check, as a user's assertion fails; a bare Error would be the probe's own bug, judged
+    // error/prober), so every run leaves a screenshot: a run folder the next runs may prune.
     const failing = journey({
       name: 'shot',
       description: 'fails at once so evidence is written',
@@ -97,7 +99,7 @@ describe('100 browser runs next to a user’s files', () => {
           'web.fail',
           { service: 'web', timeoutMs: 10_000 },
           onPage(async () => {
-            throw new Error('expected: evidence wanted');
+            assert.fail('expected: evidence wanted');
           }),
         ),
       ],
@@ -129,7 +131,7 @@ describe('100 browser runs next to a user’s files', () => {
           maxBodyBytes: 1 << 20,
         }),
       );
-      expect(result.journeys[0]?.status).toBe('fail');
+      expect([result.journeys[0]?.status, result.journeys[0]?.verdict]).toEqual(['fail', expect.any(String)]);
       expect(result.journeys[0]?.steps[0]?.artifacts?.[0]).toContain(join(dir, runId));
     }
     const left = readdirSync(dir);
