@@ -79,116 +79,146 @@ export function statusMatches(status: number, expect: ExpectedStatus = '2xx'): b
  * are 300 s).
  */
 export function createHttpClient(scope: StepScope, pool: Dispatcher, jar?: CookieJar): HttpClient {
-  async function send(
-    method: string,
-    target: string,
-    given: HttpRequestOptions | undefined,
-    call: string,
-  ): Promise<HttpResponse> {
-    const options = checkOptions(HttpOptionsSchema, given, call);
-    const url = withQuery(target, options.query);
-    if (options.redirect !== 'follow') return sendOne(method, url, options, false);
-    const res = await followRedirects({ method, url, options, hop: sendOne, markSecret: scope.markSecret });
-    if (res.stoppedAt !== undefined || statusMatches(res.status, options.expect)) return res;
-    const reason = serverReason(res.headers, await readReasonBody(res.stream()));
-    throw statusFailure(res.status, `${method} ${shownHopUrl(res.url)}`, options.expect, reason);
-  }
-
-  /** One request; in a redirect chain (`inChain`) its status is the chain's business and its URL shows the query. */
-  async function sendOne(
-    method: string,
-    url: string,
-    options: HttpRequestOptions,
-    inChain: boolean,
-  ): Promise<HttpResponse> {
-    const started = performance.now();
-    const budget = remainingMs(scope);
-    const tag = new RequestTag(scope.deadline);
-    const shownUrl = inChain ? shownHopUrl(url) : safeUrl(url);
-    const headers = requestHeaders(scope, options);
-    const pending = cookieHeader(jar, url, headers.cookie);
-    const cookie = pending instanceof Promise ? await pending : pending;
-    if (cookie !== undefined) headers.cookie = cookie;
-    const body =
-      options.json !== undefined
-        ? JSON.stringify(options.json)
-        : options.form !== undefined
-          ? encodeForm(options.form)
-          : options.body;
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(url, {
-        method: method as 'GET',
-        headers,
-        body,
-        // The step's deadline itself, which undici accepts as an EventTarget: no AbortSignal made per step.
-        signal: scope.abort as unknown as AbortSignal,
-        dispatcher: pool,
-        opaque: tag,
-        headersTimeout: budget,
-        bodyTimeout: budget,
-      });
-    } catch (err) {
-      const connect = tag.connect();
-      const failed = { method, url: shownUrl } as HttpEvidence;
-      if (connect.reused) failed.reused = true;
-      failed.timings = connect.connectMs === undefined ? {} : { connectMs: connect.connectMs };
-      scope.recordHttp(failed);
-      throw err;
-    }
-    const headersMs = performance.now() - started;
-    const connect = tag.connect();
-    const requestId = headerValue(res.headers['x-request-id']);
-    const stored = storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
-    if (stored !== undefined) await stored;
-    // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
-    // too; reading the body later adds its time to the same entry.
-    // Built by assignment in the schema's key order, not by spreads: every request of every run passes here.
-    const timings: Record<string, number> =
-      connect.connectMs === undefined ? { headersMs } : { connectMs: connect.connectMs, headersMs };
-    const entry = { method, url: shownUrl, status: res.statusCode } as HttpEvidence;
-    if (requestId !== undefined) entry.requestId = requestId;
-    if (connect.reused) entry.reused = true;
-    entry.timings = timings;
-    scope.recordHttp(entry);
-
-    if (!inChain && !statusMatches(res.statusCode, options.expect)) {
-      // The server's reason from the first bytes of the body (bounded by the step's deadline); the rest is dropped.
-      const reason = serverReason(res.headers, await readReasonBody(res.body));
-      throw statusFailure(res.statusCode, `${method} ${shownUrl}`, options.expect, reason);
-    }
-
-    let cached: Promise<string> | undefined;
-    const text = () =>
-      (cached ??= (refuseDeclaredOverCap(res, scope.maxBodyBytes) ?? readCapped(res.body, scope.maxBodyBytes)).then(
-        (t) => {
-          timings.bodyMs = performance.now() - started - headersMs;
-          return t;
-        },
-      ));
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      requestId,
-      url,
-      text,
-      json: async <T>(schema: ZodType<T>) => {
-        const value = parseWith(schema, await text(), headerValue(res.headers['content-type']));
-        markTokenFields(scope, value);
-        return value;
-      },
-      // The connection stays with the stream until it ends or the journey run's pool is destroyed.
-      stream: () => res.body,
-      form: async (pick) => htmlForm(await readForm(await text(), url, pick), client, scope.markSecret),
-    };
-  }
   const client: HttpClient = {
-    request: (method, url, o) => send(method, url, o, `ctx.http.request(${JSON.stringify(method)})`),
-    get: (url, o) => send('GET', url, o, 'ctx.http.get()'),
-    post: (url, o) => send('POST', url, o, 'ctx.http.post()'),
-    delete: (url, o) => send('DELETE', url, o, 'ctx.http.delete()'),
+    request: (method, url, o) => send(via, method, url, o, `ctx.http.request(${JSON.stringify(method)})`),
+    get: (url, o) => send(via, 'GET', url, o, 'ctx.http.get()'),
+    post: (url, o) => send(via, 'POST', url, o, 'ctx.http.post()'),
+    delete: (url, o) => send(via, 'DELETE', url, o, 'ctx.http.delete()'),
   };
+  // The client itself too: a form read from a response is submitted through it.
+  const via: Via = { scope, pool, jar, client };
   return client;
+}
+
+/** What one step's requests go through: its scope (deadline, evidence, secrets), the journey's pool and cookies. */
+interface Via {
+  scope: StepScope;
+  pool: Dispatcher;
+  jar: CookieJar | undefined;
+  client: HttpClient;
+}
+
+async function send(
+  via: Via,
+  method: string,
+  target: string,
+  given: HttpRequestOptions | undefined,
+  call: string,
+): Promise<HttpResponse> {
+  const options = checkOptions(HttpOptionsSchema, given, call);
+  const url = withQuery(target, options.query);
+  if (options.redirect !== 'follow') return sendOne(via, method, url, options, false);
+  const hop = (m: string, u: string, o: HttpRequestOptions, inChain: boolean) => sendOne(via, m, u, o, inChain);
+  const res = await followRedirects({ method, url, options, hop, markSecret: via.scope.markSecret });
+  if (res.stoppedAt !== undefined || statusMatches(res.status, options.expect)) return res;
+  const reason = serverReason(res.headers, await readReasonBody(res.stream()));
+  throw statusFailure(res.status, `${method} ${shownHopUrl(res.url)}`, options.expect, reason);
+}
+
+/** One request; in a redirect chain (`inChain`) its status is the chain's business and its URL shows the query. */
+async function sendOne(
+  via: Via,
+  method: string,
+  url: string,
+  options: HttpRequestOptions,
+  inChain: boolean,
+): Promise<HttpResponse> {
+  const { scope } = via;
+  const started = performance.now();
+  const budget = remainingMs(scope);
+  const tag = new RequestTag(scope.deadline);
+  const shownUrl = inChain ? shownHopUrl(url) : safeUrl(url);
+  const headers = requestHeaders(scope, options);
+  const pending = cookieHeader(via.jar, url, headers.cookie);
+  const cookie = pending instanceof Promise ? await pending : pending;
+  if (cookie !== undefined) headers.cookie = cookie;
+  const body = requestBody(options);
+  let res: UndiciResponse;
+  try {
+    res = await request(url, {
+      method: method as 'GET',
+      headers,
+      body,
+      // The step's deadline itself, which undici accepts as an EventTarget: no AbortSignal made per step.
+      signal: scope.abort as unknown as AbortSignal,
+      dispatcher: via.pool,
+      opaque: tag,
+      headersTimeout: budget,
+      bodyTimeout: budget,
+    });
+  } catch (err) {
+    const connect = tag.connect();
+    const failed = { method, url: shownUrl } as HttpEvidence;
+    if (connect.reused) failed.reused = true;
+    failed.timings = connect.connectMs === undefined ? {} : { connectMs: connect.connectMs };
+    scope.recordHttp(failed);
+    throw err;
+  }
+  const headersMs = performance.now() - started;
+  const connect = tag.connect();
+  const requestId = headerValue(res.headers['x-request-id']);
+  const stored = storeCookies(via.jar, url, res.headers['set-cookie'], scope.markSecret);
+  if (stored !== undefined) await stored;
+  // Recorded as soon as the headers arrive, so a request whose body is never read (a DELETE → 204) is evidence
+  // too; reading the body later adds its time to the same entry.
+  // Built by assignment in the schema's key order, not by spreads: every request of every run passes here.
+  const timings: Record<string, number> =
+    connect.connectMs === undefined ? { headersMs } : { connectMs: connect.connectMs, headersMs };
+  const entry = { method, url: shownUrl, status: res.statusCode } as HttpEvidence;
+  if (requestId !== undefined) entry.requestId = requestId;
+  if (connect.reused) entry.reused = true;
+  entry.timings = timings;
+  scope.recordHttp(entry);
+
+  if (!inChain && !statusMatches(res.statusCode, options.expect)) {
+    // The server's reason from the first bytes of the body (bounded by the step's deadline); the rest is dropped.
+    const reason = serverReason(res.headers, await readReasonBody(res.body));
+    throw statusFailure(res.statusCode, `${method} ${shownUrl}`, options.expect, reason);
+  }
+  return responseOf(via, res, url, requestId, () => {
+    timings.bodyMs = performance.now() - started - headersMs;
+  });
+}
+
+function requestBody(options: HttpRequestOptions): string | undefined {
+  if (options.json !== undefined) return JSON.stringify(options.json);
+  return options.form !== undefined ? encodeForm(options.form) : options.body;
+}
+
+type UndiciResponse = Awaited<ReturnType<typeof request>>;
+
+/** The response a step sees: its body read once, capped at the step's limit, when a reader first asks for it. */
+function responseOf(
+  via: Via,
+  res: UndiciResponse,
+  url: string,
+  requestId: string | undefined,
+  bodyRead: () => void,
+): HttpResponse {
+  const { scope } = via;
+  let cached: Promise<string> | undefined;
+  const text = () =>
+    (cached ??= (refuseDeclaredOverCap(res, scope.maxBodyBytes) ?? readCapped(res.body, scope.maxBodyBytes)).then(
+      (t) => {
+        bodyRead();
+        return t;
+      },
+    ));
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    requestId,
+    url,
+    text,
+    json: async <T>(schema: ZodType<T>) => {
+      const value = parseWith(schema, await text(), headerValue(res.headers['content-type']));
+      markTokenFields(scope, value);
+      return value;
+    },
+    // The connection stays with the stream until it ends or the journey run's pool is destroyed.
+    stream: () => res.body,
+    form: async (pick) => htmlForm(await readForm(await text(), url, pick), via.client, scope.markSecret),
+  };
 }
 
 /**
