@@ -1,4 +1,4 @@
-import type { AlertLockScope, StateStore } from './state-store.js';
+import type { AlertLockScope, StateStore, StoreBatch } from './state-store.js';
 
 const NOT_NOW = { locked: false } as const;
 
@@ -15,6 +15,8 @@ export function fleetFallbacks(
   inner: StateStore,
   failing: () => boolean,
   onClaimError: (err: unknown) => void,
+  /** A batch committed in a lock's transaction (its runs need no second write from the store sink). */
+  onLockedWrite: (batch: StoreBatch) => void = () => undefined,
 ): FleetMethods {
   const { claimTick, claimOutbox, withAlertLocks } = inner;
   const claimed = (err: unknown) => {
@@ -25,24 +27,43 @@ export function fleetFallbacks(
     onClaimError(err);
     return { locked: false };
   };
-  const locks: StateStore['withAlertLocks'] =
-    withAlertLocks === undefined
-      ? undefined
-      : <T>(keys: readonly string[], work: (scope: AlertLockScope) => Promise<T>) =>
-          failing()
-            ? Promise.resolve(NOT_NOW)
-            : withAlertLocks
-                .call<
-                  StateStore,
-                  [readonly string[], (scope: AlertLockScope) => Promise<T>],
-                  Promise<{ locked: true; value: T } | { locked: false }>
-                >(inner, keys, work)
-                .catch(notNow);
+  const locks =
+    withAlertLocks === undefined ? undefined : lockedOrNotNow(inner, withAlertLocks, failing, notNow, onLockedWrite);
   return {
     ...(locks === undefined ? {} : { withAlertLocks: locks }),
     ...(claimTick === undefined ? {} : { claimTick: (tick) => claimTick.call(inner, tick).catch(claimed) }),
     ...(claimOutbox === undefined
       ? {}
       : { claimOutbox: (id, leaseMs) => claimOutbox.call(inner, id, leaseMs).catch(claimed) }),
+  };
+}
+
+type WithAlertLocks = NonNullable<StateStore['withAlertLocks']>;
+
+/** The inner store's alert locks: "not now" while the store fails or when it errs; a committed write reported. */
+function lockedOrNotNow(
+  inner: StateStore,
+  withAlertLocks: WithAlertLocks,
+  failing: () => boolean,
+  notNow: (err: unknown) => { locked: false },
+  onLockedWrite: (batch: StoreBatch) => void,
+): WithAlertLocks {
+  return async <T>(keys: readonly string[], work: (scope: AlertLockScope) => Promise<T>) => {
+    if (failing()) return NOT_NOW;
+    let written: StoreBatch | undefined;
+    const reporting = (scope: AlertLockScope): AlertLockScope => ({
+      ...scope,
+      write: (batch) => {
+        written = batch;
+        scope.write(batch);
+      },
+    });
+    try {
+      const done = await withAlertLocks.call(inner, keys, (scope) => work(reporting(scope)));
+      if (done.locked && written !== undefined) onLockedWrite(written);
+      return done as { locked: true; value: T } | { locked: false };
+    } catch (err) {
+      return notNow(err);
+    }
   };
 }

@@ -47,6 +47,7 @@ export class ResilientStore extends ResilientSideWrites implements StateStore {
       inner,
       () => this.failure !== undefined,
       (err) => this.failed('read', err),
+      (batch) => this.rememberRuns(batch),
     );
     this.claimTick = fleet.claimTick;
     this.claimOutbox = fleet.claimOutbox;

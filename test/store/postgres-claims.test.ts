@@ -1,8 +1,11 @@
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimOutbox } from '../../src/store/postgres-fleet.js';
 import { PostgresRunStore } from '../../src/store/postgres-run-store.js';
+import { ResilientStore } from '../../src/store/resilient-store.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { sampleRun } from './sample-run.js';
 
 let server: PostgresServer;
 const stores: PostgresRunStore[] = [];
@@ -162,6 +165,33 @@ describe('Postgres fleet claims', () => {
       scope.write({ alertStates: [{ key: 'staging:login', state: { n: 1 }, updatedAt: new Date().toISOString() }] }),
     );
     expect((await a.getAlertState('staging:login'))?.state).toEqual({ n: 1 });
+  });
+
+  it("a run written in the alert lock's transaction is not written again: the store sink's write after it sends nothing", async () => {
+    const {
+      stores: [inner],
+    } = await replicas(1);
+    const store = new ResilientStore(inner!, { label: 'claims', log: pino({ level: 'silent' }) });
+    const run = sampleRun({ journey: 'login' });
+    const done = await store.withAlertLocks!(['staging:login'], async (scope) => scope.write({ runs: [run] }));
+    expect(done.locked).toBe(true);
+    // Round trips counted at the pg client (the driver's own method, wrapped for the two writes only).
+    let queries = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      queries++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      expect(await store.commitOrHold({ runs: [run] })).toBe(true);
+      expect(queries).toBe(0);
+      // A run the lock did not write still goes to the store: the count is of real writes.
+      expect(await store.commitOrHold({ runs: [sampleRun({ journey: 'login' })] })).toBe(true);
+      expect(queries).toBe(1);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    expect((await inner!.listRuns({ journey: 'login', limit: 5 })).map((r) => r.runId)).toContain(run.runId);
   });
 });
 
