@@ -10,7 +10,7 @@ import type { JourneyResources, StepKind, StepScope } from '../journey/step-port
 import { cookieHeader, journeyCookies, storeCookies } from './cookie-jar.js';
 import { MessageQueue } from './message-queue.js';
 import { checkOptions, WsOptionsSchema } from './request-options.js';
-import { framingFor } from './ws-frames.js';
+import { type Framing, framingFor } from './ws-frames.js';
 import { requestHeaders, headerValue } from './http.js';
 import { statusFailure } from './response-checks.js';
 import { remainingMs, safeUrl } from './scope.js';
@@ -36,121 +36,169 @@ export function createWsClient(
   async function connect(url: string, given: WsConnectOptions<WsFrames> | undefined): Promise<WsConnection<unknown>> {
     const options = checkOptions(WsOptionsSchema, given, 'ctx.ws.connect()');
     const framing = framingFor(options.frames);
+    const offered = options.protocols ?? [];
     const headers = requestHeaders(scope, options);
-    for (const credential of subprotocolCredentials(options.protocols ?? [])) scope.markSecret(credential);
+    for (const credential of subprotocolCredentials(offered)) scope.markSecret(credential);
     const pending = cookieHeader(jar, url, headers.cookie);
     const cookie = pending instanceof Promise ? await pending : pending;
     if (cookie !== undefined) headers.cookie = cookie;
-    return new Promise<WsConnection<unknown>>((resolve, reject) => {
-      const started = performance.now();
-      const socket = new WebSocket(url, options.protocols ?? [], {
-        headers,
-        // A backstop past the deadline: the step's signal ends a stalled handshake first, so it reads `timeout`.
-        handshakeTimeout: remainingMs(scope) + 1_000,
-        followRedirects: false,
-        maxPayload,
-        ...tlsFor?.(url),
-      });
-      // Bounded (count, and bytes by the body cap): a flooding server fails the wait and has its connection cut.
-      const queue = new MessageQueue<unknown>({
-        what: 'WebSocket connection',
-        maxBytes: maxPayload,
-        onOverflow: () => {
-          closedByUs = true;
-          socket.terminate();
-        },
-      });
-      let closedByUs = false;
-      const closed = new Promise<void>((r) => socket.once('close', () => r()));
-      const close = async () => {
-        closedByUs = true;
-        if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-        else socket.terminate();
-        await withDeadline(closed, 1000, () => undefined, { unref: true });
-        socket.terminate();
-      };
-      // At the run's end the closing handshake is started, not waited for: the server's answer is not evidence, and
-      // waiting for it put a round trip (and the server's turn on a busy machine) into every run's duration. A server
-      // that does not finish it within a second has the connection cut.
-      resources.onClose(() => {
-        if (socket.readyState === WebSocket.CLOSED) return;
-        closedByUs = true;
-        if (socket.readyState !== WebSocket.OPEN) return socket.terminate();
-        socket.close(1000);
-        const cut = setTimeout(() => socket.terminate(), 1_000).unref();
-        socket.once('close', () => clearTimeout(cut));
-      });
-      const onAbort = () => socket.terminate();
-      scope.abort.addEventListener('abort', onAbort, { once: true });
-      const record = (status: number | undefined, requestId?: string) => {
-        const headersMs = performance.now() - started;
-        // By assignment in the schema's key order, as for HTTP: the upgrade of every run's socket passes here.
-        const entry = { method: 'GET', url: safeUrl(url) } as HttpEvidence;
-        if (status !== undefined) entry.status = status;
-        if (requestId !== undefined) entry.requestId = requestId;
-        entry.timings = { headersMs };
-        scope.recordHttp(entry);
-      };
-
-      socket.once('unexpected-response', (_req, res) => {
-        record(res.statusCode, headerValue(res.headers['x-request-id']));
-        res.resume();
-        socket.terminate();
-        reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
-      });
-      // `ws` refuses a handshake whose subprotocol answer is wrong with a code-less Error; judged here, it is the
-      // server breaking the WebSocket contract (RFC 6455 §4.1), not a probe bug.
-      let handshakeFailure: StepFailure | undefined;
-      socket.once('upgrade', (res) => {
-        record(res.statusCode, headerValue(res.headers['x-request-id']));
-        handshakeFailure = subprotocolFailure(
-          options.protocols ?? [],
-          headerValue(res.headers['sec-websocket-protocol']),
-        );
-        void storeCookies(jar, url, res.headers['set-cookie'], scope.markSecret);
-      });
-      socket.once('error', (err) => reject(scope.abort.aborted ? scope.abort.reason : (handshakeFailure ?? err)));
-      socket.on('message', (data: Buffer, isBinary) => {
-        try {
-          const message = framing.decode(data, isBinary);
-          if (message !== undefined) queue.push(message, data.length);
-        } catch (err) {
-          queue.pushError(err as Error);
-        }
-      });
-      socket.on('close', (code) => {
-        if (!closedByUs) {
-          queue.end(
-            new StepFailure(
-              'network',
-              `WebSocket closed by the server with code ${code} after ${queue.received.length} messages`,
-            ),
-          );
-        }
-      });
-      socket.once('open', () => {
-        scope.abort.removeEventListener('abort', onAbort);
-        socket.on('error', (err: Error & { code?: string }) => {
-          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-            queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${maxPayload}-byte cap`));
-          }
-        });
-        resolve({
-          send: (message) => socket.send(framing.encode(message)),
-          waitFor: (first: unknown, second?: unknown, third?: unknown) => {
-            const { accept, parse, opts } = waitArguments(first, second, third);
-            return queue.waitFor(accept, opts.signal ?? resources.current().abort, opts).then(parse);
-          },
-          get messages() {
-            return queue.received;
-          },
-          protocol: socket.protocol,
-          close,
-        });
-      });
+    const started = performance.now();
+    const socket = new WebSocket(url, offered, {
+      headers,
+      // A backstop past the deadline: the step's signal ends a stalled handshake first, so it reads `timeout`.
+      handshakeTimeout: remainingMs(scope) + 1_000,
+      followRedirects: false,
+      maxPayload,
+      ...tlsFor?.(url),
     });
+    const link = new WsLink(socket, framing, maxPayload);
+    resources.onClose(() => link.closeAtRunEnd());
+    await handshake(socket, { scope, url, started, offered, jar }, () => link.watchFrameCap());
+    return {
+      send: (message) => socket.send(framing.encode(message)),
+      waitFor: (first: unknown, second?: unknown, third?: unknown) => {
+        const { accept, parse, opts } = waitArguments(first, second, third);
+        return link.queue.waitFor(accept, opts.signal ?? resources.current().abort, opts).then(parse);
+      },
+      get messages() {
+        return link.queue.received;
+      },
+      protocol: socket.protocol,
+      close: () => link.close(),
+    };
   }
   return { connect: connect as WsClient['connect'] };
+}
+
+/**
+ * A socket's messages and its end: the messages decoded into a bounded queue, and a close the prober did not ask
+ * for ends the waits on it as a network failure.
+ */
+class WsLink {
+  private closedByUs = false;
+  private readonly closed: Promise<void>;
+  readonly queue: MessageQueue<unknown>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    framing: Framing,
+    private readonly maxPayload: number,
+  ) {
+    // Bounded (count, and bytes by the body cap): a flooding server fails the wait and has its connection cut.
+    this.queue = new MessageQueue<unknown>({
+      what: 'WebSocket connection',
+      maxBytes: maxPayload,
+      onOverflow: () => {
+        this.closedByUs = true;
+        socket.terminate();
+      },
+    });
+    this.closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.on('message', (data: Buffer, isBinary) => {
+      try {
+        const message = framing.decode(data, isBinary);
+        if (message !== undefined) this.queue.push(message, data.length);
+      } catch (err) {
+        this.queue.pushError(err as Error);
+      }
+    });
+    socket.on('close', (code) => {
+      if (!this.closedByUs) {
+        this.queue.end(
+          new StepFailure(
+            'network',
+            `WebSocket closed by the server with code ${code} after ${this.queue.received.length} messages`,
+          ),
+        );
+      }
+    });
+  }
+
+  /** Once open: a frame over the cap is the server's, and fails the waits as a broken contract. */
+  watchFrameCap(): void {
+    this.socket.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.queue.end(new StepFailure('contract', `a WebSocket frame exceeded the ${this.maxPayload}-byte cap`));
+      }
+    });
+  }
+
+  /** `conn.close()`: the closing handshake, waited for up to a second, then the connection cut. */
+  async close(): Promise<void> {
+    this.closedByUs = true;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000);
+    else this.socket.terminate();
+    await withDeadline(this.closed, 1000, () => undefined, { unref: true });
+    this.socket.terminate();
+  }
+
+  /**
+   * At the run's end the closing handshake is started, not waited for: the server's answer is not evidence, and
+   * waiting for it put a round trip (and the server's turn on a busy machine) into every run's duration. A server
+   * that does not finish it within a second has the connection cut.
+   */
+  closeAtRunEnd(): void {
+    const { socket } = this;
+    if (socket.readyState === WebSocket.CLOSED) return;
+    this.closedByUs = true;
+    if (socket.readyState !== WebSocket.OPEN) {
+      socket.terminate();
+      return;
+    }
+    socket.close(1000);
+    const cut = setTimeout(() => socket.terminate(), 1_000).unref();
+    socket.once('close', () => clearTimeout(cut));
+  }
+}
+
+/** What the upgrade is judged with: the step, the URL, when it started, the subprotocols offered, the cookies. */
+interface Upgrade {
+  scope: StepScope;
+  url: string;
+  started: number;
+  offered: readonly string[];
+  jar: CookieJar | undefined;
+}
+
+/**
+ * Settles when the upgrade does. Its response is evidence either way; a refused upgrade fails with the server's
+ * status, and the step's deadline cuts a stalled one. `onOpen` runs as the socket opens, before any frame is read.
+ */
+function handshake(socket: WebSocket, u: Upgrade, onOpen: () => void): Promise<void> {
+  const { scope, url } = u;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => socket.terminate();
+    scope.abort.addEventListener('abort', onAbort, { once: true });
+    const record = (status: number | undefined, requestId?: string) => {
+      const headersMs = performance.now() - u.started;
+      // By assignment in the schema's key order, as for HTTP: the upgrade of every run's socket passes here.
+      const entry = { method: 'GET', url: safeUrl(url) } as HttpEvidence;
+      if (status !== undefined) entry.status = status;
+      if (requestId !== undefined) entry.requestId = requestId;
+      entry.timings = { headersMs };
+      scope.recordHttp(entry);
+    };
+    socket.once('unexpected-response', (_req, res) => {
+      record(res.statusCode, headerValue(res.headers['x-request-id']));
+      res.resume();
+      socket.terminate();
+      reject(statusFailure(res.statusCode ?? 0, `WebSocket upgrade ${safeUrl(url)}`, 101));
+    });
+    // `ws` refuses a handshake whose subprotocol answer is wrong with a code-less Error; judged here, it is the
+    // server breaking the WebSocket contract (RFC 6455 §4.1), not a probe bug.
+    let handshakeFailure: StepFailure | undefined;
+    socket.once('upgrade', (res) => {
+      record(res.statusCode, headerValue(res.headers['x-request-id']));
+      handshakeFailure = subprotocolFailure(u.offered, headerValue(res.headers['sec-websocket-protocol']));
+      void storeCookies(u.jar, url, res.headers['set-cookie'], scope.markSecret);
+    });
+    socket.once('error', (err) => reject(scope.abort.aborted ? scope.abort.reason : (handshakeFailure ?? err)));
+    socket.once('open', () => {
+      scope.abort.removeEventListener('abort', onAbort);
+      onOpen();
+      resolve();
+    });
+  });
 }
 
 /** Tokens carried as subprotocols (`bearer.<token>`, `jwt.<token>`): registered as secrets before anything is sent. */
