@@ -56,9 +56,60 @@ export interface LoginPage extends HttpResponse {}
 export async function oidc(ctx: StepContext<unknown>, options: OidcOptions): Promise<OidcClient> {
   const client = await import('openid-client');
   if (options.clientSecret !== undefined) ctx.markSecret(options.clientSecret);
+  const { config, guard } = await discover(ctx, client, options);
+  const metadata = config.serverMetadata() as unknown as Record<string, unknown>;
+  const scope = options.scope ?? 'openid';
+  const extra = options.params ?? {};
+  const tokens: Grant = async (what, run) => tokensOf(await guard(what, run), ctx.markSecret);
+  const signIn = codeFlow(ctx, client, config, options, tokens);
+  return {
+    metadata,
+    authorizationCode: (login) => signIn((url, redirectUri) => signInHeadless(ctx, url, redirectUri, login)),
+    authorizationCodeInBrowser: (fill, browserOptions) =>
+      signIn(async (url, redirectUri) => {
+        const { signInInBrowser } = await import('./browser-login.js');
+        return signInInBrowser(ctx, url, redirectUri, fill, browserOptions?.loginFailed);
+      }),
+    clientCredentials: (params) =>
+      tokens('the client credentials grant', () =>
+        client.clientCredentialsGrant(config, {
+          ...(options.scope === undefined ? {} : { scope }),
+          ...extra,
+          ...params,
+        }),
+      ),
+    password: (username, password, params) => {
+      ctx.markSecret(password);
+      return tokens('the password grant', () =>
+        client.genericGrantRequest(config, 'password', { username, password, scope, ...extra, ...params }),
+      );
+    },
+    refresh: (refreshToken, params) => {
+      ctx.markSecret(refreshToken);
+      return tokens('the refresh token grant', () =>
+        client.refreshTokenGrant(config, refreshToken, { ...extra, ...params }),
+      );
+    },
+  };
+}
+
+type OpenIdClient = typeof import('openid-client');
+type Guard = <T>(what: string, run: () => Promise<T>) => Promise<T>;
+/** A token request, its tokens redacted as they arrive. */
+type Grant = (what: string, run: () => Promise<Parameters<typeof tokensOf>[0]>) => Promise<Tokens>;
+
+/**
+ * The provider's metadata, read through `ctx.http`, and the guard each of the client's requests runs in: it turns
+ * the provider's refusals into `auth` in its words.
+ */
+async function discover(
+  ctx: StepContext<unknown>,
+  client: OpenIdClient,
+  options: OidcOptions,
+): Promise<{ config: Configuration; guard: Guard }> {
   const transport = stepFetch(ctx);
   // A failure of our own request is the wire's (network, timeout), not openid-client's wrapper around it.
-  const guard = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+  const guard: Guard = async (what, run) => {
     try {
       return await run();
     } catch (err) {
@@ -83,33 +134,40 @@ export async function oidc(ctx: StepContext<unknown>, options: OidcOptions): Pro
       },
     ),
   );
-  const metadata = config.serverMetadata() as unknown as Record<string, unknown>;
-  const scope = options.scope ?? 'openid';
-  const extra = options.params ?? {};
-  const tokens = async (what: string, run: () => Promise<Parameters<typeof tokensOf>[0]>) =>
-    tokensOf(await guard(what, run), ctx.markSecret);
+  return { config, guard };
+}
+
+/**
+ * The authorization code flow around a sign-in (headless or in the browser): the authorization URL with PKCE and
+ * state, the sign-in, which ends at the redirect to `redirectUri`, and the exchange of the code on that redirect.
+ */
+function codeFlow(
+  ctx: StepContext<unknown>,
+  client: OpenIdClient,
+  config: Configuration,
+  options: OidcOptions,
+  tokens: Grant,
+): (signIn: (url: string, redirectUri: string) => Promise<string>) => Promise<Tokens> {
   const redirectUri = () => {
     if (options.redirectUri === undefined)
       throw new StepFailure('prober', 'oidc(): the authorization code flow needs redirectUri');
     return options.redirectUri;
   };
-
-  async function start() {
+  const extra = options.params ?? {};
+  return async (signIn) => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     ctx.markSecret(verifier);
     ctx.markSecret(state);
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri(),
-      scope,
+      scope: options.scope ?? 'openid',
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
       ...extra,
     });
-    return { url, verifier, state };
-  }
-  const exchange = (callback: string, verifier: string, state: string) => {
+    const callback = await signIn(url.toString(), redirectUri());
     const code = new URL(callback).searchParams.get('code');
     if (code !== null) ctx.markSecret(code);
     return tokens('the authorization code exchange', () =>
@@ -120,41 +178,6 @@ export async function oidc(ctx: StepContext<unknown>, options: OidcOptions): Pro
         extra,
       ),
     );
-  };
-
-  return {
-    metadata,
-    async authorizationCode(login) {
-      const { url, verifier, state } = await start();
-      const callback = await signInHeadless(ctx, url.toString(), redirectUri(), login);
-      return exchange(callback, verifier, state);
-    },
-    async authorizationCodeInBrowser(fill, browserOptions) {
-      const { url, verifier, state } = await start();
-      const { signInInBrowser } = await import('./browser-login.js');
-      const callback = await signInInBrowser(ctx, url.toString(), redirectUri(), fill, browserOptions?.loginFailed);
-      return exchange(callback, verifier, state);
-    },
-    clientCredentials: (params) =>
-      tokens('the client credentials grant', () =>
-        client.clientCredentialsGrant(config, {
-          ...(options.scope === undefined ? {} : { scope }),
-          ...extra,
-          ...params,
-        }),
-      ),
-    password: (username, password, params) => {
-      ctx.markSecret(password);
-      return tokens('the password grant', () =>
-        client.genericGrantRequest(config, 'password', { username, password, scope, ...extra, ...params }),
-      );
-    },
-    refresh: (refreshToken, params) => {
-      ctx.markSecret(refreshToken);
-      return tokens('the refresh token grant', () =>
-        client.refreshTokenGrant(config, refreshToken, { ...extra, ...params }),
-      );
-    },
   };
 }
 
