@@ -91,7 +91,11 @@ const COMMIT_NEW_OUTBOX_SQL = commitSql(true);
 
 /** The batch's rows as the statement's seven parameters (JSON text, and this replica's id for the leases). */
 export function commitParams(batch: StoreBatch, owner: string): string[] {
-  const runs = uniqueRuns(batch.runs ?? []);
+  return [...runParams(uniqueRuns(batch.runs ?? [])), ...alertParams(batch, owner)];
+}
+
+/** $1 to $3: the runs, their journeys and their steps, a row each. */
+function runParams(runs: readonly RunResult[]): [string, string, string] {
   const location = (r: RunResult) => r.location ?? null;
   return [
     JSON.stringify(
@@ -134,6 +138,12 @@ export function commitParams(batch: StoreBatch, owner: string): string[] {
         ),
       ),
     ),
+  ];
+}
+
+/** $4 to $7: the alert states (the last one per key), the outbox rows, this replica's id, the outbox changes. */
+function alertParams(batch: StoreBatch, owner: string): [string, string, string, string] {
+  return [
     JSON.stringify(
       [...new Map((batch.alertStates ?? []).map((a) => [a.key, a])).values()].map((a) => ({
         key: a.key,
