@@ -16,7 +16,8 @@ import type { JourneyResult, RunResult } from '../journey/result-schema.js';
 import { runJourneys, type RunOptions } from '../journey/run.js';
 import { keepSuiteEvidence } from './suite-artifacts.js';
 import { reportFileIn, runSuiteProcess, type SuiteProcessOptions, type SuiteProcessRun } from './suite-process.js';
-import { type SuiteRunFacts, suiteJourneyResult } from './suite-results.js';
+import { suiteJourneyResult } from './suite-results.js';
+import type { SuiteRunFacts } from './suite-run-facts.js';
 import { runWholeSuite } from './whole-suite.js';
 
 /**
