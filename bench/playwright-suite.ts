@@ -7,9 +7,10 @@
  * the listing reused from its cache (every run after the first while the specs are unchanged: a schedule, a cron
  * job); no cached listing (`PROBER_SUITE_LIST_CACHE=off`, as a CI job on a fresh checkout has it: `prober run` of
  * every journey lets the run itself list the suite, one Playwright process); and the three tests selected by name
- * with no cached listing (the names need the listing first: one more `playwright test --list` process). Paired and
- * interleaved (which side goes first alternates), timed by GNU time; medians and ratios; the load average is
- * printed beside them.
+ * with no cached listing (the names need the listing first: one more `playwright test --list` process). Each row is
+ * given against both baselines: `node <cli.js> test` (the stricter) and `npx playwright test` as a user types it
+ * (npx's own start-up included: the baseline the issue names). Paired and interleaved (which side goes first
+ * alternates), timed by GNU time; medians and ratios; the load average is printed beside them.
  *   npm run build && node --import tsx bench/playwright-suite.ts [pairs=7]
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -82,6 +83,7 @@ export default defineConfig({
   const named = () =>
     timeProcess([...proberArgv, ...names], { cwd: dir, env: { ...env, PROBER_SUITE_LIST_CACHE: 'off' } });
   const bare = () => timeProcess(bareArgv, { cwd: dir, env });
+  const npx = () => timeProcess(['npx', 'playwright', 'test', '--workers=1', '--reporter=line'], { cwd: dir, env });
   // One of each first, unmeasured: Playwright's transform cache, Chromium's files in the page cache, the listing.
   await prober();
   await bare();
@@ -90,14 +92,16 @@ export default defineConfig({
   const c: Sample[] = [];
   const n: Sample[] = [];
   const b: Sample[] = [];
+  const x: Sample[] = [];
   const sides = new Map([
     [prober, p],
     [cold, c],
     [named, n],
     [bare, b],
+    [npx, x],
   ]);
   for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? [prober, cold, named, bare] : [bare, named, cold, prober];
+    const order = i % 2 === 0 ? [prober, cold, named, bare, npx] : [npx, bare, named, cold, prober];
     for (const side of order) sides.get(side)?.push(await side());
   }
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
@@ -105,11 +109,16 @@ export default defineConfig({
     `| Playwright suite vs Playwright alone (medians; ${pairs} pairs, --workers=1; load ${load(before)} before, ${load(loadavg())} after) | prober | bare | ratio |`,
   );
   console.log('|---|---|---|---|');
-  console.log(row('3 tests, 2 steps each, listing cached (`prober run` vs `playwright test`)', p, b, 's'));
-  console.log(
-    row('3 tests, 2 steps each, no cached listing (`PROBER_SUITE_LIST_CACHE=off`: the run lists)', c, b, 's'),
-  );
-  console.log(row('the 3 tests named, no cached listing (`--list` first, then the run)', n, b, 's'));
+  for (const [baseline, samples] of [
+    ['`playwright test` (node cli.js)', b],
+    ['`npx playwright test`', x],
+  ] as const) {
+    console.log(row(`3 tests, 2 steps each, listing cached, vs ${baseline}`, p, samples, 's'));
+    console.log(
+      row(`no cached listing (\`PROBER_SUITE_LIST_CACHE=off\`: the run lists), vs ${baseline}`, c, samples, 's'),
+    );
+    console.log(row(`the 3 tests named, no cached listing (\`--list\` first), vs ${baseline}`, n, samples, 's'));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
