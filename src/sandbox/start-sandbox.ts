@@ -10,6 +10,7 @@ import { createControlServer } from './control-service.js';
 import { REFUSE_STEP_BY_SERVICE, type SandboxService } from './fault-catalog.js';
 import { FaultStore, type FaultController } from './fault-controller.js';
 import { ServiceListener } from './service-listener.js';
+import { ServiceVersions } from './service-versions.js';
 import { TokenVerifier } from './token-verifier.js';
 import { createWebServer } from './web-service.js';
 
@@ -71,75 +72,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     signal: lifecycle.signal,
     dripIntervalMs: positive(opts.dripIntervalMs, 500, 'dripIntervalMs'),
   };
-  const replyDeltas = Math.max(0, Math.floor(opts.replyDeltas ?? 3));
   const urls: SandboxUrls = { auth: '', backend: '', web: '', control: '' };
-  const current: Record<SandboxService, string> = {
-    auth: opts.versions?.auth ?? '1.0.0',
-    backend: opts.versions?.backend ?? '1.0.0',
-    web: opts.versions?.web ?? '1.0.0',
-  };
-  const rolloutTimers = Object.entries(opts.rollout ?? {}).map(([service, r]) =>
-    setTimeout(() => (current[service as SandboxService] = r.to), r.afterMs).unref(),
-  );
-  const version = (service: SandboxService) => () => current[service];
-
-  const store = new AuthStore();
-  for (const user of opts.users ?? DEFAULT_USERS) store.addUser(user.email, user.password);
-  const verifier = new TokenVerifier(() => urls.auth);
-  const sessions = new ChatSessions();
-  const backendServer = createBackendServer({
-    sessions,
-    verifier,
-    faults,
-    faultContext,
-    version: version('backend'),
-    replyDeltas,
-  });
-  // The seed platform's agent dialect shares the backend port with the chat WebSocket, on its own path.
-  const agent = agentEndpoint({ verifier, faults, signal: lifecycle.signal });
-  const wss = attachChatWebSocket(
-    backendServer,
-    { sessions, verifier, faults, replyDeltas, signal: lifecycle.signal },
-    new Map([[AGENT_PATH, agent.route]]),
-  );
-  const servers: Record<keyof SandboxUrls, Server> = {
-    control: createControlServer(faults),
-    auth: createAuthServer({
-      store,
-      tokens: new TokenIssuer(),
-      faults,
-      faultContext,
-      version: version('auth'),
-      tokenTtlSec: positive(opts.tokenTtlSec, 900, 'tokenTtlSec'),
-    }),
-    backend: backendServer,
-    web: createWebServer({ urls, faults, faultContext, version: version('web') }),
-  };
-  // What a tracing backend would see: the traceparent of every request each service received (last 1000).
-  const traceparents: ReceivedTraceparent[] = [];
-  for (const service of ['auth', 'backend', 'web'] as const) {
-    servers[service].on('request', (req: IncomingMessage) => {
-      const header = req.headers.traceparent;
-      if (typeof header !== 'string') return;
-      traceparents.push({ service, path: (req.url ?? '/').split('?')[0] ?? '/', traceparent: header });
-      if (traceparents.length > 1000) traceparents.shift();
-    });
-  }
+  const versions = new ServiceVersions(opts.versions, opts.rollout);
+  const services = createServices(opts, { faults, faultContext, urls, versions });
+  const traceparents = recordTraceparents(services.servers);
   const listeners = Object.fromEntries(
-    Object.entries(servers).map(([name, server]) => [name, new ServiceListener(server)]),
+    Object.entries(services.servers).map(([name, server]) => [name, new ServiceListener(server)]),
   ) as Record<keyof SandboxUrls, ServiceListener>;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       lifecycle.abort();
-      for (const t of rolloutTimers) clearTimeout(t);
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      closeAgentEndpoint(agent);
+      versions.stop();
+      services.closeSockets();
       await Promise.all(Object.values(listeners).map((listener) => listener.close()));
-      await verifier.close();
-      store.close();
+      await services.verifier.close();
+      services.store.close();
     })());
 
   try {
@@ -166,14 +115,82 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     urls: { ...urls },
     faults,
-    tables: () => store.tables(),
-    chatSessions: () => sessions.list(),
+    tables: () => services.store.tables(),
+    chatSessions: () => services.sessions.list(),
     traceparents: () => [...traceparents],
-    setVersion: (service, v) => {
-      current[service] = v;
-    },
+    setVersion: (service, v) => versions.set(service, v),
     close,
   };
+}
+
+/** What the services share, built before any of them listens. */
+interface Shared {
+  faults: FaultStore;
+  faultContext: { signal: AbortSignal; dripIntervalMs: number };
+  urls: SandboxUrls;
+  versions: ServiceVersions;
+}
+
+/**
+ * The four services, not listening yet, over one user store, one token verifier and one set of chat sessions;
+ * `closeSockets` ends the WebSockets the backend's port carries.
+ */
+function createServices(opts: SandboxOptions, shared: Shared) {
+  const { faults, faultContext, urls, versions } = shared;
+  const replyDeltas = Math.max(0, Math.floor(opts.replyDeltas ?? 3));
+  const store = new AuthStore();
+  for (const user of opts.users ?? DEFAULT_USERS) store.addUser(user.email, user.password);
+  const verifier = new TokenVerifier(() => urls.auth);
+  const sessions = new ChatSessions();
+  const backendServer = createBackendServer({
+    sessions,
+    verifier,
+    faults,
+    faultContext,
+    version: versions.of('backend'),
+    replyDeltas,
+  });
+  const signal = faultContext.signal;
+  // The seed platform's agent dialect shares the backend port with the chat WebSocket, on its own path.
+  const agent = agentEndpoint({ verifier, faults, signal });
+  const wss = attachChatWebSocket(
+    backendServer,
+    { sessions, verifier, faults, replyDeltas, signal },
+    new Map([[AGENT_PATH, agent.route]]),
+  );
+  const servers: Record<keyof SandboxUrls, Server> = {
+    control: createControlServer(faults),
+    auth: createAuthServer({
+      store,
+      tokens: new TokenIssuer(),
+      faults,
+      faultContext,
+      version: versions.of('auth'),
+      tokenTtlSec: positive(opts.tokenTtlSec, 900, 'tokenTtlSec'),
+    }),
+    backend: backendServer,
+    web: createWebServer({ urls, faults, faultContext, version: versions.of('web') }),
+  };
+  const closeSockets = () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    closeAgentEndpoint(agent);
+  };
+  return { servers, store, verifier, sessions, closeSockets };
+}
+
+/** What a tracing backend would see: the traceparent of every request each service received (the last 1000). */
+function recordTraceparents(servers: Record<keyof SandboxUrls, Server>): ReceivedTraceparent[] {
+  const traceparents: ReceivedTraceparent[] = [];
+  for (const service of ['auth', 'backend', 'web'] as const) {
+    servers[service].on('request', (req: IncomingMessage) => {
+      const header = req.headers.traceparent;
+      if (typeof header !== 'string') return;
+      traceparents.push({ service, path: (req.url ?? '/').split('?')[0] ?? '/', traceparent: header });
+      if (traceparents.length > 1000) traceparents.shift();
+    });
+  }
+  return traceparents;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
