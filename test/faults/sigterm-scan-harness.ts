@@ -9,6 +9,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ChromiumProcesses } from '../browser/chromium-processes.js';
 import fixture from '../fixtures/browser-schedule.js';
 import { BIN, hasStackTrace, ROOT } from '../support/cli.js';
+import { phasedSeconds } from '../support/phased-cron.js';
 
 // SIGTERM at any moment of the first 2 s of a browser run, `prober run` and `prober schedule` each in its own file
 // (they scan in parallel): the shared sandbox, the signal sender and the checks every outcome must pass.
@@ -102,8 +103,7 @@ const DAEMON_READY_MS = 2_500;
  * are the fixture's.
  */
 export function phasedScheduleConfig(cwd: string, now = Date.now()): string {
-  const phase = Math.ceil((now + DAEMON_READY_MS) / 1_000) % 5;
-  const seconds = Array.from({ length: 12 }, (_, i) => phase + i * 5).join(',');
+  const seconds = phasedSeconds(5, DAEMON_READY_MS, now);
   const file = join(cwd, 'prober.config.json');
   const journey = fixture.journeys!['golden-path-browser']!;
   const config = {

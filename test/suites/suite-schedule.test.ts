@@ -5,11 +5,14 @@ import { json, Receiver } from '../alert/receiver.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
 import { type DaemonProcess, getText, startDaemonProcess } from '../schedule/daemon-process.js';
 import { packedProject } from '../support/packed-project.js';
+import { phasedSeconds } from '../support/phased-cron.js';
 import { expectNoSecrets } from '../support/secrets.js';
 import { expectNoCanaryIn, suiteWorkspace, targetsOf } from './suite-workspace.js';
 
 const canary = `canary-${randomBytes(9).toString('hex')}`;
 const LOGOUT = 'chat-suite: logs out';
+/** From spawn to the first tick being armed for a packed project's TypeScript config, generously on a loaded box. */
+const DAEMON_READY_MS = 6_000;
 
 describeWithBrowser('`prober schedule` on a Playwright suite (packed package, real @playwright/test)', () => {
   let sandbox: Sandbox;
@@ -19,17 +22,6 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
   beforeAll(async () => {
     sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] });
     receiver = await new Receiver().start();
-    // One suite journey on a schedule, one failure to fire and one pass to resolve, a webhook channel.
-    ws = await suiteWorkspace({
-      suite: "grep: '@smoke',\n      timeoutMs: 28_000,",
-      journeys: `'${LOGOUT}': { schedule: '*/30 * * * * *' } },
-  scheduler: { maxRandomDelayMs: 0 },
-  server: { port: 0 },
-  alerts: {
-    policy: { failureThreshold: 1, successThreshold: 1 },
-    channels: { hook: { type: 'webhook', url: '\${env:ALERT_HOOK_URL}' } },
-    delivery: { initialBackoffMs: 100, maxBackoffMs: 300 },`,
-    });
   });
   afterAll(async () => {
     await daemon?.stop('SIGKILL');
@@ -41,6 +33,18 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
     timeout: 170_000,
   }, async () => {
     sandbox.faults.set('web.page=http500');
+    // One suite journey every 30 s, one failure to fire and one pass to resolve, a webhook channel. The first tick
+    // comes about DAEMON_READY_MS after the spawn, not anywhere on the minute's :00/:30 grid.
+    ws = await suiteWorkspace({
+      suite: "grep: '@smoke',\n      timeoutMs: 28_000,",
+      journeys: `'${LOGOUT}': { schedule: '${phasedSeconds(30, DAEMON_READY_MS)} * * * * *' } },
+  scheduler: { maxRandomDelayMs: 0 },
+  server: { port: 0 },
+  alerts: {
+    policy: { failureThreshold: 1, successThreshold: 1 },
+    channels: { hook: { type: 'webhook', url: '\${env:ALERT_HOOK_URL}' } },
+    delivery: { initialBackoffMs: 100, maxBackoffMs: 300 },`,
+    });
     daemon = await startDaemonProcess(
       ['--config', 'prober.config.ts', ...targetsOf(sandbox), '--store', 'state.db'],
       { SANDBOX_PASSWORD: canary, ALERT_HOOK_URL: `${receiver.url}/hook` },
