@@ -18,6 +18,19 @@ const canary = `canary-${randomBytes(9).toString('hex')}`;
 /** SIGTERM arrival times after the run starts (its `run/start` line, before Chromium launches): 0 to 2 s. */
 export const OFFSETS_MS = Array.from({ length: 11 }, (_, i) => i * 200);
 
+/**
+ * Scans every offset, `lanes` runs at a time (each its own process, cwd, store and Chromium): a scan is mostly
+ * waiting (the daemon's first tick, the 2.5 s reply), so two lanes halve its wall time; each offset is still run and
+ * checked on its own. Rejects with the first failing offset's assertion.
+ */
+export async function scanOffsets(check: (offset: number) => Promise<void>, lanes = 2): Promise<void> {
+  const queue = [...OFFSETS_MS];
+  const lane = async () => {
+    for (let offset = queue.shift(); offset !== undefined; offset = queue.shift()) await check(offset);
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
 export interface Outcome {
   offset: number;
   code: number | null;

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithBrowser } from '../browser/browser-gate.js';
 import { ROOT } from '../support/cli.js';
-import { noCrash, OFFSETS_MS, scanRig, signalDuring } from './sigterm-scan-harness.js';
+import { noCrash, scanOffsets, scanRig, signalDuring } from './sigterm-scan-harness.js';
 
 describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run: prober run', () => {
   const rig = scanRig();
   it('always 143, the result reported, never exit 1, no Chromium left', { timeout: 300_000 }, async () => {
     const config = join(ROOT, 'test/fixtures/browser-sandbox.ts');
-    for (const offset of OFFSETS_MS) {
+    await scanOffsets(async (offset) => {
       const cwd = join(rig.work(), `run-${offset}`);
       mkdirSync(cwd, { recursive: true });
       const o = await signalDuring('run', offset, ['--config', config, ...rig.targets()], cwd);
@@ -20,6 +20,6 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run: pr
         new RegExp(`^(PASS|DEGRADED|FAIL|ERROR): 1 journeys?,.*run ${o.runId}`, 'm'),
       );
       expect(o.stdout).toMatch(/golden-path-browser: /);
-    }
+    });
   });
 });

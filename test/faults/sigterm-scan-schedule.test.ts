@@ -4,14 +4,14 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
-import { noCrash, OFFSETS_MS, phasedScheduleConfig, scanRig, signalDuring } from './sigterm-scan-harness.js';
+import { noCrash, phasedScheduleConfig, scanOffsets, scanRig, signalDuring } from './sigterm-scan-harness.js';
 
 describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run: prober schedule', () => {
   const rig = scanRig();
   it('always 0, the run stored (aborted when cut short), no Chromium left', {
     timeout: 300_000,
   }, async () => {
-    for (const offset of OFFSETS_MS) {
+    await scanOffsets(async (offset) => {
       const cwd = join(rig.work(), `schedule-${offset}`);
       mkdirSync(cwd, { recursive: true });
       const store = join(cwd, 'state.db');
@@ -32,6 +32,6 @@ describeWithBrowser('SIGTERM at any moment of the first 2 s of a browser run: pr
       if (j.status === 'error')
         expect([j.failure?.category, j.verdict]).toEqual(['aborted', expect.stringMatching(/^Could not judge/)]);
       expect(j.verdict).not.toMatch(/^Users cannot/);
-    }
+    });
   });
 });
