@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { RunResult, type JourneyResult } from '../../src/journey/result-schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
@@ -109,51 +109,57 @@ const outcome = (j: JourneyResult | undefined) => ({
   category: j?.failure?.category,
 });
 
+/**
+ * At most `n` of the callers' functions at a time, the rest queued in call order: the fault rows run concurrently, a
+ * few at a time (each a `prober run` with Chromium and two browser journeys), on a two-core box.
+ */
+function lanes(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 describeWithBrowser('a plain ctx.page journey from the packed package is judged as the bundled probe is', () => {
   let project: PackedProject;
-  let sandbox: Sandbox;
-  let dir: string;
-  /** Per step expected to fail: the same workspace with that step's deadline short. */
-  const failingDirs = new Map<string, string>();
+  let bundled: string;
   beforeAll(async () => {
     project = packedProject();
-    sandbox = await startSandbox({ users: [{ email: EMAIL, password }] });
     // The bundled probe, as shipped: it imports only golden-path-prober and golden-path-prober/browser.
-    const bundled = await readFile(
+    bundled = await readFile(
       join(project.root, 'node_modules/golden-path-prober/probes/golden-path-browser.ts'),
       'utf8',
     );
     expect(bundled).not.toMatch(/from '\.\.?\//);
-    const { auth, backend, web } = sandbox.urls;
-    dir = await project.workspace({
-      'plain-browser.ts': PLAIN,
-      'golden-path-browser.ts': bundled,
-      'prober.config.json': config({ auth, backend, web }),
-    });
-    for (const step of new Set(FAULTS.flatMap(([, expected]) => expected.step ?? []))) {
-      const files = {
-        'plain-browser.ts': PLAIN,
-        'golden-path-browser.ts': bundled,
-        'prober.config.json': config({ auth, backend, web }, failingAt(step)),
-      };
-      failingDirs.set(step, await project.workspace(files));
-    }
-  });
-  afterAll(async () => {
-    await sandbox?.close();
   });
 
-  const control = (method: string, body?: unknown) =>
+  const control = (sandbox: Sandbox, method: string, body?: unknown) =>
     fetch(`${sandbox.urls.control}/faults`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
 
+  /** Both journeys in one `prober run` against `sandbox`; the step expected to fail (if any) gets a short deadline. */
   async function both(
+    sandbox: Sandbox,
     failing?: string,
   ): Promise<{ plain: JourneyResult; bundled: JourneyResult; code: number | null }> {
+    const { auth, backend, web } = sandbox.urls;
+    const cwd = await project.workspace({
+      'plain-browser.ts': PLAIN,
+      'golden-path-browser.ts': bundled,
+      'prober.config.json': config({ auth, backend, web }, failing === undefined ? BOTH : failingAt(failing)),
+    });
     const r = await project.prober(['run', '--config', 'prober.config.json', '--reporter', 'json'], {
-      cwd: failing === undefined ? dir : failingDirs.get(failing)!,
+      cwd,
       env: { PACKED_PASSWORD: password },
       timeoutMs: 150_000,
     });
@@ -183,20 +189,26 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
     ['web.login=http401', { status: 'fail', step: 'web.login', category: 'auth' }],
   ];
 
-  it.each(FAULTS)(
+  // Each row its own sandbox (so its own fault), three rows at a time: most of a row is Chromium starting and a
+  // failing step waiting out its deadline.
+  const lane = lanes(3);
+  it.concurrent.each(FAULTS)(
     '%s: the plain journey and the bundled probe agree',
-    async (fault, expected) => {
-      // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
-      if (fault !== undefined) expect((await control('POST', { fault })).status).toBe(204);
-      try {
-        const { plain, bundled, code } = await both(expected.step);
-        expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
-        expect(outcome(plain)).toEqual(outcome(bundled));
-        expect(code).toBe(expected.status === 'pass' ? 0 : 1);
-      } finally {
-        expect((await control('DELETE')).status).toBe(204);
-      }
-    },
+    (fault, expected) =>
+      lane(async () => {
+        const sandbox = await startSandbox({ users: [{ email: EMAIL, password }] });
+        try {
+          // Through the control endpoint, which answers once a port-closing fault (refuse) has taken effect.
+          if (fault !== undefined) expect((await control(sandbox, 'POST', { fault })).status).toBe(204);
+          const { plain, bundled, code } = await both(sandbox, expected.step);
+          expect(outcome(bundled)).toEqual({ step: undefined, category: undefined, ...expected });
+          expect(outcome(plain)).toEqual(outcome(bundled));
+          expect(code).toBe(expected.status === 'pass' ? 0 : 1);
+          expect((await control(sandbox, 'DELETE')).status).toBe(204);
+        } finally {
+          await sandbox.close();
+        }
+      }),
     200_000,
   );
 
