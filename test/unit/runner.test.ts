@@ -28,13 +28,24 @@ const behaviourArb: fc.Arbitrary<Behaviour> = fc.oneof(
   fc.constant<Behaviour>({ kind: 'hang' }),
 );
 
+/**
+ * Only a hanging step waits for its deadline. At 30 ms a 10 ms stall of the test's own process (a loaded box) was a
+ * third of it, so the stall policy rightly called the hang the prober's own error (`prober`, not `timeout`) now and
+ * then; at 200 ms a stall must reach 50 ms, on the first attempt and on the retry, to do that.
+ */
+const STEP_TIMEOUT_MS = 200;
+
 function stepFor(i: number, b: Behaviour, always: boolean) {
-  return step(`s${i}`, { service: i % 2 === 0 ? 'auth' : 'backend', timeoutMs: 30, always }, async (ctx) => {
-    if (b.kind === 'throw') throw new StepFailure(b.category, `injected ${b.category}`);
-    if (b.kind === 'bug') (undefined as unknown as { x: number }).x.toFixed();
-    if (b.kind === 'skip') ctx.skip('nothing to do');
-    if (b.kind === 'hang') await new Promise(() => undefined); // ignores its signal on purpose
-  });
+  return step(
+    `s${i}`,
+    { service: i % 2 === 0 ? 'auth' : 'backend', timeoutMs: STEP_TIMEOUT_MS, always },
+    async (ctx) => {
+      if (b.kind === 'throw') throw new StepFailure(b.category, `injected ${b.category}`);
+      if (b.kind === 'bug') (undefined as unknown as { x: number }).x.toFixed();
+      if (b.kind === 'skip') ctx.skip('nothing to do');
+      if (b.kind === 'hang') await new Promise(() => undefined); // ignores its signal on purpose
+    },
+  );
 }
 
 const runOptions = () => ({
