@@ -189,9 +189,9 @@ describeWithBrowser('a plain ctx.page journey from the packed package is judged 
     ['web.login=http401', { status: 'fail', step: 'web.login', category: 'auth' }],
   ];
 
-  // Each row its own sandbox (so its own fault), three rows at a time: most of a row is Chromium starting and a
+  // Each row its own sandbox (so its own fault), two rows at a time: most of a row is Chromium starting and a
   // failing step waiting out its deadline.
-  const lane = lanes(3);
+  const lane = lanes(2);
   it.concurrent.each(FAULTS)(
     '%s: the plain journey and the bundled probe agree',
     (fault, expected) =>
