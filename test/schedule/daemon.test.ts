@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { SqliteRunStore } from '../../src/store/sqlite-run-store.js';
@@ -20,21 +20,30 @@ import { metricProblems, parseMetrics } from './prom-text.js';
 
 const canary = `canary-${randomBytes(9).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'prober-schedule-'));
-let sandbox: Sandbox;
-let daemon: DaemonProcess | undefined;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] });
-});
-afterEach(async () => {
-  await daemon?.stop('SIGKILL');
-  daemon = undefined;
-  sandbox.faults.clear();
-});
-afterAll(async () => {
-  await sandbox?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+type OnFinished = (fn: () => Promise<void>) => void;
+
+/**
+ * The four tests run at once (each mostly waits on ticks and deadlines), so each has a sandbox of its own (its own
+ * faults and chat sessions), closed when it ends.
+ */
+async function ownSandbox(onTestFinished: OnFinished): Promise<Sandbox> {
+  const sandbox = await startSandbox({ users: [{ email: 'probe@sandbox.test', password: canary }] });
+  onTestFinished(() => sandbox.close());
+  return sandbox;
+}
+
+/** A daemon of this test, SIGKILLed when the test ends if it is still there. */
+function killedAfter(daemon: DaemonProcess, onTestFinished: OnFinished): DaemonProcess {
+  onTestFinished(async () => {
+    await daemon.stop('SIGKILL');
+  });
+  return daemon;
+}
 
 const fixture = (name: string) => join(ROOT, 'test/fixtures', name);
 
@@ -43,14 +52,18 @@ async function runsTotal(url: string): Promise<number> {
   return m.samples('prober_runs_total').reduce((sum, s) => sum + s.value, 0);
 }
 
-describe('prober schedule against the sandbox', () => {
-  it('runs the journey every second: store, /metrics, /api/results and /healthz agree; SIGTERM exits 0', async () => {
+describe.concurrent('prober schedule against the sandbox', () => {
+  it('runs the journey every second: store, /metrics, /api/results and /healthz agree; SIGTERM exits 0', async ({
+    onTestFinished,
+  }) => {
+    const sandbox = await ownSandbox(onTestFinished);
     const store = join(dir, 'every-second.db');
-    daemon = await startDaemonProcess(
-      ['--config', fixture('schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store],
-      {
-        SANDBOX_PASSWORD: canary,
-      },
+    const daemon = killedAfter(
+      await startDaemonProcess(
+        ['--config', fixture('schedule-every-second.ts'), ...targetArgs(sandbox), '--store', store],
+        { SANDBOX_PASSWORD: canary },
+      ),
+      onTestFinished,
     );
     expect(daemon.stdout()).toMatch(/golden-path-api\s+\* \* \* \* \* \*\s+1 s\s+700 ms/);
     const url = daemon.url;
@@ -133,12 +146,17 @@ describe('prober schedule against the sandbox', () => {
     expect(runLines.some((l) => l.includes('"verdict":"Users can log in and chat"'))).toBe(true);
   }, 120_000);
 
-  it('never runs a journey twice at once: a run that outlasts its tick makes the next ticks skip (counted)', async () => {
+  it('never runs a journey twice at once: a run that outlasts its tick makes the next ticks skip (counted)', async ({
+    onTestFinished,
+  }) => {
+    const sandbox = await ownSandbox(onTestFinished);
     sandbox.faults.set('session.close=slow:1500');
     const store = join(dir, 'overlap.db');
-    daemon = await startDaemonProcess(
-      ['--config', fixture('schedule-overlap.ts'), ...targetArgs(sandbox), '--store', store],
-      { SANDBOX_PASSWORD: canary },
+    const daemon = killedAfter(
+      await startDaemonProcess(['--config', fixture('schedule-overlap.ts'), ...targetArgs(sandbox), '--store', store], {
+        SANDBOX_PASSWORD: canary,
+      }),
+      onTestFinished,
     );
     const started = daemon;
     // stderr and stdout are separate pipes: the warning may arrive just after the URL.
@@ -176,13 +194,19 @@ describe('prober schedule against the sandbox', () => {
     expect(cleaned.every((r) => r.durationMs >= 1_500)).toBe(true);
   }, 120_000);
 
-  it('SIGTERM mid-run: exit 0 within 10 s, the in-flight run recorded as aborted, cleanup ran, no orphans', async () => {
+  it('SIGTERM mid-run: exit 0 within 10 s, the in-flight run recorded as aborted, cleanup ran, no orphans', async ({
+    onTestFinished,
+  }) => {
+    const sandbox = await ownSandbox(onTestFinished);
     sandbox.faults.set('chat.reply=silent');
     const store = join(dir, 'sigterm.db');
-    const sessionsBefore = sandbox.chatSessions().length; // an earlier test's daemon may have been stopped mid-create
-    daemon = await startDaemonProcess(
-      ['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store],
-      { SANDBOX_PASSWORD: canary },
+    const sessionsBefore = sandbox.chatSessions().length;
+    const daemon = killedAfter(
+      await startDaemonProcess(
+        ['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store],
+        { SANDBOX_PASSWORD: canary },
+      ),
+      onTestFinished,
     );
     // The daemon's own in-flight marker says which step is running: wait until the run holds a chat session
     // it knows about (waiting for the reply that the silent fault withholds).
@@ -223,12 +247,14 @@ describe('prober schedule against the sandbox', () => {
     expect(daemon.stderr()).toMatch(/"msg":"schedule\/stopped"/);
   }, 120_000);
 
-  it('kill -9 and restart: history intact, no duplicate runs, the killed run recorded once as aborted', async () => {
+  it('kill -9 and restart: history intact, no duplicate runs, the killed run recorded once as aborted', async ({
+    onTestFinished,
+  }) => {
+    const sandbox = await ownSandbox(onTestFinished);
     sandbox.faults.set('chat.reply=silent');
     const store = join(dir, 'kill9.db');
     const args = ['--config', fixture('schedule-shutdown.ts'), ...targetArgs(sandbox), '--store', store];
-    daemon = await startDaemonProcess(args, { SANDBOX_PASSWORD: canary });
-    const first = daemon;
+    const first = killedAfter(await startDaemonProcess(args, { SANDBOX_PASSWORD: canary }), onTestFinished);
     await waitFor('one finished run', async () => ((await runsTotal(first.url)) >= 1 ? true : undefined), 40_000, 100);
     const before = RunResult.array().parse(JSON.parse((await getText(`${first.url}/api/results?limit=1000`)).body));
     await waitFor(
@@ -240,8 +266,7 @@ describe('prober schedule against the sandbox', () => {
     expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
 
     sandbox.faults.clear();
-    daemon = await startDaemonProcess(args, { SANDBOX_PASSWORD: canary });
-    const second = daemon;
+    const second = killedAfter(await startDaemonProcess(args, { SANDBOX_PASSWORD: canary }), onTestFinished);
     await waitFor(
       'the recovery log line',
       () => (second.stderr().includes('run/recovered-as-aborted') ? true : undefined),
