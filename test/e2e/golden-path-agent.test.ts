@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RunResult } from '../../src/journey/result-schema.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { ROOT, runCli, type CliResult } from '../support/cli.js';
+import { lanes } from '../support/lanes.js';
 import { expectNoSecrets } from '../support/secrets.js';
 
 const out = mkdtempSync(join(tmpdir(), 'prober-agent-'));
@@ -91,10 +92,13 @@ describe('golden-path-agent against the sandbox, through the CLI', () => {
     ],
   ];
 
-  it.each(matrix)(
+  // Each `prober demo` starts its own sandbox with its fault: the rows run concurrently, three at a time, since
+  // several wait out an event deadline.
+  const lane = lanes(3);
+  it.concurrent.each(matrix)(
     '%s → fails at %s (%s) naming the event, logs out, exit 1',
     async (fault, step, category, message) => {
-      const { cli, result } = await demo([fault]);
+      const { cli, result } = await lane(() => demo([fault]));
       expect(cli.code).toBe(1);
       const j = result.journeys[0]!;
       const failed = j.steps.filter((s) => s.status === 'fail');

@@ -8,6 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { RunResult, type JourneyResult } from '../../src/journey/result-schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { describeWithBrowser } from '../browser/browser-gate.js';
+import { lanes } from '../support/lanes.js';
 import { poll } from '../support/poll.js';
 
 /** A daemon with a browser journey starts slowly on a loaded machine. */
@@ -108,25 +109,6 @@ const outcome = (j: JourneyResult | undefined) => ({
   step: j?.failure?.step,
   category: j?.failure?.category,
 });
-
-/**
- * At most `n` of the callers' functions at a time, the rest queued in call order: the fault rows run concurrently, a
- * few at a time (each a `prober run` with Chromium and two browser journeys), on a two-core box.
- */
-function lanes(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (fn) => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 describeWithBrowser('a plain ctx.page journey from the packed package is judged as the bundled probe is', () => {
   let project: PackedProject;
