@@ -11,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FIRST = [
   'test/fleet/fleet-kills.test.ts', // 51 (both scenarios at once, the Alertmanager pair)
   'test/store/replica-kill.test.ts', // 43 (40 s of kills by design)
-  'test/suites/suite-schedule.test.ts', // 41 (two ticks 30 s apart)
+  'test/suites/suite-schedule.test.ts', // 43 (two ticks 30 s apart)
   'test/packed/plain-page-journey.test.ts', // 38
   'test/browser/playwright-errors.test.ts', // 37
   'test/faults/store-locked.test.ts', // 34 (a 20 s lock)
@@ -20,11 +20,9 @@ export const SLOWEST_FIRST = [
   'test/alert/alertmanager-keepalive.test.ts', // 32
   'test/browser/browser-lifecycle.test.ts', // 29
   'test/alert/alertmanager-cluster.test.ts', // 29
-  'test/schedule/daemon.test.ts', // 28
   'test/faults/sigterm-scan-schedule.test.ts', // 28
   'test/faults/store-open.test.ts', // 25
   'test/suites/suite-faults.test.ts', // 23
-  'test/e2e/golden-path-agent.test.ts', // 22
   'test/packed/probe-faults.test.ts', // 22
   'test/store/location-quorum.test.ts', // 19
   'test/wire/schedule-always-ends.test.ts', // 19
@@ -39,6 +37,8 @@ export const SLOWEST_FIRST = [
   'test/wire/run-always-ends.test.ts', // 12
   'test/faults/kill-between-run-and-alert.test.ts', // 11
   'test/alert/alert-state-lifecycle.test.ts', // 11
+  'test/schedule/daemon.test.ts', // 10 (its four cases at once)
+  'test/e2e/golden-path-agent.test.ts', // 10 (its rows three at a time)
   'test/e2e/post-deploy.test.ts', // 9
   'test/schedule/stall-journey.test.ts', // 8
   'test/unit/runner.test.ts', // 8
