@@ -15,7 +15,7 @@ const canary = `canary-${randomBytes(9).toString('hex')}`;
 const LOGOUT = 'chat-suite: logs out';
 /**
  * From spawn to the first tick being armed, the suite's listing cached: a cold Node and the TypeScript config,
- * generously on a loaded box. A slower start only waits for the slot after, 30 s later.
+ * generously on a loaded box. A slower start only waits for the slot after, 20 s later.
  */
 const DAEMON_READY_MS = 8_000;
 
@@ -38,10 +38,12 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
     timeout: 170_000,
   }, async () => {
     sandbox.faults.set('web.page=http500');
-    // One suite journey every 30 s, one failure to fire and one pass to resolve, a webhook channel.
+    // One suite journey every 20 s, one failure to fire and one pass to resolve, a webhook channel. The deadline is
+    // below the interval, as prober schedule requires; a run that outlives it on a loaded box fails and the next one
+    // resolves, inside the wait below.
     ws = await suiteWorkspace({
-      suite: "grep: '@smoke',\n      timeoutMs: 28_000,",
-      journeys: `'${LOGOUT}': { schedule: '*/30 * * * * *' } },
+      suite: "grep: '@smoke',\n      timeoutMs: 18_000,",
+      journeys: `'${LOGOUT}': { schedule: '*/20 * * * * *' } },
   scheduler: { maxRandomDelayMs: 0 },
   server: { port: 0 },
   alerts: {
@@ -55,8 +57,8 @@ describeWithBrowser('`prober schedule` on a Playwright suite (packed package, re
     const validated = await packedProject().prober(['validate', '--config', 'prober.config.ts'], { cwd: ws, env });
     expect(validated.code, validated.stderr).toBe(0);
     const file = join(ws, 'prober.config.ts');
-    const phased = `${phasedSeconds(30, DAEMON_READY_MS)} * * * * *`;
-    writeFileSync(file, readFileSync(file, 'utf8').replace('*/30 * * * * *', phased));
+    const phased = `${phasedSeconds(20, DAEMON_READY_MS)} * * * * *`;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('*/20 * * * * *', phased));
     daemon = await startDaemonProcess(
       ['--config', 'prober.config.ts', ...targetsOf(sandbox), '--store', 'state.db'],
       env,
