@@ -120,83 +120,98 @@ const FAULTS: [name: string, make: () => Promise<string>, reason: RegExp][] = [
   ],
 ];
 
-describe('prober run with a store that cannot be opened', { timeout: 60_000 }, () => {
-  it.each(FAULTS)(
-    '%s: judges anyway, prints and writes the verdict, one line names the store, exit 4',
-    async (_name, make, reason) => {
-      const store = await make();
-      const out = join(dir, `${Math.random().toString(36).slice(2)}.json`);
-      const r = await run(store, ['--reporter', 'console', '--reporter', `json=${out}`]);
-      expect(r.code, r.stderr).toBe(4);
-      expect(r.stdout).toMatch(/^PASS {5}golden-path-api: Users can log in and chat$/m);
-      expect(RunResult.parse(JSON.parse(readFileSync(out, 'utf8'))).status).toBe('pass');
-      const lines = proberLines(r.stderr);
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toContain(`prober: store: cannot open the SQLite store at ${store}: `);
-      expect(lines[0]).toMatch(reason);
-      expect(lines[0]).toMatch(/the verdict is given but not stored$/);
-      expect(r.stderr).not.toContain('internal error');
-      expect(hasStackTrace(r.stderr)).toBe(false);
-    },
-  );
-});
-
-describe('prober report on a store it cannot read, or to a path it cannot write', { timeout: 60_000 }, () => {
-  it('the locked store and the unwritable page are one line each naming the path and the cause, exit 2', async () => {
-    const good = join(dir, 'good.db');
-    expect((await run(good)).code).toBe(0);
-    const locked = join(dir, 'locked.db'); // still held by the lock holder above
-    const blocker = join(dir, 'a-file');
-    writeFileSync(blocker, '');
-    const [onLocked, unwritable] = await Promise.all([
-      runCli(['report', '--store', locked, '--html', join(dir, 'page.html')]),
-      runCli(['report', '--store', good, '--html', join(blocker, 'page.html')]),
-    ]);
-    expect(onLocked.code).toBe(2);
-    expect(onLocked.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(
-        new RegExp(`^prober: store: cannot open the SQLite store at ${locked}: it is locked by another process`),
-      ),
-    ]);
-    expect(unwritable.code).toBe(2);
-    // mkdir says EEXIST for a file in the way (recursive), writeFile ENOTDIR: either names the path and the cause.
-    expect(unwritable.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^prober: --html: cannot write the status page to ${join(blocker, 'page.html')}: (EEXIST|ENOTDIR): `,
-        ),
-      ),
-    ]);
-  });
-});
-
-describe('prober schedule with a store that cannot be opened', { timeout: 90_000 }, () => {
-  it('probes and alerts through it (/healthz 503, prober: alert), opens it once it can and writes what it held', async () => {
-    const store = join(dir, 'schedule.db');
-    mkdirSync(store); // a directory where the store should be
-    await rig.startDaemon(store);
-    const failing = await waitFor('/healthz 503', async () => {
-      const h = await rig.healthz();
-      return h.status === 503 ? h : undefined;
+// The daemon case mostly waits on its ticks and alerts: it runs beside the `prober run` and `prober report` cases,
+// with a rig (sandbox, receiver) of its own, since it sets a fault the others must not see.
+describe.concurrent('a store that cannot be opened', () => {
+  describe('prober run and prober report', () => {
+    describe.sequential('prober run with a store that cannot be opened', { timeout: 60_000 }, () => {
+      it.each(FAULTS)(
+        '%s: judges anyway, prints and writes the verdict, one line names the store, exit 4',
+        async (_name, make, reason) => {
+          const store = await make();
+          const out = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+          const r = await run(store, ['--reporter', 'console', '--reporter', `json=${out}`]);
+          expect(r.code, r.stderr).toBe(4);
+          expect(r.stdout).toMatch(/^PASS {5}golden-path-api: Users can log in and chat$/m);
+          expect(RunResult.parse(JSON.parse(readFileSync(out, 'utf8'))).status).toBe('pass');
+          const lines = proberLines(r.stderr);
+          expect(lines, r.stderr).toHaveLength(1);
+          expect(lines[0]).toContain(`prober: store: cannot open the SQLite store at ${store}: `);
+          expect(lines[0]).toMatch(reason);
+          expect(lines[0]).toMatch(/the verdict is given but not stored$/);
+          expect(r.stderr).not.toContain('internal error');
+          expect(hasStackTrace(r.stderr)).toBe(false);
+        },
+      );
     });
-    expect(failing.body.store?.error).toMatch(new RegExp(`^cannot open the SQLite store at ${store}: .*directory`));
-    await waitFor('two runs', async () => ((await rig.runs()) >= 2 ? true : undefined), 20_000);
-    rig.sandbox.faults.set('chat.reply=empty');
-    expect(json(await rig.waitForNotification(PROBER_ALERT, 'firing')).verdict).toContain('state store is failing');
-    await rig.waitForNotification(JOURNEY_ALERT, 'firing');
 
-    rig.sandbox.faults.clear();
-    rmdirSync(store); // the operator fixes it: the next attempt opens a new store there
-    await waitFor('/healthz 200', async () => ((await rig.healthz()).status === 200 ? true : undefined), 30_000);
-    await rig.waitForNotification(PROBER_ALERT, 'resolved', 20_000);
-    expect((await rig.daemon!.stop('SIGTERM')).code).toBe(0);
-    const stored = storedRunIds(store);
-    const logged = rig.loggedRunIds();
-    expect(logged.length).toBeGreaterThanOrEqual(3);
-    expect(
-      logged.filter((id) => stored.get(id) !== 1),
-      'runs logged but not stored exactly once',
-    ).toEqual([]);
-    expect(rig.notifications(PROBER_ALERT, 'firing')).toHaveLength(1);
+    describe.sequential('prober report on a store it cannot read, or to a path it cannot write', {
+      timeout: 60_000,
+    }, () => {
+      it('the locked store and the unwritable page are one line each naming the path and the cause, exit 2', async () => {
+        const good = join(dir, 'good.db');
+        expect((await run(good)).code).toBe(0);
+        const locked = join(dir, 'locked.db'); // still held by the lock holder above
+        const blocker = join(dir, 'a-file');
+        writeFileSync(blocker, '');
+        const [onLocked, unwritable] = await Promise.all([
+          runCli(['report', '--store', locked, '--html', join(dir, 'page.html')]),
+          runCli(['report', '--store', good, '--html', join(blocker, 'page.html')]),
+        ]);
+        expect(onLocked.code).toBe(2);
+        expect(onLocked.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            new RegExp(`^prober: store: cannot open the SQLite store at ${locked}: it is locked by another process`),
+          ),
+        ]);
+        expect(unwritable.code).toBe(2);
+        // mkdir says EEXIST for a file in the way (recursive), writeFile ENOTDIR: either names the path and the cause.
+        expect(unwritable.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^prober: --html: cannot write the status page to ${join(blocker, 'page.html')}: (EEXIST|ENOTDIR): `,
+            ),
+          ),
+        ]);
+      });
+    });
+  });
+
+  describe('prober schedule with a store that cannot be opened', { timeout: 90_000 }, () => {
+    let rig: StoreFaultRig;
+    beforeAll(async () => {
+      rig = await new StoreFaultRig().start();
+    });
+    afterAll(async () => {
+      await rig?.close();
+    });
+    it('probes and alerts through it (/healthz 503, prober: alert), opens it once it can and writes what it held', async () => {
+      const store = join(dir, 'schedule.db');
+      mkdirSync(store); // a directory where the store should be
+      await rig.startDaemon(store);
+      const failing = await waitFor('/healthz 503', async () => {
+        const h = await rig.healthz();
+        return h.status === 503 ? h : undefined;
+      });
+      expect(failing.body.store?.error).toMatch(new RegExp(`^cannot open the SQLite store at ${store}: .*directory`));
+      await waitFor('two runs', async () => ((await rig.runs()) >= 2 ? true : undefined), 20_000);
+      rig.sandbox.faults.set('chat.reply=empty');
+      expect(json(await rig.waitForNotification(PROBER_ALERT, 'firing')).verdict).toContain('state store is failing');
+      await rig.waitForNotification(JOURNEY_ALERT, 'firing');
+
+      rig.sandbox.faults.clear();
+      rmdirSync(store); // the operator fixes it: the next attempt opens a new store there
+      await waitFor('/healthz 200', async () => ((await rig.healthz()).status === 200 ? true : undefined), 30_000);
+      await rig.waitForNotification(PROBER_ALERT, 'resolved', 20_000);
+      expect((await rig.daemon!.stop('SIGTERM')).code).toBe(0);
+      const stored = storedRunIds(store);
+      const logged = rig.loggedRunIds();
+      expect(logged.length).toBeGreaterThanOrEqual(3);
+      expect(
+        logged.filter((id) => stored.get(id) !== 1),
+        'runs logged but not stored exactly once',
+      ).toEqual([]);
+      expect(rig.notifications(PROBER_ALERT, 'firing')).toHaveLength(1);
+    });
   });
 });
