@@ -91,7 +91,6 @@ describe('a run always ends with its report', () => {
       { cwd: dir, timeoutMs: 60_000 },
     );
     expect(r.signal).toBeNull();
-    expect(r.code).toBe(1);
     // The longest journey deadline is 1.5 s; the grace is 10 s. Generous upper bound for a loaded two-core machine.
     expect(r.durationMs).toBeLessThan(1_500 + 10_000 + 8_000);
     expect(existsSync(join(dir, 'out.xml'))).toBe(true);
@@ -103,7 +102,19 @@ describe('a run always ends with its report', () => {
       expect.stringContaining('a deferred cleanup did not settle within 5000 ms and was abandoned'),
     ]);
     expect(byName.leaks?.status).toBe('pass');
-    expect(byName['ignores-signal']?.failure).toMatchObject({ step: 'wait', category: 'timeout' });
+    const deaf = byName['ignores-signal'];
+    if (deaf?.status === 'error') {
+      // On a box so loaded that the prober itself was stalled for a quarter of the deaf step (seen at load 8-18 on
+      // two cores beside other test files' Chromium: 250-880 ms of its 1000 ms), the deadline that passed says nothing
+      // about the service (stall policy, docs/scheduling.md): the prober's own error, said as a stall, exit 2. A
+      // longer step does not avoid it: those stalls last seconds (3 s steps were stalled as often).
+      expect(r.code, JSON.stringify(deaf)).toBe(2);
+      expect(deaf.failure).toMatchObject({ step: 'wait', category: 'prober' });
+      expect(deaf.failure?.message).toMatch(/^the prober was stalled for \d+ ms of this step's \d+ ms/);
+    } else {
+      expect(r.code, JSON.stringify(deaf)).toBe(1);
+      expect(deaf?.failure).toMatchObject({ step: 'wait', category: 'timeout' });
+    }
     // The cleanup step still ran when the grace ran out: recorded as ended; the verdict stays the judged steps'.
     const long = byName['long-cleanup'];
     expect(long?.status).toBe('pass');
