@@ -9,7 +9,7 @@ import { poll } from '../support/poll.js';
 import type { PostgresServer } from '../support/postgres-server.js';
 import { startPgBouncer } from '../support/pgbouncer.js';
 import { PEER_TIMEOUT_S, type AlertmanagerPair } from '../alert/alertmanager-pair.js';
-import { FleetReplicas } from './fleet-replicas.js';
+import { FleetReplicas, type Kill } from './fleet-replicas.js';
 import { HoldingHook } from './holding-hook.js';
 import { killMoments, playTimeline, seeded } from './kill-plan.js';
 import { checkTicks } from './tick-check.js';
@@ -124,7 +124,7 @@ export async function runFleetScenario(s: Scenario): Promise<void> {
     log({ kills: replicas.kills.map((k) => `${k.how}@${k.at - t0}ms:r${k.replica}`) });
     expect(replicas.kills.filter((k) => k.how === 'after-200')).toHaveLength(2);
     expect(replicas.kills).toHaveLength(RANDOM_KILLS + 2);
-    checkWebhook(hook, secret, environment);
+    checkWebhook(hook, secret, environment, replicas.kills);
     // Behind the pair, per journey (the route groups by environment and journey): one firing, one resolved.
     for (const journey of JOURNEYS)
       expect(
@@ -148,10 +148,12 @@ export async function runFleetScenario(s: Scenario): Promise<void> {
 
 /**
  * Every request signed; by webhook-id (what a Standard Webhooks receiver deduplicates on) each incident is one
- * firing and one resolved, and the two kills after a 200 are the only repeats (same id, sent again by another
- * replica once the lease ran out).
+ * firing and one resolved, and every repeat of an id is the documented at-least-once window: the replica that sent
+ * it before was killed after sending it and before it recorded the outcome, so another replica sent it again once the
+ * lease ran out. The two planned kills after a 200 cause one repeat each; a random kill that happens to land in the
+ * same window (seen: a kill in the millisecond the firing arrived) causes one more, and is as legitimate.
  */
-function checkWebhook(hook: HoldingHook, secret: string, environment: string): void {
+function checkWebhook(hook: HoldingHook, secret: string, environment: string, kills: readonly Kill[]): void {
   for (const r of hook.received)
     expect(verifyWebhook(secret, r.headers as Record<string, string>, r.body, new Date(r.at))).toBe(true);
   const unique = [...hook.unique().values()];
@@ -161,8 +163,30 @@ function checkWebhook(hook: HoldingHook, secret: string, environment: string): v
       'resolved',
     ]);
   expect(unique).toHaveLength(4);
-  expect(hook.received.length - unique.length).toBeLessThanOrEqual(2);
-  for (const id of hook.heldIds) expect(hook.received.filter((r) => r.headers['webhook-id'] === id).length).toBe(2);
+  expect(unexplainedRepeats(hook.received, kills)).toEqual([]);
+  for (const id of hook.heldIds)
+    expect(hook.received.filter((r) => r.headers['webhook-id'] === id).length).toBeGreaterThanOrEqual(2);
+}
+
+/**
+ * Slack for a kill logged just before the request it interrupted was read: the sender was alive when it sent, and
+ * a restarted replica takes seconds (a Node start, its config, the store) before it can send anything.
+ */
+const SENT_BEFORE_READ_MS = 250;
+
+/** Each repeat of a webhook-id whose previous sender was not killed between sending it and the repeat. */
+function unexplainedRepeats(received: readonly HookRequest[], kills: readonly Kill[]): string[] {
+  return received.flatMap((r, i) => {
+    const id = r.headers['webhook-id'];
+    const prev = received.slice(0, i).findLast((p) => p.headers['webhook-id'] === id);
+    if (prev === undefined) return [];
+    const killed = kills.some(
+      (k) => k.replica === prev.replica && k.at >= prev.at - SENT_BEFORE_READ_MS && k.at <= r.at,
+    );
+    return killed
+      ? []
+      : [`${String(id)} sent again by r${r.replica}; r${prev.replica} was not killed after sending it`];
+  });
 }
 
 function hookLine(r: HookRequest, t0: number): string {
