@@ -9,6 +9,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ChromiumProcesses } from '../browser/chromium-processes.js';
 import fixture from '../fixtures/browser-schedule.js';
 import { BIN, hasStackTrace, ROOT } from '../support/cli.js';
+import { lanes } from '../support/lanes.js';
 import { phasedSeconds } from '../support/phased-cron.js';
 
 // SIGTERM at any moment of the first 2 s of a browser run, `prober run` and `prober schedule` each in its own file
@@ -19,16 +20,13 @@ const canary = `canary-${randomBytes(9).toString('hex')}`;
 export const OFFSETS_MS = Array.from({ length: 11 }, (_, i) => i * 200);
 
 /**
- * Scans every offset, `lanes` runs at a time (each its own process, cwd, store and Chromium): a scan is mostly
+ * Scans every offset, `n` runs at a time (each its own process, cwd, store and Chromium): a scan is mostly
  * waiting (the daemon's first tick, the 2.5 s reply), so two lanes halve its wall time; each offset is still run and
  * checked on its own. Rejects with the first failing offset's assertion.
  */
-export async function scanOffsets(check: (offset: number) => Promise<void>, lanes = 2): Promise<void> {
-  const queue = [...OFFSETS_MS];
-  const lane = async () => {
-    for (let offset = queue.shift(); offset !== undefined; offset = queue.shift()) await check(offset);
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
+export async function scanOffsets(check: (offset: number) => Promise<void>, n = 2): Promise<void> {
+  const lane = lanes(n);
+  await Promise.all(OFFSETS_MS.map((offset) => lane(() => check(offset))));
 }
 
 export interface Outcome {
