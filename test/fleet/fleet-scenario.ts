@@ -100,6 +100,9 @@ export async function runFleetScenario(s: Scenario): Promise<void> {
         hook: hook.received.map((r) => hookLine(r, t0)),
         pair: ours().map((n) => [n.groupLabels.journey, n.status]),
         kills: replicas.kills.map((k) => `${k.how}@${k.at - t0}ms:r${k.replica}`),
+        // Which channel each replica delivered to (an Alertmanager notification missing from the pair's receiver
+        // once in CI: lost by the prober, or late in the pair?).
+        deliveries: replicas.linesWith('alert/'),
       });
     s.onFailed(() => log(JSON.parse(context())));
     await Promise.all(pendingKills);
