@@ -85,8 +85,9 @@ export class FleetReplicas {
     return this.incarnations.filter((d) => d.stderr().includes(text)).map((d) => d.stderr().slice(-2000));
   }
 
-  /** Every log line, of every incarnation, holding `text` (for a failed scenario's context: which channel got what). */
+  /** Every log line of every incarnation holding `text` (a failed scenario's context: which channel got what). */
   linesWith(text: string): string[] {
-    return this.incarnations.flatMap((d) => d.stderr().split('\n').filter((l) => l.includes(text)));
+    const lines = this.incarnations.flatMap((d) => d.stderr().split('\n'));
+    return lines.filter((l) => l.includes(text));
   }
 }
